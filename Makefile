@@ -1,0 +1,62 @@
+# BVCT: the two commands of the README contract are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) src/manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: install run stop db test lint typecheck pytest check-django bench clean messages
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "BVCT needs Python 3.11"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+messages: $(STAMP)
+	@$(MANAGE) compile_translations
+
+# Start the embedded PostgreSQL under var/ (skipped when DATABASE_URL points elsewhere).
+db: install
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m bvct.core.devdb start >/dev/null && echo "PostgreSQL: running under var/pg"; fi
+
+run: db
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@$(MANAGE) seed_demo --print-logins
+	@echo "BVCT: http://127.0.0.1:8000  (Ctrl-C stops the web server and the database)"
+	@trap '[ -z "$$DATABASE_URL" ] && $(PY) -m bvct.core.devdb stop >/dev/null; echo stopped' EXIT; \
+		$(MANAGE) runserver 127.0.0.1:8000 --noreload
+
+stop:
+	@if [ -x $(PY) ]; then $(PY) -m bvct.core.devdb stop; fi
+	@-pkill -f 'src/manage.py runserver 127.0.0.1:8000' || true
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy src/bvct src/config
+
+# Django checks and tests run on a throwaway embedded PostgreSQL unless DATABASE_URL is set.
+WITH_DB = $(if $(DATABASE_URL),,$(PY) -m bvct.core.devdb throwaway --)
+
+check-django: install
+	$(WITH_DB) bash -c '$(MANAGE) check --fail-level WARNING && $(MANAGE) makemigrations --check --dry-run'
+
+pytest: install
+	$(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck check-django pytest
+
+bench: install
+	@echo "See bench/README.md: each script there states its dataset and how to run it."
+
+clean: stop
+	rm -rf var $(VENV) staticfiles

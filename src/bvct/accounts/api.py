@@ -1,0 +1,168 @@
+"""Accounts API: who am I, users (administrator), own API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bvct.accounts import services
+from bvct.accounts.constants import Role
+from bvct.accounts.models import User
+from bvct.accounts.permissions import can_manage_users
+from bvct.core.constants import Action, Classification
+from bvct.core.errors import PermissionDeniedError
+from bvct.core.gate import get_for_user
+
+
+class UserOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    email = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.code")
+    scope = serializers.CharField(source="scope.code")
+    roles = serializers.ListField(child=serializers.CharField())
+    clearance = serializers.SerializerMethodField()
+    is_active = serializers.BooleanField()
+    version = serializers.IntegerField()
+
+    def get_clearance(self, obj: User) -> str:
+        return Classification(obj.clearance).name
+
+
+class UserCreateInput(serializers.Serializer):
+    username = serializers.CharField(max_length=64)
+    full_name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(required=False, default="")
+    organisation = serializers.CharField(max_length=64)
+    roles = serializers.ListField(child=serializers.CharField(max_length=32), allow_empty=True)
+    clearance = serializers.CharField(max_length=16, default="NONE")
+    password = serializers.CharField(required=False, write_only=True, trim_whitespace=False)
+
+
+class UserUpdateInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    full_name = serializers.CharField(max_length=200, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    organisation = serializers.CharField(max_length=64, required=False)
+    roles = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
+    clearance = serializers.CharField(max_length=16, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+def _user_qs() -> Any:
+    return User.objects.select_related("organisation", "scope")
+
+
+class MeApi(APIView):
+    @extend_schema(responses=UserOutput, summary="Tài khoản đang đăng nhập")
+    def get(self, request: Request) -> Response:
+        return Response(UserOutput(request.user).data)
+
+
+class UserListApi(APIView):
+    @extend_schema(responses=UserOutput(many=True), summary="Danh sách tài khoản")
+    def get(self, request: Request) -> Response:
+        qs = _user_qs().visible_to(request.user, Action.VIEW).order_by("username")
+        return Response(UserOutput(qs[:500], many=True).data)
+
+    @extend_schema(request=UserCreateInput, responses={201: UserOutput}, summary="Tạo tài khoản")
+    def post(self, request: Request) -> Response:
+        if not can_manage_users(request.user):
+            raise PermissionDeniedError("Chỉ quản trị hệ thống được tạo tài khoản.")
+        data = UserCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user = services.user_create(
+            actor=request.user,  # type: ignore[arg-type]
+            username=v["username"],
+            full_name=v["full_name"],
+            email=v["email"],
+            organisation_code=v["organisation"],
+            roles=v["roles"],
+            clearance=v["clearance"],
+            password=v.get("password"),
+        )
+        return Response(UserOutput(user).data, status=status.HTTP_201_CREATED)
+
+
+class UserDetailApi(APIView):
+    @extend_schema(responses=UserOutput, summary="Một tài khoản")
+    def get(self, request: Request, public_id: str) -> Response:
+        user = get_for_user(_user_qs(), request.user, public_id=public_id)
+        return Response(UserOutput(user).data)
+
+    @extend_schema(request=UserUpdateInput, responses=UserOutput, summary="Sửa tài khoản")
+    def patch(self, request: Request, public_id: str) -> Response:
+        user = get_for_user(_user_qs(), request.user, action=Action.CHANGE, public_id=public_id)
+        data = UserUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user = services.user_update(
+            actor=request.user,  # type: ignore[arg-type]
+            user=user,
+            expected_version=v["version"],
+            full_name=v.get("full_name"),
+            email=v.get("email"),
+            organisation_code=v.get("organisation"),
+            roles=v.get("roles"),
+            clearance=v.get("clearance"),
+            is_active=v.get("is_active"),
+        )
+        return Response(UserOutput(user).data)
+
+
+class TokenCreateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    days = serializers.IntegerField(min_value=1, max_value=366, default=90)
+
+
+class TokenOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class TokenCreatedOutput(TokenOutput):
+    key = serializers.CharField(help_text="Chỉ hiển thị một lần.")
+
+
+class TokenListApi(APIView):
+    @extend_schema(responses=TokenOutput(many=True), summary="Mã truy cập API của tôi")
+    def get(self, request: Request) -> Response:
+        tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")  # type: ignore[union-attr]
+        return Response(TokenOutput(tokens, many=True).data)
+
+    @extend_schema(
+        request=TokenCreateInput, responses={201: TokenCreatedOutput}, summary="Cấp mã truy cập"
+    )
+    def post(self, request: Request) -> Response:
+        data = TokenCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, key = services.api_token_create(
+            actor=request.user,  # type: ignore[arg-type]
+            name=data.validated_data["name"],
+            days=data.validated_data["days"],
+        )
+        body = dict(TokenOutput(token).data, key=key)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class TokenRevokeApi(APIView):
+    @extend_schema(request=None, responses={204: None}, summary="Thu hồi mã truy cập")
+    def delete(self, request: Request, public_id: str) -> Response:
+        token = request.user.api_tokens.filter(public_id=public_id).first()  # type: ignore[union-attr]
+        if token is None:
+            raise NotFound
+        services.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+ROLE_CHOICES = [{"code": r.value, "label": str(r.label)} for r in Role]

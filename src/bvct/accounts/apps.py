@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "bvct.accounts"
+    label = "accounts"
+    verbose_name = "Tài khoản"
+

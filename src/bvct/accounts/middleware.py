@@ -1,0 +1,69 @@
+"""Session idle timeout and absolute lifetime, both from settings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+
+from bvct.audit.constants import AuditAction
+from bvct.audit.services import audit_record
+
+LOGIN_AT = "bvct_login_at"
+SEEN_AT = "bvct_seen_at"
+# Write the session at most this often: the idle clock needs no per-request database write.
+_TOUCH_EVERY = 30
+
+
+def session_start(request: HttpRequest) -> None:
+    now = int(time.time())
+    request.session[LOGIN_AT] = now
+    request.session[SEEN_AT] = now
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            login_at = request.session.get(LOGIN_AT, 0)
+            seen_at = request.session.get(SEEN_AT, 0)
+            idle = now - seen_at > settings.BVCT_SESSION_IDLE_SECONDS
+            too_old = now - login_at > settings.BVCT_SESSION_MAX_SECONDS
+            if idle or too_old:
+                return self._expire(request, "idle" if idle else "lifetime")
+            if now - seen_at >= _TOUCH_EVERY:
+                request.session[SEEN_AT] = now
+        return self.get_response(request)
+
+    def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
+        user = request.user
+        audit_record(
+            actor=user,  # type: ignore[arg-type]
+            action=AuditAction.SESSION_EXPIRED,
+            obj=user,  # type: ignore[arg-type]
+            after={"reason": reason},
+        )
+        logout(request)
+        text = (
+            "Phiên làm việc đã hết hạn do không thao tác quá lâu. Vui lòng đăng nhập lại."
+            if reason == "idle"
+            else "Phiên làm việc đã quá thời gian tối đa. Vui lòng đăng nhập lại."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"code": "session_expired", "detail": text}, status=401)
+        messages.info(request, text)
+        login_url = reverse(settings.LOGIN_URL) + "?next=" + request.path
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login_url
+            return response
+        return HttpResponseRedirect(login_url)

@@ -1,0 +1,302 @@
+"""Every write about accounts, each one transaction with its audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bvct.accounts.constants import Role
+from bvct.accounts.models import USERNAME_VALIDATOR, ApiToken, LoginThrottle, User
+from bvct.accounts.permissions import can_manage_users
+from bvct.audit.constants import AuditAction
+from bvct.audit.services import audit_record, snapshot
+from bvct.core.constants import Classification
+from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.orgs.models import Organisation
+from bvct.orgs.selectors import scope_root_for
+
+USER_AUDIT_FIELDS = (
+    "username",
+    "full_name",
+    "email",
+    "organisation",
+    "scope",
+    "roles",
+    "clearance",
+    "is_active",
+)
+
+
+def parse_roles(raw: Iterable[str]) -> list[str]:
+    """Role codes, validated and de-duplicated; a specific error names the unknown one."""
+    roles: list[str] = []
+    for item in raw:
+        try:
+            role = Role.parse(item)
+        except ValueError as exc:
+            valid = ", ".join(Role.values)
+            raise ValidationFailed(
+                f"Vai trò không tồn tại: {item!r}. Các vai trò hợp lệ: {valid}.", field="roles"
+            ) from exc
+        if role not in roles:
+            roles.append(role)
+    return sorted(roles)
+
+
+def parse_clearance(raw: str | int) -> Classification:
+    try:
+        return Classification.parse(raw)
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed(
+            f"Mức tiếp cận bí mật không hợp lệ: {raw!r}. "
+            "Dùng một trong: NONE, MAT, TOI_MAT, TUYET_MAT.",
+            field="clearance",
+        ) from exc
+
+
+def organisation_by_code(code: str, *, field: str = "organisation") -> Organisation:
+    org = Organisation.objects.select_related("kind", "parent").filter(code=code).first()
+    if org is None:
+        raise ValidationFailed(f"Không có tổ chức mã {code!r}.", field=field)
+    return org
+
+
+def _require_user_admin(actor: User | None) -> None:
+    # actor None is the system itself (a management command run on the server).
+    if actor is not None and not can_manage_users(actor):
+        raise PermissionDeniedError("Chỉ quản trị hệ thống được quản lý tài khoản.")
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="password") from exc
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    organisation_code: str,
+    roles: Iterable[str],
+    clearance: str | int = Classification.NONE,
+    password: str | None = None,
+    email: str = "",
+) -> User:
+    """Create an account; without a password it cannot sign in until one is set."""
+    _require_user_admin(actor)
+    username = username.strip().lower()
+    try:
+        USERNAME_VALIDATOR(username)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="username") from exc
+    if User.objects.filter(username=username).exists():
+        raise ValidationFailed(f"Tên đăng nhập {username!r} đã được dùng.", field="username")
+    if not full_name.strip():
+        raise ValidationFailed("Cần nhập họ và tên.", field="full_name")
+    org = organisation_by_code(organisation_code)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        organisation=org,
+        scope=scope_root_for(org),
+        roles=parse_roles(roles),
+        clearance=parse_clearance(clearance),
+    )
+    if password:
+        _check_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.USER_CREATE,
+        obj=user,
+        org=org,
+        after=snapshot(user, USER_AUDIT_FIELDS),
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User | None,
+    user: User,
+    expected_version: int | None = None,
+    full_name: str | None = None,
+    email: str | None = None,
+    organisation_code: str | None = None,
+    roles: Iterable[str] | None = None,
+    clearance: str | int | None = None,
+    is_active: bool | None = None,
+) -> User:
+    """Change an account. A stale ``expected_version`` is refused, never silently overwritten."""
+    _require_user_admin(actor)
+    locked = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(
+            "Tài khoản vừa được người khác sửa. Hãy tải lại trang và nhập lại thay đổi."
+        )
+    before = snapshot(locked, USER_AUDIT_FIELDS)
+    if full_name is not None:
+        if not full_name.strip():
+            raise ValidationFailed("Cần nhập họ và tên.", field="full_name")
+        locked.full_name = full_name.strip()
+    if email is not None:
+        locked.email = email.strip()
+    if organisation_code is not None:
+        locked.organisation = organisation_by_code(organisation_code)
+        locked.scope = scope_root_for(locked.organisation)
+    if roles is not None:
+        locked.roles = parse_roles(roles)
+    if clearance is not None:
+        locked.clearance = parse_clearance(clearance)
+    if is_active is not None:
+        if actor is not None and locked.pk == actor.pk and not is_active:
+            raise ValidationFailed("Không thể tự khóa tài khoản của chính mình.", field="is_active")
+        locked.is_active = is_active
+    after = snapshot(locked, USER_AUDIT_FIELDS)
+    if after == before:
+        return locked
+    locked.version += 1
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.USER_UPDATE,
+        obj=locked,
+        org=locked.organisation,
+        before=before,
+        after=after,
+    )
+    return locked
+
+
+@transaction.atomic
+def user_set_password(*, actor: User | None, user: User, password: str) -> None:
+    """Set a password (the user's own, or by the administrator); the audit keeps no secret."""
+    if actor is not None and actor.pk != user.pk:
+        _require_user_admin(actor)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    _check_password(password, locked)
+    locked.set_password(password)
+    locked.version += 1
+    locked.save(update_fields=["password", "version"])
+    audit_record(actor=actor, action=AuditAction.USER_SET_PASSWORD, obj=locked)
+
+
+def _token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
+    """Create a token for the actor's own use; return it and the key, which is shown once."""
+    if not name.strip():
+        raise ValidationFailed("Cần đặt tên cho mã truy cập.", field="name")
+    if not 1 <= days <= 366:
+        raise ValidationFailed("Thời hạn từ 1 đến 366 ngày.", field="days")
+    key = "bvct_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name.strip(),
+        prefix=key[:12],
+        key_hash=_token_hash(key),
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.TOKEN_CREATE,
+        obj=token,
+        after={"name": token.name, "prefix": token.prefix, "expires_at": token.expires_at},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        _require_user_admin(actor)
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action=AuditAction.TOKEN_REVOKE, obj=locked)
+
+
+def api_token_authenticate(key: str) -> User | None:
+    """The active user owning a valid token, or None. Touches last_used_at at most each minute."""
+    token = (
+        ApiToken.objects.select_related("user__scope", "user__organisation")
+        .filter(key_hash=_token_hash(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# --- sign-in throttling --------------------------------------------------------------------
+
+
+def _throttle_key(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def login_locked_until(username: str) -> dt.datetime | None:
+    """When a lock on this username ends, if one is in force."""
+    row = LoginThrottle.objects.filter(username_key=_throttle_key(username)).first()
+    if row and row.locked_until and row.locked_until > timezone.now():
+        return row.locked_until
+    return None
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, user: User | None) -> dt.datetime | None:
+    """Count one failed sign-in; lock the username after too many. Returns the lock's end."""
+    key = _throttle_key(username)
+    LoginThrottle.objects.get_or_create(username_key=key)
+    row = LoginThrottle.objects.select_for_update().get(username_key=key)
+    now = timezone.now()
+    row.failures += 1
+    row.last_failure_at = now
+    locked = False
+    if row.failures >= settings.BVCT_LOGIN_MAX_FAILURES:
+        row.locked_until = now + dt.timedelta(seconds=settings.BVCT_LOGIN_LOCKOUT_SECONDS)
+        row.failures = 0
+        locked = True
+    row.save()
+    details: dict[str, Any] = {"username": key, "account_exists": user is not None}
+    audit_record(
+        actor=None,
+        action=AuditAction.LOGIN_LOCKED if locked else AuditAction.LOGIN_FAILED,
+        object_type="accounts.user",
+        object_id=str(user.public_id) if user else "",
+        object_label=key,
+        org=user.organisation if user else None,
+        after=details,
+    )
+    return row.locked_until if locked else None
+
+
+def login_success_record(*, user: User) -> None:
+    with transaction.atomic():
+        LoginThrottle.objects.filter(username_key=_throttle_key(user.username)).delete()
+        audit_record(actor=user, action=AuditAction.LOGIN, obj=user)

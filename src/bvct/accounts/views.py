@@ -1,0 +1,59 @@
+"""Sign-in and sign-out pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.utils.decorators import method_decorator
+
+from bvct.accounts.forms import LoginForm
+from bvct.accounts.middleware import session_start
+from bvct.accounts.services import login_success_record
+from bvct.audit.constants import AuditAction
+from bvct.audit.services import audit_record
+
+
+@method_decorator([csrf_protect, never_cache], name="dispatch")
+class LoginView(View):
+    template_name = "accounts/login.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            return HttpResponseRedirect(resolve_url("core:home"))
+        return render(request, self.template_name, {"form": LoginForm(request)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = LoginForm(request, data=request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=200)
+        user = form.user_cache
+        assert user is not None
+        login(request, user)  # rotates the session key
+        session_start(request)
+        login_success_record(user=user)
+        return HttpResponseRedirect(self._next(request))
+
+    @staticmethod
+    def _next(request: HttpRequest) -> str:
+        target = request.POST.get("next") or request.GET.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+        return resolve_url("core:home")
+
+
+@method_decorator([csrf_protect, never_cache], name="dispatch")
+class LogoutView(View):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            audit_record(actor=request.user, action=AuditAction.LOGOUT, obj=request.user)  # type: ignore[arg-type]
+        logout(request)
+        return HttpResponseRedirect(resolve_url("accounts:login"))

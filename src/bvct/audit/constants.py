@@ -1,0 +1,30 @@
+"""Audit event types: one enum for the whole system (grep an action to find who writes it)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "auth.login", _("Đăng nhập")
+    LOGIN_FAILED = "auth.login_failed", _("Đăng nhập không thành công")
+    LOGIN_LOCKED = "auth.login_locked", _("Tài khoản tạm khóa do đăng nhập sai nhiều lần")
+    LOGOUT = "auth.logout", _("Đăng xuất")
+    SESSION_EXPIRED = "auth.session_expired", _("Phiên làm việc hết hạn")
+    TOKEN_CREATE = "auth.token_create", _("Cấp mã truy cập API")
+    TOKEN_REVOKE = "auth.token_revoke", _("Thu hồi mã truy cập API")
+    USER_CREATE = "user.create", _("Tạo tài khoản")
+    USER_UPDATE = "user.update", _("Sửa tài khoản")
+    USER_SET_PASSWORD = "user.set_password", _("Đặt mật khẩu")
+    ORG_KIND_CREATE = "org_kind.create", _("Tạo loại tổ chức")
+    ORG_CREATE = "org.create", _("Tạo tổ chức")
+    ORG_UPDATE = "org.update", _("Sửa tổ chức")
+    TIER_CREATE = "tier.create", _("Tạo diện quản lý")
+    SCOPE_SET = "scope.set", _("Phân cấp quản lý")
+    AUDIT_SEARCH = "audit.search", _("Tra cứu nhật ký")
+    AUDIT_VIEW = "audit.view", _("Xem sự kiện nhật ký")
+    AUDIT_VERIFY = "audit.verify", _("Kiểm tra chuỗi nhật ký")
+
+
+GENESIS_HASH = bytes(32)
+# pg_advisory_xact_lock key that serialises appends ("BVCTAUD" as an integer).
+APPEND_LOCK_KEY = 0x4256435441554400

@@ -1,0 +1,113 @@
+"""Writing the audit trail. Services call :func:`audit_record` inside their own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models
+
+from bvct.core import context
+from bvct.core.constants import Classification
+
+if TYPE_CHECKING:
+    from bvct.accounts.models import User
+    from bvct.orgs.models import Organisation
+
+_INSERT = """
+INSERT INTO audit_auditevent (
+    seq, public_id, occurred_at, actor_public_id, actor_username, org_public_id, org_path,
+    action, object_type, object_public_id, object_label, subject_public_id, classification,
+    before, after, request_id, client_addr, prev_hash, hash
+) VALUES (0, %s, now(), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
+          %s::jsonb, %s::jsonb, %s, %s, '\\x', '\\x')
+RETURNING seq
+"""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value)
+    if isinstance(value, models.Model):
+        return str(getattr(value, "public_id", value.pk))
+    raise TypeError(f"not JSON serialisable for the audit trail: {type(value).__name__}")
+
+
+def _dumps(value: dict[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of ``instance`` as the audit trail keeps them (FKs by public id)."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            related = getattr(instance, name)
+            data[name] = getattr(related, "public_id", None) or getattr(related, "code", None)
+        else:
+            data[name] = getattr(instance, name)
+    return json.loads(_dumps(data) or "{}")  # type: ignore[no-any-return]
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_label: str = "",
+    org: Organisation | None = None,
+    subject_id: uuid.UUID | None = None,
+    classification: int = Classification.NONE,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> int:
+    """Append one event to the chain and return its sequence number.
+
+    Call it inside the transaction of the change it describes: if that rolls back, so does the
+    event. ``org`` is the organisation the event concerns (whose auditors may read it); it
+    defaults to the actor's organisation. The trigger fills seq, time and the hashes.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(getattr(obj, "public_id", obj.pk))
+        object_label = object_label or str(obj)[:300]
+    if org is None and actor is not None:
+        org = actor.organisation
+    ctx = context.current()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT,
+            [
+                uuid.uuid4(),
+                actor.public_id if actor else None,
+                actor.username if actor else "",
+                org.public_id if org else None,
+                org.path if org else "",
+                str(action),
+                object_type,
+                object_id,
+                object_label[:300],
+                subject_id,
+                int(classification),
+                _dumps(before),
+                _dumps(after),
+                ctx.request_id,
+                ctx.client_addr,
+            ],
+        )
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])

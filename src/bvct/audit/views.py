@@ -1,0 +1,72 @@
+"""Auditors' pages: search the trail of their scope, read one event. Both are audited reads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views import View
+
+from bvct.accounts.permissions import can_view_audit
+from bvct.audit.constants import AuditAction
+from bvct.audit.forms import EventSearchForm
+from bvct.audit.models import AuditEvent
+from bvct.audit.selectors import EventFilter, event_search
+from bvct.audit.services import audit_record
+from bvct.core.gate import get_for_user
+
+PAGE_SIZE = 50
+
+
+@method_decorator(login_required, name="dispatch")
+class AuditEventListView(View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not can_view_audit(request.user):
+            raise Http404
+        form = EventSearchForm(request.GET or None)
+        events: list[AuditEvent] = []
+        if not form.is_bound or form.is_valid():
+            filters = form.to_filter() if form.is_bound else EventFilter()
+            events = list(event_search(user=request.user, filters=filters, limit=PAGE_SIZE + 1))
+            audit_record(
+                actor=request.user,  # type: ignore[arg-type]
+                action=AuditAction.AUDIT_SEARCH,
+                object_type="audit.auditevent",
+                after=filters.as_audit_dict(),
+            )
+        has_more = len(events) > PAGE_SIZE
+        events = events[:PAGE_SIZE]
+        context = {
+            "form": form,
+            "events": events,
+            "next_before": events[-1].seq if has_more and events else None,
+            "query": request.GET.copy(),
+        }
+        template = "audit/_results.html" if request.htmx else "audit/event_list.html"  # type: ignore[attr-defined]
+        return render(request, template, context)
+
+
+@method_decorator(login_required, name="dispatch")
+class AuditEventDetailView(View):
+    def get(self, request: HttpRequest, public_id: str) -> HttpResponse:
+        event = get_for_user(AuditEvent.objects.all(), request.user, public_id=public_id)
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.AUDIT_VIEW,
+            object_type="audit.auditevent",
+            object_id=str(event.public_id),
+            object_label=f"#{event.seq}",
+            classification=event.classification,
+        )
+        keys = sorted(set((event.before or {}).keys()) | set((event.after or {}).keys()))
+        changes = [
+            {
+                "field": key,
+                "before": (event.before or {}).get(key),
+                "after": (event.after or {}).get(key),
+                "changed": (event.before or {}).get(key) != (event.after or {}).get(key),
+            }
+            for key in keys
+        ]
+        return render(request, "audit/event_detail.html", {"event": event, "changes": changes})

@@ -1,0 +1,29 @@
+"""API plumbing: service errors become specific JSON answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from bvct.core.errors import ServiceError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ServiceError):
+        body = {"code": exc.code, "detail": exc.message}
+        if exc.field:
+            body["field"] = exc.field
+        return Response(body, status=exc.status)
+    if isinstance(exc, Http404):
+        # The same answer for hidden and missing objects.
+        return Response({"code": "not_found", "detail": "Không tìm thấy."}, status=404)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and "detail" in response.data:
+        response.data["code"] = "not_authenticated"
+    return response

@@ -1,0 +1,163 @@
+"""Demo data: one province, built through the services (so it is audited) and idempotently.
+
+Organisation names are real kinds of bodies; the cadres are invented. Never load in production
+(BVCT_DEMO_ALLOWED=false refuses).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from bvct.accounts import services as account_services
+from bvct.accounts.constants import Role
+from bvct.accounts.models import User
+from bvct.orgs import services as org_services
+from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
+
+DEMO_PASSWORD = "BVCT-demo-2026!"
+SOURCE = "Dữ liệu mẫu"
+
+KINDS = [
+    # code, name, committee, advisory, agency
+    ("tinh-uy", "Tỉnh ủy", True, False, False),
+    ("ban-tham-muu", "Ban, văn phòng tham mưu của cấp ủy", False, True, False),
+    ("co-quan-phoi-hop", "Cơ quan phối hợp công tác BVCTNB", False, False, True),
+    ("dang-uy-tren-co-so", "Đảng ủy trực thuộc Tỉnh ủy", True, False, False),
+    ("dang-uy-xa-phuong", "Đảng ủy xã, phường", True, False, False),
+    ("dang-bo-co-so", "Đảng bộ cơ sở", True, False, False),
+    ("chi-bo-co-so", "Chi bộ cơ sở", True, False, False),
+    ("chi-bo", "Chi bộ trực thuộc", False, False, False),
+]
+
+ROOT = ("tu-bac-ninh", "Tỉnh ủy Bắc Ninh", "TU Bắc Ninh")
+BOARDS = [
+    ("btc-tu", "Ban Tổ chức Tỉnh ủy", "BTCTU"),
+    ("vp-tu", "Văn phòng Tỉnh ủy", "VPTU"),
+]
+# The seven coordinating agencies of the coordination rule (DOMAIN.md §6).
+AGENCIES = [
+    ("ubkt-tu", "Ủy ban Kiểm tra Tỉnh ủy", "UBKTTU"),
+    ("btgdv-tu", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "BTGDVTU"),
+    ("bnc-tu", "Ban Nội chính Tỉnh ủy", "BNCTU"),
+    ("duqs-tinh", "Đảng ủy Quân sự tỉnh", "ĐUQS"),
+    ("duca-tinh", "Đảng ủy Công an tỉnh", "ĐUCA"),
+    ("so-ngoai-vu", "Sở Ngoại vụ", "SNgV"),
+    ("thanh-tra-tinh", "Thanh tra tỉnh", "TTr"),
+]
+UPPER_COMMITTEES = [
+    ("du-cqd-tinh", "Đảng ủy các cơ quan Đảng tỉnh"),
+    ("du-ubnd-tinh", "Đảng ủy Ủy ban nhân dân tỉnh"),
+]
+COMMUNES = [
+    "phường Kinh Bắc", "phường Võ Cường", "phường Từ Sơn", "phường Đông Ngàn",
+    "phường Thuận Thành", "phường Quế Võ", "xã Tiên Du", "xã Yên Phong", "xã Gia Bình",
+    "xã Lương Tài", "phường Bắc Giang", "phường Đa Mai", "xã Lạng Giang", "xã Yên Dũng",
+    "phường Việt Yên", "xã Hiệp Hòa", "xã Tân Yên", "xã Lục Nam",
+]  # fmt: skip
+TIERS = [
+    ("dien-btv-tinh-uy", "Cán bộ diện Ban Thường vụ Tỉnh ủy quản lý", 1),
+    ("dien-btv-dang-uy", "Cán bộ diện Ban Thường vụ đảng ủy trực thuộc quản lý", 2),
+    ("dang-vien", "Đảng viên", 3),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    full_name: str
+    organisation: str
+    roles: tuple[str, ...]
+    clearance: str
+
+
+LOGINS = [
+    DemoLogin("canbo.bvct", "Nguyễn Thị Lan", "btc-tu", (Role.BVCT_OFFICER,), "TOI_MAT"),
+    DemoLogin("canbo.xa", "Trần Văn Minh", "du-phuong-kinh-bac", (Role.BVCT_OFFICER,), "MAT"),
+    DemoLogin("uyvien", "Lê Văn Hùng", "tu-bac-ninh", (Role.COMMITTEE_MEMBER,), "TUYET_MAT"),
+    DemoLogin("congan", "Phạm Quốc Bảo", "duca-tinh", (Role.AGENCY_OFFICER,), "MAT"),
+    DemoLogin("vanthu", "Hoàng Thị Mai", "vp-tu", (Role.SECRET_CLERK,), "TUYET_MAT"),
+    DemoLogin("kiemtra", "Đỗ Thanh Hà", "tu-bac-ninh", (Role.AUDITOR,), "TUYET_MAT"),
+    DemoLogin("quantri", "Vũ Đức Anh", "vp-tu", (Role.SYSADMIN,), "NONE"),
+]
+
+
+def _commune_code(name: str) -> str:
+    from bvct.core.text import normalize
+
+    return "du-" + normalize(name).replace(" ", "-")
+
+
+def _org(code: str, name: str, kind: str, parent: str | None, short: str = "") -> None:
+    if not Organisation.objects.filter(code=code).exists():
+        org_services.organisation_create(
+            actor=None, code=code, name=name, kind_code=kind, parent_code=parent, short_name=short
+        )
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, int]:
+    """Build (or complete) the demo province; return how many rows of each kind exist."""
+    for code, name, committee, advisory, agency in KINDS:
+        if not OrganisationKind.objects.filter(code=code).exists():
+            org_services.org_kind_create(
+                actor=None,
+                code=code,
+                name=name,
+                is_committee=committee,
+                is_advisory=advisory,
+                is_agency=agency,
+            )
+    root_code, root_name, root_short = ROOT
+    _org(root_code, root_name, "tinh-uy", None, root_short)
+    for code, name, short in BOARDS:
+        _org(code, name, "ban-tham-muu", root_code, short)
+    for code, name, short in AGENCIES:
+        _org(code, name, "co-quan-phoi-hop", root_code, short)
+    committees: list[str] = []
+    for code, name in UPPER_COMMITTEES:
+        _org(code, name, "dang-uy-tren-co-so", root_code)
+        committees.append(code)
+    for commune in COMMUNES:
+        code = _commune_code(commune)
+        _org(code, f"Đảng ủy {commune}", "dang-uy-xa-phuong", root_code)
+        committees.append(code)
+    for committee in committees:
+        for i in range(1, 4):
+            grassroots = f"{committee}-cs{i}"
+            _org(grassroots, f"Đảng bộ cơ sở số {i} ({committee})", "dang-bo-co-so", committee)
+            for j in range(1, 3):
+                _org(f"{grassroots}-cb{j}", f"Chi bộ {j}", "chi-bo", grassroots)
+    for code, name, rank in TIERS:
+        if not ManagementTier.objects.filter(code=code).exists():
+            org_services.tier_create(actor=None, code=code, name=name, rank=rank, source=SOURCE)
+    _scope("dien-btv-tinh-uy", root_code, root_code)
+    for committee in committees:
+        _scope("dien-btv-dang-uy", committee, committee)
+        _scope("dang-vien", committee, committee)
+    for login in LOGINS:
+        if not User.objects.filter(username=login.username).exists():
+            account_services.user_create(
+                actor=None,
+                username=login.username,
+                full_name=login.full_name,
+                organisation_code=login.organisation,
+                roles=login.roles,
+                clearance=login.clearance,
+                password=DEMO_PASSWORD,
+            )
+    return {
+        "organisations": Organisation.objects.count(),
+        "scopes": ManagementScope.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def _scope(tier: str, root: str, manager: str) -> None:
+    exists = ManagementScope.objects.filter(tier__code=tier, subject_root__code=root).exists()
+    if not exists:
+        org_services.scope_set(
+            actor=None, tier_code=tier, subject_root_code=root, managing_org_code=manager,
+            source=SOURCE,
+        )  # fmt: skip

@@ -1,0 +1,35 @@
+"""Errors raised by services; pages and the API turn them into specific Vietnamese messages."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A request that cannot be carried out as asked; nothing was changed."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class ValidationFailed(ServiceError):
+    code = "invalid"
+
+
+class PermissionDeniedError(ServiceError):
+    """The actor may see the object but not do this to it."""
+
+    code = "permission_denied"
+    status = 403
+
+
+class ConflictError(ServiceError):
+    """Someone else changed the object since it was read: the write was refused."""
+
+    code = "conflict"
+    status = 409

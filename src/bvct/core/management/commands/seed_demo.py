@@ -1,0 +1,44 @@
+"""python src/manage.py seed_demo [--if-empty] [--print-logins]"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from bvct.core.constants import Classification
+from bvct.core.demo import DEMO_PASSWORD, LOGINS, seed_demo
+from bvct.orgs.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu: một tỉnh với các cấp ủy, cơ quan phối hợp và một tài khoản mỗi vai trò."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="Chỉ tạo khi CSDL còn trống.")
+        parser.add_argument(
+            "--print-logins", action="store_true", help="Chỉ in danh sách tài khoản mẫu."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["print_logins"]:
+            self._print_logins()
+            return
+        if not settings.BVCT_DEMO_ALLOWED:
+            raise CommandError("Dữ liệu mẫu bị tắt (BVCT_DEMO_ALLOWED=false).")
+        if options["if_empty"] and Organisation.objects.exists():
+            self.stdout.write("CSDL đã có dữ liệu: giữ nguyên.")
+            return
+        counts = seed_demo()
+        self.stdout.write(
+            f"Dữ liệu mẫu: {counts['organisations']} tổ chức, {counts['scopes']} phân cấp quản lý, "
+            f"{counts['users']} tài khoản."
+        )
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+        for login in LOGINS:
+            roles = ", ".join(str(r) for r in login.roles)
+            level = Classification[login.clearance].label
+            self.stdout.write(f"  {login.username:<12} {roles:<18} mật: {level:<10} {login.full_name}")

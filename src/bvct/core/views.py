@@ -1,0 +1,81 @@
+"""The home page: what the signed-in user may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bvct.accounts.constants import Role
+from bvct.accounts.permissions import can_manage_organisations, can_view_audit
+from bvct.core.constants import Classification
+
+
+@dataclass(frozen=True)
+class Capability:
+    title: str
+    description: str
+    url: str | None = None
+
+
+def capabilities_for(user: object) -> list[Capability]:
+    """What this user's roles allow, in the order they would use it."""
+    caps: list[Capability] = []
+    roles = set(getattr(user, "roles", []))
+    if Role.BVCT_OFFICER in roles:
+        caps.append(
+            Capability(
+                _("Hồ sơ và thẩm định"),
+                _("Quản lý hồ sơ, rà soát, thẩm định, thẩm tra xác minh trong phạm vi đơn vị."),
+            )
+        )
+    if Role.COMMITTEE_MEMBER in roles:
+        caps.append(
+            Capability(_("Kết luận"), _("Xem xét và ký kết luận tiêu chuẩn chính trị."))
+        )
+    if Role.AGENCY_OFFICER in roles:
+        caps.append(
+            Capability(
+                _("Yêu cầu phối hợp"),
+                _("Trả lời các văn bản đề nghị thẩm tra, xác minh gửi đến cơ quan mình."),
+            )
+        )
+    if Role.SECRET_CLERK in roles:
+        caps.append(Capability(_("Sổ tài liệu mật"), _("Đăng ký, giao nhận tài liệu mật.")))
+    if can_view_audit(user):
+        caps.append(
+            Capability(
+                _("Nhật ký"),
+                _("Tra cứu ai đã xem, sửa gì, khi nào trong phạm vi của mình."),
+                reverse("audit:event_list"),
+            )
+        )
+    if can_manage_organisations(user):
+        caps.append(
+            Capability(
+                _("Cơ cấu tổ chức"),
+                _("Quản lý cây tổ chức, phân cấp quản lý cán bộ và tài khoản."),
+                reverse("orgs:list"),
+            )
+        )
+    else:
+        caps.append(
+            Capability(_("Tổ chức"), _("Xem cây tổ chức trong phạm vi của mình."), reverse("orgs:list"))
+        )
+    caps.append(Capability(_("API"), _("Tài liệu giao diện lập trình."), reverse("api:docs")))
+    return caps
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "capabilities": capabilities_for(user),
+        "role_labels": [Role(r).label for r in getattr(user, "roles", [])],
+        "clearance_label": Classification(getattr(user, "clearance", 0)).label,
+    }
+    return render(request, "core/home.html", context)

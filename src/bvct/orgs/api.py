@@ -1,0 +1,104 @@
+"""Organisations API: read the tree one may see; the administrator changes it."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bvct.accounts.permissions import can_manage_organisations
+from bvct.core.constants import Action
+from bvct.core.errors import PermissionDeniedError
+from bvct.core.gate import get_for_user
+from bvct.orgs import services
+from bvct.orgs.models import Organisation
+from bvct.orgs.selectors import organisation_list
+
+
+class OrganisationOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    kind = serializers.CharField(source="kind.code")
+    parent = serializers.SerializerMethodField()
+    depth = serializers.IntegerField()
+    is_active = serializers.BooleanField()
+    version = serializers.IntegerField()
+
+    def get_parent(self, obj: Organisation) -> str | None:
+        return str(obj.parent.public_id) if obj.parent else None
+
+
+class OrganisationCreateInput(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+    name = serializers.CharField(max_length=300)
+    short_name = serializers.CharField(max_length=100, required=False, default="")
+    kind = serializers.CharField(max_length=64)
+    parent = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+
+
+class OrganisationUpdateInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    name = serializers.CharField(max_length=300, required=False)
+    short_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class OrganisationListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Tìm theo tên hoặc mã")],
+        responses=OrganisationOutput(many=True),
+        summary="Danh sách tổ chức",
+    )
+    def get(self, request: Request) -> Response:
+        qs = organisation_list(user=request.user, query=request.query_params.get("q", ""))
+        return Response(OrganisationOutput(qs[:1000], many=True).data)
+
+    @extend_schema(
+        request=OrganisationCreateInput, responses={201: OrganisationOutput}, summary="Tạo tổ chức"
+    )
+    def post(self, request: Request) -> Response:
+        if not can_manage_organisations(request.user):
+            raise PermissionDeniedError("Chỉ quản trị hệ thống được sửa cơ cấu tổ chức.")
+        data = OrganisationCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        org = services.organisation_create(
+            actor=request.user,  # type: ignore[arg-type]
+            code=v["code"],
+            name=v["name"],
+            short_name=v["short_name"],
+            kind_code=v["kind"],
+            parent_code=v["parent"],
+        )
+        return Response(OrganisationOutput(org).data, status=status.HTTP_201_CREATED)
+
+
+class OrganisationDetailApi(APIView):
+    @extend_schema(responses=OrganisationOutput, summary="Một tổ chức")
+    def get(self, request: Request, public_id: str) -> Response:
+        qs = Organisation.objects.select_related("kind", "parent")
+        org = get_for_user(qs, request.user, public_id=public_id)
+        return Response(OrganisationOutput(org).data)
+
+    @extend_schema(
+        request=OrganisationUpdateInput, responses=OrganisationOutput, summary="Sửa tổ chức"
+    )
+    def patch(self, request: Request, public_id: str) -> Response:
+        qs = Organisation.objects.select_related("kind", "parent")
+        org = get_for_user(qs, request.user, action=Action.CHANGE, public_id=public_id)
+        data = OrganisationUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        org = services.organisation_update(
+            actor=request.user,  # type: ignore[arg-type]
+            org=org,
+            expected_version=v["version"],
+            name=v.get("name"),
+            short_name=v.get("short_name"),
+            is_active=v.get("is_active"),
+        )
+        return Response(OrganisationOutput(org).data)

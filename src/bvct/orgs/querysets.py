@@ -1,0 +1,44 @@
+"""Organisation rows as the gate lets a user see them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from bvct.core.constants import Action
+from bvct.core.gate import GateQuerySet, active_user
+
+if TYPE_CHECKING:
+    from bvct.orgs.models import Organisation
+
+
+class OrganisationQuerySet(GateQuerySet["Organisation"]):
+    def subtree(self, path: str) -> OrganisationQuerySet:
+        """The organisation at ``path`` and everything below it: one indexed prefix match."""
+        return self.filter(path__startswith=path)
+
+    def ancestors_of(self, path: str) -> OrganisationQuerySet:
+        return self.filter(path__in=ancestor_paths(path))
+
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> OrganisationQuerySet:
+        from bvct.accounts.constants import Role
+
+        actor = active_user(user)
+        if actor is None:
+            return self.none()
+        if actor.has_role(Role.SYSADMIN):
+            # The administrator configures the tree; organisations hold no personal data.
+            return self.all()
+        if action != Action.VIEW:
+            return self.none()
+        # Everyone else reads their own scope's subtree and the chain of organisations above it.
+        return self.filter(
+            Q(path__startswith=actor.scope_path) | Q(path__in=ancestor_paths(actor.scope_path))
+        )
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """'/1/4/9/' -> ['/1/', '/1/4/'] (strict ancestors, no query needed)."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]

@@ -1,0 +1,238 @@
+"""Every write to the organisation tree and management scope, with its audit event."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from bvct.accounts.permissions import can_manage_organisations
+from bvct.audit.constants import AuditAction
+from bvct.audit.services import audit_record, snapshot
+from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
+
+if TYPE_CHECKING:
+    from bvct.accounts.models import User
+
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+ORG_AUDIT_FIELDS = ("code", "name", "short_name", "kind", "parent", "path", "is_active")
+
+
+def _require_admin(actor: User | None) -> None:
+    if actor is not None and not can_manage_organisations(actor):
+        raise PermissionDeniedError("Chỉ quản trị hệ thống được sửa cơ cấu tổ chức.")
+
+
+def _check_code(code: str, what: str) -> str:
+    code = code.strip().lower()
+    if not _CODE.match(code):
+        raise ValidationFailed(
+            f"Mã {what} không hợp lệ: {code!r} (chữ thường không dấu, số, '-', '_'; tối đa 64).",
+            field="code",
+        )
+    return code
+
+
+def kind_by_code(code: str) -> OrganisationKind:
+    kind = OrganisationKind.objects.filter(code=code).first()
+    if kind is None:
+        valid = ", ".join(OrganisationKind.objects.values_list("code", flat=True))
+        raise ValidationFailed(
+            f"Không có loại tổ chức mã {code!r}. Các loại hiện có: {valid}.", field="kind"
+        )
+    return kind
+
+
+def org_by_code(code: str, *, field: str = "organisation") -> Organisation:
+    org = Organisation.objects.select_related("kind").filter(code=code).first()
+    if org is None:
+        raise ValidationFailed(f"Không có tổ chức mã {code!r}.", field=field)
+    return org
+
+
+@transaction.atomic
+def org_kind_create(
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    is_committee: bool = False,
+    is_advisory: bool = False,
+    is_agency: bool = False,
+    sort_order: int = 100,
+) -> OrganisationKind:
+    _require_admin(actor)
+    code = _check_code(code, "loại tổ chức")
+    if OrganisationKind.objects.filter(code=code).exists():
+        raise ValidationFailed(f"Loại tổ chức {code!r} đã có.", field="code")
+    kind = OrganisationKind.objects.create(
+        code=code,
+        name=name.strip(),
+        is_committee=is_committee,
+        is_advisory=is_advisory,
+        is_agency=is_agency,
+        sort_order=sort_order,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.ORG_KIND_CREATE,
+        object_type="orgs.organisationkind",
+        object_id=kind.code,
+        object_label=kind.name,
+        after=snapshot(kind, ("code", "name", "is_committee", "is_advisory", "is_agency")),
+    )
+    return kind
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    kind_code: str,
+    parent_code: str | None = None,
+    short_name: str = "",
+) -> Organisation:
+    """Add an organisation under ``parent_code`` (or a new root)."""
+    _require_admin(actor)
+    code = _check_code(code, "tổ chức")
+    if not name.strip():
+        raise ValidationFailed("Cần nhập tên tổ chức.", field="name")
+    if Organisation.objects.filter(code=code).exists():
+        raise ValidationFailed(f"Mã tổ chức {code!r} đã được dùng.", field="code")
+    kind = kind_by_code(kind_code)
+    parent = org_by_code(parent_code, field="parent") if parent_code else None
+    org = Organisation(
+        code=code,
+        name=name.strip(),
+        short_name=short_name.strip(),
+        kind=kind,
+        parent=parent,
+        depth=(parent.depth + 1) if parent else 0,
+        # A unique placeholder until the id is known; the path is built from ids.
+        path=f"~{code}",
+    )
+    org.save()
+    org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    org.save(update_fields=["path"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.ORG_CREATE,
+        obj=org,
+        org=org,
+        after=snapshot(org, ORG_AUDIT_FIELDS),
+    )
+    return org
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    actor: User | None,
+    org: Organisation,
+    expected_version: int | None = None,
+    name: str | None = None,
+    short_name: str | None = None,
+    is_active: bool | None = None,
+) -> Organisation:
+    """Rename or (de)activate an organisation; a stale version is refused."""
+    _require_admin(actor)
+    locked = Organisation.objects.select_for_update().select_related("kind", "parent").get(pk=org.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError("Tổ chức vừa được người khác sửa. Hãy tải lại và nhập lại thay đổi.")
+    before = snapshot(locked, ORG_AUDIT_FIELDS)
+    if name is not None:
+        if not name.strip():
+            raise ValidationFailed("Cần nhập tên tổ chức.", field="name")
+        locked.name = name.strip()
+    if short_name is not None:
+        locked.short_name = short_name.strip()
+    if is_active is not None:
+        locked.is_active = is_active
+    after = snapshot(locked, ORG_AUDIT_FIELDS)
+    if after == before:
+        return locked
+    locked.version += 1
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.ORG_UPDATE,
+        obj=locked,
+        org=locked,
+        before=before,
+        after=after,
+    )
+    return locked
+
+
+@transaction.atomic
+def tier_create(
+    *, actor: User | None, code: str, name: str, rank: int, source: str = ""
+) -> ManagementTier:
+    _require_admin(actor)
+    code = _check_code(code, "diện quản lý")
+    if ManagementTier.objects.filter(code=code).exists():
+        raise ValidationFailed(f"Diện quản lý {code!r} đã có.", field="code")
+    tier = ManagementTier.objects.create(code=code, name=name.strip(), rank=rank, source=source)
+    audit_record(
+        actor=actor,
+        action=AuditAction.TIER_CREATE,
+        object_type="orgs.managementtier",
+        object_id=tier.code,
+        object_label=tier.name,
+        after=snapshot(tier, ("code", "name", "rank", "source")),
+    )
+    return tier
+
+
+@transaction.atomic
+def scope_set(
+    *,
+    actor: User | None,
+    tier_code: str,
+    subject_root_code: str,
+    managing_org_code: str,
+    source: str = "",
+) -> ManagementScope:
+    """Record that ``managing_org`` manages cadres of a tier within ``subject_root``'s subtree."""
+    _require_admin(actor)
+    tier = ManagementTier.objects.filter(code=tier_code).first()
+    if tier is None:
+        raise ValidationFailed(f"Không có diện quản lý mã {tier_code!r}.", field="tier")
+    root = org_by_code(subject_root_code, field="subject_root")
+    manager = org_by_code(managing_org_code, field="managing_org")
+    if not manager.kind.is_committee:
+        raise ValidationFailed(
+            f"{manager.name} không phải là cấp ủy nên không thể quản lý cán bộ.",
+            field="managing_org",
+        )
+    if not root.path.startswith(manager.path):
+        raise ValidationFailed(
+            f"{root.name} không thuộc phạm vi của {manager.name}.", field="subject_root"
+        )
+    existing = ManagementScope.objects.select_for_update().filter(tier=tier, subject_root=root)
+    scope = existing.first()
+    before = None
+    if scope is not None:
+        before = {"managing_org": str(scope.managing_org.public_id), "source": scope.source}
+        scope.managing_org = manager
+        scope.source = source
+        scope.save()
+    else:
+        scope = ManagementScope.objects.create(
+            tier=tier, subject_root=root, managing_org=manager, source=source
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.SCOPE_SET,
+        object_type="orgs.managementscope",
+        object_id=f"{tier.code}@{root.public_id}",
+        object_label=str(scope)[:300],
+        org=root,
+        before=before,
+        after={"managing_org": str(manager.public_id), "source": source},
+    )
+    return scope

@@ -1,0 +1,30 @@
+"""Organisation tree pages (read through the gate)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bvct.core.gate import get_for_user
+from bvct.orgs.models import ManagementScope, Organisation
+from bvct.orgs.selectors import organisation_list
+
+
+@login_required
+def organisation_list_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    orgs = organisation_list(user=request.user, query=query)[:2000]
+    template = "orgs/_tree.html" if request.htmx else "orgs/list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"orgs": orgs, "query": query})
+
+
+@login_required
+def organisation_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    qs = Organisation.objects.select_related("kind", "parent")
+    org = get_for_user(qs, request.user, public_id=public_id)
+    children = organisation_list(user=request.user).filter(parent=org)
+    scopes = ManagementScope.objects.filter(managing_org=org).select_related("tier", "subject_root")
+    return render(
+        request, "orgs/detail.html", {"org": org, "children": children, "scopes": scopes}
+    )

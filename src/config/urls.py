@@ -1,0 +1,35 @@
+"""URL map: pages under their app, the API under /api/, OpenAPI docs served locally."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bvct.accounts import api as accounts_api
+from bvct.audit import api as audit_api
+from bvct.orgs import api as orgs_api
+
+api_patterns = [
+    path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("users/", accounts_api.UserListApi.as_view(), name="user_list"),
+    path("users/<uuid:public_id>/", accounts_api.UserDetailApi.as_view(), name="user_detail"),
+    path("tokens/", accounts_api.TokenListApi.as_view(), name="token_list"),
+    path("tokens/<uuid:public_id>/", accounts_api.TokenRevokeApi.as_view(), name="token_revoke"),
+    path("orgs/", orgs_api.OrganisationListApi.as_view(), name="org_list"),
+    path("orgs/<uuid:public_id>/", orgs_api.OrganisationDetailApi.as_view(), name="org_detail"),
+    path("audit/events/", audit_api.AuditEventListApi.as_view(), name="audit_event_list"),
+    path(
+        "audit/events/<uuid:public_id>/",
+        audit_api.AuditEventDetailApi.as_view(),
+        name="audit_event_detail",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", include("bvct.core.urls")),
+    path("accounts/", include("bvct.accounts.urls")),
+    path("audit/", include("bvct.audit.urls")),
+    path("orgs/", include("bvct.orgs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include((api_patterns, "api"))),
+]
