@@ -22,7 +22,7 @@ VAR_DIR = Path(os.environ.get("BVCT_VAR_DIR", REPO_DIR / "var"))
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -47,7 +47,8 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    raw = os.environ.get(name) or default
+    return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 def _secret_key() -> str:
@@ -179,10 +180,9 @@ if env_bool("BVCT_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Take the client address from X-Forwarded-For only behind a trusted reverse proxy.
 BVCT_TRUST_X_FORWARDED_FOR = env_bool("BVCT_TRUST_X_FORWARDED_FOR", False)
-BVCT_CSP = env_str(
-    "BVCT_CSP",
+BVCT_CSP = env_str("BVCT_CSP", "") or (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'",
+    "form-action 'self'; frame-ancestors 'none'"
 )
 
 LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "vi")
@@ -202,8 +202,9 @@ WHITENOISE_USE_FINDERS = True  # pages work before collectstatic, e.g. in tests
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous call then gets 401 with WWW-Authenticate, not 403.
         "bvct.accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

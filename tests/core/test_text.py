@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from typing import Any
@@ -105,8 +106,7 @@ def test_normalize_every_vietnamese_letter() -> None:
 # Realistic characters: every Vietnamese letter in both cases, ASCII, some other Latin letters,
 # punctuation and assorted whitespace.
 _VIET_LOWER = (
-    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợ"
-    "pqrstuùúủũụưừứửữựvxyỳýỷỹỵfjwz"
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵfjwz"
 )
 _LATIN_ALPHABET = (
     _VIET_LOWER
@@ -117,7 +117,11 @@ _LATIN_ALPHABET = (
     + " \t\n\r\u00a0\u2003\u3000"
     + "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"  # stray combining marks
 )
-latin_text = st.text(alphabet=_LATIN_ALPHABET, max_size=40)
+latin_text = st.one_of(
+    st.text(alphabet=_LATIN_ALPHABET, max_size=40),
+    # Few distinct characters, so punctuation and whitespace land next to words often.
+    st.text(alphabet="aĂđÊ\u0301.-'\t\u00a0 ", max_size=20),
+)
 
 
 @given(st.text())
@@ -231,6 +235,8 @@ KNOWN_ORDERINGS: list[list[str]] = [
     ["Vy", "William", "Xuân", "Yến", "Zoe"],
     # Middle names compared word by word; a shorter word list first.
     ["Nguyễn Thị Lan", "Nguyễn Thị Kim Lan", "Nguyễn Thị Thu Lan", "Nguyễn Văn Lan"],
+    # A middle word that is a prefix of another sorts first even when more words follow it.
+    ["Nguyễn Thu Hà", "Nguyễn Thu Vân Hà", "Nguyễn Thúy Hà"],
     # Case and extra whitespace are ignored.
     ["nguyễn văn an", "  TRẦN   VĂN   BÌNH ", "Lê văn CƯỜNG"],
     # Digits before letters; a prefix first.
@@ -254,7 +260,7 @@ def test_known_orderings(expected: list[str]) -> None:
     assert sorted(_shuffled(expected), key=collation_key_str) == expected
     # Strictly increasing: no two names of a table row share a key.
     keys = [collation_key_str(name) for name in expected]
-    assert all(a < b for a, b in zip(keys, keys[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(keys))
 
 
 @pytest.mark.parametrize("expected", KNOWN_ORDERINGS, ids=lambda names: names[0])
@@ -318,12 +324,14 @@ _VOWEL_GROUPS = [
 ]
 _CODAS = ["", "c", "ch", "m", "n", "ng", "nh", "p", "t", "i", "o", "u", "y"]
 
+
+def _syllable(onset: str, vowels: list[str], coda: str, case: int) -> str:
+    word = onset + "".join(vowels) + coda
+    return word.upper() if case == 2 else word.capitalize() if case == 1 else word
+
+
 syllables = st.builds(
-    lambda onset, vowels, coda, upper: (onset + "".join(vowels) + coda).upper()
-    if upper == 2
-    else (onset + "".join(vowels) + coda).capitalize()
-    if upper == 1
-    else onset + "".join(vowels) + coda,
+    _syllable,
     st.sampled_from(_ONSETS),
     st.lists(st.sampled_from(_VOWEL_GROUPS).flatmap(st.sampled_from), min_size=1, max_size=2),
     st.sampled_from(_CODAS),

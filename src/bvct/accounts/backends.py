@@ -19,7 +19,7 @@ class ThrottledModelBackend(BaseBackend):
     attempt so timing does not tell either.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
@@ -44,12 +44,10 @@ class ThrottledModelBackend(BaseBackend):
             request.bvct_login_locked_until = locked_until  # type: ignore[attr-defined]
         return None
 
-    def get_user(self, user_id: int) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: int) -> User | None:
         user = self._load(pk=user_id)
         return user if user is not None and user.is_active else None
 
     @staticmethod
     def _load(**lookup: Any) -> User | None:
-        return (
-            User.objects.select_related("scope", "organisation__kind").filter(**lookup).first()
-        )
+        return User.objects.select_related("scope", "organisation__kind").filter(**lookup).first()

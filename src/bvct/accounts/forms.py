@@ -9,6 +9,8 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bvct.accounts.models import User
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(
@@ -24,7 +26,7 @@ class LoginForm(forms.Form):
 
     def __init__(self, request: Any, *args: Any, **kwargs: Any) -> None:
         self.request = request
-        self.user_cache = None
+        self.user_cache: User | None = None
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:

@@ -20,10 +20,12 @@ SEEN_AT = "bvct_seen_at"
 _TOUCH_EVERY = 30
 
 
-def session_start(request: HttpRequest) -> None:
-    now = int(time.time())
-    request.session[LOGIN_AT] = now
-    request.session[SEEN_AT] = now
+def start_session_clock(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """user_logged_in receiver: the idle and absolute clocks start at sign-in."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[LOGIN_AT] = now
+        request.session[SEEN_AT] = now
 
 
 class SessionLifetimeMiddleware:

@@ -147,7 +147,9 @@ def user_update(
 ) -> User:
     """Change an account. A stale ``expected_version`` is refused, never silently overwritten."""
     _require_user_admin(actor)
-    locked = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+    locked = (
+        User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError(
             "Tài khoản vừa được người khác sửa. Hãy tải lại trang và nhập lại thay đổi."

@@ -7,14 +7,13 @@ from typing import Any
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.utils.decorators import method_decorator
 
 from bvct.accounts.forms import LoginForm
-from bvct.accounts.middleware import session_start
 from bvct.accounts.services import login_success_record
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
@@ -35,8 +34,7 @@ class LoginView(View):
             return render(request, self.template_name, {"form": form}, status=200)
         user = form.user_cache
         assert user is not None
-        login(request, user)  # rotates the session key
-        session_start(request)
+        login(request, user)  # rotates the session key and starts the session clocks
         login_success_record(user=user)
         return HttpResponseRedirect(self._next(request))
 
@@ -54,6 +52,6 @@ class LoginView(View):
 class LogoutView(View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            audit_record(actor=request.user, action=AuditAction.LOGOUT, obj=request.user)  # type: ignore[arg-type]
+            audit_record(actor=request.user, action=AuditAction.LOGOUT, obj=request.user)
         logout(request)
         return HttpResponseRedirect(resolve_url("accounts:login"))

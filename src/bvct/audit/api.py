@@ -58,7 +58,7 @@ class AuditEventListApi(APIView):
             raise PermissionDeniedError("Chỉ kiểm tra viên nhật ký được tra cứu nhật ký.")
         form = EventSearchForm(request.query_params)
         if not form.is_valid():
-            raise ValidationError(form.errors)
+            raise ValidationError(form.errors.get_json_data())
         filters = form.to_filter()
         events = list(event_search(user=request.user, filters=filters, limit=100))
         audit_record(

@@ -16,7 +16,7 @@ class EventSearchForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Loại sự kiện"),
         required=False,
-        choices=[("", _("Tất cả"))] + list(AuditAction.choices),
+        choices=[("", _("Tất cả")), *AuditAction.choices],
     )
     date_from = forms.DateField(
         label=_("Từ ngày"),

@@ -54,4 +54,4 @@ def event_search(*, user: Any, filters: EventFilter, limit: int = 50) -> AuditEv
         qs = qs.filter(occurred_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     if filters.before_seq:
         qs = qs.filter(seq__lt=filters.before_seq)
-    return qs.order_by("-seq").defer("prev_hash")[:limit]  # type: ignore[return-value]
+    return qs.order_by("-seq").defer("prev_hash")[:limit]

@@ -57,7 +57,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
             data[name] = getattr(related, "public_id", None) or getattr(related, "code", None)
         else:
             data[name] = getattr(instance, name)
-    return json.loads(_dumps(data) or "{}")  # type: ignore[no-any-return]
+    return json.loads(_dumps(data) or "{}")
 
 
 def audit_record(

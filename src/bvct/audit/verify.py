@@ -76,11 +76,11 @@ def verify_chain(anchors: list[tuple[int, str]] | None = None) -> VerifyResult:
     """
     with connection.cursor() as cursor:
         cursor.execute(_HEAD)
-        count, head_seq = cursor.fetchone()  # type: ignore[misc]
+        count, head_seq = cursor.fetchone()
         head_hash = None
         if head_seq is not None:
             cursor.execute(_HASH_AT, [head_seq])
-            head_hash = bytes(cursor.fetchone()[0]).hex()  # type: ignore[index]
+            head_hash = bytes(cursor.fetchone()[0]).hex()
         cursor.execute(_FIRST_PROBLEM, [GENESIS_HASH])
         bad = cursor.fetchone()
         anchor_problem = None

@@ -19,7 +19,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "bvct_request_context", default=RequestContext()
+    "bvct_request_context",
+    default=RequestContext(),  # noqa: B039  (frozen: the shared default cannot be mutated)
 )
 
 

@@ -16,7 +16,7 @@ from bvct.accounts.models import User
 from bvct.orgs import services as org_services
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
 
-DEMO_PASSWORD = "BVCT-demo-2026!"
+DEMO_PASSWORD = "BVCT-demo-2026!"  # noqa: S105  (printed by make run; demo only)
 SOURCE = "Dữ liệu mẫu"
 
 KINDS = [
@@ -99,15 +99,15 @@ def _org(code: str, name: str, kind: str, parent: str | None, short: str = "") -
 @transaction.atomic
 def seed_demo() -> dict[str, int]:
     """Build (or complete) the demo province; return how many rows of each kind exist."""
-    for code, name, committee, advisory, agency in KINDS:
-        if not OrganisationKind.objects.filter(code=code).exists():
+    for kind_code, kind_name, is_committee, is_advisory, is_agency in KINDS:
+        if not OrganisationKind.objects.filter(code=kind_code).exists():
             org_services.org_kind_create(
                 actor=None,
-                code=code,
-                name=name,
-                is_committee=committee,
-                is_advisory=advisory,
-                is_agency=agency,
+                code=kind_code,
+                name=kind_name,
+                is_committee=is_committee,
+                is_advisory=is_advisory,
+                is_agency=is_agency,
             )
     root_code, root_name, root_short = ROOT
     _org(root_code, root_name, "tinh-uy", None, root_short)
@@ -129,9 +129,11 @@ def seed_demo() -> dict[str, int]:
             _org(grassroots, f"Đảng bộ cơ sở số {i} ({committee})", "dang-bo-co-so", committee)
             for j in range(1, 3):
                 _org(f"{grassroots}-cb{j}", f"Chi bộ {j}", "chi-bo", grassroots)
-    for code, name, rank in TIERS:
-        if not ManagementTier.objects.filter(code=code).exists():
-            org_services.tier_create(actor=None, code=code, name=name, rank=rank, source=SOURCE)
+    for tier_code, tier_name, rank in TIERS:
+        if not ManagementTier.objects.filter(code=tier_code).exists():
+            org_services.tier_create(
+                actor=None, code=tier_code, name=tier_name, rank=rank, source=SOURCE
+            )
     _scope("dien-btv-tinh-uy", root_code, root_code)
     for committee in committees:
         _scope("dien-btv-dang-uy", committee, committee)

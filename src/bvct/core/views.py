@@ -34,9 +34,7 @@ def capabilities_for(user: object) -> list[Capability]:
             )
         )
     if Role.COMMITTEE_MEMBER in roles:
-        caps.append(
-            Capability(_("Kết luận"), _("Xem xét và ký kết luận tiêu chuẩn chính trị."))
-        )
+        caps.append(Capability(_("Kết luận"), _("Xem xét và ký kết luận tiêu chuẩn chính trị.")))
     if Role.AGENCY_OFFICER in roles:
         caps.append(
             Capability(
@@ -64,7 +62,9 @@ def capabilities_for(user: object) -> list[Capability]:
         )
     else:
         caps.append(
-            Capability(_("Tổ chức"), _("Xem cây tổ chức trong phạm vi của mình."), reverse("orgs:list"))
+            Capability(
+                _("Tổ chức"), _("Xem cây tổ chức trong phạm vi của mình."), reverse("orgs:list")
+            )
         )
     caps.append(Capability(_("API"), _("Tài liệu giao diện lập trình."), reverse("api:docs")))
     return caps

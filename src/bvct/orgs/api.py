@@ -23,7 +23,7 @@ class OrganisationOutput(serializers.Serializer):
     name = serializers.CharField()
     short_name = serializers.CharField()
     kind = serializers.CharField(source="kind.code")
-    parent = serializers.SerializerMethodField()
+    parent = serializers.SerializerMethodField()  # type: ignore[assignment]  # DRF pops it
     depth = serializers.IntegerField()
     is_active = serializers.BooleanField()
     version = serializers.IntegerField()
@@ -37,7 +37,9 @@ class OrganisationCreateInput(serializers.Serializer):
     name = serializers.CharField(max_length=300)
     short_name = serializers.CharField(max_length=100, required=False, default="")
     kind = serializers.CharField(max_length=64)
-    parent = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+    parent = serializers.CharField(  # type: ignore[assignment]  # DRF pops it
+        max_length=64, required=False, allow_null=True, default=None
+    )
 
 
 class OrganisationUpdateInput(serializers.Serializer):

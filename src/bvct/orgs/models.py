@@ -22,7 +22,9 @@ class OrganisationKind(models.Model):
     )
     is_advisory = models.BooleanField(
         default=False,
-        help_text=_("Cơ quan tham mưu (vd. Ban Tổ chức): cán bộ làm việc trong phạm vi của cấp ủy."),
+        help_text=_(
+            "Cơ quan tham mưu (vd. Ban Tổ chức): cán bộ làm việc trong phạm vi của cấp ủy."
+        ),
     )
     is_agency = models.BooleanField(
         default=False, help_text=_("Cơ quan phối hợp (công an, quân sự, kiểm tra...).")
@@ -85,10 +87,10 @@ class ManagementTier(models.Model):
 
 
 class ManagementScope(models.Model):
-    """Who manages whom: ``managing_org`` manages cadres of ``tier`` within ``subject_root``'s subtree.
+    """Who manages whom: ``managing_org`` manages ``tier`` cadres in ``subject_root``'s subtree.
 
-    "Who may conclude for this person" is answered by :func:`bvct.orgs.selectors.competent_body_for`:
-    the rule for the person's tier whose subject_root is the nearest ancestor of their organisation.
+    "Who may conclude for this person" is answered by ``orgs.selectors.competent_body_for``: the
+    rule for the person's tier whose subject_root is the nearest ancestor of their organisation.
     """
 
     managing_org = models.ForeignKey(

@@ -10,7 +10,7 @@ from bvct.core.constants import Action
 from bvct.core.gate import GateQuerySet, active_user
 
 if TYPE_CHECKING:
-    from bvct.orgs.models import Organisation
+    from bvct.orgs.models import Organisation  # noqa: F401  (named in the generic base)
 
 
 class OrganisationQuerySet(GateQuerySet["Organisation"]):

@@ -140,7 +140,11 @@ def organisation_update(
 ) -> Organisation:
     """Rename or (de)activate an organisation; a stale version is refused."""
     _require_admin(actor)
-    locked = Organisation.objects.select_for_update().select_related("kind", "parent").get(pk=org.pk)
+    locked = (
+        Organisation.objects.select_for_update(of=("self",))
+        .select_related("kind", "parent")
+        .get(pk=org.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError("Tổ chức vừa được người khác sửa. Hãy tải lại và nhập lại thay đổi.")
     before = snapshot(locked, ORG_AUDIT_FIELDS)

@@ -25,6 +25,4 @@ def organisation_detail_view(request: HttpRequest, public_id: str) -> HttpRespon
     org = get_for_user(qs, request.user, public_id=public_id)
     children = organisation_list(user=request.user).filter(parent=org)
     scopes = ManagementScope.objects.filter(managing_org=org).select_related("tier", "subject_root")
-    return render(
-        request, "orgs/detail.html", {"org": org, "children": children, "scopes": scopes}
-    )
+    return render(request, "orgs/detail.html", {"org": org, "children": children, "scopes": scopes})

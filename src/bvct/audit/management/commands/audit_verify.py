@@ -39,5 +39,7 @@ class Command(BaseCommand):
             raise CommandError(result.message)
         self.stdout.write(result.message)
         if result.head_seq is not None:
-            self.stdout.write(f"Mốc hiện tại (ghi lại để đối chiếu): {result.head_seq}:{result.head_hash}")
+            self.stdout.write(
+                f"Mốc hiện tại (ghi lại để đối chiếu): {result.head_seq}:{result.head_hash}"
+            )
         self.stdout.write(f"Thời gian: {elapsed:.2f} s")

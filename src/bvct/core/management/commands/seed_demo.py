@@ -13,7 +13,9 @@ from bvct.orgs.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "Tạo dữ liệu mẫu: một tỉnh với các cấp ủy, cơ quan phối hợp và một tài khoản mỗi vai trò."
+    help = (
+        "Tạo dữ liệu mẫu: một tỉnh với các cấp ủy, cơ quan phối hợp và một tài khoản mỗi vai trò."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Chỉ tạo khi CSDL còn trống.")
@@ -41,4 +43,6 @@ class Command(BaseCommand):
         for login in LOGINS:
             roles = ", ".join(str(r) for r in login.roles)
             level = Classification[login.clearance].label
-            self.stdout.write(f"  {login.username:<12} {roles:<18} mật: {level:<10} {login.full_name}")
+            self.stdout.write(
+                f"  {login.username:<12} {roles:<18} mật: {level:<10} {login.full_name}"
+            )

@@ -1,0 +1,128 @@
+"""The UI shell: login, home per role, security headers, nothing loaded from outside the server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from bvct.accounts.constants import Role
+from tests.factories import Tree, make_user
+
+pytestmark = pytest.mark.django_db
+
+# Any absolute URL in an attribute or CSS url(): the pages must load nothing from elsewhere.
+EXTERNAL = re.compile(r"""(?:src|href|action|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", re.I)
+
+
+def _client(user: object | None = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_home_requires_login() -> None:
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_login_page_is_vietnamese_and_accessible() -> None:
+    response = Client().get("/accounts/login/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="vi">' in html
+    assert 'for="id_username"' in html and 'for="id_password"' in html
+    assert "Tên đăng nhập" in html and "Mật khẩu" in html
+    assert 'href="#main"' in html  # skip link for keyboard users
+
+
+@pytest.mark.parametrize(
+    ("role", "expected", "absent"),
+    [
+        (Role.AUDITOR, "/audit/", "Cơ cấu tổ chức"),
+        (Role.SYSADMIN, "Cơ cấu tổ chức", "/audit/"),
+        (Role.BVCT_OFFICER, "Hồ sơ và thẩm định", "/audit/"),
+        (Role.AGENCY_OFFICER, "Yêu cầu phối hợp", "Hồ sơ và thẩm định"),
+    ],
+)
+def test_home_shows_what_the_role_may_do(tree: Tree, role: str, expected: str, absent: str) -> None:
+    html = _client(make_user(tree.board, role)).get("/").content.decode()
+    assert expected in html
+    assert absent not in html
+
+
+def test_security_headers(tree: Tree) -> None:
+    response = _client(make_user(tree.board, Role.BVCT_OFFICER)).get("/")
+    assert response["Content-Security-Policy"].startswith("default-src 'self'")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+def test_request_id_from_client_is_kept_only_if_well_formed() -> None:
+    assert (
+        Client().get("/accounts/login/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
+    )
+    bad = Client().get("/accounts/login/", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"]
+    assert bad != "<script>"
+
+
+def test_no_page_references_another_server(tree: Tree) -> None:
+    pages = {
+        None: ["/accounts/login/"],
+        make_user(tree.board, Role.AUDITOR, clearance="TUYET_MAT"): ["/", "/audit/", "/orgs/"],
+        make_user(tree.board, Role.SYSADMIN): ["/", "/orgs/", f"/orgs/{tree.root.public_id}/"],
+    }
+    seen = 0
+    for user, urls in pages.items():
+        client = _client(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            assert not EXTERNAL.search(html), (url, EXTERNAL.search(html))
+            seen += 1
+    assert seen == 7
+
+
+def test_api_docs_are_served_locally(tree: Tree) -> None:
+    client = _client(make_user(tree.board, Role.BVCT_OFFICER))
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/orgs/" in paths and "/api/audit/events/" in paths
+
+
+def test_htmx_is_served_from_the_package(tree: Tree) -> None:
+    html = _client(make_user(tree.board, Role.BVCT_OFFICER)).get("/").content.decode()
+    match = re.search(r'<script src="(/static/django_htmx/htmx[^"]+)"', html)
+    assert match, "htmx script tag missing"
+    assert Client().get(match.group(1)).status_code == 200
+
+
+def test_english_is_available(tree: Tree) -> None:
+    client = _client(make_user(tree.board, Role.BVCT_OFFICER))
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Sign out" in html
+    assert "Đăng xuất" not in html
+
+
+def test_org_search_serves_fragment_to_htmx(tree: Tree) -> None:
+    client = _client(make_user(tree.board, Role.BVCT_OFFICER))
+    full = client.get("/orgs/", {"q": "Chi bộ"})
+    fragment = client.get("/orgs/", {"q": "Chi bộ"}, HTTP_HX_REQUEST="true")
+    assert "<html" in full.content.decode()
+    assert "<html" not in fragment.content.decode()
+    assert "Chi bộ A1-1" in fragment.content.decode()
+    assert "Đảng ủy xã B" not in fragment.content.decode()

@@ -1,0 +1,108 @@
+"""The shared permission matrix every endpoint test runs.
+
+Five callers try the same request: anonymous, someone of the right role in another scope,
+someone of the right role and scope without enough clearance, a coordinating-agency officer,
+and the allowed user. Hidden objects must answer exactly as missing ones (404), and a denied
+write must change nothing (``state`` is compared before and after).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.test import Client
+
+from bvct.accounts.constants import Role
+from bvct.accounts.models import User
+from bvct.orgs.models import Organisation
+from tests.factories import make_user
+
+NOT_FOUND = 404
+LOGIN_REDIRECT = 302
+
+
+@dataclass
+class Personas:
+    allowed: User
+    other_scope: User
+    insufficient_clearance: User
+    agency: User
+
+    def as_dict(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "other_scope": self.other_scope,
+            "insufficient_clearance": self.insufficient_clearance,
+            "agency": self.agency,
+            "allowed": self.allowed,
+        }
+
+
+def make_personas(
+    *,
+    role: str,
+    org: Organisation,
+    other_org: Organisation,
+    agency_org: Organisation,
+    clearance: str = "TUYET_MAT",
+    low_clearance: str = "NONE",
+) -> Personas:
+    return Personas(
+        allowed=make_user(org, role, clearance=clearance),
+        other_scope=make_user(other_org, role, clearance=clearance),
+        insufficient_clearance=make_user(org, role, clearance=low_clearance),
+        agency=make_user(agency_org, Role.AGENCY_OFFICER, clearance=clearance),
+    )
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Expected status per persona; anonymous defaults to the login redirect of a page."""
+
+    anonymous: int = LOGIN_REDIRECT
+    other_scope: int = NOT_FOUND
+    insufficient_clearance: int = NOT_FOUND
+    agency: int = NOT_FOUND
+    allowed: int = 200
+    skip: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def api(cls, **kwargs: Any) -> Expect:
+        return cls(**{"anonymous": 401, **kwargs})
+
+
+def assert_permission_matrix(
+    url: str,
+    personas: Personas,
+    expect: Expect,
+    *,
+    method: str = "get",
+    data: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+    state: Callable[[], Any] | None = None,
+) -> dict[str, Any]:
+    """Run the request as each persona; return the responses by persona name."""
+    responses: dict[str, Any] = {}
+    failures: list[str] = []
+    for name, user in personas.as_dict().items():
+        if name in expect.skip:
+            continue
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        before = state() if state else None
+        send = getattr(client, method)
+        body = data() if callable(data) else data
+        if method in {"post", "put", "patch"}:
+            response = send(url, data=body or {}, content_type="application/json")
+        else:
+            response = send(url, data=body)
+        responses[name] = response
+        wanted = getattr(expect, name)
+        if response.status_code != wanted:
+            failures.append(f"{name}: expected {wanted}, got {response.status_code}")
+        if state and wanted >= 300 and state() != before:
+            failures.append(f"{name}: was refused ({response.status_code}) but state changed")
+    assert not failures, f"{method.upper()} {url}: " + "; ".join(failures)
+    return responses
