@@ -97,10 +97,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "bvct.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After messages and htmx: an expired session is answered with a message or HX-Redirect.
+    "bvct.accounts.middleware.SessionLifetimeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -238,3 +239,4 @@ LOGGING = {
 
 # Demo data (`seed_demo`): set false on a real deployment so it can never be loaded there.
 BVCT_DEMO_ALLOWED = env_bool("BVCT_DEMO_ALLOWED", True)
+BVCT_AUDIT_VERIFY_WORKERS = env_int("BVCT_AUDIT_VERIFY_WORKERS", 0)  # 0: one per core, at most 4

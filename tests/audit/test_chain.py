@@ -83,28 +83,48 @@ def test_event_records_actor_org_object_and_request_context(tree: Tree) -> None:
     assert (event.before, event.after) == ({"name": "A"}, {"name": "B"})
 
 
-def test_hash_covers_prev_hash_and_canonical_content(tree: Tree) -> None:
-    """The hash is SHA-256(prev_hash || canonical JSON), recomputable outside the database."""
+def test_hash_covers_prev_hash_and_the_stored_payload(tree: Tree) -> None:
+    """hash = SHA-256(prev_hash || payload as stored): recomputable outside the database."""
     event = _append(1, tree)[0]
-    with connection.cursor() as cursor:
+    assert event.payload.startswith(f'{{"seq":{event.seq},"at":')
+    expected = hashlib.sha256(bytes(event.prev_hash) + event.payload.encode()).digest()
+    assert bytes(event.hash) == expected
+    content = json.loads(event.payload)
+    # Every searchable column is derived from the payload by PostgreSQL.
+    assert content["id"] == str(event.public_id)
+    assert content["action"] == event.action == AuditAction.ORG_UPDATE
+    assert content["object_id"] == event.object_public_id
+    assert content["at"] == round(event.occurred_at.timestamp() * 1_000_000)
+    assert event.after == {"name": "mới 0", "đặc biệt": 'Đặng Thị Ánh "quote" \\ 1/2'}
+
+
+def test_generated_columns_cannot_be_written(tree: Tree) -> None:
+    event = _append(1, tree)[0]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
         cursor.execute(
-            "SELECT convert_from(audit_event_canonical(e), 'UTF8') FROM audit_auditevent e "
-            "WHERE seq = %s",
+            "UPDATE audit_auditevent SET actor_username = 'ke-gia-mao' WHERE seq = %s",
             [event.seq],
         )
-        canonical = cursor.fetchone()[0]
-    fields = json.loads(canonical)
-    assert fields[0] == event.seq
-    assert fields[1] == str(event.public_id)
-    assert fields[7] == AuditAction.ORG_UPDATE
-    expected = hashlib.sha256(bytes(event.prev_hash) + canonical.encode()).digest()
-    assert bytes(event.hash) == expected
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["[1, 2]", "{}", '{"seq": 1, "action": "x"}', '{"at": 1, "action": "x"}', "không phải JSON"],
+)
+def test_trigger_rejects_malformed_payloads(payload: str) -> None:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_auditevent (seq, payload, prev_hash, hash) "
+            "VALUES (0, %s, '\\x', '\\x')",
+            [payload],
+        )
 
 
 @pytest.mark.parametrize(
     "statement",
     [
-        "UPDATE audit_auditevent SET action = 'x' "
+        "UPDATE audit_auditevent SET payload = payload "
         "WHERE seq = (SELECT max(seq) FROM audit_auditevent)",
         "DELETE FROM audit_auditevent WHERE seq = (SELECT max(seq) FROM audit_auditevent)",
         "TRUNCATE audit_auditevent",
@@ -123,7 +143,7 @@ def test_trigger_rejects_update_delete_truncate(tree: Tree, statement: str) -> N
 def test_orm_update_and_delete_are_rejected_too(tree: Tree) -> None:
     event = _append(1, tree)[0]
     with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEvent.objects.filter(seq=event.seq).update(actor_username="someone")
+        AuditEvent.objects.filter(seq=event.seq).update(payload="{}")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(seq=event.seq).delete()
 
@@ -139,7 +159,7 @@ def test_altered_event_is_named(tree: Tree) -> None:
     events = _append(4, tree)
     target = events[1]
     _raw(
-        'UPDATE audit_auditevent SET after = \'{"name": "giả mạo"}\' WHERE seq = %s',
+        "UPDATE audit_auditevent SET payload = replace(payload, 'mới 1', 'giả mạo') WHERE seq = %s",
         [target.seq],
     )
     result = verify_chain()
@@ -154,14 +174,15 @@ def test_altered_hash_breaks_the_next_link(tree: Tree) -> None:
     events = _append(3, tree)
     target = events[0]
     _raw(
-        "UPDATE audit_auditevent SET actor_username = 'ke-gia-mao' WHERE seq = %s",
+        "UPDATE audit_auditevent SET payload = replace(payload, 'mới 0', 'giả mạo') WHERE seq = %s",
         [target.seq],
     )
     _raw(
-        "UPDATE audit_auditevent e SET hash = sha256(e.prev_hash || audit_event_canonical(e)) "
+        "UPDATE audit_auditevent SET hash = sha256(prev_hash || convert_to(payload, 'UTF8')) "
         "WHERE seq = %s",
         [target.seq],
     )
+    assert AuditEvent.objects.get(seq=target.seq).after["name"] == "giả mạo"
     result = verify_chain()
     assert not result.ok
     assert result.bad_seq == events[1].seq
@@ -205,7 +226,10 @@ def test_rewritten_chain_fails_its_anchor(tree: Tree) -> None:
     events = _append(3, tree)
     anchor = (events[2].seq, bytes(events[2].hash).hex())
     assert verify_chain([anchor]).ok
-    _raw("UPDATE audit_auditevent SET object_label = 'sửa' WHERE seq = %s", [events[0].seq])
+    _raw(
+        "UPDATE audit_auditevent SET payload = replace(payload, 'mới 0', 'sửa') WHERE seq = %s",
+        [events[0].seq],
+    )
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
         cursor.execute(
@@ -218,8 +242,8 @@ def test_rewritten_chain_fails_its_anchor(tree: Tree) -> None:
                 [seq],
             )
             cursor.execute(
-                "UPDATE audit_auditevent e SET hash = sha256(e.prev_hash || "
-                "audit_event_canonical(e)) WHERE seq = %s",
+                "UPDATE audit_auditevent SET hash = sha256(prev_hash || "
+                "convert_to(payload, 'UTF8')) WHERE seq = %s",
                 [seq],
             )
         cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
@@ -235,7 +259,10 @@ def test_audit_verify_command_exit_codes(tree: Tree) -> None:
     call_command("audit_verify", stdout=out)
     assert "toàn vẹn" in out.getvalue()
     assert f"{events[-1].seq}:{bytes(events[-1].hash).hex()}" in out.getvalue()
-    _raw("UPDATE audit_auditevent SET action = 'x' WHERE seq = %s", [events[0].seq])
+    _raw(
+        "UPDATE audit_auditevent SET payload = replace(payload, 'cũ', 'khác') WHERE seq = %s",
+        [events[0].seq],
+    )
     with pytest.raises(CommandError, match=rf"#{events[0].seq} \({events[0].public_id}\)"):
         call_command("audit_verify")
 
@@ -252,3 +279,32 @@ def test_event_rolls_back_with_its_transaction(tree: Tree) -> None:
         raise RuntimeError("the change failed")
     assert AuditEvent.objects.count() == before
     assert verify_chain().ok
+
+
+def test_a_range_is_linked_to_the_event_before_it(tree: Tree) -> None:
+    """audit_verify splits the chain into seq ranges; each range checks its first link too."""
+    from bvct.audit.verify import _check_range
+
+    events = _append(6, tree)
+    lo, hi = events[2].seq, events[5].seq
+    assert _check_range(lo, hi) is None
+    _raw("DELETE FROM audit_auditevent WHERE seq = %s", [lo])
+    assert _check_range(lo, hi) == (events[3].seq, str(events[3].public_id), "missing")
+    assert _check_range(events[4].seq, hi) is None  # a range after the gap is intact
+
+
+def test_a_range_starting_at_a_replaced_event_is_caught(tree: Tree) -> None:
+    from bvct.audit.verify import _check_range
+
+    events = _append(4, tree)
+    _raw(
+        "UPDATE audit_auditevent SET prev_hash = sha256('x'::bytea) WHERE seq = %s",
+        [events[2].seq],
+    )
+    _raw(
+        "UPDATE audit_auditevent SET hash = sha256(prev_hash || convert_to(payload, 'UTF8')) "
+        "WHERE seq = %s",
+        [events[2].seq],
+    )
+    bad = _check_range(events[2].seq, events[3].seq)
+    assert bad is not None and bad[0] == events[2].seq and bad[2] == "relinked"

@@ -33,6 +33,7 @@ class ThrottledModelBackend(BaseBackend):
             if request is not None:
                 request.bvct_login_locked_until = locked_until  # type: ignore[attr-defined]
             User().set_password(password)  # same cost as a real check
+            services.login_refused_record(username=username)
             return None
         user = self._load(username=username.strip().lower())
         if user is None:

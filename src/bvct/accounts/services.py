@@ -83,7 +83,7 @@ def _check_password(password: str, user: User) -> None:
         raise ValidationFailed(" ".join(exc.messages), field="password") from exc
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def user_create(
     *,
     actor: User | None,
@@ -101,7 +101,10 @@ def user_create(
     try:
         USERNAME_VALIDATOR(username)
     except ValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), field="username") from exc
+        raise ValidationFailed(
+            f"Tên đăng nhập không hợp lệ: {username!r}. " + " ".join(exc.messages),
+            field="username",
+        ) from exc
     if User.objects.filter(username=username).exists():
         raise ValidationFailed(f"Tên đăng nhập {username!r} đã được dùng.", field="username")
     if not full_name.strip():
@@ -132,7 +135,7 @@ def user_create(
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def user_update(
     *,
     actor: User | None,
@@ -175,6 +178,7 @@ def user_update(
     after = snapshot(locked, USER_AUDIT_FIELDS)
     if after == before:
         return locked
+    _keep_an_administrator(was=user_is_admin(before), now=locked)
     locked.version += 1
     locked.save()
     audit_record(
@@ -188,7 +192,26 @@ def user_update(
     return locked
 
 
-@transaction.atomic
+def user_is_admin(snap: dict[str, Any]) -> bool:
+    return bool(snap["is_active"]) and Role.SYSADMIN in snap["roles"]
+
+
+def _keep_an_administrator(*, was: bool, now: User) -> None:
+    """Refuse a change that would leave no active system administrator."""
+    if not was or (now.is_active and now.has_role(Role.SYSADMIN)):
+        return
+    others = (
+        User.objects.select_for_update()
+        .filter(is_active=True, roles__contains=[Role.SYSADMIN])
+        .exclude(pk=now.pk)
+    )
+    if not others.exists():
+        raise ValidationFailed(
+            "Phải còn ít nhất một quản trị hệ thống đang hoạt động.", field="roles"
+        )
+
+
+@transaction.atomic(durable=True)
 def user_set_password(*, actor: User | None, user: User, password: str) -> None:
     """Set a password (the user's own, or by the administrator); the audit keeps no secret."""
     if actor is not None and actor.pk != user.pk:
@@ -205,7 +228,7 @@ def _token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def api_token_create(*, actor: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
     """Create a token for the actor's own use; return it and the key, which is shown once."""
     if not name.strip():
@@ -229,7 +252,7 @@ def api_token_create(*, actor: User, name: str, days: int = 90) -> tuple[ApiToke
     return token, key
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.user_id != actor.pk:
         _require_user_admin(actor)
@@ -270,7 +293,7 @@ def login_locked_until(username: str) -> dt.datetime | None:
     return None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def login_failure_record(*, username: str, user: User | None) -> dt.datetime | None:
     """Count one failed sign-in; lock the username after too many. Returns the lock's end."""
     key = _throttle_key(username)
@@ -296,6 +319,22 @@ def login_failure_record(*, username: str, user: User | None) -> dt.datetime | N
         after=details,
     )
     return row.locked_until if locked else None
+
+
+@transaction.atomic(durable=True)
+def login_refused_record(*, username: str) -> None:
+    """An attempt on a locked username: refused without checking the password, still logged."""
+    key = _throttle_key(username)
+    user = User.objects.select_related("organisation").filter(username=key).first()
+    audit_record(
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        object_type="accounts.user",
+        object_id=str(user.public_id) if user else "",
+        object_label=key,
+        org=user.organisation if user else None,
+        after={"username": key, "reason": "locked"},
+    )
 
 
 def login_success_record(*, user: User) -> None:

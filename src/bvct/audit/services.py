@@ -19,12 +19,8 @@ if TYPE_CHECKING:
     from bvct.orgs.models import Organisation
 
 _INSERT = """
-INSERT INTO audit_auditevent (
-    seq, public_id, occurred_at, actor_public_id, actor_username, org_public_id, org_path,
-    action, object_type, object_public_id, object_label, subject_public_id, classification,
-    before, after, request_id, client_addr, prev_hash, hash
-) VALUES (0, %s, now(), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-          %s::jsonb, %s::jsonb, %s, %s, '\\x', '\\x')
+INSERT INTO audit_auditevent (seq, payload, prev_hash, hash)
+VALUES (0, %s, '\\x', '\\x')
 RETURNING seq
 """
 
@@ -78,7 +74,8 @@ def audit_record(
 
     Call it inside the transaction of the change it describes: if that rolls back, so does the
     event. ``org`` is the organisation the event concerns (whose auditors may read it); it
-    defaults to the actor's organisation. The trigger fills seq, time and the hashes.
+    defaults to the actor's organisation. The trigger adds seq and time to the payload and
+    computes the hashes; PostgreSQL derives the searchable columns from the payload.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -87,27 +84,29 @@ def audit_record(
     if org is None and actor is not None:
         org = actor.organisation
     ctx = context.current()
+    content: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "action": str(action),
+        "actor": str(actor.public_id) if actor else None,
+        "actor_username": actor.username if actor else "",
+        "org": str(org.public_id) if org else None,
+        "org_path": org.path if org else "",
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_label": object_label[:300],
+        "subject": str(subject_id) if subject_id else None,
+        "classification": int(classification),
+        "before": before,
+        "after": after,
+        "request_id": ctx.request_id,
+        "ip": ctx.client_addr,
+    }
+    # The payload is stored verbatim and hashed as stored: compact, sorted keys, real UTF-8.
+    payload = json.dumps(
+        content, default=_json_default, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT,
-            [
-                uuid.uuid4(),
-                actor.public_id if actor else None,
-                actor.username if actor else "",
-                org.public_id if org else None,
-                org.path if org else "",
-                str(action),
-                object_type,
-                object_id,
-                object_label[:300],
-                subject_id,
-                int(classification),
-                _dumps(before),
-                _dumps(after),
-                ctx.request_id,
-                ctx.client_addr,
-            ],
-        )
+        cursor.execute(_INSERT, [payload])
         row = cursor.fetchone()
     assert row is not None
     return int(row[0])

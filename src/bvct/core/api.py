@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,7 +19,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.field:
             body["field"] = exc.field
         return Response(body, status=exc.status)
-    if isinstance(exc, Http404):
+    if isinstance(exc, Http404 | NotFound):
         # The same answer for hidden and missing objects.
         return Response({"code": "not_found", "detail": "Không tìm thấy."}, status=404)
     response = drf_exception_handler(exc, context)

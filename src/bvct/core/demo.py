@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from bvct.accounts import services as account_services
 from bvct.accounts.constants import Role
 from bvct.accounts.models import User
@@ -96,9 +94,11 @@ def _org(code: str, name: str, kind: str, parent: str | None, short: str = "") -
         )
 
 
-@transaction.atomic
 def seed_demo() -> dict[str, int]:
-    """Build (or complete) the demo province; return how many rows of each kind exist."""
+    """Build (or complete) the demo province; return how many rows of each kind exist.
+
+    Each step is its own audited service call; an interrupted run is completed by the next.
+    """
     for kind_code, kind_name, is_committee, is_advisory, is_agency in KINDS:
         if not OrganisationKind.objects.filter(code=kind_code).exists():
             org_services.org_kind_create(

@@ -52,7 +52,7 @@ def org_by_code(code: str, *, field: str = "organisation") -> Organisation:
     return org
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def org_kind_create(
     *,
     actor: User | None,
@@ -86,7 +86,7 @@ def org_kind_create(
     return kind
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def organisation_create(
     *,
     actor: User | None,
@@ -128,7 +128,7 @@ def organisation_create(
     return org
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def organisation_update(
     *,
     actor: User | None,
@@ -172,7 +172,7 @@ def organisation_update(
     return locked
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def tier_create(
     *, actor: User | None, code: str, name: str, rank: int, source: str = ""
 ) -> ManagementTier:
@@ -192,7 +192,7 @@ def tier_create(
     return tier
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def scope_set(
     *,
     actor: User | None,
