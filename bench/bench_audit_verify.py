@@ -15,16 +15,18 @@ import time
 from _common import machine, percentile, setup_django
 
 FILL = """
-INSERT INTO audit_auditevent (
-    seq, public_id, occurred_at, actor_public_id, actor_username, org_public_id, org_path,
-    action, object_type, object_public_id, object_label, subject_public_id, classification,
-    before, after, request_id, client_addr, prev_hash, hash)
-SELECT 0, gen_random_uuid(), now(), gen_random_uuid(), 'canbo.bvct' || (g %% 50),
-       gen_random_uuid(), '/1/' || (g %% 20) || '/', 'org.update', 'orgs.organisation',
-       gen_random_uuid()::text, 'Đảng ủy phường số ' || g, gen_random_uuid(), g %% 3,
-       jsonb_build_object('name', 'Tên cũ ' || g, 'is_active', true),
-       jsonb_build_object('name', 'Tên mới ' || g, 'is_active', g %% 2 = 0),
-       md5(g::text), ('10.0.0.' || (g %% 250))::inet, '\\x', '\\x'
+INSERT INTO audit_auditevent (seq, payload, prev_hash, hash)
+SELECT 0, json_build_object(
+           'action', 'org.update', 'actor', gen_random_uuid(),
+           'actor_username', 'canbo.bvct' || (g %% 50),
+           'after', json_build_object('name', 'Tên mới ' || g, 'is_active', g %% 2 = 0),
+           'before', json_build_object('name', 'Tên cũ ' || g, 'is_active', true),
+           'classification', g %% 3, 'id', gen_random_uuid(), 'ip', '10.0.0.' || (g %% 250),
+           'object_id', gen_random_uuid(), 'object_label', 'Đảng ủy phường số ' || g,
+           'object_type', 'orgs.organisation', 'org', gen_random_uuid(),
+           'org_path', '/1/' || (g %% 20) || '/', 'request_id', md5(g::text),
+           'subject', gen_random_uuid())::text,
+       '\\x', '\\x'
 FROM generate_series(1, %s) AS g
 """
 

@@ -49,6 +49,7 @@ def test_event_detail_page_matrix(tree: Tree) -> None:
     responses = assert_permission_matrix(f"/audit/{event.public_id}/", _auditors(tree), Expect())
     html = responses["allowed"].content.decode()
     assert f"#{event.seq}" in html and "trước" in html and "sau" in html
+    assert "Sửa tổ chức" in html  # the event type's label, not its code
 
 
 def test_event_detail_api_matrix(tree: Tree) -> None:

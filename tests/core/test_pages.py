@@ -126,3 +126,14 @@ def test_org_search_serves_fragment_to_htmx(tree: Tree) -> None:
     assert "<html" not in fragment.content.decode()
     assert "Chi bộ A1-1" in fragment.content.decode()
     assert "Đảng ủy xã B" not in fragment.content.decode()
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_asks() -> None:
+    response = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi">' in response.content.decode()
+    assert response["Content-Language"] == "vi"
+    client = Client()
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
+    client.cookies["django_language"] = "fr"
+    assert '<html lang="vi">' in client.get("/accounts/login/").content.decode()

@@ -80,6 +80,16 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("Audit events are written only by bvct.audit.services.audit_record()")
 
+    @property
+    def action_label(self) -> str:
+        """The event type in the user's language; an unknown code is shown as it is."""
+        from bvct.audit.constants import AuditAction
+
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
+
     @cached_property
     def content(self) -> dict[str, Any]:
         return json.loads(self.payload)

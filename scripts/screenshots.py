@@ -1,0 +1,43 @@
+"""Take the README screenshots from a running `make run` server (http://127.0.0.1:8000).
+
+Needs Debian's chromium and the playwright Python package (its own browser download is not
+used): `apt-get install chromium && .venv/bin/pip install playwright`, then
+`.venv/bin/python scripts/screenshots.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = "http://127.0.0.1:8000"
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+PASSWORD = "BVCT-demo-2026!"  # noqa: S105  (the demo password printed by make run)
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+        page.goto(f"{BASE}/accounts/login/")
+        page.screenshot(path=str(OUT / "login.png"))
+        page.fill("#id_username", "kiemtra")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]:has-text('Đăng nhập')")
+        page.wait_for_url(f"{BASE}/")
+        page.screenshot(path=str(OUT / "home.png"))
+        page.goto(f"{BASE}/audit/")
+        page.screenshot(path=str(OUT / "audit.png"))
+        browser.close()
+    print(f"screenshots written to {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
