@@ -13,6 +13,7 @@ from django.db import connection, models
 
 from bvct.core import context
 from bvct.core.constants import Classification
+from bvct.core.ids import uuid7
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
@@ -85,7 +86,7 @@ def audit_record(
         org = actor.organisation
     ctx = context.current()
     content: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
+        "id": str(uuid7()),
         "action": str(action),
         "actor": str(actor.public_id) if actor else None,
         "actor_username": actor.username if actor else "",
