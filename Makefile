@@ -24,14 +24,9 @@ messages: $(STAMP)
 db: install
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m bvct.core.devdb start >/dev/null && echo "PostgreSQL: running under var/pg"; fi
 
-run: db
-	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo --if-empty
-	$(MANAGE) collectstatic --noinput --verbosity 0
-	@$(MANAGE) seed_demo --print-logins
-	@echo "BVCT: http://127.0.0.1:8000  (Ctrl-C stops the web server and the database)"
-	@trap '[ -z "$$DATABASE_URL" ] && $(PY) -m bvct.core.devdb stop >/dev/null; echo stopped' EXIT; \
-		$(MANAGE) runserver 127.0.0.1:8000 --noreload
+# Migrate, load demo data if empty, serve on 127.0.0.1:8000; Ctrl-C stops what it started.
+run: install
+	@$(PY) -m bvct.core.devserver
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m bvct.core.devdb stop; fi

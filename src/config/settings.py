@@ -167,6 +167,7 @@ SESSION_COOKIE_NAME = env_str("DJANGO_SESSION_COOKIE_NAME", "bvct_session")
 # Failed-login throttling per account (docs/permissions.md explains the numbers).
 BVCT_LOGIN_MAX_FAILURES = env_int("BVCT_LOGIN_MAX_FAILURES", 10)
 BVCT_LOGIN_LOCKOUT_SECONDS = env_int("BVCT_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+BVCT_LOGIN_MAX_FAILURES_PER_IP = env_int("BVCT_LOGIN_MAX_FAILURES_PER_IP", 100)
 
 # Transport security: on for production behind TLS (docs/deployment.md).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
@@ -222,6 +223,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No call to the public Swagger validator: the LAN reaches nothing outside.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 

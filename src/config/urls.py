@@ -1,7 +1,7 @@
 """URL map: pages under their app, the API under /api/, OpenAPI docs served locally."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from bvct.accounts import api as accounts_api
 from bvct.audit import api as audit_api
@@ -22,7 +22,7 @@ api_patterns = [
         name="audit_event_detail",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 urlpatterns = [

@@ -421,7 +421,7 @@ def test_set_password_keeps_no_secret_in_the_audit_trail(admin: User, tree: Tree
     assert event.actor_public_id == actor.public_id
     assert event.object_public_id == str(user.public_id)
     assert event.before is None
-    assert event.after is None
+    assert event.after == {"api_tokens_revoked": 0}
     text = event_text(event)
     for secret in (NEW_PASSWORD, PASSWORD, user.password, old_hash):
         assert secret not in text
@@ -560,3 +560,13 @@ def test_the_last_active_administrator_cannot_be_removed(tree: Tree) -> None:
     assert User.objects.get(pk=only.pk).roles == [Role.AUDITOR]
     assert second.is_active
     assert len(events_since(mark, action=AuditAction.USER_UPDATE)) == 1
+
+
+def test_a_new_password_revokes_api_tokens(admin: User, tree: Tree) -> None:
+    user = _create(admin, tree)
+    token, key = services.api_token_create(actor=user, name="máy trạm", days=30)
+    assert services.api_token_authenticate(key) == user
+    services.user_set_password(actor=user, user=user, password=NEW_PASSWORD)
+    assert services.api_token_authenticate(key) is None
+    [event] = events_since(last_seq() - 1, action=AuditAction.USER_SET_PASSWORD)
+    assert event.after == {"api_tokens_revoked": 1}

@@ -95,6 +95,15 @@ def test_api_docs_are_served_locally(tree: Tree) -> None:
     html = docs.content.decode()
     assert not EXTERNAL.search(html), EXTERNAL.search(html)
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    # The Content-Security-Policy forbids inline code: every script and style is a file.
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script"
+    assert "<style" not in html
+    script = re.search(r'<script src="(/api/docs/\?[^"]+)"', html)
+    assert script, "the page's own script must be served by the view"
+    code = client.get(script.group(1).replace("&amp;", "&"))
+    assert code.status_code == 200
+    assert "validator.swagger.io" not in code.content.decode()
+    assert '"validatorUrl": null' in code.content.decode()
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]

@@ -58,3 +58,21 @@ def test_print_logins_names_every_demo_account() -> None:
     call_command("seed_demo", "--print-logins", stdout=out)
     for login in LOGINS:
         assert login.username in out.getvalue()
+
+
+def test_if_empty_completes_an_interrupted_demo() -> None:
+    from bvct.core.demo import ROOT
+    from bvct.orgs import services
+
+    services.organisation_create(actor=None, code=ROOT[0], name=ROOT[1], kind_code="tinh-uy")
+    call_command("seed_demo", "--if-empty", stdout=StringIO())
+    assert User.objects.filter(username__in=[x.username for x in LOGINS]).count() == len(LOGINS)
+
+
+def test_if_empty_on_a_real_database_does_not_need_demo_permission(
+    tree: object, settings: object
+) -> None:
+    settings.BVCT_DEMO_ALLOWED = False  # type: ignore[attr-defined]
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "giữ nguyên" in out.getvalue()

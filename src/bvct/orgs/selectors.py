@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bvct.core.constants import Action
+from bvct.core.errors import ValidationFailed
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation
 from bvct.orgs.querysets import OrganisationQuerySet, ancestor_paths
 
@@ -14,6 +15,30 @@ def organisation_list(*, user: Any, query: str = "") -> OrganisationQuerySet:
     if query:
         qs = qs.filter(name__icontains=query) | qs.filter(code__icontains=query)
     return qs.order_by("path")
+
+
+def organisation_get_for_user(
+    *, user: Any, public_id: str, action: str = Action.VIEW
+) -> Organisation:
+    from bvct.core.gate import get_for_user
+
+    qs = Organisation.objects.select_related("kind", "parent")
+    return get_for_user(qs, user, action=action, public_id=public_id)
+
+
+def management_scopes_of(*, org: Organisation, user: Any) -> Any:
+    """The management rules a committee holds, naming only organisations the user may see."""
+    return ManagementScope.objects.filter(
+        managing_org=org, subject_root__in=Organisation.objects.visible_to(user)
+    ).select_related("tier", "subject_root")
+
+
+def org_by_code(code: str, *, field: str = "organisation") -> Organisation:
+    """The organisation with this code, or a specific error naming the code."""
+    org = Organisation.objects.select_related("kind").filter(code=code).first()
+    if org is None:
+        raise ValidationFailed(f"Không có tổ chức mã {code!r}.", field=field)
+    return org
 
 
 def competent_body_for(org: Organisation, tier: ManagementTier) -> Organisation | None:

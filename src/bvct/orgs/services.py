@@ -10,8 +10,14 @@ from django.db import transaction
 from bvct.accounts.permissions import can_manage_organisations
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record, snapshot
-from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.core.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    ValidationFailed,
+    unique_as_error,
+)
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
+from bvct.orgs.selectors import org_by_code
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
@@ -45,13 +51,6 @@ def kind_by_code(code: str) -> OrganisationKind:
     return kind
 
 
-def org_by_code(code: str, *, field: str = "organisation") -> Organisation:
-    org = Organisation.objects.select_related("kind").filter(code=code).first()
-    if org is None:
-        raise ValidationFailed(f"Không có tổ chức mã {code!r}.", field=field)
-    return org
-
-
 @transaction.atomic(durable=True)
 def org_kind_create(
     *,
@@ -67,14 +66,15 @@ def org_kind_create(
     code = _check_code(code, "loại tổ chức")
     if OrganisationKind.objects.filter(code=code).exists():
         raise ValidationFailed(f"Loại tổ chức {code!r} đã có.", field="code")
-    kind = OrganisationKind.objects.create(
-        code=code,
-        name=name.strip(),
-        is_committee=is_committee,
-        is_advisory=is_advisory,
-        is_agency=is_agency,
-        sort_order=sort_order,
-    )
+    with unique_as_error(f"Loại tổ chức {code!r} đã có.", field="code"):
+        kind = OrganisationKind.objects.create(
+            code=code,
+            name=name.strip(),
+            is_committee=is_committee,
+            is_advisory=is_advisory,
+            is_agency=is_agency,
+            sort_order=sort_order,
+        )
     audit_record(
         actor=actor,
         action=AuditAction.ORG_KIND_CREATE,
@@ -115,7 +115,8 @@ def organisation_create(
         # A unique placeholder until the id is known; the path is built from ids.
         path=f"~{code}",
     )
-    org.save()
+    with unique_as_error(f"Mã tổ chức {code!r} đã được dùng.", field="code"):
+        org.save()
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
     audit_record(
@@ -180,7 +181,8 @@ def tier_create(
     code = _check_code(code, "diện quản lý")
     if ManagementTier.objects.filter(code=code).exists():
         raise ValidationFailed(f"Diện quản lý {code!r} đã có.", field="code")
-    tier = ManagementTier.objects.create(code=code, name=name.strip(), rank=rank, source=source)
+    with unique_as_error(f"Diện quản lý {code!r} đã có.", field="code"):
+        tier = ManagementTier.objects.create(code=code, name=name.strip(), rank=rank, source=source)
     audit_record(
         actor=actor,
         action=AuditAction.TIER_CREATE,
@@ -226,9 +228,10 @@ def scope_set(
         scope.source = source
         scope.save()
     else:
-        scope = ManagementScope.objects.create(
-            tier=tier, subject_root=root, managing_org=manager, source=source
-        )
+        with unique_as_error("Phân cấp này vừa được người khác ghi; hãy thử lại.", field="tier"):
+            scope = ManagementScope.objects.create(
+                tier=tier, subject_root=root, managing_org=manager, source=source
+            )
     audit_record(
         actor=actor,
         action=AuditAction.SCOPE_SET,

@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from bvct.core.gate import get_for_user
-from bvct.orgs.models import ManagementScope, Organisation
-from bvct.orgs.selectors import organisation_list
+from bvct.orgs.selectors import (
+    management_scopes_of,
+    organisation_get_for_user,
+    organisation_list,
+)
 
 
 @login_required
@@ -21,8 +23,7 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    qs = Organisation.objects.select_related("kind", "parent")
-    org = get_for_user(qs, request.user, public_id=public_id)
+    org = organisation_get_for_user(user=request.user, public_id=public_id)
     children = organisation_list(user=request.user).filter(parent=org)
-    scopes = ManagementScope.objects.filter(managing_org=org).select_related("tier", "subject_root")
+    scopes = management_scopes_of(org=org, user=request.user)
     return render(request, "orgs/detail.html", {"org": org, "children": children, "scopes": scopes})

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from bvct.audit.services import audit_verify_record
 from bvct.audit.verify import verify_chain
 
 _ANCHOR = re.compile(r"^(\d+):([0-9a-fA-F]{64})$")
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = verify_chain(anchors)
         elapsed = time.perf_counter() - started
+        audit_verify_record(result=result)
         if not result.ok:
             raise CommandError(result.message)
         self.stdout.write(result.message)

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bvct.core.constants import Classification
-from bvct.core.demo import DEMO_PASSWORD, LOGINS, seed_demo
+from bvct.core.demo import DEMO_PASSWORD, LOGINS, ROOT, seed_demo
 from bvct.orgs.models import Organisation
+
+DEMO_ROOT_CODE = ROOT[0]
 
 
 class Command(BaseCommand):
@@ -27,16 +29,23 @@ class Command(BaseCommand):
         if options["print_logins"]:
             self._print_logins()
             return
-        if not settings.BVCT_DEMO_ALLOWED:
-            raise CommandError("Dữ liệu mẫu bị tắt (BVCT_DEMO_ALLOWED=false).")
-        if options["if_empty"] and Organisation.objects.exists():
+        if options["if_empty"] and self._has_other_data():
             self.stdout.write("CSDL đã có dữ liệu: giữ nguyên.")
             return
+        if not settings.BVCT_DEMO_ALLOWED:
+            raise CommandError("Dữ liệu mẫu bị tắt (BVCT_DEMO_ALLOWED=false).")
         counts = seed_demo()
         self.stdout.write(
             f"Dữ liệu mẫu: {counts['organisations']} tổ chức, {counts['scopes']} phân cấp quản lý, "
             f"{counts['users']} tài khoản."
         )
+
+    @staticmethod
+    def _has_other_data() -> bool:
+        """Data that is not (an interrupted run of) the demo: leave such a database alone."""
+        if not Organisation.objects.exists():
+            return False
+        return not Organisation.objects.filter(code=DEMO_ROOT_CODE).exists()
 
     def _print_logins(self) -> None:
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
