@@ -36,6 +36,7 @@ def setup_django(migrate: bool = True) -> None:
             subprocess.run([*psql, f"CREATE DATABASE {BENCH_DB}"], check=True)
         os.environ["DATABASE_URL"] = f"postgresql://postgres@/{BENCH_DB}?host={sock}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("BVCT_ALLOW_GENERATED_SECRET_KEY", "true")  # a developer's machine
     os.environ.setdefault("BVCT_LOG_LEVEL", "WARNING")
     import django
 

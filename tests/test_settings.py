@@ -83,3 +83,10 @@ def test_demo_refused_in_production(db: object) -> None:
     result = _manage("seed_demo", env={"BVCT_DEMO_ALLOWED": "false"})
     assert result.returncode != 0
     assert "BVCT_DEMO_ALLOWED" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    env = {"DJANGO_SECRET_KEY": "", "BVCT_ALLOW_GENERATED_SECRET_KEY": "", "DJANGO_DEBUG": "false"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr

@@ -55,14 +55,18 @@ def _secret_key() -> str:
     key = os.environ.get("DJANGO_SECRET_KEY", "")
     if key:
         return key
-    if not DEBUG and not env_bool("BVCT_ALLOW_GENERATED_SECRET_KEY", True):
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
+    if not DEBUG and not env_bool("BVCT_ALLOW_GENERATED_SECRET_KEY", False):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set (or BVCT_ALLOW_GENERATED_SECRET_KEY=true on a "
+            "developer's machine, as the Makefile does)"
+        )
     # A developer's machine: one random key kept under var/, never in the repository.
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(64))
     return path.read_text().strip()
 
 
@@ -237,9 +241,14 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": env_str("BVCT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Django's own loggers go through the same redacting handler (not its DEBUG console).
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # Demo data (`seed_demo`): set false on a real deployment so it can never be loaded there.
 BVCT_DEMO_ALLOWED = env_bool("BVCT_DEMO_ALLOWED", True)
 BVCT_AUDIT_VERIFY_WORKERS = env_int("BVCT_AUDIT_VERIFY_WORKERS", 0)  # 0: one per core, at most 4
+CSRF_FAILURE_VIEW = "bvct.core.views.csrf_failure"

@@ -90,8 +90,10 @@ def test_user_list_matrix_for_administrators(tree: Tree, target: User) -> None:
     )
 
     for name in ("allowed", "other_scope", "insufficient_clearance"):
-        assert [u["username"] for u in responses[name].json()] == everyone
-    assert [u["username"] for u in responses["agency"].json()] == [personas.agency.username]
+        assert [u["username"] for u in responses[name].json()["results"]] == everyone
+    assert [u["username"] for u in responses["agency"].json()["results"]] == [
+        personas.agency.username
+    ]
     assert responses["anonymous"].json()["code"] == "not_authenticated"
 
 
@@ -104,7 +106,7 @@ def test_user_list_non_administrators_see_only_themselves(tree: Tree, target: Us
     )
     for name, user in personas.as_dict().items():
         if user is not None:
-            assert [u["username"] for u in responses[name].json()] == [user.username]
+            assert [u["username"] for u in responses[name].json()["results"]] == [user.username]
 
 
 def test_user_list_auditors_see_the_accounts_of_their_scope(tree: Tree, target: User) -> None:
@@ -118,16 +120,18 @@ def test_user_list_auditors_see_the_accounts_of_their_scope(tree: Tree, target: 
         Expect.api(other_scope=200, insufficient_clearance=200, agency=200),
     )
 
-    assert [u["username"] for u in responses["allowed"].json()] == everyone
-    assert [u["username"] for u in responses["other_scope"].json()] == sorted(
+    assert [u["username"] for u in responses["allowed"].json()["results"]] == everyone
+    assert [u["username"] for u in responses["other_scope"].json()["results"]] == sorted(
         [in_a.username, personas.other_scope.username]
     )
-    assert [u["username"] for u in responses["agency"].json()] == [personas.agency.username]
+    assert [u["username"] for u in responses["agency"].json()["results"]] == [
+        personas.agency.username
+    ]
 
 
 def test_user_list_output_has_no_secrets(tree: Tree, target: User) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    body = _client(admin).get(USERS_URL).json()
+    body = _client(admin).get(USERS_URL).json()["results"]
     row = next(u for u in body if u["username"] == "muctieu.b")
     assert row == {
         "id": str(target.public_id),
@@ -154,7 +158,7 @@ def test_user_list_query_count_does_not_grow(
     # session, user, the list; one more if the idle clock is written back: never per row.
     with django_assert_max_num_queries(4):
         response = client.get(USERS_URL)
-    assert len(response.json()) == User.objects.count() == 26
+    assert response.json()["count"] == User.objects.count() == 26
 
 
 # --- GET /api/users/<id>/ -----------------------------------------------------------------------

@@ -564,7 +564,7 @@ def test_the_last_active_administrator_cannot_be_removed(tree: Tree) -> None:
 
 def test_a_new_password_revokes_api_tokens(admin: User, tree: Tree) -> None:
     user = _create(admin, tree)
-    token, key = services.api_token_create(actor=user, name="máy trạm", days=30)
+    _token, key = services.api_token_create(actor=user, name="máy trạm", days=30)
     assert services.api_token_authenticate(key) == user
     services.user_set_password(actor=user, user=user, password=NEW_PASSWORD)
     assert services.api_token_authenticate(key) is None

@@ -62,10 +62,12 @@ def test_security_headers(tree: Tree) -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
 
 
-def test_request_id_from_client_is_kept_only_if_well_formed() -> None:
-    assert (
-        Client().get("/accounts/login/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
-    )
+def test_request_id_is_kept_only_from_a_trusted_proxy_and_well_formed(settings: object) -> None:
+    untrusted = Client().get("/accounts/login/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"]
+    assert untrusted != "abc-123"
+    settings.BVCT_TRUST_X_FORWARDED_FOR = True  # type: ignore[attr-defined]
+    trusted = Client().get("/accounts/login/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"]
+    assert trusted == "abc-123"
     bad = Client().get("/accounts/login/", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"]
     assert bad != "<script>"
 
@@ -146,3 +148,36 @@ def test_vietnamese_is_the_default_whatever_the_browser_asks() -> None:
     assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
     client.cookies["django_language"] = "fr"
     assert '<html lang="vi">' in client.get("/accounts/login/").content.decode()
+
+
+def test_error_pages_are_vietnamese(tree: Tree) -> None:
+    client = _client(make_user(tree.board, Role.BVCT_OFFICER))
+    missing = client.get("/orgs/00000000-0000-0000-0000-000000000000/")
+    assert missing.status_code == 404
+    assert "Không tìm thấy" in missing.content.decode()
+    strict = Client(enforce_csrf_checks=True)
+    refused = strict.post("/accounts/login/", {"username": "a", "password": "b"})
+    assert refused.status_code == 403
+    assert "Phiên biểu mẫu đã hết hạn" in refused.content.decode()
+
+
+def test_api_messages_are_vietnamese(tree: Tree) -> None:
+    anonymous = Client().get("/api/orgs/")
+    assert anonymous.json()["detail"] == "Chưa đăng nhập hoặc chưa gửi mã truy cập."
+    admin = _client(make_user(tree.board, Role.SYSADMIN))
+    missing_field = admin.post("/api/orgs/", {"code": "x"}, content_type="application/json")
+    assert missing_field.status_code == 400
+    assert missing_field.json()["name"] == ["Trường này là bắt buộc."]
+
+
+def test_session_api_write_needs_the_csrf_token(tree: Tree) -> None:
+    """Session-authenticated API writes are CSRF-protected (token clients need no cookie)."""
+    admin = make_user(tree.board, Role.SYSADMIN)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+    url = f"/api/orgs/{tree.committee_b.public_id}/"
+    response = client.patch(url, {"version": 1, "name": "Không"}, content_type="application/json")
+    assert response.status_code == 403
+    from bvct.orgs.models import Organisation
+
+    assert Organisation.objects.get(pk=tree.committee_b.pk).name == "Đảng ủy xã B"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from bvct.accounts import services
 from bvct.accounts.models import User
 from bvct.accounts.permissions import can_manage_users
+from bvct.core.api import Page
 from bvct.core.constants import Action, Classification
 from bvct.core.errors import PermissionDeniedError
 from bvct.core.gate import get_for_user
@@ -65,11 +66,16 @@ class MeApi(APIView):
         return Response(UserOutput(request.user).data)
 
 
-class UserListApi(APIView):
-    @extend_schema(responses=UserOutput(many=True), summary="Danh sách tài khoản")
-    def get(self, request: Request) -> Response:
-        qs = _user_qs().visible_to(request.user, Action.VIEW).order_by("username")
-        return Response(UserOutput(qs[:500], many=True).data)
+class UserListApi(generics.ListAPIView):
+    serializer_class = UserOutput
+    pagination_class = Page
+
+    def get_queryset(self) -> Any:
+        return _user_qs().visible_to(self.request.user, Action.VIEW).order_by("username")
+
+    @extend_schema(summary="Danh sách tài khoản")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=UserCreateInput, responses={201: UserOutput}, summary="Tạo tài khoản")
     def post(self, request: Request) -> Response:

@@ -7,10 +7,18 @@ from typing import Any
 from django.http import Http404
 from rest_framework import status
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from bvct.core.errors import ServiceError
+
+
+class Page(LimitOffsetPagination):
+    """List endpoints answer {count, next, previous, results}: never a silently cut list."""
+
+    default_limit = 50
+    max_limit = 500
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -7,12 +7,15 @@ import re
 
 _SECRET = re.compile(
     r"(?i)(password|passwd|token|secret|sessionid|bvct_session|csrfmiddlewaretoken|csrftoken"
-    r"|authorization)(\"?\s*[:=]\s*\"?)([^\s\"&,;]+)"
+    r"|authorization)(\"?\s*[:=]\s*\"?)((?:bearer|token)\s+)?([^\s\"&,;]+)"
 )
+# An API key anywhere in a message, whatever precedes it.
+_API_KEY = re.compile(r"bvct_[A-Za-z0-9_-]{16,}")
 
 
 def redact(text: str) -> str:
-    return _SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    text = _SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3) or ''}***", text)
+    return _API_KEY.sub("bvct_***", text)
 
 
 class RedactSecretsFilter(logging.Filter):

@@ -25,13 +25,17 @@ def client_address(request: HttpRequest) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Give every request an id (kept from a trusted proxy's X-Request-ID) and bind it."""
+    """Give every request an id (kept from our reverse proxy's X-Request-ID when it is trusted,
+    BVCT_TRUST_X_FORWARDED_FOR) and bind it with the client address for the audit trail."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        # Only our own reverse proxy may name the request (its id then joins its access log).
+        incoming = (
+            request.META.get("HTTP_X_REQUEST_ID", "") if settings.BVCT_TRUST_X_FORWARDED_FOR else ""
+        )
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         ctx = context.RequestContext(request_id=request_id, client_addr=client_address(request))
         request.bvct_context = ctx  # type: ignore[attr-defined]

@@ -79,3 +79,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "clearance_label": Classification(getattr(user, "clearance", 0)).label,
     }
     return render(request, "core/home.html", context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A stale or missing CSRF token: a Vietnamese page, not Django's English one."""
+    return render(request, "403_csrf.html", status=403)

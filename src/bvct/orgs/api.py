@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bvct.accounts.permissions import can_manage_organisations
+from bvct.core.api import Page
 from bvct.core.constants import Action
 from bvct.core.errors import PermissionDeniedError
 from bvct.orgs import services
@@ -23,6 +26,7 @@ class OrganisationOutput(serializers.Serializer):
     short_name = serializers.CharField()
     kind = serializers.CharField(source="kind.code")
     parent = serializers.SerializerMethodField()  # type: ignore[assignment]  # DRF pops it
+    parent_code = serializers.CharField(source="parent.code", default=None)
     depth = serializers.IntegerField()
     is_active = serializers.BooleanField()
     version = serializers.IntegerField()
@@ -48,15 +52,21 @@ class OrganisationUpdateInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class OrganisationListApi(APIView):
+class OrganisationListApi(generics.ListAPIView):
+    serializer_class = OrganisationOutput
+    pagination_class = Page
+
+    def get_queryset(self) -> Any:
+        return organisation_list(
+            user=self.request.user, query=self.request.query_params.get("q", "")
+        )
+
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Tìm theo tên hoặc mã")],
-        responses=OrganisationOutput(many=True),
+        parameters=[OpenApiParameter("q", str, description="Tìm theo tên (không cần dấu) hoặc mã")],
         summary="Danh sách tổ chức",
     )
-    def get(self, request: Request) -> Response:
-        qs = organisation_list(user=request.user, query=request.query_params.get("q", ""))
-        return Response(OrganisationOutput(qs[:1000], many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=OrganisationCreateInput, responses={201: OrganisationOutput}, summary="Tạo tổ chức"

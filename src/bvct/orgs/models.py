@@ -47,6 +47,7 @@ class Organisation(PublicModel):
 
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(_("tên"), max_length=300)
+    name_norm = models.CharField(max_length=300, editable=False, default="")
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
     kind = models.ForeignKey(OrganisationKind, on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey(

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from bvct.core.constants import Action
 from bvct.core.errors import ValidationFailed
+from bvct.core.text import normalize
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation
 from bvct.orgs.querysets import OrganisationQuerySet, ancestor_paths
 
 
 def organisation_list(*, user: Any, query: str = "") -> OrganisationQuerySet:
+    """Organisations the user may see; ``query`` matches names without diacritics, or codes."""
     qs = Organisation.objects.visible_to(user, Action.VIEW).select_related("kind", "parent")
     if query:
-        qs = qs.filter(name__icontains=query) | qs.filter(code__icontains=query)
+        key = normalize(query)
+        qs = qs.filter(Q(name_norm__contains=key) | Q(code__icontains=query.strip()))
     return qs.order_by("path")
 
 

@@ -16,6 +16,7 @@ from bvct.core.errors import (
     ValidationFailed,
     unique_as_error,
 )
+from bvct.core.text import normalize
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
 from bvct.orgs.selectors import org_by_code
 
@@ -108,6 +109,7 @@ def organisation_create(
     org = Organisation(
         code=code,
         name=name.strip(),
+        name_norm=normalize(name),
         short_name=short_name.strip(),
         kind=kind,
         parent=parent,
@@ -153,6 +155,7 @@ def organisation_update(
         if not name.strip():
             raise ValidationFailed("Cần nhập tên tổ chức.", field="name")
         locked.name = name.strip()
+        locked.name_norm = normalize(name)
     if short_name is not None:
         locked.short_name = short_name.strip()
     if is_active is not None:
