@@ -81,8 +81,16 @@ def assert_permission_matrix(
     method: str = "get",
     data: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     state: Callable[[], Any] | None = None,
+    missing_url: str | None = None,
 ) -> dict[str, Any]:
-    """Run the request as each persona; return the responses by persona name."""
+    """Run the request as each persona; return the responses by persona name.
+
+    A refused request (3xx/4xx) must write no audit event. With ``missing_url`` (the same
+    endpoint for an id that does not exist), every 404 must be byte-for-byte the answer for a
+    missing object, so a hidden object's existence does not show.
+    """
+    from bvct.audit.models import AuditEvent
+
     responses: dict[str, Any] = {}
     failures: list[str] = []
     for name, user in personas.as_dict().items():
@@ -92,6 +100,7 @@ def assert_permission_matrix(
         if user is not None:
             client.force_login(user)
         before = state() if state else None
+        last_event = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
         send = getattr(client, method)
         body = data() if callable(data) else data
         if method in {"post", "put", "patch"}:
@@ -104,5 +113,17 @@ def assert_permission_matrix(
             failures.append(f"{name}: expected {wanted}, got {response.status_code}")
         if state and wanted >= 300 and state() != before:
             failures.append(f"{name}: was refused ({response.status_code}) but state changed")
+        if response.status_code >= 300:
+            written = AuditEvent.objects.filter(seq__gt=last_event or 0).count()
+            if written:
+                failures.append(f"{name}: was refused but wrote {written} audit event(s)")
+        if missing_url and response.status_code == NOT_FOUND:
+            missing = (
+                send(missing_url, data=body)
+                if method == "get"
+                else send(missing_url, data=body or {}, content_type="application/json")
+            )
+            if (missing.status_code, missing.content) != (response.status_code, response.content):
+                failures.append(f"{name}: a hidden object answers differently from a missing one")
     assert not failures, f"{method.upper()} {url}: " + "; ".join(failures)
     return responses

@@ -348,3 +348,18 @@ def test_revoke_of_an_unknown_token_answers_like_other_404s(official: User) -> N
     response = client.delete(f"{TOKENS_URL}{uuid.uuid4()}/")
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "detail": "Không tìm thấy."}
+
+
+def test_a_token_cannot_mint_tokens(tree: Tree) -> None:
+    from bvct.accounts import services as account_services
+
+    user = make_user(tree.board, Role.BVCT_OFFICER)
+    _token, key = account_services.api_token_create(actor=user, name="máy trạm", days=30)
+    response = Client().post(
+        "/api/tokens/",
+        {"name": "thêm", "days": 366},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 403
+    assert user.api_tokens.count() == 1

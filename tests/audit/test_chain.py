@@ -267,6 +267,15 @@ def test_audit_verify_command_exit_codes(tree: Tree) -> None:
         call_command("audit_verify")
 
 
+def test_audit_verify_records_its_run_and_the_head(tree: Tree) -> None:
+    events = _append(1, tree)
+    call_command("audit_verify", stdout=StringIO())
+    run = AuditEvent.objects.order_by("-seq").first()
+    assert run is not None and run.action == AuditAction.AUDIT_VERIFY
+    assert run.after["ok"] is True
+    assert run.after["head"] == f"{events[0].seq}:{bytes(events[0].hash).hex()}"
+
+
 def test_audit_verify_rejects_malformed_anchor() -> None:
     with pytest.raises(CommandError, match="Mốc không hợp lệ"):
         call_command("audit_verify", "--anchor", "12:xyz")

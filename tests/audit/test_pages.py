@@ -55,7 +55,10 @@ def test_event_detail_page_matrix(tree: Tree) -> None:
 def test_event_detail_api_matrix(tree: Tree) -> None:
     event = _secret_event(tree)
     responses = assert_permission_matrix(
-        f"/api/audit/events/{event.public_id}/", _auditors(tree), Expect.api()
+        f"/api/audit/events/{event.public_id}/",
+        _auditors(tree),
+        Expect.api(),
+        missing_url="/api/audit/events/00000000-0000-4000-8000-000000000000/",
     )
     assert responses["allowed"].json()["hash"] == bytes(event.hash).hex()
 
@@ -141,3 +144,12 @@ def test_keyset_pagination(tree: Tree) -> None:
     client.force_login(auditor)
     html = client.get("/audit/", {"action": AuditAction.ORG_UPDATE}).content.decode()
     assert "before=" in html
+
+
+def test_htmx_search_with_bad_input_shows_the_error(tree: Tree) -> None:
+    client = Client()
+    client.force_login(make_user(tree.root, Role.AUDITOR, clearance="TUYET_MAT"))
+    fragment = client.get("/audit/", {"date_from": "31/02/2026"}, HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert "<html" not in html
+    assert "Điều kiện tìm kiếm chưa hợp lệ" in html and "Từ ngày" in html

@@ -13,6 +13,7 @@ from tests.factories import Tree, make_user
 from tests.permission_matrix import Expect, assert_permission_matrix, make_personas
 
 pytestmark = pytest.mark.django_db
+MISSING = "00000000-0000-4000-8000-000000000000"
 
 
 def _officers(tree: Tree):  # type: ignore[no-untyped-def]
@@ -31,6 +32,7 @@ def test_org_detail_api_matrix(tree: Tree) -> None:
         f"/api/orgs/{tree.cell_a.public_id}/",
         personas,
         Expect.api(insufficient_clearance=200),
+        missing_url=f"/api/orgs/{MISSING}/",
     )
 
 
@@ -123,3 +125,40 @@ def test_org_list_query_count_is_bounded(tree: Tree) -> None:
         assert response.status_code == 200
         # session + user + the list itself; never one query per organisation
         assert len(queries) <= 6, [q["sql"] for q in queries]
+
+
+def test_org_page_names_only_scopes_the_user_may_see(tree: Tree) -> None:
+    """The root's management rules are shown without naming organisations outside one's view."""
+    from bvct.orgs import services
+
+    services.tier_create(actor=None, code="t-dv", name="Đảng viên", rank=3)
+    services.scope_set(
+        actor=None, tier_code="t-dv", subject_root_code="t-b", managing_org_code="t-root"
+    )
+    services.scope_set(
+        actor=None, tier_code="t-dv", subject_root_code="t-a", managing_org_code="t-root"
+    )
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    html = client.get(f"/orgs/{tree.root.public_id}/").content.decode()
+    assert "Đảng ủy phường A" in html
+    assert "Đảng ủy xã B" not in html
+
+
+def test_org_list_page_is_paginated(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bvct.orgs import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client = Client()
+    client.force_login(make_user(tree.board, Role.BVCT_OFFICER))
+    first = client.get("/orgs/", {"q": "t"}).content.decode()
+    assert "page=2" in first
+    assert client.get("/orgs/", {"q": "t", "page": "2"}).status_code == 200
+
+
+def test_org_search_ignores_diacritics(tree: Tree) -> None:
+    client = Client()
+    client.force_login(make_user(tree.board, Role.BVCT_OFFICER))
+    body = client.get("/api/orgs/", {"q": "dang uy phuong a"}).json()
+    assert [o["code"] for o in body["results"]] == ["t-a"]
+    assert body["results"][0]["parent_code"] == "t-root"

@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -149,6 +150,9 @@ class TokenListApi(APIView):
         request=TokenCreateInput, responses={201: TokenCreatedOutput}, summary="Cấp mã truy cập"
     )
     def post(self, request: Request) -> Response:
+        if not isinstance(request.successful_authenticator, SessionAuthentication):
+            # A leaked token must not be able to extend itself.
+            raise PermissionDeniedError("Chỉ cấp mã truy cập khi đăng nhập bằng mật khẩu.")
         data = TokenCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         token, key = services.api_token_create(

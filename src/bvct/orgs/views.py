@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -12,13 +13,17 @@ from bvct.orgs.selectors import (
     organisation_list,
 )
 
+PAGE_SIZE = 200
+
 
 @login_required
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    orgs = organisation_list(user=request.user, query=query)[:2000]
+    page = Paginator(organisation_list(user=request.user, query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     template = "orgs/_tree.html" if request.htmx else "orgs/list.html"  # type: ignore[attr-defined]
-    return render(request, template, {"orgs": orgs, "query": query})
+    return render(request, template, {"orgs": page.object_list, "page": page, "query": query})
 
 
 @login_required
