@@ -8,6 +8,7 @@ subprocesses, so this module does not import it.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -33,7 +34,14 @@ def _manage(*args: str) -> None:
     subprocess.run([*MANAGE, *args], check=True)  # noqa: S603
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    # SIGTERM (kill) and SIGHUP (terminal closed) end the run like Ctrl-C: cleanup still runs.
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGHUP, _exit_on_signal)
     if not _port_free(HOST, PORT):
         print(f"Cổng {PORT} đang được dùng (BVCT đã chạy?). Dừng chương trình kia trước.")
         return 1
