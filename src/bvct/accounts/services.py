@@ -23,11 +23,11 @@ from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record, snapshot
 from bvct.core.constants import Classification
 from bvct.core.errors import (
-    ConflictError,
     PermissionDeniedError,
     ValidationFailed,
     unique_as_error,
 )
+from bvct.core.versioning import lock_for_edit, save_edit
 from bvct.orgs.selectors import org_by_code, scope_root_for
 
 ADMIN_CHANGE_LOCK_KEY = 0x4256435441444D  # "BVCTADM"
@@ -155,13 +155,12 @@ def user_update(
         # Changes to administrators are serialised, so two cannot remove each other at once.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADMIN_CHANGE_LOCK_KEY])
-    locked = (
-        User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
+    locked = lock_for_edit(
+        User.objects.select_related("organisation"),
+        user.pk,
+        expected_version,
+        "Tài khoản vừa được người khác sửa. Hãy tải lại trang và nhập lại thay đổi.",
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError(
-            "Tài khoản vừa được người khác sửa. Hãy tải lại trang và nhập lại thay đổi."
-        )
     before = snapshot(locked, USER_AUDIT_FIELDS)
     if full_name is not None:
         if not full_name.strip():
@@ -180,19 +179,14 @@ def user_update(
         if actor is not None and locked.pk == actor.pk and not is_active:
             raise ValidationFailed("Không thể tự khóa tài khoản của chính mình.", field="is_active")
         locked.is_active = is_active
-    after = snapshot(locked, USER_AUDIT_FIELDS)
-    if after == before:
-        return locked
     _keep_an_administrator(was=user_is_admin(before), now=locked)
-    locked.version += 1
-    locked.save()
-    audit_record(
+    save_edit(
+        locked,
+        before=before,
+        fields=USER_AUDIT_FIELDS,
         actor=actor,
         action=AuditAction.USER_UPDATE,
-        obj=locked,
         org=locked.organisation,
-        before=before,
-        after=after,
     )
     return locked
 

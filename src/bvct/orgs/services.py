@@ -11,12 +11,12 @@ from bvct.accounts.permissions import can_manage_organisations
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record, snapshot
 from bvct.core.errors import (
-    ConflictError,
     PermissionDeniedError,
     ValidationFailed,
     unique_as_error,
 )
 from bvct.core.text import normalize
+from bvct.core.versioning import lock_for_edit, save_edit
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
 from bvct.orgs.selectors import org_by_code
 
@@ -143,13 +143,12 @@ def organisation_update(
 ) -> Organisation:
     """Rename or (de)activate an organisation; a stale version is refused."""
     _require_admin(actor)
-    locked = (
-        Organisation.objects.select_for_update(of=("self",))
-        .select_related("kind", "parent")
-        .get(pk=org.pk)
+    locked = lock_for_edit(
+        Organisation.objects.select_related("kind", "parent"),
+        org.pk,
+        expected_version,
+        "Tổ chức vừa được người khác sửa. Hãy tải lại và nhập lại thay đổi.",
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConflictError("Tổ chức vừa được người khác sửa. Hãy tải lại và nhập lại thay đổi.")
     before = snapshot(locked, ORG_AUDIT_FIELDS)
     if name is not None:
         if not name.strip():
@@ -160,18 +159,13 @@ def organisation_update(
         locked.short_name = short_name.strip()
     if is_active is not None:
         locked.is_active = is_active
-    after = snapshot(locked, ORG_AUDIT_FIELDS)
-    if after == before:
-        return locked
-    locked.version += 1
-    locked.save()
-    audit_record(
+    save_edit(
+        locked,
+        before=before,
+        fields=ORG_AUDIT_FIELDS,
         actor=actor,
         action=AuditAction.ORG_UPDATE,
-        obj=locked,
         org=locked,
-        before=before,
-        after=after,
     )
     return locked
 
