@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "bvct.orgs",
     "bvct.accounts",
     "bvct.audit",
+    "bvct.people",
 ]
 
 MIDDLEWARE = [

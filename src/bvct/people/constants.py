@@ -1,0 +1,32 @@
+"""Enums of the people app."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+
+
+class DossierStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", _("Đang quản lý")
+    CLOSED = "CLOSED", _("Đã đóng")
+
+
+class DeclarationStatus(models.TextChoices):
+    SUBMITTED = "SUBMITTED", _("Đang hiệu lực")
+    SUPERSEDED = "SUPERSEDED", _("Đã được thay thế")
+
+
+class LinkStatus(models.TextChoices):
+    PROPOSED = "PROPOSED", _("Chờ xác nhận")
+    CONFIRMED = "CONFIRMED", _("Đã xác nhận là một người")
+    REJECTED = "REJECTED", _("Không phải một người")
+
+
+class LinkReason(models.TextChoices):
+    CITIZEN_ID = "CITIZEN_ID", _("Trùng số CCCD")
+    NAME_YEAR_HOMETOWN = "NAME_YEAR_HOMETOWN", _("Trùng họ tên, năm sinh và quê quán")

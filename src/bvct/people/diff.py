@@ -1,0 +1,108 @@
+"""What changed between two declarations of one person (the discrepancy view).
+
+Relatives are matched by their person id (the same relative across versions), periods and
+events by their position and dates; every difference that matters becomes one Change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+FIELD_LABELS = {
+    "full_name": "Họ và tên",
+    "other_names": "Tên gọi khác",
+    "sex": "Giới tính",
+    "birth": "Ngày sinh",
+    "death": "Ngày mất",
+    "citizen_id": "Số CCCD",
+    "birthplace": "Nơi sinh",
+    "hometown": "Quê quán",
+    "residence": "Nơi ở",
+    "ethnicity": "Dân tộc",
+    "religion": "Tôn giáo",
+    "nationality": "Quốc tịch",
+    "party_card_no": "Số thẻ đảng viên",
+    "occupation": "Nghề nghiệp",
+    "education": "Trình độ",
+    "relation": "Quan hệ",
+    "political_history": "Lịch sử chính trị",
+    "current_situation": "Chính trị hiện nay",
+    "death_details": "Chi tiết khi mất",
+}
+SECTIONS = {
+    "history": "Quá trình công tác",
+    "political_events": "Lịch sử chính trị",
+    "foreign_ties": "Yếu tố nước ngoài",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str  # identity, relatives, history, political_events, foreign_ties
+    kind: str  # added, removed, changed
+    subject: str  # which item (a relative's name, a period)
+    field: str  # which field ("" for a whole item)
+    before: Any
+    after: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "kind": self.kind,
+            "subject": self.subject,
+            "field": self.field,
+            "before": self.before,
+            "after": self.after,
+        }
+
+    @property
+    def field_label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
+
+
+def _fields(section: str, subject: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
+    changes = []
+    for key in sorted(set(a) | set(b)):
+        if key == "person":
+            continue
+        before, after = a.get(key) or "", b.get(key) or ""
+        if before != after:
+            changes.append(Change(section, "changed", subject, key, before, after))
+    return changes
+
+
+def _period_key(item: dict[str, Any]) -> tuple[str, str, str]:
+    return (item.get("kind", ""), item.get("from", ""), item.get("to", ""))
+
+
+def declaration_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Every difference between two declaration contents (cleaned by clean_content)."""
+    changes = _fields("identity", "", old.get("identity", {}), new.get("identity", {}))
+    old_rel = {r["person"]: r for r in old.get("relatives", []) if r.get("person")}
+    new_rel = {r["person"]: r for r in new.get("relatives", []) if r.get("person")}
+    for person, item in old_rel.items():
+        if person not in new_rel:
+            changes.append(Change("relatives", "removed", item["full_name"], "", item, None))
+    for person, item in new_rel.items():
+        if person not in old_rel:
+            changes.append(Change("relatives", "added", item["full_name"], "", None, item))
+        else:
+            changes += _fields("relatives", item["full_name"], old_rel[person], item)
+    for new_item in new.get("relatives", []):
+        if not new_item.get("person"):
+            changes.append(Change("relatives", "added", new_item["full_name"], "", None, new_item))
+    for section in SECTIONS:
+        before = {_period_key(i): i for i in old.get(section, [])}
+        after = {_period_key(i): i for i in new.get(section, [])}
+        for key, item in before.items():
+            label = " – ".join(p for p in key[1:] if p) or item.get("text", "")[:40]
+            if key not in after:
+                changes.append(Change(section, "removed", label, "", item, None))
+            elif after[key] != item:
+                changes += _fields(section, label, item, after[key])
+        for key, item in after.items():
+            if key not in before:
+                label = " – ".join(p for p in key[1:] if p) or item.get("text", "")[:40]
+                changes.append(Change(section, "added", label, "", None, item))
+    return changes

@@ -1,0 +1,262 @@
+"""Dossiers, the persons in them, their versioned declarations, and links between persons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bvct.core.constants import Action, Classification
+from bvct.core.gate import GateQuerySet, active_user
+from bvct.core.ids import uuid7
+from bvct.core.models import PublicModel
+from bvct.orgs.models import ManagementTier, Organisation
+from bvct.people.constants import (
+    DeclarationStatus,
+    DossierStatus,
+    LinkReason,
+    LinkStatus,
+    Sex,
+)
+
+# Who works on dossiers at all; agencies and administrators see none (DOMAIN.md §1).
+DOSSIER_ROLES = ("BVCT_OFFICER", "COMMITTEE_MEMBER", "AUDITOR")
+
+
+def _dossier_condition(user: Any, action: str, prefix: str = "") -> Q | None:
+    """The one SQL condition for dossier data: scope subtree and clearance (None: nothing)."""
+    actor = active_user(user)
+    if actor is None or not any(actor.has_role(r) for r in DOSSIER_ROLES):
+        return None
+    if action != Action.VIEW and not actor.has_role("BVCT_OFFICER"):
+        return None
+    return Q(**{f"{prefix}org_path__startswith": actor.scope_path}) & Q(
+        **{f"{prefix}classification__lte": actor.clearance}
+    )
+
+
+class DossierQuerySet(GateQuerySet["Dossier"]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> DossierQuerySet:
+        condition = _dossier_condition(user, action)
+        return self.filter(condition) if condition is not None else self.none()
+
+
+class PersonQuerySet(GateQuerySet["Person"]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> PersonQuerySet:
+        # Persons carry their dossier's organisation path and classification, so this is the
+        # same single condition, on the person table's own indexed columns.
+        condition = _dossier_condition(user, action)
+        return self.filter(condition) if condition is not None else self.none()
+
+
+class RelationKind(models.Model):
+    """A relation to the managed person, as the lý lịch lists them (data, editable).
+
+    ``generation`` orders ages: a relative of generation +1 (parent) must be born before the
+    subject, -1 (child) after. ``verified`` says whether verification covers this relation
+    (DOMAIN.md §3, configurable).
+    """
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    side = models.CharField(
+        max_length=10, choices=[("SELF", "Bên mình"), ("SPOUSE", "Bên vợ/chồng")]
+    )
+    generation = models.SmallIntegerField()
+    verified = models.BooleanField(default=False)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dossier(PublicModel):
+    """Everything held on one managed person (hồ sơ). The subject is its Person with
+    ``is_subject``; relatives are its other Persons."""
+
+    managing_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, editable=False)
+    tier = models.ForeignKey(
+        ManagementTier, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    classification = models.PositiveSmallIntegerField(
+        choices=Classification.choices, default=Classification.NONE
+    )
+    current_posts = models.TextField(_("chức vụ hiện nay"), blank=True)
+    status = models.CharField(
+        max_length=10, choices=DossierStatus.choices, default=DossierStatus.ACTIVE
+    )
+    declaration_count = models.PositiveIntegerField(default=0)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["org_path", "classification"],
+                name="dossier_gate",
+                opclasses=["varchar_pattern_ops", "int2_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Hồ sơ {self.public_id}"
+
+
+class Person(models.Model):
+    """Someone the system knows: a managed cadre or party member, or a relative they declared.
+
+    Each row belongs to one dossier; the same human in two dossiers is two rows joined by a
+    confirmed :class:`PersonLink`. Dates may be partial (year, month-year, or full).
+    """
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="persons")
+    is_subject = models.BooleanField(default=False)
+    relation = models.ForeignKey(
+        RelationKind, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    declared = models.BooleanField(
+        default=True, help_text="Still in the dossier's current declaration."
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    other_names = models.CharField(_("tên gọi khác"), max_length=200, blank=True)
+    name_norm = models.CharField(max_length=200, editable=False)
+    family_norm = models.CharField(max_length=50, editable=False)
+    given_norm = models.CharField(max_length=50, editable=False)
+    name_sort = models.CharField(max_length=400, editable=False, db_collation="C")
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    birth_year = models.SmallIntegerField(null=True, blank=True)
+    birth_month = models.SmallIntegerField(null=True, blank=True)
+    birth_day = models.SmallIntegerField(null=True, blank=True)
+    death_year = models.SmallIntegerField(null=True, blank=True)
+    death_month = models.SmallIntegerField(null=True, blank=True)
+    death_day = models.SmallIntegerField(null=True, blank=True)
+    # NULL, not "", for "not declared": the check constraint and the index skip NULLs.
+    citizen_id = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True)  # noqa: DJ001
+    party_card_no = models.CharField(_("số thẻ đảng viên"), max_length=20, blank=True)
+    birthplace = models.CharField(_("nơi sinh"), max_length=300, blank=True)
+    birthplace_ward = models.IntegerField(null=True, blank=True)
+    hometown = models.CharField(_("quê quán"), max_length=300, blank=True)
+    hometown_ward = models.IntegerField(null=True, blank=True)
+    hometown_norm = models.CharField(max_length=300, editable=False, blank=True)
+    residence = models.CharField(_("nơi ở hiện nay"), max_length=300, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=50, blank=True)
+    religion = models.CharField(_("tôn giáo"), max_length=50, blank=True)
+    nationality = models.CharField(_("quốc tịch"), max_length=50, blank=True)
+    occupation = models.CharField(_("nghề nghiệp"), max_length=200, blank=True)
+    # The dossier's scope and classification, copied so the gate is one condition here.
+    org_path = models.CharField(max_length=255, editable=False)
+    classification = models.PositiveSmallIntegerField(default=Classification.NONE)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Ordered by the sort key and covering the gate's columns: a name search reads
+            # one page of index entries in order and checks visibility without the table.
+            models.Index(
+                fields=["name_norm", "name_sort"],
+                name="person_name",
+                include=["org_path", "classification", "birth_year", "is_subject"],
+            ),
+            models.Index(
+                fields=["given_norm", "name_sort"],
+                name="person_given",
+                include=["org_path", "classification", "name_norm", "birth_year", "is_subject"],
+            ),
+            models.Index(fields=["citizen_id"], name="person_cccd"),
+            models.Index(fields=["dossier", "is_subject"], name="person_dossier"),
+            models.Index(
+                fields=["org_path"], name="person_org_path", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(is_subject=True), name="one_subject_per_dossier"
+            ),
+            models.CheckConstraint(
+                condition=Q(citizen_id__isnull=True) | Q(citizen_id__regex=r"^[0-9]{12}$"),
+                name="person_cccd_12_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Declaration(models.Model):
+    """One version of a person's lý lịch. Submitted versions never change (a trigger refuses
+    edits to ``content``); a new version supersedes the previous one."""
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="declarations")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=DeclarationStatus.choices)
+    content = models.JSONField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.UUIDField(null=True)
+    submitted_by_username = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "number"], name="declaration_number"),
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(status=DeclarationStatus.SUBMITTED),
+                name="one_current_declaration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bản khai số {self.number}"
+
+
+class PersonLink(models.Model):
+    """A proposed or decided "same human" link between persons of two dossiers.
+
+    Nothing is linked without an officer's decision: the system only proposes.
+    """
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    person_a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=24, choices=LinkReason.choices)
+    status = models.CharField(
+        max_length=10, choices=LinkStatus.choices, default=LinkStatus.PROPOSED
+    )
+    decided_at = models.DateTimeField(null=True)
+    decided_by = models.UUIDField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="link_pair"),
+            models.CheckConstraint(
+                condition=Q(person_a__lt=models.F("person_b")), name="link_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.status})"
+
+
+class NameToken(models.Model):
+    """The distinct words of all normalised person names, with how often each occurs.
+
+    Typo correction searches this small table (a few thousand rows) with trigrams instead of
+    millions of names; corrected words then hit the btree index on ``Person.name_norm``.
+    """
+
+    token = models.CharField(max_length=50, primary_key=True)
+    freq = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.token

@@ -1,0 +1,178 @@
+"""Reads of dossiers and persons: always through the gate, set-based, bounded.
+
+Name search: the query's words are normalised (no diacritics), each word is corrected against
+the small vocabulary of name words (trigram similarity on a few thousand rows), and every
+candidate name is then looked up by an index scan already ordered by the Vietnamese sort key,
+each stopping after one page. Millions of names are never scanned for similarity.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from bvct.core.constants import Action
+from bvct.core.gate import get_for_user
+from bvct.core.text import normalize
+from bvct.people.models import Declaration, Dossier, Person, _dossier_condition
+
+MAX_WORD_CANDIDATES = 3
+MAX_NAME_CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class PersonSearch:
+    query: str = ""
+    birth_year: int | None = None
+    hometown: str = ""
+    org_path: str = ""  # narrow to an organisation's subtree (within what the user sees)
+    subjects_only: bool = False
+    limit: int = 50
+
+
+@dataclass
+class SearchResult:
+    persons: list[Person]
+    corrections: dict[str, list[str]] = field(default_factory=dict)
+
+
+def correct_words(words: list[str]) -> dict[str, list[str]]:
+    """For each word, itself if it is a known name word, else its closest known words."""
+    if not words:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT q.word, c.token
+            FROM unnest(%s::text[]) AS q(word)
+            CROSS JOIN LATERAL (
+                SELECT token FROM people_nametoken
+                WHERE token = q.word
+                UNION ALL
+                SELECT token FROM (
+                    SELECT token, freq FROM people_nametoken
+                    WHERE token %% q.word AND NOT EXISTS (
+                        SELECT 1 FROM people_nametoken WHERE token = q.word)
+                    ORDER BY token <-> q.word, freq DESC
+                    LIMIT %s
+                ) close_words
+            ) c
+            """,
+            [words, MAX_WORD_CANDIDATES],
+        )
+        found: dict[str, list[str]] = {w: [] for w in words}
+        for word, token in cursor.fetchall():
+            found[word].append(token)
+    return found
+
+
+def _gate_sql(user: Any) -> tuple[str, list[Any]] | None:
+    condition = _dossier_condition(user, Action.VIEW)
+    if condition is None:
+        return None
+    actor = user
+    return "p.org_path LIKE %s AND p.classification <= %s", [
+        actor.scope_path.replace("%", r"\%").replace("_", r"\_") + "%",
+        actor.clearance,
+    ]
+
+
+def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
+    """Persons the user may see whose name matches, in Vietnamese name order."""
+    gate = _gate_sql(user)
+    words = normalize(search.query).split()
+    if gate is None or not words:
+        return SearchResult([])
+    corrections = correct_words(words)
+    options = [corrections[w] or [w] for w in words]
+    where, params = gate
+    filters = [where]
+    if search.birth_year is not None:
+        filters.append("p.birth_year = %s")
+        params = [*params, search.birth_year]
+    if search.hometown:
+        filters.append("p.hometown_norm LIKE %s")
+        params = [*params, "%" + normalize(search.hometown) + "%"]
+    if search.org_path:
+        filters.append("p.org_path LIKE %s")
+        params = [*params, search.org_path + "%"]
+    if search.subjects_only:
+        filters.append("p.is_subject")
+    extra = " AND ".join(filters)
+    branches: list[str] = []
+    branch_params: list[Any] = []
+    limit = min(max(search.limit, 1), 200)
+    for combo in itertools.islice(itertools.product(*options), MAX_NAME_CANDIDATES):
+        if len(combo) == 1:
+            cond, cond_params = "p.given_norm = %s", [combo[0]]
+        elif len(combo) == 2:
+            # family + given ("Lê Hoa", "Nguyễn Hùng") or middle + given ("Văn Hùng")
+            cond = "p.given_norm = %s AND (p.name_norm LIKE %s OR p.name_norm LIKE %s)"
+            cond_params = [combo[1], combo[0] + " %", "% " + " ".join(combo)]
+        else:
+            cond, cond_params = "p.name_norm = %s", [" ".join(combo)]
+        branches.append(
+            f"(SELECT p.id, p.name_sort FROM people_person p WHERE {cond} AND {extra} "
+            f"ORDER BY p.name_sort, p.id LIMIT {limit})"
+        )
+        branch_params += [*cond_params, *params]
+    sql = (
+        "SELECT id FROM (" + " UNION ".join(branches) + ") hits "
+        f"ORDER BY name_sort, id LIMIT {limit}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, branch_params)
+        ids = [row[0] for row in cursor.fetchall()]
+    by_id = Person.objects.select_related("dossier", "relation").in_bulk(ids)
+    persons = [by_id[i] for i in ids if i in by_id]
+    typed = _accented_words(search.query)
+    if typed:
+        # Typed with diacritics ("Hưng"): names spelled exactly so come first, then the rest
+        # (Hùng, Hừng...) in the same Vietnamese order.
+        persons.sort(key=lambda p: not typed <= set(_accented_words(p.full_name)))
+    changed = {w: c for w, c in corrections.items() if c and c != [w]}
+    return SearchResult(persons, changed)
+
+
+def _accented_words(text: str) -> set[str]:
+    """The words of ``text`` that carry Vietnamese marks, NFC lower case (else empty)."""
+    import unicodedata
+
+    words = unicodedata.normalize("NFC", text).lower().split()
+    return {w for w in words if normalize(w) != w}
+
+
+def dossier_get_for_user(*, user: Any, public_id: str, action: str = Action.VIEW) -> Dossier:
+    qs = Dossier.objects.select_related("managing_org", "tier")
+    return get_for_user(qs, user, action=action, public_id=public_id)
+
+
+def dossier_subject(dossier: Dossier) -> Person:
+    return Person.objects.select_related("relation").get(dossier=dossier, is_subject=True)
+
+
+def dossier_relatives(dossier: Dossier) -> list[Person]:
+    return list(
+        Person.objects.filter(dossier=dossier, is_subject=False)
+        .select_related("relation")
+        .order_by("-declared", "relation__sort_order", "birth_year", "id")
+    )
+
+
+def dossier_declarations(dossier: Dossier) -> list[Declaration]:
+    return list(Declaration.objects.filter(dossier=dossier).order_by("-number"))
+
+
+def dossier_list(*, user: Any, org_path: str = "") -> Any:
+    """Subjects of the dossiers the user may see (for the list page and export)."""
+    qs = (
+        Person.objects.visible_to(user)
+        .filter(is_subject=True)
+        .select_related("dossier__managing_org")
+    )
+    if org_path:
+        qs = qs.filter(org_path__startswith=org_path)
+    return qs.order_by("name_sort", "id")

@@ -1,0 +1,308 @@
+"""Every write about dossiers, persons and declarations, each one transaction with its audit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+
+from bvct.audit.constants import AuditAction
+from bvct.audit.services import audit_record
+from bvct.core.constants import Classification
+from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.core.text import collation_key_str, normalize
+from bvct.orgs.models import ManagementTier
+from bvct.orgs.selectors import org_by_code
+from bvct.people.constants import DeclarationStatus
+from bvct.people.dates import PartialDate
+from bvct.people.declarations import DeclarationInvalid, clean_content
+from bvct.people.diff import declaration_diff
+from bvct.people.models import Declaration, Dossier, Person, RelationKind
+from bvct.people.permissions import can_edit_dossiers_in
+
+if TYPE_CHECKING:
+    from bvct.accounts.models import User
+
+
+def relation_generations() -> dict[str, int]:
+    return dict(RelationKind.objects.values_list("code", "generation"))
+
+
+def name_fields(full_name: str) -> dict[str, str]:
+    """The search and sort columns derived from a full name."""
+    norm = normalize(full_name)
+    tokens = norm.split()
+    return {
+        "name_norm": norm[:200],
+        "family_norm": (tokens[0] if len(tokens) > 1 else "")[:50],
+        "given_norm": (tokens[-1] if tokens else "")[:50],
+        "name_sort": collation_key_str(full_name)[:400],
+    }
+
+
+def _date_fields(prefix: str, text: str) -> dict[str, int | None]:
+    date = PartialDate.parse(text)
+    return {
+        f"{prefix}_year": date.year if date else None,
+        f"{prefix}_month": date.month if date else None,
+        f"{prefix}_day": date.day if date else None,
+    }
+
+
+_PERSON_TEXT = (
+    "birthplace",
+    "hometown",
+    "residence",
+    "ethnicity",
+    "religion",
+    "nationality",
+    "occupation",
+)
+
+
+def _fill_person(person: Person, data: dict[str, Any], dossier: Dossier) -> None:
+    person.full_name = data["full_name"]
+    for key, value in name_fields(data["full_name"]).items():
+        setattr(person, key, value)
+    person.sex = data.get("sex", "")
+    dates = {**_date_fields("birth", data["birth"]), **_date_fields("death", data["death"])}
+    for key, number in dates.items():
+        setattr(person, key, number)
+    person.citizen_id = data.get("citizen_id") or None
+    for key in _PERSON_TEXT:
+        setattr(person, key, data.get(key, ""))
+    person.hometown_norm = normalize(person.hometown)[:300]
+    person.other_names = data.get("other_names", "")
+    person.party_card_no = data.get("party_card_no", "")
+    person.birthplace_ward = data.get("birthplace_ward")
+    person.hometown_ward = data.get("hometown_ward")
+    person.org_path = dossier.org_path
+    person.classification = dossier.classification
+
+
+def name_tokens_add(names: list[str]) -> None:
+    """Count the words of new names into the typo-correction vocabulary (one statement)."""
+    if not names:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO people_nametoken (token, freq)
+            SELECT t, count(*) FROM unnest(%s::text[]) AS n, unnest(string_to_array(n, ' ')) AS t
+            WHERE t <> '' GROUP BY t
+            ON CONFLICT (token) DO UPDATE SET freq = people_nametoken.freq + EXCLUDED.freq
+            """,
+            [names],
+        )
+
+
+def links_propose(person_ids: list[int]) -> int:
+    """Propose (never make) same-person links for these persons: same citizen ID, or same
+    normalised name, birth year and home town, in another dossier. Returns how many."""
+    if not person_ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO people_personlink
+                (public_id, person_a_id, person_b_id, reason, status, created_at)
+            SELECT gen_random_uuid(), LEAST(p.id, q.id), GREATEST(p.id, q.id),
+                   CASE WHEN p.citizen_id = q.citizen_id THEN 'CITIZEN_ID'
+                        ELSE 'NAME_YEAR_HOMETOWN' END,
+                   'PROPOSED', now()
+            FROM people_person p
+            JOIN people_person q ON q.dossier_id <> p.dossier_id AND (
+                q.citizen_id = p.citizen_id
+                OR (q.name_norm = p.name_norm AND q.birth_year = p.birth_year
+                    AND q.hometown_norm = p.hometown_norm AND p.hometown_norm <> '')
+            )
+            WHERE p.id = ANY(%s)
+            ON CONFLICT (person_a_id, person_b_id) DO NOTHING
+            """,
+            [person_ids],
+        )
+        return cursor.rowcount
+
+
+def _require_editor(actor: User | None, org_path: str, classification: int) -> None:
+    if actor is not None and not can_edit_dossiers_in(actor, org_path, classification):
+        raise PermissionDeniedError(
+            "Bạn không được lập hoặc sửa hồ sơ của tổ chức này (ngoài phạm vi hoặc mức mật)."
+        )
+
+
+def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
+    """Make the dossier's persons match the content; return ids of new or changed persons."""
+    current = {
+        str(p.public_id): p for p in Person.objects.filter(dossier=dossier).select_for_update()
+    }
+    relations = dict(RelationKind.objects.values_list("code", "pk"))
+    touched: list[int] = []
+    subject = next((p for p in current.values() if p.is_subject), None) or Person(
+        dossier=dossier, is_subject=True
+    )
+    _fill_person(subject, content["identity"], dossier)
+    subject.declared = True
+    subject.save()
+    touched.append(subject.pk)
+    kept = {str(subject.public_id)}
+    for entry in content["relatives"]:
+        if entry["person"]:
+            person = current.get(entry["person"])
+            if person is None or person.is_subject:
+                raise DeclarationInvalid(
+                    [(f"relatives ({entry['full_name']}).person", "không thuộc hồ sơ này")]
+                )
+        else:
+            person = Person(dossier=dossier)
+        _fill_person(person, entry, dossier)
+        person.relation_id = relations[entry["relation"]]
+        person.declared = True
+        person.save()
+        entry["person"] = str(person.public_id)
+        kept.add(str(person.public_id))
+        touched.append(person.pk)
+    gone = [p.pk for key, p in current.items() if key not in kept and p.declared]
+    if gone:
+        Person.objects.filter(pk__in=gone).update(declared=False)
+    name_tokens_add([Person.objects.get(pk=pk).name_norm for pk in touched])
+    return touched
+
+
+def _check_visible_after(actor: User | None, dossier: Dossier) -> None:
+    # STYLE rule 3: a write must not leave the object outside the actor's own view.
+    if actor is not None and not Dossier.objects.visible_to(actor).filter(pk=dossier.pk).exists():
+        raise PermissionDeniedError("Thao tác sẽ đưa hồ sơ ra ngoài phạm vi của bạn.")
+
+
+@transaction.atomic(durable=True)
+def dossier_create(
+    *,
+    actor: User | None,
+    managing_org_code: str,
+    content: Any,
+    classification: str | int = Classification.NONE,
+    tier_code: str | None = None,
+    current_posts: str = "",
+) -> Dossier:
+    """Open a dossier for a managed person, with their first declaration."""
+    org = org_by_code(managing_org_code, field="managing_org")
+    try:
+        level = Classification.parse(classification)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"Mức mật không hợp lệ: {classification!r}.", field="classification"
+        ) from exc
+    _require_editor(actor, org.path, level)
+    tier = None
+    if tier_code:
+        tier = ManagementTier.objects.filter(code=tier_code).first()
+        if tier is None:
+            raise ValidationFailed(f"Không có diện quản lý mã {tier_code!r}.", field="tier")
+    cleaned = clean_content(content, relation_kinds=relation_generations())
+    dossier = Dossier.objects.create(
+        managing_org=org,
+        org_path=org.path,
+        tier=tier,
+        classification=level,
+        current_posts=current_posts.strip(),
+        declaration_count=1,
+    )
+    touched = _sync_persons(dossier, cleaned)
+    Declaration.objects.create(
+        dossier=dossier,
+        number=1,
+        status=DeclarationStatus.SUBMITTED,
+        content=cleaned,
+        submitted_by=actor.public_id if actor else None,
+        submitted_by_username=actor.username if actor else "",
+    )
+    links = links_propose(touched)
+    subject = Person.objects.get(dossier=dossier, is_subject=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DOSSIER_CREATE,
+        obj=dossier,
+        object_label=subject.full_name,
+        org=org,
+        subject_id=subject.public_id,
+        classification=level,
+        after={
+            "managing_org": org.code,
+            "classification": level.name,
+            "relatives": len(cleaned["relatives"]),
+            "links_proposed": links,
+        },
+    )
+    _check_visible_after(actor, dossier)
+    return dossier
+
+
+@transaction.atomic(durable=True)
+def declaration_submit(
+    *, actor: User | None, dossier: Dossier, content: Any, expected_number: int
+) -> Declaration:
+    """A new version of the lý lịch; the previous one is kept unchanged and superseded.
+
+    ``expected_number`` is the version the author started from: if someone submitted another
+    version meanwhile, this one is refused rather than silently replacing theirs.
+    """
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("managing_org")
+        .get(pk=dossier.pk)
+    )
+    _require_editor(actor, locked.org_path, locked.classification)
+    if locked.declaration_count != expected_number:
+        raise ConflictError(
+            f"Hồ sơ vừa có bản khai số {locked.declaration_count} do người khác nộp. "
+            "Hãy xem bản mới nhất rồi nhập lại thay đổi."
+        )
+    cleaned = clean_content(content, relation_kinds=relation_generations())
+    previous = Declaration.objects.get(dossier=locked, status=DeclarationStatus.SUBMITTED)
+    Declaration.objects.filter(pk=previous.pk).update(status=DeclarationStatus.SUPERSEDED)
+    touched = _sync_persons(locked, cleaned)
+    number = locked.declaration_count + 1
+    declaration = Declaration.objects.create(
+        dossier=locked,
+        number=number,
+        status=DeclarationStatus.SUBMITTED,
+        content=cleaned,
+        submitted_by=actor.public_id if actor else None,
+        submitted_by_username=actor.username if actor else "",
+    )
+    locked.declaration_count = number
+    locked.version += 1
+    locked.save(update_fields=["declaration_count", "version", "updated_at"])
+    links = links_propose(touched)
+    changes = declaration_diff(previous.content, cleaned)
+    subject = Person.objects.get(dossier=locked, is_subject=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DECLARATION_SUBMIT,
+        obj=declaration,
+        object_label=f"{subject.full_name}: bản khai số {number}",
+        org=locked.managing_org,
+        subject_id=subject.public_id,
+        classification=locked.classification,
+        before={"number": previous.number},
+        after={
+            "number": number,
+            "changes": [c.as_dict() for c in changes][:200],
+            "links_proposed": links,
+        },
+    )
+    return declaration
+
+
+def dossier_read_record(*, actor: User, dossier: Dossier, subject: Person, part: str = "") -> None:
+    """Every read of a dossier is on the record (DOMAIN.md §1)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.DOSSIER_VIEW,
+        obj=dossier,
+        object_label=subject.full_name + (f" ({part})" if part else ""),
+        org=dossier.managing_org,
+        subject_id=subject.public_id,
+        classification=dossier.classification,
+    )

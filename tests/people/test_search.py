@@ -1,0 +1,99 @@
+"""Name search: no diacritics, typos, partial names, filters, the gate, Vietnamese order."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bvct.accounts.constants import Role
+from bvct.people import services
+from bvct.people.selectors import PersonSearch, person_search
+from tests.factories import Tree, make_user
+from tests.people.factories import declaration
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = [
+    ("t-a", "Nguyễn Văn Hùng", "1975", "xã Tiên Du"),
+    ("t-a", "Nguyễn Văn Hưng", "1980", "xã Yên Phong"),
+    ("t-a", "Trần Văn Hùng", "1968", "phường Võ Cường"),
+    ("t-a", "Lê Thị Hoa", "1990", "xã Gia Bình"),
+    ("t-a", "Đặng Thị Ánh", "1985", "xã Lương Tài"),
+    ("t-b", "Nguyễn Văn Hùng", "1979", "xã Hiệp Hòa"),
+]
+
+
+@pytest.fixture
+def people(tree: Tree) -> None:
+    for org, name, birth, hometown in PEOPLE:
+        services.dossier_create(
+            actor=None, managing_org_code=org,
+            content=declaration(name, birth, hometown=hometown, relatives=[]),
+        )  # fmt: skip
+
+
+def _names(user: object, query: str, **kw: object) -> list[tuple[str, int | None]]:
+    result = person_search(user=user, search=PersonSearch(query=query, subjects_only=True, **kw))  # type: ignore[arg-type]
+    return [(p.full_name, p.birth_year) for p in result.persons]
+
+
+def test_without_diacritics_and_with_a_typo(tree: Tree, people: None) -> None:
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    # Without diacritics "hung" is Hùng and Hưng alike; u before ư in Vietnamese order.
+    both = [("Nguyễn Văn Hùng", 1975), ("Nguyễn Văn Hưng", 1980)]
+    assert _names(officer, "nguyen van hung") == both
+    assert _names(officer, "nguyen van hungg") == both
+    result = person_search(user=officer, search=PersonSearch(query="nguyen van hungg"))
+    assert result.corrections == {"hungg": ["hung"]}
+    # Typed with diacritics, the exact spelling comes first.
+    assert _names(officer, "Nguyễn Văn Hưng") == [both[1], both[0]]
+
+
+def test_partial_names_in_vietnamese_order(tree: Tree, people: None) -> None:
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    # given name only: Hùng (Trần Văn and Nguyễn Văn), ordered by family name after given
+    # given name first, then family: Nguyễn Văn Hùng < Trần Văn Hùng < Nguyễn Văn Hưng
+    expected = ["Nguyễn Văn Hùng", "Trần Văn Hùng", "Nguyễn Văn Hưng"]
+    assert [n for n, _ in _names(officer, "hung")] == expected
+    assert [n for n, _ in _names(officer, "van hung")] == expected
+    assert _names(officer, "le hoa") == [("Lê Thị Hoa", 1990)]
+    assert _names(officer, "dang thi anh") == [("Đặng Thị Ánh", 1985)]
+
+
+def test_filters(tree: Tree, people: None) -> None:
+    board = make_user(tree.board, Role.BVCT_OFFICER)  # sees the whole province
+    assert [y for _, y in _names(board, "nguyen van hung")] == [1975, 1979, 1980]
+    assert _names(board, "nguyen van hung", birth_year=1979) == [("Nguyễn Văn Hùng", 1979)]
+    assert _names(board, "nguyen van hung", hometown="tien du") == [("Nguyễn Văn Hùng", 1975)]
+    assert _names(board, "nguyen van hung", org_path=tree.committee_b.path) == [
+        ("Nguyễn Văn Hùng", 1979)
+    ]
+
+
+def test_only_what_the_user_may_see(tree: Tree, people: None) -> None:
+    other = make_user(tree.committee_b, Role.BVCT_OFFICER)
+    assert _names(other, "nguyen van hung") == [("Nguyễn Văn Hùng", 1979)]
+    assert _names(other, "le thi hoa") == []
+    for role in (Role.AGENCY_OFFICER, Role.SYSADMIN, Role.SECRET_CLERK):
+        assert _names(make_user(tree.board, role, clearance="TUYET_MAT"), "hung") == []
+
+
+def test_clearance_hides_classified_dossiers(tree: Tree) -> None:
+    content = declaration("Phạm Minh Tuấn", "1970", relatives=[])
+    services.dossier_create(
+        actor=None, managing_org_code="t-a", content=content, classification="TOI_MAT"
+    )
+    assert (
+        _names(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT"), "pham minh tuan")
+        == []
+    )
+    cleared = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TOI_MAT")
+    assert _names(cleared, "pham minh tuan") == [("Phạm Minh Tuấn", 1970)]
+
+
+def test_search_is_a_bounded_number_of_queries(tree: Tree, people: None) -> None:
+    officer = make_user(tree.board, Role.BVCT_OFFICER)
+    with CaptureQueriesContext(connection) as queries:
+        person_search(user=officer, search=PersonSearch(query="nguyen van hungg"))
+    assert len(queries) <= 3  # corrections, the search, loading the page of persons

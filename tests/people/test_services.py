@@ -1,0 +1,192 @@
+"""Dossiers and declarations: creation, validation, versions, links, audit."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, transaction
+
+from bvct.accounts.constants import Role
+from bvct.audit.constants import AuditAction
+from bvct.core.errors import ConflictError, PermissionDeniedError
+from bvct.people import services
+from bvct.people.constants import DeclarationStatus, LinkStatus
+from bvct.people.declarations import DeclarationInvalid
+from bvct.people.identity import make_citizen_id
+from bvct.people.models import Declaration, Dossier, Person, PersonLink
+from tests.conftest import events_since
+from tests.factories import Tree, make_user
+from tests.people.factories import declaration
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dossier_create_builds_persons_and_first_declaration(tree: Tree, audit_mark: int) -> None:
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT")
+    dossier = services.dossier_create(
+        actor=officer, managing_org_code="t-a", content=declaration(), classification="MAT"
+    )
+    persons = {p.full_name: p for p in Person.objects.filter(dossier=dossier)}
+    assert set(persons) == {
+        "Nguyễn Văn Hùng", "Nguyễn Văn Bình", "Trần Thị Lan", "Lê Thị Hoa", "Nguyễn Minh Anh",
+    }  # fmt: skip
+    subject = persons["Nguyễn Văn Hùng"]
+    assert subject.is_subject and (subject.birth_year, subject.birth_month, subject.birth_day) == (
+        1975,
+        5,
+        12,
+    )
+    assert subject.name_norm == "nguyen van hung" and subject.given_norm == "hung"
+    assert persons["Nguyễn Văn Bình"].relation.code == "cha"
+    assert persons["Nguyễn Văn Bình"].birth_month is None  # year only
+    assert all(
+        p.org_path == tree.committee_a.path and p.classification == 1 for p in persons.values()
+    )
+    (decl,) = Declaration.objects.filter(dossier=dossier)
+    assert decl.number == 1 and decl.status == DeclarationStatus.SUBMITTED
+    assert all(r["person"] for r in decl.content["relatives"])
+    (event,) = events_since(audit_mark, action=AuditAction.DOSSIER_CREATE)
+    assert event.subject_public_id == subject.public_id
+    assert event.classification == 1 and event.after["relatives"] == 4
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "fragment"),
+    [
+        ({"citizen_id": "12345"}, "identity.citizen_id", "đúng 12 chữ số"),
+        ({"citizen_id": "999075000123"}, "identity.citizen_id", "mã nơi đăng ký 999"),
+        (
+            {"citizen_id": make_citizen_id("027", "M", 1980, 1)},
+            "identity.citizen_id",
+            "năm sinh 1980",
+        ),
+        ({"death": "01/01/1970"}, "identity.death", "trước ngày sinh"),
+        ({"birth": "31/02/1975"}, "identity.birth", "ngày 31 không có trong tháng 2/1975"),
+        ({"birth": ""}, "identity.birth", "cần ngày sinh"),
+        ({"full_name": "  "}, "identity.full_name", "không được để trống"),
+        ({"sex": "X"}, "identity.sex", "giới tính"),
+    ],
+)
+def test_bad_identity_is_refused_with_its_path(
+    tree: Tree, audit_mark: int, change: dict[str, str], path: str, fragment: str
+) -> None:
+    content = declaration()
+    content["identity"].update(change)
+    before = Dossier.objects.count()
+    with pytest.raises(DeclarationInvalid) as err:
+        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    assert any(p == path and fragment in m for p, m in err.value.errors), err.value.errors
+    assert Dossier.objects.count() == before
+    assert events_since(audit_mark) == []
+
+
+def test_every_relative_error_is_reported_at_once(tree: Tree) -> None:
+    content = declaration(
+        relatives=[
+            {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1990"},
+            {"relation": "con", "full_name": "Nguyễn Văn C", "birth": "1960"},
+            {"relation": "chu", "full_name": "Nguyễn Văn D", "birth": "1950"},
+            {"relation": "me", "full_name": "Trần Thị E", "birth": "1950", "death": "1940"},
+        ]
+    )
+    with pytest.raises(DeclarationInvalid) as err:
+        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    messages = " | ".join(f"{p}: {m}" for p, m in err.value.errors)
+    assert (
+        "relatives[1] (Nguyễn Văn Bình).birth" in messages
+        and "bậc trên phải sinh trước" in messages
+    )
+    assert "relatives[2] (Nguyễn Văn C).birth" in messages and "con phải sinh sau" in messages
+    assert "quan hệ “chu” không có trong danh mục" in messages
+    assert "relatives[4] (Trần Thị E).death" in messages
+
+
+def test_officer_outside_scope_or_clearance_cannot_create(tree: Tree) -> None:
+    other = make_user(tree.committee_b, Role.BVCT_OFFICER, clearance="TUYET_MAT")
+    low = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="NONE")
+    agent = make_user(tree.agency, Role.AGENCY_OFFICER, clearance="TUYET_MAT")
+    for actor, level in ((other, "NONE"), (low, "MAT"), (agent, "NONE")):
+        with pytest.raises(PermissionDeniedError):
+            services.dossier_create(
+                actor=actor, managing_org_code="t-a", content=declaration(), classification=level
+            )
+    assert not Person.objects.filter(
+        full_name="Nguyễn Văn Hùng", org_path=tree.committee_a.path
+    ).exists()
+
+
+def _new_version(dossier: Dossier, **changes: object) -> dict[str, object]:
+    current = Declaration.objects.get(dossier=dossier, status=DeclarationStatus.SUBMITTED).content
+    content = {
+        **current,
+        "identity": {**current["identity"]},
+        "relatives": [dict(r) for r in current["relatives"]],
+    }
+    for key, value in changes.items():
+        content[key] = value
+    return content
+
+
+def test_new_version_supersedes_and_records_the_differences(tree: Tree, audit_mark: int) -> None:
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    content = _new_version(dossier)
+    content["identity"]["residence"] = "phường Kinh Bắc, tỉnh Bắc Ninh"
+    spouse = next(r for r in content["relatives"] if r["relation"] == "vo-chong")
+    content["relatives"].remove(spouse)
+    content["relatives"].append(
+        {"relation": "con", "full_name": "Nguyễn Minh Khang", "birth": "2010", "sex": "Nam"}
+    )
+    new = services.declaration_submit(
+        actor=None, dossier=dossier, content=content, expected_number=1
+    )
+    assert new.number == 2
+    statuses = dict(Declaration.objects.filter(dossier=dossier).values_list("number", "status"))
+    assert statuses == {1: DeclarationStatus.SUPERSEDED, 2: DeclarationStatus.SUBMITTED}
+    assert Person.objects.get(dossier=dossier, full_name="Lê Thị Hoa").declared is False
+    assert Person.objects.get(dossier=dossier, full_name="Nguyễn Minh Khang").declared is True
+    (event,) = events_since(audit_mark, action=AuditAction.DECLARATION_SUBMIT)
+    kinds = {(c["section"], c["kind"], c["subject"], c["field"]) for c in event.after["changes"]}
+    assert ("identity", "changed", "", "residence") in kinds
+    assert ("relatives", "removed", "Lê Thị Hoa", "") in kinds
+    assert ("relatives", "added", "Nguyễn Minh Khang", "") in kinds
+
+
+def test_a_stale_version_is_refused(tree: Tree) -> None:
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    services.declaration_submit(
+        actor=None, dossier=dossier, content=_new_version(dossier), expected_number=1
+    )
+    with pytest.raises(ConflictError, match="bản khai số 2"):
+        services.declaration_submit(
+            actor=None, dossier=dossier, content=_new_version(dossier), expected_number=1
+        )
+    assert Declaration.objects.filter(dossier=dossier).count() == 2
+
+
+def test_submitted_declarations_never_change(tree: Tree) -> None:
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    first = Declaration.objects.get(dossier=dossier)
+    with pytest.raises(DatabaseError, match="never changes"), transaction.atomic():
+        Declaration.objects.filter(pk=first.pk).update(content={"identity": {}})
+    with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic():
+        Declaration.objects.filter(pk=first.pk).delete()
+
+
+def test_same_relative_in_two_dossiers_is_only_proposed(tree: Tree) -> None:
+    father = make_citizen_id("027", "M", 1948, 4242)
+    rel = [
+        {
+            "relation": "cha",
+            "full_name": "Nguyễn Văn Bình",
+            "birth": "1948",
+            "sex": "Nam",
+            "citizen_id": father,
+        }
+    ]
+    services.dossier_create(actor=None, managing_org_code="t-a", content=declaration(relatives=rel))
+    services.dossier_create(
+        actor=None,
+        managing_org_code="t-b",
+        content=declaration("Nguyễn Văn Hải", "1978", relatives=rel),
+    )
+    (link,) = PersonLink.objects.filter(person_a__citizen_id=father)
+    assert link.status == LinkStatus.PROPOSED and link.reason == "CITIZEN_ID"
