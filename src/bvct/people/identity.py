@@ -102,5 +102,7 @@ def check_citizen_id(value: str, *, birth_year: int | None = None, sex: str | No
 
 def make_citizen_id(place: str, sex: str, birth_year: int, serial: int) -> str:
     """Build a well-formed number (for generated data and tests)."""
+    if not 1900 <= birth_year <= 2199:
+        raise ValueError(f"no CCCD century code for {birth_year}")
     code = 2 * ((birth_year - 1900) // 100) + (0 if sex == "M" else 1)
     return f"{place}{code}{birth_year % 100:02d}{serial % 1_000_000:06d}"

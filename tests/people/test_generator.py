@@ -1,0 +1,106 @@
+"""The data generator: realistic, valid, deterministic, and bulk-loaded."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from bvct.audit.constants import AuditAction
+from bvct.people import generator
+from bvct.people.declarations import clean_content
+from bvct.people.identity import check_citizen_id
+from bvct.people.models import Declaration, Dossier, NameToken, Person
+from bvct.people.selectors import PersonSearch, person_search
+from bvct.people.services import relation_generations
+from tests.conftest import events_since
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def generated(audit_mark: int) -> generator.Generated:
+    return generator.generate(members=60, seed=11, chunk=25)
+
+
+def test_members_have_about_ten_relatives(generated: generator.Generated) -> None:
+    dossiers = Dossier.objects.filter(declarations__submitted_by_username="generate_data")
+    assert dossiers.count() == 60
+    persons = Person.objects.filter(dossier__in=dossiers)
+    assert persons.filter(is_subject=True).count() == 60
+    assert 7 <= persons.count() / 60 <= 13
+    assert generated.persons == persons.count()
+
+
+def test_every_generated_declaration_passes_validation(generated: generator.Generated) -> None:
+    kinds = relation_generations()
+    for decl in Declaration.objects.filter(submitted_by_username="generate_data"):
+        clean_content(decl.content, relation_kinds=kinds)  # raises on any error
+        subject = Person.objects.get(dossier=decl.dossier, is_subject=True)
+        assert decl.content["identity"]["full_name"] == subject.full_name
+        ids = {
+            str(p)
+            for p in Person.objects.filter(dossier=decl.dossier, is_subject=False).values_list(
+                "public_id", flat=True
+            )
+        }
+        assert {r["person"] for r in decl.content["relatives"]} == ids
+
+
+def test_citizen_ids_are_well_formed(generated: generator.Generated) -> None:
+    for p in Person.objects.exclude(citizen_id=None).filter(
+        dossier__declarations__submitted_by_username="generate_data"
+    ):
+        check_citizen_id(p.citizen_id or "", birth_year=p.birth_year, sex=p.sex)
+
+
+def test_names_family_first_with_real_frequencies() -> None:
+    home, far = generator._places()
+    ctx = generator.Context(
+        rng=random.Random(5), home_places=home, far_places=far, relations={}, committees=[],
+        root=None, tiers={}, cccd_serial=iter(range(10**6)),  # type: ignore[arg-type]
+    )  # fmt: skip
+    families = Counter(generator._person_name(ctx, "M").split()[0] for _ in range(4000))
+    assert 0.33 < families["Nguyễn"] / 4000 < 0.44
+    assert families.most_common(3)[0][0] == "Nguyễn"
+    middles = Counter(generator._person_name(ctx, "F").split()[1] for _ in range(2000))
+    assert middles.most_common(1)[0][0] == "Thị"
+
+
+def test_same_seed_same_people() -> None:
+    def names(seed: int) -> list[str]:
+        home, far = generator._places()
+        ctx = generator.Context(
+            rng=random.Random(seed), home_places=home, far_places=far, relations={},
+            committees=[type("O", (), {"name": "Đảng ủy X"})()], root=None, tiers={},
+            cccd_serial=iter(range(10**6)),  # type: ignore[arg-type]
+        )  # fmt: skip
+        out = []
+        for _ in range(30):
+            subject, relatives, _extra = generator._member_family(ctx)
+            out += [subject.full_name, subject.citizen_id or "", *(r.full_name for r in relatives)]
+        return out
+
+    assert names(3) == names(3)
+    assert names(3) != names(4)
+
+
+def test_generated_people_are_searchable_and_audited(
+    generated: generator.Generated, audit_mark: int
+) -> None:
+    assert NameToken.objects.filter(token="nguyen").exists()
+    (event,) = events_since(audit_mark, action=AuditAction.DATA_GENERATE)
+    assert event.after == {"members": 60, "persons": generated.persons, "seed": 11}
+    from bvct.orgs.models import Organisation
+    from tests.factories import make_user
+
+    board = make_user(
+        Organisation.objects.get(code="btc-tu"), "BVCT_OFFICER", clearance="TUYET_MAT"
+    )
+    subject = Person.objects.filter(
+        is_subject=True, dossier__declarations__submitted_by_username="generate_data"
+    ).first()
+    assert subject is not None
+    found = person_search(user=board, search=PersonSearch(query=subject.name_norm, limit=200))
+    assert subject.pk in {p.pk for p in found.persons}
