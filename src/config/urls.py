@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from bvct.accounts import api as accounts_api
 from bvct.audit import api as audit_api
 from bvct.orgs import api as orgs_api
+from bvct.people import api as people_api
 
 api_patterns = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
@@ -21,6 +22,21 @@ api_patterns = [
         audit_api.AuditEventDetailApi.as_view(),
         name="audit_event_detail",
     ),
+    path("persons/", people_api.PersonSearchApi.as_view(), name="person_search"),
+    path("dossiers/", people_api.DossierCreateApi.as_view(), name="dossier_create"),
+    path(
+        "dossiers/<uuid:public_id>/", people_api.DossierDetailApi.as_view(), name="dossier_detail"
+    ),
+    path(
+        "dossiers/<uuid:public_id>/declarations/",
+        people_api.DeclarationListApi.as_view(),
+        name="declaration_list",
+    ),
+    path(
+        "dossiers/<uuid:public_id>/declarations/<int:a>/diff/<int:b>/",
+        people_api.DeclarationDiffApi.as_view(),
+        name="declaration_diff",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -30,6 +46,7 @@ urlpatterns = [
     path("accounts/", include("bvct.accounts.urls")),
     path("audit/", include("bvct.audit.urls")),
     path("orgs/", include("bvct.orgs.urls")),
+    path("ho-so/", include("bvct.people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include((api_patterns, "api"))),
 ]

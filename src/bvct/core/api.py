@@ -23,9 +23,12 @@ class Page(LimitOffsetPagination):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ServiceError):
-        body = {"code": exc.code, "detail": exc.message}
+        body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
         if exc.field:
             body["field"] = exc.field
+        errors = getattr(exc, "errors", None)
+        if errors:
+            body["errors"] = [{"field": field, "message": message} for field, message in errors]
         return Response(body, status=exc.status)
     if isinstance(exc, Http404 | NotFound):
         # The same answer for hidden and missing objects.

@@ -26,11 +26,12 @@ def capabilities_for(user: object) -> list[Capability]:
     """What this user's roles allow, in the order they would use it."""
     caps: list[Capability] = []
     roles = set(getattr(user, "roles", []))
-    if Role.BVCT_OFFICER in roles:
+    if roles & {Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER, Role.AUDITOR}:
         caps.append(
             Capability(
                 _("Hồ sơ và thẩm định"),
-                _("Quản lý hồ sơ, rà soát, thẩm định, thẩm tra xác minh trong phạm vi đơn vị."),
+                _("Tra cứu hồ sơ, lý lịch và thân nhân trong phạm vi đơn vị."),
+                reverse("people:search"),
             )
         )
     if Role.COMMITTEE_MEMBER in roles:

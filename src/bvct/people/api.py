@@ -1,0 +1,236 @@
+"""Dossier API: search persons, read a dossier, open one, submit a new declaration, compare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bvct.audit.constants import AuditAction
+from bvct.audit.services import audit_record
+from bvct.core.constants import Classification
+from bvct.core.errors import PermissionDeniedError
+from bvct.orgs.models import Organisation
+from bvct.people import services
+from bvct.people.dates import PartialDate
+from bvct.people.diff import declaration_diff
+from bvct.people.forms import PersonSearchForm
+from bvct.people.models import Declaration, Person, _dossier_condition
+from bvct.people.selectors import (
+    PersonSearch,
+    dossier_declarations,
+    dossier_get_for_user,
+    dossier_relatives,
+    dossier_subject,
+    person_search,
+)
+
+
+class PersonOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    dossier = serializers.UUIDField(source="dossier.public_id")
+    is_subject = serializers.BooleanField()
+    relation = serializers.CharField(source="relation.code", default=None)
+    full_name = serializers.CharField()
+    sex = serializers.CharField()
+    birth = serializers.SerializerMethodField()
+    death = serializers.SerializerMethodField()
+    hometown = serializers.CharField()
+    citizen_id = serializers.CharField(allow_null=True)
+    declared = serializers.BooleanField()
+
+    def get_birth(self, p: Person) -> str:
+        date = PartialDate.from_parts(p.birth_year, p.birth_month, p.birth_day)
+        return str(date) if date else ""
+
+    def get_death(self, p: Person) -> str:
+        date = PartialDate.from_parts(p.death_year, p.death_month, p.death_day)
+        return str(date) if date else ""
+
+
+class SearchOutput(serializers.Serializer):
+    results = PersonOutput(many=True)
+    corrections = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class PersonSearchApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Họ tên, có dấu hoặc không, chấp nhận gõ sai"),
+            OpenApiParameter("birth_year", int),
+            OpenApiParameter("hometown", str),
+            OpenApiParameter("org", str, description="Mã tổ chức (thu hẹp phạm vi)"),
+            OpenApiParameter("relatives", bool, description="Tìm cả thân nhân"),
+        ],
+        responses=SearchOutput,
+        summary="Tìm người theo tên",
+    )
+    def get(self, request: Request) -> Response:
+        if _dossier_condition(request.user, "view") is None:
+            raise PermissionDeniedError("Bạn không được tra cứu hồ sơ.")
+        form = PersonSearchForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors.get_json_data())
+        data = form.cleaned_data
+        org_path = ""
+        if data["org"]:
+            org = Organisation.objects.visible_to(request.user).filter(code=data["org"]).first()
+            org_path = org.path if org else "/-/"
+        result = person_search(
+            user=request.user,
+            search=PersonSearch(
+                query=data["q"] or "",
+                birth_year=data["birth_year"],
+                hometown=data["hometown"] or "",
+                org_path=org_path,
+                subjects_only=not data["relatives"],
+            ),
+        )
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.DOSSIER_SEARCH,
+            object_type="people.person",
+            after={k: v for k, v in data.items() if v not in ("", None, False)}
+            | {"results": len(result.persons)},
+        )
+        return Response(
+            {
+                "results": PersonOutput(result.persons, many=True).data,
+                "corrections": result.corrections,
+            }
+        )
+
+
+class DeclarationOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    submitted_by = serializers.CharField(source="submitted_by_username")
+
+
+class DossierOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    managing_org = serializers.CharField(source="managing_org.code")
+    classification = serializers.SerializerMethodField()
+    current_posts = serializers.CharField()
+    status = serializers.CharField()
+    declaration_count = serializers.IntegerField()
+    version = serializers.IntegerField()
+
+    def get_classification(self, d: Any) -> str:
+        return Classification(d.classification).name
+
+
+class DossierDetailOutput(DossierOutput):
+    subject = PersonOutput()
+    relatives = PersonOutput(many=True)
+    declaration = serializers.JSONField(help_text="Bản khai hiện hành")
+    declarations = DeclarationOutput(many=True)
+
+
+class DossierCreateInput(serializers.Serializer):
+    managing_org = serializers.CharField(max_length=64)
+    classification = serializers.CharField(max_length=16, default="NONE")
+    tier = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+    current_posts = serializers.CharField(required=False, allow_blank=True, default="")
+    declaration = serializers.JSONField()
+
+
+class DossierCreateApi(APIView):
+    @extend_schema(request=DossierCreateInput, responses={201: DossierOutput}, summary="Lập hồ sơ")
+    def post(self, request: Request) -> Response:
+        data = DossierCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        dossier = services.dossier_create(
+            actor=request.user,  # type: ignore[arg-type]
+            managing_org_code=v["managing_org"],
+            classification=v["classification"],
+            tier_code=v["tier"],
+            current_posts=v["current_posts"],
+            content=v["declaration"],
+        )
+        return Response(DossierOutput(dossier).data, status=status.HTTP_201_CREATED)
+
+
+class DossierDetailApi(APIView):
+    @extend_schema(
+        responses=DossierDetailOutput, summary="Một hồ sơ (mỗi lần đọc được ghi nhật ký)"
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+        subject = dossier_subject(dossier)
+        declarations = dossier_declarations(dossier)
+        services.dossier_read_record(actor=request.user, dossier=dossier, subject=subject)  # type: ignore[arg-type]
+        body = dict(DossierOutput(dossier).data)
+        body["subject"] = PersonOutput(subject).data
+        body["relatives"] = PersonOutput(dossier_relatives(dossier), many=True).data
+        body["declaration"] = declarations[0].content if declarations else None
+        body["declarations"] = DeclarationOutput(declarations, many=True).data
+        return Response(body)
+
+
+class DeclarationSubmitInput(serializers.Serializer):
+    expected_number = serializers.IntegerField(
+        min_value=1, help_text="Số của bản khai mà người nhập đã dựa vào (chống ghi đè)"
+    )
+    content = serializers.JSONField()
+
+
+class DeclarationListApi(APIView):
+    @extend_schema(responses=DeclarationOutput(many=True), summary="Các bản khai của hồ sơ")
+    def get(self, request: Request, public_id: str) -> Response:
+        dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+        return Response(DeclarationOutput(dossier_declarations(dossier), many=True).data)
+
+    @extend_schema(
+        request=DeclarationSubmitInput,
+        responses={201: DeclarationOutput},
+        summary="Nộp bản khai mới (thay thế bản hiện hành)",
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
+        data = DeclarationSubmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        declaration = services.declaration_submit(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            content=data.validated_data["content"],
+            expected_number=data.validated_data["expected_number"],
+        )
+        return Response(DeclarationOutput(declaration).data, status=status.HTTP_201_CREATED)
+
+
+class ChangeOutput(serializers.Serializer):
+    section = serializers.CharField()
+    kind = serializers.CharField()
+    subject = serializers.CharField()
+    field = serializers.CharField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+
+
+class DeclarationDiffApi(APIView):
+    @extend_schema(responses=ChangeOutput(many=True), summary="Khác nhau giữa hai bản khai")
+    def get(self, request: Request, public_id: str, a: int, b: int) -> Response:
+        dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+        found = {
+            d.number: d for d in Declaration.objects.filter(dossier=dossier, number__in=[a, b])
+        }
+        if a not in found or b not in found:
+            raise NotFound
+        subject = dossier_subject(dossier)
+        services.dossier_read_record(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            subject=subject,
+            part=f"so sánh bản khai {a} và {b}",
+        )
+        changes = declaration_diff(found[a].content, found[b].content)
+        return Response(ChangeOutput([c.as_dict() for c in changes], many=True).data)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from bvct.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.dossier_search_view, name="search"),
+    path("<uuid:public_id>/", views.dossier_detail_view, name="detail"),
+    path("<uuid:public_id>/so-sanh/<int:a>/<int:b>/", views.declaration_diff_view, name="diff"),
+]

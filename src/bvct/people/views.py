@@ -1,0 +1,127 @@
+"""Dossier pages: search, detail with tabs, version comparison. Every read is audited."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bvct.audit.constants import AuditAction
+from bvct.audit.models import AuditEvent
+from bvct.audit.services import audit_record
+from bvct.orgs.models import Organisation
+from bvct.people.diff import declaration_diff
+from bvct.people.forms import PersonSearchForm
+from bvct.people.models import Declaration, _dossier_condition
+from bvct.people.permissions import can_view_access_log
+from bvct.people.selectors import (
+    PersonSearch,
+    dossier_declarations,
+    dossier_get_for_user,
+    dossier_list,
+    dossier_relatives,
+    dossier_subject,
+    person_search,
+)
+from bvct.people.services import dossier_read_record
+
+PAGE_SIZE = 50
+
+
+def _require_dossier_role(request: HttpRequest) -> None:
+    if _dossier_condition(request.user, "view") is None:
+        raise Http404
+
+
+@login_required
+def dossier_search_view(request: HttpRequest) -> HttpResponse:
+    _require_dossier_role(request)
+    form = PersonSearchForm(request.GET or None)
+    context: dict[str, object] = {"form": form, "persons": [], "corrections": {}}
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        org_path = ""
+        if data["org"]:
+            org = Organisation.objects.visible_to(request.user).filter(code=data["org"]).first()
+            org_path = org.path if org else "/-/"  # an unknown code finds nothing
+        result = person_search(
+            user=request.user,
+            search=PersonSearch(
+                query=data["q"],
+                birth_year=data["birth_year"],
+                hometown=data["hometown"] or "",
+                org_path=org_path,
+                subjects_only=not data["relatives"],
+            ),
+        )
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.DOSSIER_SEARCH,
+            object_type="people.person",
+            after={k: v for k, v in data.items() if v not in ("", None, False)}
+            | {"results": len(result.persons)},
+        )
+        context.update(persons=result.persons, corrections=result.corrections, searched=True)
+    elif not form.is_bound:
+        page = Paginator(dossier_list(user=request.user), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context.update(persons=page.object_list, page=page)
+    template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+    subject = dossier_subject(dossier)
+    declarations = dossier_declarations(dossier)
+    current = declarations[0] if declarations else None
+    dossier_read_record(actor=request.user, dossier=dossier, subject=subject)  # type: ignore[arg-type]
+    access_log = None
+    if can_view_access_log(request.user):
+        access_log = list(
+            AuditEvent.objects.visible_to(request.user)
+            .filter(subject_public_id=subject.public_id)
+            .order_by("-seq")[:100]
+        )
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "dossier": dossier,
+            "subject": subject,
+            "relatives": dossier_relatives(dossier),
+            "declaration": current,
+            "declarations": declarations,
+            "access_log": access_log,
+        },
+    )
+
+
+@login_required
+def declaration_diff_view(request: HttpRequest, public_id: str, a: int, b: int) -> HttpResponse:
+    dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+    versions = {d.number: d for d in Declaration.objects.filter(dossier=dossier, number__in=[a, b])}
+    if a not in versions or b not in versions:
+        raise Http404
+    subject = dossier_subject(dossier)
+    dossier_read_record(
+        actor=request.user,  # type: ignore[arg-type]
+        dossier=dossier,
+        subject=subject,
+        part=f"so sánh bản khai {a} và {b}",
+    )
+    changes = declaration_diff(versions[a].content, versions[b].content)
+    return render(
+        request,
+        "people/diff.html",
+        {
+            "dossier": dossier,
+            "subject": subject,
+            "a": versions[a],
+            "b": versions[b],
+            "changes": changes,
+        },
+    )

@@ -1,0 +1,176 @@
+"""Dossier pages and API through the permission matrix; reads are audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from bvct.accounts.constants import Role
+from bvct.audit.constants import AuditAction
+from bvct.people import services
+from bvct.people.models import Declaration, Dossier
+from tests.conftest import events_since
+from tests.factories import Tree, make_user
+from tests.people.factories import declaration
+from tests.permission_matrix import Expect, Personas, assert_permission_matrix, make_personas
+
+pytestmark = pytest.mark.django_db
+MISSING = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def secret_dossier(tree: Tree) -> Dossier:
+    return services.dossier_create(
+        actor=None, managing_org_code="t-a", content=declaration(), classification="TOI_MAT"
+    )
+
+
+def _officers(tree: Tree) -> Personas:
+    return make_personas(
+        role=Role.BVCT_OFFICER,
+        org=tree.committee_a,
+        other_org=tree.committee_b,
+        agency_org=tree.agency,
+        low_clearance="MAT",
+    )
+
+
+def test_detail_page_matrix_and_audit(tree: Tree, secret_dossier: Dossier, audit_mark: int) -> None:
+    personas = _officers(tree)
+    responses = assert_permission_matrix(
+        f"/ho-so/{secret_dossier.public_id}/", personas, Expect(), missing_url=f"/ho-so/{MISSING}/"
+    )
+    html = responses["allowed"].content.decode()
+    assert "Nguyễn Văn Hùng" in html and "Nguyễn Văn Bình" in html and "Cha đẻ" in html
+    assert "12/05/1975" in html
+    (read,) = events_since(audit_mark, action=AuditAction.DOSSIER_VIEW)
+    assert read.actor_public_id == personas.allowed.public_id
+    assert read.classification == 2 and read.subject_public_id is not None
+    assert "Nhật ký truy cập" not in html  # officers do not see the access log
+
+
+def test_auditor_sees_the_access_log(tree: Tree, secret_dossier: Dossier) -> None:
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TOI_MAT")
+    Client().force_login(officer)
+    c = Client()
+    c.force_login(officer)
+    c.get(f"/ho-so/{secret_dossier.public_id}/")
+    auditor = Client()
+    auditor.force_login(make_user(tree.root, Role.AUDITOR, clearance="TUYET_MAT"))
+    html = auditor.get(f"/ho-so/{secret_dossier.public_id}/").content.decode()
+    assert "Nhật ký truy cập" in html and officer.username in html
+
+
+def test_detail_api_matrix(tree: Tree, secret_dossier: Dossier) -> None:
+    responses = assert_permission_matrix(
+        f"/api/dossiers/{secret_dossier.public_id}/",
+        _officers(tree),
+        Expect.api(),
+        missing_url=f"/api/dossiers/{MISSING}/",
+    )
+    body = responses["allowed"].json()
+    assert body["subject"]["full_name"] == "Nguyễn Văn Hùng"
+    assert body["subject"]["birth"] == "12/05/1975"
+    assert {r["relation"] for r in body["relatives"]} == {"cha", "me", "vo-chong", "con"}
+    assert body["classification"] == "TOI_MAT"
+
+
+def test_search_api_matrix(tree: Tree, secret_dossier: Dossier) -> None:
+    personas = _officers(tree)
+    responses = assert_permission_matrix(
+        "/api/persons/",
+        personas,
+        Expect.api(other_scope=200, insufficient_clearance=200, agency=403),
+        data={"q": "nguyen van hungg"},
+    )
+    assert [p["full_name"] for p in responses["allowed"].json()["results"]] == ["Nguyễn Văn Hùng"]
+    assert responses["allowed"].json()["corrections"] == {"hungg": ["hung"]}
+    assert responses["other_scope"].json()["results"] == []
+    assert responses["insufficient_clearance"].json()["results"] == []
+
+
+def test_search_page_and_fragment(tree: Tree, secret_dossier: Dossier, audit_mark: int) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT"))
+    page = client.get("/ho-so/", {"q": "Nguyen Van Hung"})
+    assert "Nguyễn Văn Hùng" in page.content.decode() and "<html" in page.content.decode()
+    fragment = client.get("/ho-so/", {"q": "van binh", "relatives": "on"}, HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert "<html" not in html and "Nguyễn Văn Bình" in html and "Cha đẻ" in html
+    (search,) = events_since(audit_mark, action=AuditAction.DOSSIER_SEARCH)[:1]
+    assert search.after["q"] == "Nguyen Van Hung"
+    agency = Client()
+    agency.force_login(make_user(tree.agency, Role.AGENCY_OFFICER, clearance="TUYET_MAT"))
+    assert agency.get("/ho-so/").status_code == 404
+
+
+def test_create_api_and_errors(tree: Tree, audit_mark: int) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT"))
+    bad = declaration(citizen_id="12")
+    response = client.post(
+        "/api/dossiers/",
+        {"managing_org": "t-a", "declaration": bad},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_declaration"
+    assert {
+        "field": "identity.citizen_id",
+        "message": "số CCCD “12” phải gồm đúng 12 chữ số",
+    } in body["errors"]
+    ok = client.post(
+        "/api/dossiers/",
+        {"managing_org": "t-a", "classification": "MAT", "declaration": declaration()},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201 and ok.json()["classification"] == "MAT"
+    outside = client.post(
+        "/api/dossiers/",
+        {"managing_org": "t-b", "declaration": declaration()},
+        content_type="application/json",
+    )
+    assert outside.status_code == 403
+
+
+def test_new_version_api_with_conflict_and_diff(tree: Tree) -> None:
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    current = client.get(f"/api/dossiers/{dossier.public_id}/").json()["declaration"]
+    changed: dict[str, Any] = {
+        **current,
+        "identity": {**current["identity"], "religion": "Phật giáo"},
+    }
+    url = f"/api/dossiers/{dossier.public_id}/declarations/"
+    first = client.post(
+        url, {"expected_number": 1, "content": changed}, content_type="application/json"
+    )
+    assert first.status_code == 201 and first.json()["number"] == 2
+    stale = client.post(
+        url, {"expected_number": 1, "content": changed}, content_type="application/json"
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "conflict"
+    assert Declaration.objects.filter(dossier=dossier).count() == 2
+    diff = client.get(f"{url}1/diff/2/").json()
+    assert diff == [
+        {
+            "section": "identity",
+            "kind": "changed",
+            "subject": "",
+            "field": "religion",
+            "before": "Không",
+            "after": "Phật giáo",
+        }
+    ]
+    page = client.get(f"/ho-so/{dossier.public_id}/so-sanh/1/2/").content.decode()
+    assert "Tôn giáo" in page and "Phật giáo" in page
+    reader = Client()
+    reader.force_login(make_user(tree.committee_a, Role.COMMITTEE_MEMBER, clearance="MAT"))
+    refused = reader.post(
+        url, {"expected_number": 2, "content": changed}, content_type="application/json"
+    )
+    assert refused.status_code == 404  # may read, may not change: cannot find it to change
