@@ -174,3 +174,38 @@ def test_new_version_api_with_conflict_and_diff(tree: Tree) -> None:
         url, {"expected_number": 2, "content": changed}, content_type="application/json"
     )
     assert refused.status_code == 404  # may read, may not change: cannot find it to change
+
+
+def test_export_xlsx_holds_only_visible_dossiers(tree: Tree, audit_mark: int) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    services.dossier_create(
+        actor=None,
+        managing_org_code="t-b",
+        content=declaration("Lê Thị Hoa", "1980", sex="Nữ", relatives=[]),
+    )
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    response = client.get("/ho-so/xuat-excel/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Họ và tên", "Giới tính", "Ngày sinh")
+    assert [r[0] for r in rows[1:]] == ["Nguyễn Văn Hùng"]
+    assert rows[1][2] == "12/05/1975"
+    (event,) = events_since(audit_mark, action=AuditAction.DOSSIER_EXPORT)
+    assert event.after == {"org": None, "rows": 1}
+    agency = Client()
+    agency.force_login(make_user(tree.agency, Role.AGENCY_OFFICER, clearance="TUYET_MAT"))
+    assert agency.get("/ho-so/xuat-excel/").status_code == 404
+
+
+def test_print_page_matrix(tree: Tree, secret_dossier: Dossier) -> None:
+    responses = assert_permission_matrix(
+        f"/ho-so/{secret_dossier.public_id}/ban-in/", _officers(tree), Expect()
+    )
+    html = responses["allowed"].content.decode()
+    assert "LÝ LỊCH" in html and "NGUYỄN VĂN HÙNG" in html and "TỐI MẬT" in html

@@ -12,6 +12,7 @@ from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
 from bvct.orgs.models import Organisation
 from bvct.people.diff import declaration_diff
+from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import PersonSearchForm
 from bvct.people.models import Declaration, _dossier_condition
 from bvct.people.permissions import can_view_access_log
@@ -70,6 +71,55 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
         context.update(persons=page.object_list, page=page)
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+MAX_EXPORT_ROWS = 200_000
+
+
+@login_required
+def dossier_export_view(request: HttpRequest) -> HttpResponse:
+    """The dossiers the user may see (optionally one organisation's subtree), as XLSX."""
+    _require_dossier_role(request)
+    org_path = ""
+    code = request.GET.get("org", "").strip()
+    if code:
+        org = Organisation.objects.visible_to(request.user).filter(code=code).first()
+        if org is None:
+            raise Http404
+        org_path = org.path
+    subjects = dossier_list(user=request.user, org_path=org_path)[:MAX_EXPORT_ROWS]
+    content, count = dossier_list_xlsx(subjects.iterator(chunk_size=2000))
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action=AuditAction.DOSSIER_EXPORT,
+        object_type="people.dossier",
+        after={"org": code or None, "rows": count},
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="danh-sach-ho-so.xlsx"'
+    return response
+
+
+@login_required
+def dossier_print_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One dossier laid out for printing (A4); the read is audited like any other."""
+    dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+    subject = dossier_subject(dossier)
+    declarations = dossier_declarations(dossier)
+    dossier_read_record(actor=request.user, dossier=dossier, subject=subject, part="bản in")  # type: ignore[arg-type]
+    return render(
+        request,
+        "people/print.html",
+        {
+            "dossier": dossier,
+            "subject": subject,
+            "relatives": [r for r in dossier_relatives(dossier) if r.declared],
+            "declaration": declarations[0] if declarations else None,
+        },
+    )
 
 
 @login_required
