@@ -209,3 +209,49 @@ def test_print_page_matrix(tree: Tree, secret_dossier: Dossier) -> None:
     )
     html = responses["allowed"].content.decode()
     assert "LÝ LỊCH" in html and "NGUYỄN VĂN HÙNG" in html and "TỐI MẬT" in html
+
+
+def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None:
+    from bvct.people.identity import make_citizen_id
+    from bvct.people.models import PersonLink
+
+    cccd = make_citizen_id("027", "M", 1948, 77)
+    father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "sex": "Nam", "citizen_id": cccd}
+    father_a = [{**father, "birth": "1948", "occupation": "Làm ruộng"}]
+    father_b = [{**father, "birth": "05/1948", "occupation": "Hưu trí"}]
+    a = services.dossier_create(
+        actor=None, managing_org_code="t-a", content=declaration(relatives=father_a)
+    )
+    services.dossier_create(
+        actor=None, managing_org_code="t-a",
+        content=declaration("Nguyễn Văn Hải", "1979", relatives=father_b),
+    )  # fmt: skip
+    link = PersonLink.objects.get(person_a__citizen_id=cccd)
+    # An officer who cannot see both sides is not offered the link and cannot decide it.
+    stranger = Client()
+    stranger.force_login(make_user(tree.committee_b, Role.BVCT_OFFICER))
+    assert (
+        stranger.post(f"/ho-so/lien-ket/{link.public_id}/", {"decision": "confirm"}).status_code
+        == 404
+    )
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    page = client.get(f"/ho-so/{a.public_id}/").content.decode()
+    assert "Thân nhân có trong hồ sơ khác" in page and "Trùng số CCCD" in page
+    response = client.post(
+        f"/ho-so/lien-ket/{link.public_id}/", {"decision": "confirm", "dossier": str(a.public_id)}
+    )
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.status == "CONFIRMED"
+    page = client.get(f"/ho-so/{a.public_id}/").content.decode()
+    assert "Tháng sinh khác nhau" not in page  # one side has no month: not a difference
+    assert "Nghề nghiệp khác nhau: “Làm ruộng” và “Hưu trí”" in page
+    (event,) = events_since(audit_mark, action=AuditAction.PERSON_LINK_DECIDE)
+    assert event.after == {"status": "CONFIRMED", "reason": "CITIZEN_ID"}
+    again = client.post(
+        f"/ho-so/lien-ket/{link.public_id}/", {"decision": "reject", "dossier": str(a.public_id)}
+    )
+    assert again.status_code == 302
+    link.refresh_from_db()
+    assert link.status == "CONFIRMED"  # a decided link is not silently overwritten

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
+from django.http import Http404
 
 from bvct.core.constants import Action
 from bvct.core.gate import get_for_user
 from bvct.core.text import normalize
-from bvct.people.models import Declaration, Dossier, Person, _dossier_condition
+from bvct.people.constants import LinkStatus
+from bvct.people.models import Declaration, Dossier, Person, PersonLink, _dossier_condition
 
 MAX_WORD_CANDIDATES = 3
 MAX_NAME_CANDIDATES = 12
@@ -164,6 +167,68 @@ def dossier_relatives(dossier: Dossier) -> list[Person]:
 
 def dossier_declarations(dossier: Dossier) -> list[Declaration]:
     return list(Declaration.objects.filter(dossier=dossier).order_by("-number"))
+
+
+LINK_COMPARED = (
+    ("full_name", "Họ và tên"),
+    ("birth_year", "Năm sinh"),
+    ("birth_month", "Tháng sinh"),
+    ("death_year", "Năm mất"),
+    ("citizen_id", "Số CCCD"),
+    ("hometown_norm", "Quê quán"),
+    ("occupation", "Nghề nghiệp"),
+    ("religion", "Tôn giáo"),
+)
+
+
+@dataclass
+class LinkView:
+    link: PersonLink
+    mine: Person
+    other: Person
+    differences: list[tuple[str, Any, Any]]
+
+
+def dossier_links(*, user: Any, dossier: Dossier) -> list[LinkView]:
+    """Proposed and confirmed links of this dossier's persons whose other side the user may
+    also see; for confirmed ones, how the two dossiers describe the person differently."""
+    ids = list(Person.objects.filter(dossier=dossier).values_list("pk", flat=True))
+    visible = Person.objects.visible_to(user)
+    links = (
+        PersonLink.objects.filter(Q(person_a_id__in=ids) | Q(person_b_id__in=ids))
+        .exclude(status=LinkStatus.REJECTED)
+        .filter(person_a__in=visible, person_b__in=visible)
+        .select_related(
+            "person_a__dossier", "person_b__dossier", "person_a__relation", "person_b__relation"
+        )
+    )
+    views = []
+    for link in links:
+        mine, other = (
+            (link.person_a, link.person_b)
+            if link.person_a_id in ids
+            else (link.person_b, link.person_a)
+        )
+        differences = []
+        if link.status == LinkStatus.CONFIRMED:
+            for name, label in LINK_COMPARED:
+                a, b = getattr(mine, name), getattr(other, name)
+                if a and b and a != b:
+                    shown = "hometown" if name == "hometown_norm" else name
+                    differences.append((label, getattr(mine, shown), getattr(other, shown)))
+        views.append(LinkView(link, mine, other, differences))
+    return views
+
+
+def link_get_for_user(*, user: Any, public_id: str) -> PersonLink:
+    """A link both of whose persons the user may see (else 404)."""
+    visible = Person.objects.visible_to(user)
+    found = PersonLink.objects.filter(
+        public_id=public_id, person_a__in=visible, person_b__in=visible
+    ).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def dossier_list(*, user: Any, org_path: str = "") -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
@@ -13,11 +14,11 @@ from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFai
 from bvct.core.text import collation_key_str, normalize
 from bvct.orgs.models import ManagementTier
 from bvct.orgs.selectors import org_by_code
-from bvct.people.constants import DeclarationStatus
+from bvct.people.constants import DeclarationStatus, LinkStatus
 from bvct.people.dates import PartialDate
 from bvct.people.declarations import DeclarationInvalid, clean_content
 from bvct.people.diff import declaration_diff
-from bvct.people.models import Declaration, Dossier, Person, RelationKind
+from bvct.people.models import Declaration, Dossier, Person, PersonLink, RelationKind
 from bvct.people.permissions import can_edit_dossiers_in
 
 if TYPE_CHECKING:
@@ -306,3 +307,32 @@ def dossier_read_record(*, actor: User, dossier: Dossier, subject: Person, part:
         subject_id=subject.public_id,
         classification=dossier.classification,
     )
+
+
+@transaction.atomic(durable=True)
+def person_link_decide(*, actor: User, link: PersonLink, confirm: bool) -> PersonLink:
+    """An officer says whether two persons of different dossiers are the same human."""
+    locked = (
+        PersonLink.objects.select_for_update(of=("self",))
+        .select_related("person_a", "person_b")
+        .get(pk=link.pk)
+    )
+    for person in (locked.person_a, locked.person_b):
+        _require_editor(actor, person.org_path, person.classification)
+    if locked.status != LinkStatus.PROPOSED:
+        raise ConflictError("Liên kết này đã được người khác quyết định.")
+    locked.status = LinkStatus.CONFIRMED if confirm else LinkStatus.REJECTED
+    locked.decided_at = timezone.now()
+    locked.decided_by = actor.public_id
+    locked.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PERSON_LINK_DECIDE,
+        obj=locked,
+        object_label=f"{locked.person_a.full_name} ~ {locked.person_b.full_name}",
+        subject_id=locked.person_a.public_id,
+        classification=max(locked.person_a.classification, locked.person_b.classification),
+        before={"status": LinkStatus.PROPOSED},
+        after={"status": locked.status, "reason": locked.reason},
+    )
+    return locked

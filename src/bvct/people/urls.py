@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dossier_search_view, name="search"),
     path("xuat-excel/", views.dossier_export_view, name="export"),
     path("<uuid:public_id>/ban-in/", views.dossier_print_view, name="print"),
+    path("lien-ket/<uuid:public_id>/", views.person_link_decide_view, name="link_decide"),
     path("<uuid:public_id>/", views.dossier_detail_view, name="detail"),
     path("<uuid:public_id>/so-sanh/<int:a>/<int:b>/", views.declaration_diff_view, name="diff"),
 ]

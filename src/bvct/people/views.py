@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from bvct.audit.constants import AuditAction
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
+from bvct.core.errors import ServiceError
 from bvct.orgs.models import Organisation
 from bvct.people.diff import declaration_diff
 from bvct.people.exports import dossier_list_xlsx
@@ -20,12 +24,14 @@ from bvct.people.selectors import (
     PersonSearch,
     dossier_declarations,
     dossier_get_for_user,
+    dossier_links,
     dossier_list,
     dossier_relatives,
     dossier_subject,
+    link_get_for_user,
     person_search,
 )
-from bvct.people.services import dossier_read_record
+from bvct.people.services import dossier_read_record, person_link_decide
 
 PAGE_SIZE = 50
 
@@ -146,7 +152,32 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "declaration": current,
             "declarations": declarations,
             "access_log": access_log,
+            "links": dossier_links(user=request.user, dossier=dossier),
         },
+    )
+
+
+@login_required
+@require_POST
+def person_link_decide_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    link = link_get_for_user(user=request.user, public_id=public_id)
+    decision = request.POST.get("decision")
+    if decision not in ("confirm", "reject"):
+        return HttpResponse("Thiếu quyết định (confirm hoặc reject).", status=400)
+    try:
+        person_link_decide(actor=request.user, link=link, confirm=decision == "confirm")  # type: ignore[arg-type]
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Đã xác nhận là cùng một người."
+            if decision == "confirm"
+            else "Đã ghi nhận: không phải cùng một người.",
+        )
+    back = request.POST.get("dossier", "")
+    return HttpResponseRedirect(
+        reverse("people:detail", args=[back]) + "#links" if back else reverse("people:search")
     )
 
 
