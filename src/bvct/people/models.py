@@ -93,10 +93,23 @@ class Dossier(PublicModel):
         max_length=10, choices=DossierStatus.choices, default=DossierStatus.ACTIVE
     )
     declaration_count = models.PositiveIntegerField(default=0)
+    # NULL (not "") for dossiers not imported: the unique constraint ignores NULLs.
+    import_ref = models.CharField(  # noqa: DJ001
+        _("mã hồ sơ khi nhập"),
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text=_("Mã của hồ sơ trong tệp nhập: nhập lại cùng tệp sẽ cập nhật đúng hồ sơ."),
+    )
 
     objects = DossierQuerySet.as_manager()
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["managing_org", "import_ref"], name="dossier_import_ref"
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["org_path", "classification"],
@@ -260,3 +273,37 @@ class NameToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ImportBatch(models.Model):
+    """One import of a file: who, which organisation, what the file was, what it changed.
+
+    The audit trail holds one event per batch; the batch's items name every dossier it touched.
+    """
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    managing_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    actor = models.UUIDField(null=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.rows} dòng)"
+
+
+class ImportBatchItem(models.Model):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="items")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=10)  # created, updated
+
+    class Meta:
+        indexes = [models.Index(fields=["dossier"], name="import_item_dossier")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.dossier_id} {self.outcome}"

@@ -1,0 +1,76 @@
+"""python src/manage.py import_dossiers --org CODE FILE [--dry-run] [--template OUT.xlsx]"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from bvct.core.errors import ServiceError
+from bvct.people.imports import import_dossiers, template_xlsx
+
+
+class Command(BaseCommand):
+    help = "Nhập hồ sơ của một tổ chức từ tệp XLSX hoặc CSV (kiểm tra trước bằng --dry-run)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", nargs="?", help="Tệp .xlsx hoặc .csv")
+        parser.add_argument("--org", help="Mã tổ chức quản lý các hồ sơ")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
+        parser.add_argument("--template", metavar="OUT", help="Ghi tệp mẫu rồi thoát.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["template"]:
+            Path(options["template"]).write_bytes(template_xlsx())
+            self.stdout.write(f"Đã ghi tệp mẫu {options['template']}")
+            return
+        if not options["file"] or not options["org"]:
+            raise CommandError("Cần tên tệp và --org (hoặc --template).")
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"Không có tệp {path}")
+        started = time.perf_counter()
+
+        def progress(rows: int) -> None:
+            if sys.stderr.isatty():
+                rate = rows / max(time.perf_counter() - started, 1e-9)
+                sys.stderr.write(f"\r  đã đọc {rows:>10,} dòng  ({rate:,.0f} dòng/s)")
+                sys.stderr.flush()
+
+        try:
+            with path.open("rb") as stream:
+                report = import_dossiers(
+                    actor=None,
+                    managing_org_code=options["org"],
+                    stream=stream,
+                    file_name=path.name,
+                    dry_run=options["dry_run"],
+                    progress=progress,
+                )
+        except ServiceError as exc:
+            raise CommandError(exc.message) from exc
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+        elapsed = time.perf_counter() - started
+        for row, column, message in report.errors:
+            self.stdout.write(f"  dòng {row}, cột “{column}”: {message}")
+        if report.error_count > len(report.errors):
+            self.stdout.write(f"  ... và {report.error_count - len(report.errors)} lỗi khác")
+        summary = (
+            f"{report.rows:,} dòng, {report.dossiers:,} hồ sơ trong {elapsed:.1f} s "
+            f"({report.rows / elapsed:,.0f} dòng/s)"
+        )
+        if not report.ok:
+            raise CommandError(f"Tệp có {report.error_count} lỗi; không ghi gì. {summary}")
+        if report.dry_run:
+            self.stdout.write(
+                f"Kiểm tra xong, không có lỗi: {summary}. Chạy lại không có --dry-run để nhập."
+            )
+        else:
+            self.stdout.write(
+                f"Đã nhập: {summary}; tạo mới {report.created:,}, cập nhật {report.updated:,}, "
+                f"không đổi {report.unchanged:,}."
+            )

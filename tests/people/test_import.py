@@ -1,0 +1,244 @@
+"""Importing dossiers: checks with row numbers, all or nothing, idempotent, malformed files."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bvct.audit.constants import AuditAction
+from bvct.core.errors import PermissionDeniedError
+from bvct.people.dates import PartialDate, PartialDateError
+from bvct.people.identity import CitizenIdError, check_citizen_id, make_citizen_id
+from bvct.people.imports import (
+    COLUMNS,
+    HEADERS,
+    SELF,
+    ImportFileError,
+    import_dossiers,
+    template_xlsx,
+)
+from bvct.people.models import Declaration, Dossier, ImportBatch, Person
+from tests.conftest import events_since
+from tests.factories import Tree, make_user
+
+pytestmark = pytest.mark.django_db
+KEYS = [key for _, key, _, _ in COLUMNS]
+
+
+def _row(**values: str) -> list[str]:
+    return [values.get(key, "") for key in KEYS]
+
+
+def member(ref: str, name: str, birth: str, **extra: str) -> list[str]:
+    return _row(**{"sex": "Nam", **extra}, ref=ref, relation=SELF, full_name=name, birth=birth)
+
+
+def relative(ref: str, relation: str, name: str, birth: str, **extra: str) -> list[str]:
+    return _row(ref=ref, relation=relation, full_name=name, birth=birth, **extra)
+
+
+GOOD = [
+    member("DV-1", "Nguyễn Văn An", "12/05/1980", citizen_id=make_citizen_id("027", "M", 1980, 5)),
+    relative("DV-1", "Cha đẻ", "Nguyễn Văn Bình", "1952", occupation="Hưu trí"),
+    relative("DV-1", "con", "Nguyễn Thị Mai", "2008", sex="Nữ"),
+    member("DV-2", "Trần Thị Lan", "1985", sex="Nữ"),
+    relative("DV-2", "Vợ hoặc chồng", "Lê Văn Hải", "1983"),
+]
+
+
+def _csv(rows: list[list[str]], header: list[str] | None = None) -> io.BytesIO:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header or HEADERS)
+    writer.writerows(rows)
+    return io.BytesIO(out.getvalue().encode("utf-8"))
+
+
+def _import(rows: list[list[str]], *, dry_run: bool = False, **kw: Any) -> Any:
+    return import_dossiers(
+        actor=kw.pop("actor", None), managing_org_code=kw.pop("org", "t-a"),
+        stream=_csv(rows), file_name="ho-so.csv", dry_run=dry_run, **kw,
+    )  # fmt: skip
+
+
+def _state() -> tuple[int, int, int]:
+    return Dossier.objects.count(), Person.objects.count(), Declaration.objects.count()
+
+
+def test_dry_run_reports_and_writes_nothing(tree: Tree) -> None:
+    before = _state()
+    report = _import(GOOD, dry_run=True)
+    assert report.ok and report.rows == 5 and report.dossiers == 2
+    assert _state() == before
+
+
+def test_import_creates_dossiers_persons_and_declarations(tree: Tree, audit_mark: int) -> None:
+    report = _import(GOOD)
+    assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
+    dossier = Dossier.objects.get(import_ref="DV-1")
+    assert dossier.managing_org == tree.committee_a and dossier.org_path == tree.committee_a.path
+    people = {p.full_name: p for p in Person.objects.filter(dossier=dossier)}
+    assert people["Nguyễn Văn An"].is_subject and people["Nguyễn Văn An"].birth_month == 5
+    assert people["Nguyễn Văn Bình"].relation.code == "cha"
+    content = Declaration.objects.get(dossier=dossier).content
+    assert [r["full_name"] for r in content["relatives"]] == ["Nguyễn Văn Bình", "Nguyễn Thị Mai"]
+    assert content["relatives"][0]["person"] == str(people["Nguyễn Văn Bình"].public_id)
+    (event,) = events_since(audit_mark, action=AuditAction.DOSSIER_IMPORT)
+    assert event.after["rows"] == 5 and event.after["created"] == 2
+    batch = ImportBatch.objects.get(public_id=event.object_public_id)
+    assert batch.items.count() == 2
+
+
+def test_reimporting_the_same_file_changes_nothing(tree: Tree) -> None:
+    _import(GOOD)
+    before = _state()
+    versions = list(Declaration.objects.values_list("dossier_id", "number", "content"))
+    report = _import(GOOD)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert _state() == before
+    assert list(Declaration.objects.values_list("dossier_id", "number", "content")) == versions
+
+
+def test_a_changed_file_adds_a_version_where_it_changed(tree: Tree) -> None:
+    _import(GOOD)
+    changed = [list(r) for r in GOOD]
+    changed[1][KEYS.index("occupation")] = "Làm ruộng"  # the father's occupation
+    report = _import(changed)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    first = Dossier.objects.get(import_ref="DV-1")
+    assert list(Declaration.objects.filter(dossier=first).values_list("number", "status")) == [
+        (2, "SUBMITTED"), (1, "SUPERSEDED"),
+    ]  # fmt: skip
+    assert Person.objects.filter(dossier=first).count() == 3  # the same persons, updated
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "fragment"),
+    [
+        (
+            member("X", "Phạm Văn C", "31/02/1990"),
+            "Ngày sinh",
+            "ngày 31 không có trong tháng 2/1990",
+        ),
+        (member("X", "Phạm Văn C", "1990", citizen_id="12345"), "Số CCCD", "đúng 12 chữ số"),
+        (member("X", "Phạm Văn C", "1990", sex="X"), "Giới tính", "không hợp lệ"),
+        (member("X", "", "1990"), "Họ và tên", "không được để trống"),
+        (member("X", "Phạm Văn C", "1990", death="1980"), "Ngày mất", "trước ngày sinh"),
+        (member("X", "Phạm Văn C", "1990", classification="rất mật"), "Mức mật", "không hợp lệ"),
+        (relative("DV-1", "chú", "Phạm Văn D", "1960"), "Quan hệ", "không có trong danh mục"),
+        (relative("DV-1", "Cha đẻ", "Phạm Văn E", "1995"), "Ngày sinh", "bậc trên phải sinh trước"),
+        (relative("DV-1", "Con", "Phạm Văn F", "1970"), "Ngày sinh", "con sinh 1970"),
+        (relative("KHONG-CO", "Con", "Phạm Văn G", "2010"), "Quan hệ", "không có dòng “Bản thân”"),
+        (member("DV-1", "Nguyễn Văn An", "1980"), "Quan hệ", "nhiều hơn một dòng"),
+    ],
+)
+def test_a_bad_row_is_reported_with_its_number_and_nothing_is_written(
+    tree: Tree, row: list[str], column: str, fragment: str
+) -> None:
+    before = _state()
+    report = _import([*GOOD, row])
+    assert not report.ok
+    assert any(r == 7 and c == column and fragment in m for r, c, m in report.errors), report.errors
+    assert _state() == before
+
+
+def test_dossiers_of_another_organisation_are_refused(tree: Tree) -> None:
+    _import(GOOD, org="t-b")
+    report = _import(GOOD)
+    assert any("đã thuộc hồ sơ của tổ chức khác" in m for _, _, m in report.errors)
+
+
+def test_only_an_officer_in_scope_may_import(tree: Tree) -> None:
+    outsider = make_user(tree.committee_b, "BVCT_OFFICER")
+    with pytest.raises(PermissionDeniedError):
+        _import(GOOD, actor=outsider)
+    low = make_user(tree.committee_a, "BVCT_OFFICER", clearance="NONE")
+    report = _import([member("S", "Đỗ Văn S", "1970", classification="Mật")], actor=low)
+    assert any(c == "Mức mật" for _, c, _ in report.errors)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "fragment"),
+    [
+        ("Mã hồ sơ,Họ và tên\nA,B\n".encode(), "a.csv", "Thiếu cột: Quan hệ"),
+        (",".join(HEADERS).encode("utf-16"), "a.csv", "không phải mã UTF-8"),
+        (b"", "a.csv", "Tệp trống"),
+        ((",".join(HEADERS) + "\n").encode(), "a.csv", "không có dòng dữ liệu"),
+        (b"PK\x03\x04garbage", "a.xlsx", "không phải bảng tính XLSX"),
+        (b"x", "a.pdf", "chỉ nhận .xlsx hoặc .csv"),
+    ],
+)
+def test_malformed_files_get_specific_errors(
+    tree: Tree, data: bytes, name: str, fragment: str
+) -> None:
+    with pytest.raises(ImportFileError, match=fragment):
+        import_dossiers(
+            actor=None,
+            managing_org_code="t-a",
+            stream=io.BytesIO(data),
+            file_name=name,
+            dry_run=True,
+        )
+
+
+def test_too_many_rows(tree: Tree, settings: Any) -> None:
+    settings.BVCT_IMPORT_MAX_ROWS = 3
+    with pytest.raises(ImportFileError, match="hơn 3 dòng"):
+        _import(GOOD, dry_run=True)
+    assert Dossier.objects.filter(import_ref="DV-1").count() == 0
+
+
+def test_xlsx_template_round_trip_and_formulas(tree: Tree) -> None:
+    from openpyxl import Workbook, load_workbook
+
+    template = load_workbook(io.BytesIO(template_xlsx()))
+    assert [c.value for c in template.active[1]] == HEADERS
+    report = import_dossiers(
+        actor=None, managing_org_code="t-a", stream=io.BytesIO(template_xlsx()),
+        file_name="mau.xlsx", dry_run=True,
+    )  # fmt: skip
+    assert report.ok and report.rows == 2
+    book = Workbook()
+    book.active.append(HEADERS)
+    book.active.append(member("F", "Hồ Văn F", "1980"))
+    book.active["C2"] = "=CONCAT(A1,B1)"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportFileError, match="ô C2: có công thức"):
+        import_dossiers(
+            actor=None, managing_org_code="t-a", stream=io.BytesIO(buffer.getvalue()),
+            file_name="f.xlsx", dry_run=True,
+        )  # fmt: skip
+
+
+@given(st.integers(1850, 2100), st.integers(1, 12), st.integers(1, 28))
+def test_partial_dates_round_trip(year: int, month: int, day: int) -> None:
+    for date in (PartialDate(year), PartialDate(year, month), PartialDate(year, month, day)):
+        assert PartialDate.parse(str(date)) == date
+        assert date.earliest() <= date.latest()
+
+
+@given(st.text(max_size=12))
+def test_date_parser_never_crashes_otherwise(text: str) -> None:
+    # Either a date (or None for blank) or PartialDateError: never any other exception.
+    with contextlib.suppress(PartialDateError):
+        assert PartialDate.parse(text) is None or isinstance(PartialDate.parse(text), PartialDate)
+
+
+@given(
+    st.sampled_from(["001", "027", "079"]),
+    st.sampled_from("MF"),
+    st.integers(1900, 2099),
+    st.integers(0, 999_999),
+)
+def test_citizen_ids_made_are_accepted(place: str, sex: str, year: int, serial: int) -> None:
+    number = make_citizen_id(place, sex, year, serial)
+    assert check_citizen_id(number, birth_year=year, sex=sex) == number
+    with pytest.raises(CitizenIdError):
+        check_citizen_id(number, birth_year=year + 1)
