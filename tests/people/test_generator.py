@@ -104,3 +104,19 @@ def test_generated_people_are_searchable_and_audited(
     assert subject is not None
     found = person_search(user=board, search=PersonSearch(query=subject.name_norm, limit=200))
     assert subject.pk in {p.pk for p in found.persons}
+
+
+def test_a_bulk_load_rebuilds_every_person_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connection
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'people_person'")
+            return {row[0] for row in cursor.fetchall()}
+
+    before = indexes()
+    monkeypatch.setattr(generator, "BULK_INDEX_THRESHOLD", 5)
+    result = generator.generate(members=8, seed=3)
+    assert indexes() == before and len(before) >= 7
+    ids = list(Person.objects.order_by("-id").values_list("public_id", flat=True)[: result.persons])
+    assert len(set(ids)) == len(ids)
