@@ -24,6 +24,7 @@ api_patterns = [
     ),
     path("persons/", people_api.PersonSearchApi.as_view(), name="person_search"),
     path("dossiers/", people_api.DossierCreateApi.as_view(), name="dossier_create"),
+    path("dossiers/import/", people_api.DossierImportApi.as_view(), name="dossier_import"),
     path(
         "dossiers/<uuid:public_id>/", people_api.DossierDetailApi.as_view(), name="dossier_detail"
     ),

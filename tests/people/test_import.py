@@ -242,3 +242,57 @@ def test_citizen_ids_made_are_accepted(place: str, sex: str, year: int, serial: 
     assert check_citizen_id(number, birth_year=year, sex=sex) == number
     with pytest.raises(CitizenIdError):
         check_citizen_id(number, birth_year=year + 1)
+
+
+def test_import_page_checks_then_imports(tree: Tree) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user(tree.committee_a, "BVCT_OFFICER"))
+
+    def upload(rows: list[list[str]], mode: str) -> str:
+        file = SimpleUploadedFile("ho-so.csv", _csv(rows).getvalue(), content_type="text/csv")
+        response = client.post("/ho-so/nhap/", {"org": "t-a", "file": file, "mode": mode})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    bad = upload([*GOOD, relative("DV-1", "chú", "X", "1960")], "import")
+    assert "Tệp có 1 lỗi; chưa ghi gì" in bad and "không có trong danh mục" in bad
+    assert not Dossier.objects.filter(import_ref="DV-1").exists()
+    checked = upload(GOOD, "check")
+    assert "Tệp hợp lệ: 5 dòng, 2 hồ sơ" in checked
+    assert not Dossier.objects.filter(import_ref="DV-1").exists()
+    done = upload(GOOD, "import")
+    assert "tạo mới 2 hồ sơ" in done
+    assert client.get("/ho-so/nhap/tep-mau.xlsx").status_code == 200
+    agency = Client()
+    agency.force_login(make_user(tree.agency, "AGENCY_OFFICER", clearance="TUYET_MAT"))
+    assert agency.get("/ho-so/nhap/").status_code == 404
+
+
+def test_import_api(tree: Tree) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user(tree.committee_a, "BVCT_OFFICER"))
+    file = SimpleUploadedFile("ho-so.csv", _csv(GOOD).getvalue(), content_type="text/csv")
+    dry = client.post("/api/dossiers/import/", {"managing_org": "t-a", "file": file})
+    assert dry.status_code == 200 and dry.json()["dry_run"] is True and dry.json()["rows"] == 5
+    bad = SimpleUploadedFile("x.csv", _csv([member("X", "Y", "31/02/1990")]).getvalue())
+    response = client.post(
+        "/api/dossiers/import/", {"managing_org": "t-a", "file": bad, "dry_run": "false"}
+    )
+    assert response.status_code == 400
+    assert (
+        response.json()["errors"][0]["row"] == 2
+        and response.json()["errors"][0]["column"] == "Ngày sinh"
+    )
+    reader = Client()
+    reader.force_login(make_user(tree.committee_a, "COMMITTEE_MEMBER"))
+    file = SimpleUploadedFile("ho-so.csv", _csv(GOOD).getvalue(), content_type="text/csv")
+    assert (
+        reader.post("/api/dossiers/import/", {"managing_org": "t-a", "file": file}).status_code
+        == 403
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +22,7 @@ from bvct.people import services
 from bvct.people.dates import PartialDate
 from bvct.people.diff import declaration_diff
 from bvct.people.forms import PersonSearchForm
+from bvct.people.imports import import_dossiers, report_json
 from bvct.people.models import Declaration, Person, _dossier_condition
 from bvct.people.selectors import (
     PersonSearch,
@@ -234,3 +237,46 @@ class DeclarationDiffApi(APIView):
         )
         changes = declaration_diff(found[a].content, found[b].content)
         return Response(ChangeOutput([c.as_dict() for c in changes], many=True).data)
+
+
+class ImportInput(serializers.Serializer):
+    managing_org = serializers.CharField(max_length=64)
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=True)
+
+
+class ImportReportOutput(serializers.Serializer):
+    ok = serializers.BooleanField()
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    dossiers = serializers.IntegerField()
+    error_count = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # DRF pops declared fields
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class DossierImportApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportInput},
+        responses=ImportReportOutput,
+        summary="Nhập hồ sơ từ tệp XLSX/CSV (mặc định chỉ kiểm tra)",
+    )
+    def post(self, request: Request) -> Response:
+        if _dossier_condition(request.user, "change") is None:
+            raise PermissionDeniedError("Bạn không được nhập hồ sơ.")
+        data = ImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        report = import_dossiers(
+            actor=request.user,  # type: ignore[arg-type]
+            managing_org_code=data.validated_data["managing_org"],
+            stream=upload,
+            file_name=upload.name,
+            dry_run=data.validated_data["dry_run"],
+        )
+        body = json.loads(report_json(report))
+        return Response(body, status=200 if report.ok else 400)

@@ -17,3 +17,8 @@ class PersonSearchForm(forms.Form):
     hometown = forms.CharField(label=_("Quê quán"), required=False, max_length=100)
     org = forms.CharField(label=_("Mã tổ chức"), required=False, max_length=64)
     relatives = forms.BooleanField(label=_("Tìm cả thân nhân"), required=False)
+
+
+class ImportForm(forms.Form):
+    org = forms.CharField(label=_("Mã tổ chức quản lý"), max_length=64)
+    file = forms.FileField(label=_("Tệp hồ sơ (.xlsx hoặc .csv)"))

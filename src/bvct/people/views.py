@@ -17,7 +17,8 @@ from bvct.core.errors import ServiceError
 from bvct.orgs.models import Organisation
 from bvct.people.diff import declaration_diff
 from bvct.people.exports import dossier_list_xlsx
-from bvct.people.forms import PersonSearchForm
+from bvct.people.forms import ImportForm, PersonSearchForm
+from bvct.people.imports import import_dossiers, template_xlsx
 from bvct.people.models import Declaration, _dossier_condition
 from bvct.people.permissions import can_view_access_log
 from bvct.people.selectors import (
@@ -80,6 +81,38 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
 
 
 MAX_EXPORT_ROWS = 200_000
+
+
+@login_required
+def dossier_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload a file: "Kiểm tra" checks it (nothing written), "Nhập" imports it all or nothing."""
+    _require_dossier_role(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_dossiers(
+                actor=request.user,  # type: ignore[arg-type]
+                managing_org_code=form.cleaned_data["org"],
+                stream=upload,
+                file_name=upload.name,
+                dry_run=request.POST.get("mode") != "import",
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "people/import.html", {"form": form, "report": report})
+
+
+@login_required
+def import_template_view(request: HttpRequest) -> HttpResponse:
+    _require_dossier_role(request)
+    response = HttpResponse(
+        template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-so.xlsx"'
+    return response
 
 
 @login_required
