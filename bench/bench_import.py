@@ -1,0 +1,99 @@
+"""Import throughput (goal >= 100,000 rows/s for a 100,000-member province with relatives).
+
+Writes a CSV in the import template's format from the data generator (--members members,
+about 11 rows each), then times a dry run (all checks) and the real import into one
+commune-level committee of the bench database, and a second real import of the same file
+(which must change nothing).
+
+    .venv/bin/python bench/bench_import.py [--members 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from _common import machine, setup_django
+
+
+def write_csv(path: Path, members: int, seed: int) -> int:
+    from bvct.orgs.models import Organisation
+    from bvct.people import generator
+    from bvct.people.imports import HEADERS, SELF
+    from bvct.people.models import RelationKind
+
+    names = dict(RelationKind.objects.values_list("code", "name"))
+    home, far = generator._places()
+    ctx = generator.Context(
+        rng=random.Random(seed),
+        home_places=home,
+        far_places=far,
+        relations={},
+        committees=list(Organisation.objects.filter(kind__is_committee=True)[:20]),
+        root=None,  # type: ignore[arg-type]
+        tiers={},
+        cccd_serial=itertools.count(seed),
+    )
+    rows = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(HEADERS)
+        for number in range(members):
+            subject, relatives, _ = generator._member_family(ctx)
+            ref = f"B{seed}-{number:07d}"
+            for row in [subject, *relatives]:
+                out.writerow([
+                    ref, SELF if row.relation is None else names[row.relation], row.full_name,
+                    "Nam" if row.sex == "M" else "Nữ", generator._date_text(row.birth),
+                    generator._date_text(row.death), row.citizen_id or "", "",
+                    row.birthplace.name, row.place.name, row.residence, "Kinh", row.religion,
+                    "Việt Nam", row.occupation, row.political_history, row.current_situation,
+                    "" if row.relation else "Không mật", "",
+                ])  # fmt: skip
+                rows += 1
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--org", default="du-xa-tien-du")
+    args = parser.parse_args()
+    setup_django(migrate=True)
+    from bvct.people.imports import import_dossiers
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "province.csv"
+        t0 = time.perf_counter()
+        rows = write_csv(path, args.members, args.seed)
+        written = time.perf_counter() - t0
+        size = path.stat().st_size / 1e6
+        print(f"machine: {machine()}")
+        print(
+            f"CSV: {rows:,} rows for {args.members:,} members, {size:.0f} MB "
+            f"(written in {written:.1f} s)"
+        )
+        for label, dry in (("dry run (all checks)", True), ("import", False), ("re-import", False)):
+            with path.open("rb") as stream:
+                t0 = time.perf_counter()
+                report = import_dossiers(
+                    actor=None, managing_org_code=args.org, stream=stream,
+                    file_name=path.name, dry_run=dry,
+                )  # fmt: skip
+                elapsed = time.perf_counter() - t0
+            assert report.ok, report.errors[:5]
+            print(
+                f"{label:22} {elapsed:7.1f} s  {rows / elapsed:>10,.0f} rows/s  "
+                f"created {report.created:,} updated {report.updated:,} "
+                f"unchanged {report.unchanged:,}"
+            )
+
+
+if __name__ == "__main__":
+    main()
