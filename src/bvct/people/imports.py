@@ -303,10 +303,10 @@ CROSS_CHECKS = [
     ),
     (
         "Quan hệ",
-        """SELECT r.row_no, 'mã hồ sơ “' || r.ref || '” có nhiều hơn một dòng “Bản thân”'
-           FROM import_rows r
-           WHERE r.is_subject AND EXISTS (SELECT 1 FROM import_rows o
-                 WHERE o.ref = r.ref AND o.is_subject AND o.row_no < r.row_no)""",
+        """SELECT row_no, 'mã hồ sơ “' || ref || '” có nhiều hơn một dòng “Bản thân”'
+           FROM (SELECT row_no, ref, row_number() OVER (PARTITION BY ref ORDER BY row_no) AS n
+                 FROM import_rows WHERE is_subject) s
+           WHERE n > 1""",
     ),
     (
         "Ngày sinh",
@@ -397,6 +397,7 @@ def import_dossiers(
                             progress(report.rows)
                 if buffer:
                     copy.write("".join(buffer))
+            cursor.execute("CREATE INDEX ON import_rows (ref, is_subject)")
             cursor.execute("ANALYZE import_rows")
             params = {"org": org.pk, "clearance": actor.clearance if actor else 3}
             for column, sql in CROSS_CHECKS:
@@ -438,6 +439,8 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
                WHERE d.managing_org_id = %s AND d.import_ref = s.ref""",
             [org.pk],
         )
+        c.execute("CREATE INDEX ON import_rows (dossier_id)")
+        c.execute("ANALYZE import_rows")
         # 2. Persons: the same person is the subject, or a relative of the same relation, name
         #    and birth year already in that dossier; anything else is new.
         c.execute(
@@ -454,8 +457,12 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
         )
         # Two rows describing one existing relative: only the first keeps it.
         c.execute(
-            """UPDATE import_rows s SET person_id = NULL WHERE person_id IS NOT NULL
-               AND row_no > (SELECT min(row_no) FROM import_rows o WHERE o.person_id = s.person_id)"""
+            """UPDATE import_rows s SET person_id = NULL FROM (
+                   SELECT row_no FROM (
+                       SELECT row_no, row_number() OVER (PARTITION BY person_id ORDER BY row_no) AS n
+                       FROM import_rows WHERE person_id IS NOT NULL) numbered
+                   WHERE n > 1) again
+               WHERE s.row_no = again.row_no"""
         )
         c.execute(
             """UPDATE import_rows SET person_id = nextval(pg_get_serial_sequence('people_person', 'id'))
@@ -488,6 +495,20 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
         c.execute(
             """
             CREATE TEMP TABLE import_content ON COMMIT DROP AS
+            WITH rel AS (
+                SELECT r.dossier_id, jsonb_agg(jsonb_build_object(
+                    'person', p.public_id, 'relation', r.relation, 'full_name', r.full_name,
+                    'sex', r.sex, 'birth', r.birth, 'death', r.death, 'citizen_id', r.citizen_id,
+                    'birthplace', r.birthplace, 'hometown', r.hometown, 'residence', r.residence,
+                    'occupation', r.occupation, 'religion', r.religion,
+                    'ethnicity', r.ethnicity, 'nationality', r.nationality,
+                    'political_history', r.political_history,
+                    'current_situation', r.current_situation, 'death_details', '')
+                    ORDER BY r.row_no) AS relatives
+                FROM import_rows r JOIN people_person p ON p.id = r.person_id
+                WHERE NOT r.is_subject
+                GROUP BY r.dossier_id
+            )
             SELECT s.dossier_id, jsonb_build_object(
                 'identity', jsonb_build_object(
                     'full_name', s.full_name, 'sex', s.sex, 'birth', s.birth, 'death', s.death,
@@ -501,20 +522,10 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
                 'history', coalesce(cur.content -> 'history', '[]'::jsonb),
                 'political_events', coalesce(cur.content -> 'political_events', '[]'::jsonb),
                 'foreign_ties', coalesce(cur.content -> 'foreign_ties', '[]'::jsonb),
-                'relatives', coalesce((
-                    SELECT jsonb_agg(jsonb_build_object(
-                        'person', p.public_id, 'relation', r.relation, 'full_name', r.full_name,
-                        'sex', r.sex, 'birth', r.birth, 'death', r.death, 'citizen_id', r.citizen_id,
-                        'birthplace', r.birthplace, 'hometown', r.hometown, 'residence', r.residence,
-                        'occupation', r.occupation, 'religion', r.religion,
-                        'ethnicity', r.ethnicity, 'nationality', r.nationality,
-                        'political_history', r.political_history,
-                        'current_situation', r.current_situation, 'death_details', '')
-                        ORDER BY r.row_no)
-                    FROM import_rows r JOIN people_person p ON p.id = r.person_id
-                    WHERE r.dossier_id = s.dossier_id AND NOT r.is_subject), '[]'::jsonb)
+                'relatives', coalesce(rel.relatives, '[]'::jsonb)
             ) AS content, cur.id AS current_id
             FROM import_rows s
+            LEFT JOIN rel ON rel.dossier_id = s.dossier_id
             LEFT JOIN people_declaration cur ON cur.dossier_id = s.dossier_id AND cur.status = 'SUBMITTED'
             WHERE s.is_subject
             """
