@@ -255,3 +255,68 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
     assert again.status_code == 302
     link.refresh_from_db()
     assert link.status == "CONFIRMED"  # a decided link is not silently overwritten
+
+
+def _formset(prefix: str, rows: list[dict[str, str]]) -> dict[str, str]:
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_open_a_dossier_and_submit_a_new_version_in_the_pages(tree: Tree, audit_mark: int) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT"))
+    assert client.get("/ho-so/lap-moi/").status_code == 200
+    form = {
+        "dossier-managing_org": "t-a",
+        "dossier-classification": "MAT",
+        "dossier-current_posts": "Bí thư chi bộ",
+        "identity-full_name": "Vũ Thị Hạnh",
+        "identity-sex": "F",
+        "identity-birth": "03/1982",
+        "identity-hometown": "xã Gia Bình",
+        **_formset(
+            "relatives",
+            [{"relation": "me", "full_name": "Đỗ Thị Tâm", "birth": "1958", "sex": "F"}],
+        ),
+        **_formset("history", [{"start": "09/2000", "end": "06/2004", "text": "Sinh viên"}]),
+        **_formset("political_events", []),
+        **_formset("foreign_ties", []),
+    }
+    bad = client.post("/ho-so/lap-moi/", {**form, "identity-birth": "31/02/1982"})
+    assert "ngày 31 không có trong tháng 2/1982" in bad.content.decode()
+    created = client.post("/ho-so/lap-moi/", form)
+    assert created.status_code == 302
+    dossier = Dossier.objects.get(persons__full_name="Vũ Thị Hạnh")
+    assert dossier.classification == 1 and dossier.current_posts == "Bí thư chi bộ"
+    page = client.get(f"/ho-so/{dossier.public_id}/khai-moi/").content.decode()
+    assert 'value="Vũ Thị Hạnh"' in page and 'value="Đỗ Thị Tâm"' in page  # prefilled
+    mother = Declaration.objects.get(dossier=dossier).content["relatives"][0]["person"]
+    version = {
+        **{k: v for k, v in form.items() if not k.startswith("dossier-")},
+        "identity-religion": "Phật giáo",
+        "expected_number": "1",
+        **_formset(
+            "relatives",
+            [
+                {
+                    "person": mother,
+                    "relation": "me",
+                    "full_name": "Đỗ Thị Tâm",
+                    "birth": "1958",
+                    "sex": "F",
+                }
+            ],
+        ),
+    }
+    assert client.post(f"/ho-so/{dossier.public_id}/khai-moi/", version).status_code == 302
+    stale = client.post(f"/ho-so/{dossier.public_id}/khai-moi/", version)
+    assert "bản khai số 2 do người khác nộp" in stale.content.decode()
+    latest = Declaration.objects.get(dossier=dossier, status="SUBMITTED")
+    assert latest.number == 2 and latest.content["identity"]["religion"] == "Phật giáo"
+    assert latest.content["relatives"][0]["person"] == mother  # the same relative, not a new one
+    reader = Client()
+    reader.force_login(make_user(tree.committee_a, Role.COMMITTEE_MEMBER, clearance="MAT"))
+    assert reader.get(f"/ho-so/{dossier.public_id}/khai-moi/").status_code == 404
+    assert reader.get("/ho-so/lap-moi/").status_code == 404

@@ -22,3 +22,81 @@ class PersonSearchForm(forms.Form):
 class ImportForm(forms.Form):
     org = forms.CharField(label=_("Mã tổ chức quản lý"), max_length=64)
     file = forms.FileField(label=_("Tệp hồ sơ (.xlsx hoặc .csv)"))
+
+
+SEX_CHOICES = [("", "—"), ("M", _("Nam")), ("F", _("Nữ"))]
+
+
+class IdentityForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    other_names = forms.CharField(label=_("Tên gọi khác"), max_length=200, required=False)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=SEX_CHOICES, required=False)
+    birth = forms.CharField(label=_("Ngày sinh (dd/mm/yyyy, mm/yyyy hoặc yyyy)"), max_length=20)
+    death = forms.CharField(label=_("Ngày mất"), max_length=20, required=False)
+    citizen_id = forms.CharField(label=_("Số CCCD"), max_length=20, required=False)
+    party_card_no = forms.CharField(label=_("Số thẻ đảng viên"), max_length=20, required=False)
+    birthplace = forms.CharField(label=_("Nơi sinh"), max_length=300, required=False)
+    hometown = forms.CharField(label=_("Quê quán"), max_length=300, required=False)
+    residence = forms.CharField(label=_("Nơi ở hiện nay"), max_length=300, required=False)
+    ethnicity = forms.CharField(label=_("Dân tộc"), max_length=50, required=False)
+    religion = forms.CharField(label=_("Tôn giáo"), max_length=50, required=False)
+    nationality = forms.CharField(label=_("Quốc tịch"), max_length=50, required=False)
+    occupation = forms.CharField(label=_("Nghề nghiệp"), max_length=200, required=False)
+    education = forms.CharField(label=_("Trình độ"), max_length=200, required=False)
+
+
+class RelativeForm(forms.Form):
+    person = forms.CharField(widget=forms.HiddenInput, required=False)
+    relation = forms.ChoiceField(label=_("Quan hệ"), choices=[])
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=SEX_CHOICES, required=False)
+    birth = forms.CharField(label=_("Năm sinh"), max_length=20, required=False)
+    death = forms.CharField(label=_("Năm mất"), max_length=20, required=False)
+    citizen_id = forms.CharField(label=_("Số CCCD"), max_length=20, required=False)
+    hometown = forms.CharField(label=_("Quê quán"), max_length=300, required=False)
+    residence = forms.CharField(label=_("Nơi ở"), max_length=300, required=False)
+    occupation = forms.CharField(label=_("Nghề nghiệp"), max_length=200, required=False)
+    political_history = forms.CharField(
+        label=_("Lịch sử chính trị"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    current_situation = forms.CharField(
+        label=_("Chính trị hiện nay"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from bvct.people.models import RelationKind
+
+        self.fields["relation"].choices = [  # type: ignore[attr-defined]
+            (k.code, k.name) for k in RelationKind.objects.order_by("sort_order")
+        ]
+
+
+class PeriodForm(forms.Form):
+    start = forms.CharField(label=_("Từ"), max_length=20, required=False)
+    end = forms.CharField(label=_("Đến"), max_length=20, required=False)
+    text = forms.CharField(label=_("Nội dung"), max_length=2000)
+
+
+class EventForm(PeriodForm):
+    kind = forms.ChoiceField(label=_("Loại"), choices=[])
+    country = forms.CharField(label=_("Nước"), max_length=100, required=False)
+
+
+RelativeFormSet = forms.formset_factory(RelativeForm, extra=2, can_delete=True)
+PeriodFormSet = forms.formset_factory(PeriodForm, extra=1, can_delete=True)
+EventFormSet = forms.formset_factory(EventForm, extra=1, can_delete=True)
+
+
+class DossierOpenForm(forms.Form):
+    managing_org = forms.CharField(label=_("Mã tổ chức quản lý"), max_length=64)
+    classification = forms.ChoiceField(
+        label=_("Mức mật"),
+        choices=[
+            ("NONE", _("Không mật")),
+            ("MAT", _("Mật")),
+            ("TOI_MAT", _("Tối mật")),
+            ("TUYET_MAT", _("Tuyệt mật")),
+        ],
+    )
+    current_posts = forms.CharField(label=_("Chức vụ hiện nay"), required=False, max_length=500)

@@ -15,9 +15,11 @@ from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
 from bvct.core.errors import ServiceError
 from bvct.orgs.models import Organisation
+from bvct.people.declarations import DeclarationInvalid
 from bvct.people.diff import declaration_diff
+from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
-from bvct.people.forms import ImportForm, PersonSearchForm
+from bvct.people.forms import DossierOpenForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
 from bvct.people.models import Declaration, _dossier_condition
 from bvct.people.permissions import can_view_access_log
@@ -32,7 +34,12 @@ from bvct.people.selectors import (
     link_get_for_user,
     person_search,
 )
-from bvct.people.services import dossier_read_record, person_link_decide
+from bvct.people.services import (
+    declaration_submit,
+    dossier_create,
+    dossier_read_record,
+    person_link_decide,
+)
 
 PAGE_SIZE = 50
 
@@ -186,6 +193,80 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "declarations": declarations,
             "access_log": access_log,
             "links": dossier_links(user=request.user, dossier=dossier),
+        },
+    )
+
+
+@login_required
+def dossier_new_view(request: HttpRequest) -> HttpResponse:
+    """Open a dossier with its first declaration."""
+    if _dossier_condition(request.user, "change") is None:
+        raise Http404
+    head = DossierOpenForm(request.POST or None, prefix="dossier")
+    forms = DeclarationForms(request.POST or None)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST" and head.is_valid() and forms.is_valid():
+        try:
+            dossier = dossier_create(
+                actor=request.user,  # type: ignore[arg-type]
+                managing_org_code=head.cleaned_data["managing_org"],
+                classification=head.cleaned_data["classification"],
+                current_posts=head.cleaned_data["current_posts"],
+                content=forms.content(),
+            )
+        except DeclarationInvalid as exc:
+            errors = exc.errors
+        except ServiceError as exc:
+            errors = [("", exc.message)]
+        else:
+            messages.success(request, "Đã lập hồ sơ.")
+            return HttpResponseRedirect(reverse("people:detail", args=[dossier.public_id]))
+    return render(
+        request,
+        "people/declaration_form.html",
+        {"head": head, "forms": forms, "errors": errors, "dossier": None},
+    )
+
+
+@login_required
+def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A new version of the declaration, starting from the current one."""
+    dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
+    current = Declaration.objects.filter(dossier=dossier, status="SUBMITTED").first()
+    if request.method == "POST":
+        forms = DeclarationForms(request.POST)
+        expected = int(request.POST.get("expected_number") or 0)
+    else:
+        forms = DeclarationForms(content=current.content if current else None)
+        expected = dossier.declaration_count
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST" and forms.is_valid():
+        try:
+            declaration = declaration_submit(
+                actor=request.user,  # type: ignore[arg-type]
+                dossier=dossier,
+                content=forms.content(),
+                expected_number=expected,
+            )
+        except DeclarationInvalid as exc:
+            errors = exc.errors
+        except ServiceError as exc:
+            errors = [("", exc.message)]
+        else:
+            messages.success(request, f"Đã nộp bản khai số {declaration.number}.")
+            return HttpResponseRedirect(
+                reverse("people:detail", args=[dossier.public_id]) + "#versions"
+            )
+    subject = dossier_subject(dossier)
+    return render(
+        request,
+        "people/declaration_form.html",
+        {
+            "forms": forms,
+            "errors": errors,
+            "dossier": dossier,
+            "subject": subject,
+            "expected_number": expected,
         },
     )
 

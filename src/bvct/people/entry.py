@@ -1,0 +1,89 @@
+"""The declaration entry page: forms in, declaration content out (and back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import QueryDict
+
+from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
+from bvct.people.forms import EventFormSet, IdentityForm, PeriodFormSet, RelativeFormSet
+
+SECTIONS = ("history", "political_events", "foreign_ties")
+
+
+class DeclarationForms:
+    """The identity form and the formsets of one declaration, bound or prefilled."""
+
+    def __init__(
+        self, data: QueryDict | None = None, content: dict[str, Any] | None = None
+    ) -> None:
+        content = content or {}
+        self.identity = IdentityForm(data, initial=content.get("identity"), prefix="identity")
+        self.relatives = RelativeFormSet(
+            data, initial=content.get("relatives") or None, prefix="relatives"
+        )
+        self.history = PeriodFormSet(
+            data, initial=_periods(content.get("history")), prefix="history"
+        )
+        self.political_events = EventFormSet(
+            data, initial=_periods(content.get("political_events")), prefix="political_events"
+        )
+        self.foreign_ties = EventFormSet(
+            data, initial=_periods(content.get("foreign_ties")), prefix="foreign_ties"
+        )
+        for form in [*self.political_events.forms, self.political_events.empty_form]:
+            form.fields["kind"].choices = list(EVENT_KINDS.items())  # type: ignore[attr-defined]
+        for form in [*self.foreign_ties.forms, self.foreign_ties.empty_form]:
+            form.fields["kind"].choices = list(FOREIGN_KINDS.items())  # type: ignore[attr-defined]
+
+    def all(self) -> list[Any]:
+        return [
+            self.identity,
+            self.relatives,
+            self.history,
+            self.political_events,
+            self.foreign_ties,
+        ]
+
+    def is_valid(self) -> bool:
+        return all(part.is_valid() for part in self.all())
+
+    def content(self) -> dict[str, Any]:
+        """The raw content for clean_content() (which does the real checking)."""
+
+        def rows(formset: Any) -> list[dict[str, Any]]:
+            return [
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+
+        def periods(formset: Any) -> list[dict[str, Any]]:
+            return [
+                {"from": r.get("start", ""), "to": r.get("end", ""), "text": r["text"],
+                 "kind": r.get("kind", ""), "country": r.get("country", "")}
+                for r in rows(formset)
+            ]  # fmt: skip
+
+        relatives = []
+        for r in rows(self.relatives):
+            entry = {k: v for k, v in r.items() if k != "DELETE"}
+            entry["person"] = entry.get("person") or None
+            relatives.append(entry)
+        return {
+            "identity": dict(self.identity.cleaned_data),
+            "relatives": relatives,
+            "history": [
+                {k: v for k, v in p.items() if k in ("from", "to", "text")}
+                for p in periods(self.history)
+            ],
+            "political_events": periods(self.political_events),
+            "foreign_ties": periods(self.foreign_ties),
+        }
+
+
+def _periods(items: Any) -> list[dict[str, Any]] | None:
+    if not items:
+        return None
+    return [{"start": i.get("from", ""), "end": i.get("to", ""), **i} for i in items]
