@@ -174,14 +174,16 @@ class Person(models.Model):
         indexes = [
             # Ordered by the sort key and covering the gate's columns: a name search reads
             # one page of index entries in order and checks visibility without the table.
+            # ``id`` last: people with the same name have the same sort key, and the search
+            # orders by (name_sort, id); without it PostgreSQL must sort every namesake.
             models.Index(
-                fields=["name_norm", "name_sort"],
-                name="person_name",
+                fields=["name_norm", "name_sort", "id"],
+                name="person_name_sorted",
                 include=["org_path", "classification", "birth_year", "is_subject"],
             ),
             models.Index(
-                fields=["given_norm", "name_sort"],
-                name="person_given",
+                fields=["given_norm", "name_sort", "id"],
+                name="person_given_sorted",
                 include=["org_path", "classification", "name_norm", "birth_year", "is_subject"],
             ),
             models.Index(fields=["citizen_id"], name="person_cccd"),
