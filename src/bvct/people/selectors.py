@@ -193,11 +193,14 @@ def dossier_links(*, user: Any, dossier: Dossier) -> list[LinkView]:
     """Proposed and confirmed links of this dossier's persons whose other side the user may
     also see; for confirmed ones, how the two dossiers describe the person differently."""
     ids = list(Person.objects.filter(dossier=dossier).values_list("pk", flat=True))
-    visible = Person.objects.visible_to(user)
+    side_a = _dossier_condition(user, Action.VIEW, prefix="person_a__")
+    side_b = _dossier_condition(user, Action.VIEW, prefix="person_b__")
+    if side_a is None or side_b is None:
+        return []
     links = (
         PersonLink.objects.filter(Q(person_a_id__in=ids) | Q(person_b_id__in=ids))
         .exclude(status=LinkStatus.REJECTED)
-        .filter(person_a__in=visible, person_b__in=visible)
+        .filter(side_a, side_b)
         .select_related(
             "person_a__dossier", "person_b__dossier", "person_a__relation", "person_b__relation"
         )
