@@ -190,3 +190,32 @@ def test_same_relative_in_two_dossiers_is_only_proposed(tree: Tree) -> None:
     )
     (link,) = PersonLink.objects.filter(person_a__citizen_id=father)
     assert link.status == LinkStatus.PROPOSED and link.reason == "CITIZEN_ID"
+
+
+def test_name_matches_are_capped_and_skip_different_citizen_ids(tree: Tree) -> None:
+    from bvct.people.services import MAX_NAME_PROPOSALS
+
+    father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1950", "sex": "Nam",
+              "hometown": "xã Tiên Du"}  # fmt: skip
+    for i in range(MAX_NAME_PROPOSALS + 3):
+        services.dossier_create(
+            actor=None, managing_org_code="t-a",
+            content=declaration(f"Nguyễn Văn Con{i}", "1978", relatives=[father]),
+        )  # fmt: skip
+    last = Person.objects.filter(full_name="Nguyễn Văn Bình").order_by("-id").first()
+    assert last is not None
+    proposed = PersonLink.objects.filter(person_b=last).count()
+    assert proposed == MAX_NAME_PROPOSALS
+    other = {**father, "citizen_id": make_citizen_id("027", "M", 1950, 1)}
+    mine = {**father, "citizen_id": make_citizen_id("027", "M", 1950, 2)}
+    services.dossier_create(
+        actor=None, managing_org_code="t-b", content=declaration("A B", "1979", relatives=[other])
+    )
+    services.dossier_create(
+        actor=None, managing_org_code="t-b", content=declaration("C D", "1979", relatives=[mine])
+    )
+    newest = Person.objects.filter(citizen_id=mine["citizen_id"]).get()
+    partners = PersonLink.objects.filter(person_b=newest).values_list(
+        "person_a__citizen_id", flat=True
+    )
+    assert other["citizen_id"] not in list(partners)  # different CCCD: not the same person

@@ -97,32 +97,48 @@ def name_tokens_add(names: list[str]) -> None:
         )
 
 
+MAX_NAME_PROPOSALS = 5
+
+
 def links_propose(person_ids: list[int]) -> int:
     """Propose (never make) same-person links for these persons: same citizen ID, or same
-    normalised name, birth year and home town, in another dossier. Returns how many."""
+    normalised name, birth year and home town, in another dossier. Returns how many.
+
+    Two statements, each a plain equality join PostgreSQL can hash; a name match proposes at
+    most a few candidates per person (common names in one commune would otherwise pair up by
+    the thousand, and a proposal is only a question for an officer).
+    """
     if not person_ids:
         return 0
+    insert = """
+        INSERT INTO people_personlink
+            (public_id, person_a_id, person_b_id, reason, status, created_at)
+        SELECT gen_random_uuid(), LEAST(a, b), GREATEST(a, b), reason, 'PROPOSED', now()
+        FROM ({pairs}) found
+        ON CONFLICT (person_a_id, person_b_id) DO NOTHING
+    """
+    by_id = """
+        SELECT p.id AS a, q.id AS b, 'CITIZEN_ID' AS reason
+        FROM people_person p JOIN people_person q ON q.citizen_id = p.citizen_id
+        WHERE p.id = ANY(%s) AND p.citizen_id IS NOT NULL AND q.dossier_id <> p.dossier_id
+    """
+    by_name = f"""
+        SELECT a, b, 'NAME_YEAR_HOMETOWN' AS reason FROM (
+            SELECT p.id AS a, q.id AS b,
+                   row_number() OVER (PARTITION BY p.id ORDER BY q.id) AS n
+            FROM people_person p JOIN people_person q
+              ON q.name_norm = p.name_norm AND q.birth_year = p.birth_year
+             AND q.hometown_norm = p.hometown_norm
+            WHERE p.id = ANY(%s) AND p.hometown_norm <> '' AND q.dossier_id <> p.dossier_id
+              AND (q.citizen_id IS NULL OR p.citizen_id IS NULL OR q.citizen_id = p.citizen_id)
+        ) ranked WHERE n <= {MAX_NAME_PROPOSALS}
+    """
+    total = 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO people_personlink
-                (public_id, person_a_id, person_b_id, reason, status, created_at)
-            SELECT gen_random_uuid(), LEAST(p.id, q.id), GREATEST(p.id, q.id),
-                   CASE WHEN p.citizen_id = q.citizen_id THEN 'CITIZEN_ID'
-                        ELSE 'NAME_YEAR_HOMETOWN' END,
-                   'PROPOSED', now()
-            FROM people_person p
-            JOIN people_person q ON q.dossier_id <> p.dossier_id AND (
-                q.citizen_id = p.citizen_id
-                OR (q.name_norm = p.name_norm AND q.birth_year = p.birth_year
-                    AND q.hometown_norm = p.hometown_norm AND p.hometown_norm <> '')
-            )
-            WHERE p.id = ANY(%s)
-            ON CONFLICT (person_a_id, person_b_id) DO NOTHING
-            """,
-            [person_ids],
-        )
-        return cursor.rowcount
+        for pairs in (by_id, by_name):
+            cursor.execute(insert.format(pairs=pairs), [person_ids])
+            total += cursor.rowcount
+    return total
 
 
 def _require_editor(actor: User | None, org_path: str, classification: int) -> None:
