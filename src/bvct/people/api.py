@@ -13,11 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bvct.audit.constants import AuditAction
-from bvct.audit.services import audit_record
 from bvct.core.constants import Classification
 from bvct.core.errors import PermissionDeniedError
-from bvct.orgs.models import Organisation
 from bvct.people import services
 from bvct.people.dates import PartialDate
 from bvct.people.diff import declaration_diff
@@ -25,12 +22,11 @@ from bvct.people.forms import PersonSearchForm
 from bvct.people.imports import import_dossiers, report_json
 from bvct.people.models import Declaration, Person, _dossier_condition
 from bvct.people.selectors import (
-    PersonSearch,
     dossier_declarations,
     dossier_get_for_user,
     dossier_relatives,
     dossier_subject,
-    person_search,
+    person_search_from_form,
 )
 
 
@@ -79,27 +75,11 @@ class PersonSearchApi(APIView):
         form = PersonSearchForm(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
-        data = form.cleaned_data
-        org_path = ""
-        if data["org"]:
-            org = Organisation.objects.visible_to(request.user).filter(code=data["org"]).first()
-            org_path = org.path if org else "/-/"
-        result = person_search(
-            user=request.user,
-            search=PersonSearch(
-                query=data["q"] or "",
-                birth_year=data["birth_year"],
-                hometown=data["hometown"] or "",
-                org_path=org_path,
-                subjects_only=not data["relatives"],
-            ),
-        )
-        audit_record(
+        result = person_search_from_form(user=request.user, data=form.cleaned_data)
+        services.dossier_search_record(
             actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.DOSSIER_SEARCH,
-            object_type="people.person",
-            after={k: v for k, v in data.items() if v not in ("", None, False)}
-            | {"results": len(result.persons)},
+            filters=form.cleaned_data,
+            results=len(result.persons),
         )
         return Response(
             {

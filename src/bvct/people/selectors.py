@@ -148,6 +148,26 @@ def _accented_words(text: str) -> set[str]:
     return {w for w in words if normalize(w) != w}
 
 
+def person_search_from_form(*, user: Any, data: dict[str, Any]) -> SearchResult:
+    """The search a PersonSearchForm asks for (page and API alike)."""
+    org_path = ""
+    if data.get("org"):
+        from bvct.orgs.models import Organisation
+
+        org = Organisation.objects.visible_to(user).filter(code=data["org"]).first()
+        org_path = org.path if org else "/-/"  # an unknown code finds nothing
+    return person_search(
+        user=user,
+        search=PersonSearch(
+            query=data.get("q") or "",
+            birth_year=data.get("birth_year"),
+            hometown=data.get("hometown") or "",
+            org_path=org_path,
+            subjects_only=not data.get("relatives"),
+        ),
+    )
+
+
 def dossier_get_for_user(*, user: Any, public_id: str, action: str = Action.VIEW) -> Dossier:
     qs = Dossier.objects.select_related("managing_org", "tier")
     return get_for_user(qs, user, action=action, public_id=public_id)

@@ -312,6 +312,26 @@ def declaration_submit(
     return declaration
 
 
+def dossier_search_record(*, actor: User, filters: dict[str, Any], results: int) -> None:
+    """A name search shows people's names: who searched for what is on the record."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.DOSSIER_SEARCH,
+        object_type="people.person",
+        after={k: v for k, v in filters.items() if v not in ("", None, False)}
+        | {"results": results},
+    )
+
+
+def dossier_export_record(*, actor: User, org_code: str | None, rows: int) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.DOSSIER_EXPORT,
+        object_type="people.dossier",
+        after={"org": org_code, "rows": rows},
+    )
+
+
 def dossier_read_record(*, actor: User, dossier: Dossier, subject: Person, part: str = "") -> None:
     """Every read of a dossier is on the record (DOMAIN.md §1)."""
     audit_record(

@@ -10,9 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bvct.audit.constants import AuditAction
 from bvct.audit.models import AuditEvent
-from bvct.audit.services import audit_record
 from bvct.core.errors import ServiceError
 from bvct.orgs.models import Organisation
 from bvct.people.declarations import DeclarationInvalid
@@ -24,7 +22,6 @@ from bvct.people.imports import import_dossiers, template_xlsx
 from bvct.people.models import Declaration, _dossier_condition
 from bvct.people.permissions import can_view_access_log
 from bvct.people.selectors import (
-    PersonSearch,
     dossier_declarations,
     dossier_get_for_user,
     dossier_links,
@@ -32,12 +29,14 @@ from bvct.people.selectors import (
     dossier_relatives,
     dossier_subject,
     link_get_for_user,
-    person_search,
+    person_search_from_form,
 )
 from bvct.people.services import (
     declaration_submit,
     dossier_create,
+    dossier_export_record,
     dossier_read_record,
+    dossier_search_record,
     person_link_decide,
 )
 
@@ -55,27 +54,11 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
     context: dict[str, object] = {"form": form, "persons": [], "corrections": {}}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
-        data = form.cleaned_data
-        org_path = ""
-        if data["org"]:
-            org = Organisation.objects.visible_to(request.user).filter(code=data["org"]).first()
-            org_path = org.path if org else "/-/"  # an unknown code finds nothing
-        result = person_search(
-            user=request.user,
-            search=PersonSearch(
-                query=data["q"],
-                birth_year=data["birth_year"],
-                hometown=data["hometown"] or "",
-                org_path=org_path,
-                subjects_only=not data["relatives"],
-            ),
-        )
-        audit_record(
+        result = person_search_from_form(user=request.user, data=form.cleaned_data)
+        dossier_search_record(
             actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.DOSSIER_SEARCH,
-            object_type="people.person",
-            after={k: v for k, v in data.items() if v not in ("", None, False)}
-            | {"results": len(result.persons)},
+            filters=form.cleaned_data,
+            results=len(result.persons),
         )
         context.update(persons=result.persons, corrections=result.corrections, searched=True)
     elif not form.is_bound:
@@ -135,12 +118,7 @@ def dossier_export_view(request: HttpRequest) -> HttpResponse:
         org_path = org.path
     subjects = dossier_list(user=request.user, org_path=org_path)[:MAX_EXPORT_ROWS]
     content, count = dossier_list_xlsx(subjects.iterator(chunk_size=2000))
-    audit_record(
-        actor=request.user,  # type: ignore[arg-type]
-        action=AuditAction.DOSSIER_EXPORT,
-        object_type="people.dossier",
-        after={"org": code or None, "rows": count},
-    )
+    dossier_export_record(actor=request.user, org_code=code or None, rows=count)  # type: ignore[arg-type]
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
