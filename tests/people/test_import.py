@@ -105,6 +105,20 @@ def test_reimporting_the_same_file_changes_nothing(tree: Tree) -> None:
     assert list(Declaration.objects.values_list("dossier_id", "number", "content")) == versions
 
 
+def test_same_named_siblings_born_the_same_year_stay_two(tree: Tree) -> None:
+    rows = [
+        member("DV-9", "Hoàng Văn Long", "1975"),
+        relative("DV-9", "anh-chi-em", "Hoàng Văn Nam", "1978"),
+        relative("DV-9", "anh-chi-em", "Hoàng Văn Nam", "1978", occupation="Giáo viên"),
+    ]
+    _import(rows)
+    dossier = Dossier.objects.get(import_ref="DV-9")
+    assert Person.objects.filter(dossier=dossier, full_name="Hoàng Văn Nam").count() == 2
+    report = _import(rows)
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert Person.objects.filter(dossier=dossier, full_name="Hoàng Văn Nam").count() == 2
+
+
 def test_a_changed_file_adds_a_version_where_it_changed(tree: Tree) -> None:
     _import(GOOD)
     changed = [list(r) for r in GOOD]

@@ -444,28 +444,32 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
         )
         c.execute("CREATE INDEX ON import_rows (dossier_id)")
         c.execute("ANALYZE import_rows")
-        # 2. Persons: the same person is the subject, or a relative of the same relation, name
-        #    and birth year already in that dossier; anything else is new.
+        # 2. Persons. The subject is the dossier's subject. A relative is the n-th existing
+        #    person of the same relation, name and birth year when it is the n-th such row of
+        #    the file (one to one, so two same-named siblings born the same year stay two).
+        c.execute(
+            """UPDATE import_rows s SET person_id = p.id FROM people_person p
+               WHERE s.is_subject AND p.dossier_id = s.dossier_id AND p.is_subject"""
+        )
         c.execute(
             """
             UPDATE import_rows s SET person_id = m.id FROM (
-                SELECT DISTINCT ON (r.row_no) r.row_no, p.id
-                FROM import_rows r JOIN people_person p ON p.dossier_id = r.dossier_id
-                 AND p.is_subject = r.is_subject
-                 AND (r.is_subject OR (p.relation_id = r.relation_id AND p.name_norm = r.name_norm
-                      AND p.birth_year IS NOT DISTINCT FROM r.birth_year))
-                ORDER BY r.row_no, p.id
+                SELECT r.row_no, p.id
+                FROM (SELECT row_no, dossier_id, relation_id, name_norm, birth_year,
+                             row_number() OVER (PARTITION BY dossier_id, relation_id, name_norm,
+                                                birth_year ORDER BY row_no) AS k
+                      FROM import_rows WHERE NOT is_subject) r
+                JOIN (SELECT id, dossier_id, relation_id, name_norm, birth_year,
+                             row_number() OVER (PARTITION BY dossier_id, relation_id, name_norm,
+                                                birth_year ORDER BY id) AS k
+                      FROM people_person
+                      WHERE NOT is_subject
+                        AND dossier_id IN (SELECT DISTINCT dossier_id FROM import_rows)) p
+                  ON p.dossier_id = r.dossier_id AND p.relation_id = r.relation_id
+                 AND p.name_norm = r.name_norm AND p.k = r.k
+                 AND p.birth_year IS NOT DISTINCT FROM r.birth_year
             ) m WHERE m.row_no = s.row_no
             """
-        )
-        # Two rows describing one existing relative: only the first keeps it.
-        c.execute(
-            """UPDATE import_rows s SET person_id = NULL FROM (
-                   SELECT row_no FROM (
-                       SELECT row_no, row_number() OVER (PARTITION BY person_id ORDER BY row_no) AS n
-                       FROM import_rows WHERE person_id IS NOT NULL) numbered
-                   WHERE n > 1) again
-               WHERE s.row_no = again.row_no"""
         )
         c.execute(
             """UPDATE import_rows SET person_id = nextval(pg_get_serial_sequence('people_person', 'id'))
