@@ -471,10 +471,23 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
             ) m WHERE m.row_no = s.row_no
             """
         )
-        c.execute(
-            """UPDATE import_rows SET person_id = nextval(pg_get_serial_sequence('people_person', 'id'))
-               WHERE person_id IS NULL"""
-        )
+        # New persons get ids from one block reserved on the sequence (not nextval per row).
+        c.execute("SELECT count(*) FROM import_rows WHERE person_id IS NULL")
+        new_persons = c.fetchone()[0]
+        if new_persons:
+            c.execute(
+                """SELECT setval(pg_get_serial_sequence('people_person', 'id'),
+                          nextval(pg_get_serial_sequence('people_person', 'id')) + %s)""",
+                [new_persons],
+            )
+            last = c.fetchone()[0]
+            c.execute(
+                """UPDATE import_rows s SET person_id = %s + n.k FROM (
+                       SELECT row_no, row_number() OVER (ORDER BY row_no) AS k
+                       FROM import_rows WHERE person_id IS NULL) n
+                   WHERE s.row_no = n.row_no""",
+                [last - new_persons],
+            )
         person_fields = (
             "full_name, name_norm, family_norm, given_norm, name_sort, sex, birth_year, birth_month, "
             "birth_day, death_year, death_month, death_day, citizen_id, party_card_no, birthplace, "
@@ -533,13 +546,17 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
             ) AS content, cur.id AS current_id
             FROM import_rows s
             LEFT JOIN rel ON rel.dossier_id = s.dossier_id
-            LEFT JOIN people_declaration cur ON cur.dossier_id = s.dossier_id AND cur.status = 'SUBMITTED'
+            -- one index lookup per dossier (never a scan of every stored declaration)
+            LEFT JOIN LATERAL (
+                SELECT d.id, d.content FROM people_declaration d
+                WHERE d.dossier_id = s.dossier_id AND d.status = 'SUBMITTED'
+            ) cur ON true
             WHERE s.is_subject
             """
         )
         c.execute(
-            """DELETE FROM import_content n USING people_declaration cur
-               WHERE cur.id = n.current_id AND cur.content = n.content"""
+            """DELETE FROM import_content n WHERE n.current_id IS NOT NULL
+               AND n.content = (SELECT d.content FROM people_declaration d WHERE d.id = n.current_id)"""
         )
         c.execute("SELECT count(*) FROM import_content")
         changed = c.fetchone()[0]
