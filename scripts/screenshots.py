@@ -39,5 +39,30 @@ def main() -> int:
     return 0
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and "--dossiers" not in sys.argv:
     sys.exit(main())
+
+
+def dossiers() -> None:
+    """The dossier search and one dossier, as the provincial BVCTNB officer sees them."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        page.goto(f"{BASE}/accounts/login/")
+        page.fill("#id_username", "canbo.bvct")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]:has-text('Đăng nhập')")
+        page.wait_for_url(f"{BASE}/")
+        page.goto(f"{BASE}/ho-so/?q=nguyen+van+hungg")
+        page.screenshot(path=str(OUT / "search.png"))
+        page.click("#results table tbody tr:first-child a")
+        page.wait_for_selector("#relatives")
+        page.screenshot(path=str(OUT / "dossier.png"), full_page=False)
+        browser.close()
+
+
+if __name__ == "__main__" and "--dossiers" in sys.argv:
+    dossiers()
