@@ -79,7 +79,8 @@ CREATE TEMP TABLE import_rows (
     death_day int, citizen_id text, party_card_no text, birthplace text, hometown text,
     hometown_norm text, residence text, ethnicity text, religion text, nationality text,
     occupation text, political_history text, current_situation text, classification int,
-    current_posts text, dossier_id bigint, person_id bigint
+    current_posts text, dossier_id bigint, person_id bigint, public_id uuid,
+    existing bool NOT NULL DEFAULT false
 ) ON COMMIT DROP
 """
 STAGING_COLUMNS = (
@@ -423,6 +424,12 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
     """The set-based upserts (inside the import's transaction, after every check passed)."""
     with connection.cursor() as c:
         c.execute("LOCK TABLE people_dossier IN SHARE ROW EXCLUSIVE MODE")
+        # Rows of dossiers that exist already: only they can match or retire earlier persons.
+        c.execute(
+            """UPDATE import_rows s SET existing = true FROM people_dossier d
+               WHERE d.managing_org_id = %s AND d.import_ref = s.ref""",
+            [org.pk],
+        )
         # 1. Dossiers: new references get new dossiers.
         c.execute(
             """
@@ -448,23 +455,24 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
         #    person of the same relation, name and birth year when it is the n-th such row of
         #    the file (one to one, so two same-named siblings born the same year stay two).
         c.execute(
-            """UPDATE import_rows s SET person_id = p.id FROM people_person p
-               WHERE s.is_subject AND p.dossier_id = s.dossier_id AND p.is_subject"""
+            """UPDATE import_rows s SET person_id = p.id, public_id = p.public_id
+               FROM people_person p
+               WHERE s.existing AND s.is_subject AND p.dossier_id = s.dossier_id AND p.is_subject"""
         )
         c.execute(
             """
-            UPDATE import_rows s SET person_id = m.id FROM (
-                SELECT r.row_no, p.id
+            UPDATE import_rows s SET person_id = m.id, public_id = m.public_id FROM (
+                SELECT r.row_no, p.id, p.public_id
                 FROM (SELECT row_no, dossier_id, relation_id, name_norm, birth_year,
                              row_number() OVER (PARTITION BY dossier_id, relation_id, name_norm,
                                                 birth_year ORDER BY row_no) AS k
-                      FROM import_rows WHERE NOT is_subject) r
-                JOIN (SELECT id, dossier_id, relation_id, name_norm, birth_year,
+                      FROM import_rows WHERE NOT is_subject AND existing) r
+                JOIN (SELECT id, public_id, dossier_id, relation_id, name_norm, birth_year,
                              row_number() OVER (PARTITION BY dossier_id, relation_id, name_norm,
                                                 birth_year ORDER BY id) AS k
                       FROM people_person
                       WHERE NOT is_subject
-                        AND dossier_id IN (SELECT DISTINCT dossier_id FROM import_rows)) p
+                        AND dossier_id IN (SELECT dossier_id FROM import_rows WHERE existing)) p
                   ON p.dossier_id = r.dossier_id AND p.relation_id = r.relation_id
                  AND p.name_norm = r.name_norm AND p.k = r.k
                  AND p.birth_year IS NOT DISTINCT FROM r.birth_year
@@ -482,7 +490,7 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
             )
             last = c.fetchone()[0]
             c.execute(
-                """UPDATE import_rows s SET person_id = %s + n.k FROM (
+                """UPDATE import_rows s SET person_id = %s + n.k, public_id = gen_random_uuid() FROM (
                        SELECT row_no, row_number() OVER (ORDER BY row_no) AS k
                        FROM import_rows WHERE person_id IS NULL) n
                    WHERE s.row_no = n.row_no""",
@@ -497,7 +505,7 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
             f"""
             INSERT INTO people_person (id, public_id, dossier_id, is_subject, relation_id, declared,
                 other_names, org_path, classification, {person_fields})
-            SELECT s.person_id, gen_random_uuid(), s.dossier_id, s.is_subject, s.relation_id, true,
+            SELECT s.person_id, s.public_id, s.dossier_id, s.is_subject, s.relation_id, true,
                    '', d.org_path, d.classification, {", ".join("s." + f.strip() for f in person_fields.split(","))}
             FROM import_rows s JOIN people_dossier d ON d.id = s.dossier_id
             ON CONFLICT (id) DO UPDATE SET declared = true,
@@ -508,7 +516,7 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
         )
         c.execute(
             """UPDATE people_person p SET declared = false
-               WHERE p.dossier_id IN (SELECT DISTINCT dossier_id FROM import_rows)
+               WHERE p.dossier_id IN (SELECT dossier_id FROM import_rows WHERE existing)
                  AND p.declared AND NOT EXISTS (SELECT 1 FROM import_rows s WHERE s.person_id = p.id)"""
         )
         # 3. Declarations: the new content of each dossier; a version only where it changed.
@@ -517,7 +525,7 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
             CREATE TEMP TABLE import_content ON COMMIT DROP AS
             WITH rel AS (
                 SELECT r.dossier_id, jsonb_agg(jsonb_build_object(
-                    'person', p.public_id, 'relation', r.relation, 'full_name', r.full_name,
+                    'person', r.public_id, 'relation', r.relation, 'full_name', r.full_name,
                     'sex', r.sex, 'birth', r.birth, 'death', r.death, 'citizen_id', r.citizen_id,
                     'birthplace', r.birthplace, 'hometown', r.hometown, 'residence', r.residence,
                     'occupation', r.occupation, 'religion', r.religion,
@@ -525,7 +533,7 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
                     'political_history', r.political_history,
                     'current_situation', r.current_situation, 'death_details', '')
                     ORDER BY r.row_no) AS relatives
-                FROM import_rows r JOIN people_person p ON p.id = r.person_id
+                FROM import_rows r
                 WHERE NOT r.is_subject
                 GROUP BY r.dossier_id
             )
