@@ -162,10 +162,30 @@ def test_a_bad_row_is_reported_with_its_number_and_nothing_is_written(
     assert _state() == before
 
 
-def test_dossiers_of_another_organisation_are_refused(tree: Tree) -> None:
+def test_references_are_per_organisation_and_reveal_nothing_elsewhere(tree: Tree) -> None:
     _import(GOOD, org="t-b")
     report = _import(GOOD)
-    assert any("đã thuộc hồ sơ của tổ chức khác" in m for _, _, m in report.errors)
+    assert report.ok and report.created == 2  # t-a gets its own dossiers; t-b's stay unseen
+    assert Dossier.objects.filter(import_ref="DV-1").count() == 2
+
+
+def test_an_import_cannot_rewrite_a_dossier_above_ones_clearance(tree: Tree) -> None:
+    _import([member("TM-1", "Bùi Văn Mật", "1970", classification="Tối mật")])
+    low = make_user(tree.committee_a, "BVCT_OFFICER", clearance="MAT")
+    changed = [member("TM-1", "Bùi Văn Mật", "1970", occupation="Thay đổi", classification="Mật")]
+    report = _import(changed, actor=low)
+    assert any(c == "Mã hồ sơ" and "không được cập nhật" in m for _, c, m in report.errors)
+    assert Declaration.objects.filter(dossier__import_ref="TM-1").count() == 1
+
+
+def test_nul_characters_and_future_births_are_refused(tree: Tree) -> None:
+    report = _import([member("N-1", "Tên\x00Lạ", "1980")], dry_run=True)
+    assert any("NUL" in m for _, _, m in report.errors)
+    from bvct.people.declarations import DeclarationInvalid, clean_content
+    from tests.people.factories import declaration
+
+    with pytest.raises(DeclarationInvalid, match="ở tương lai"):
+        clean_content(declaration(birth="2099"), relation_kinds={})
 
 
 def test_only_an_officer_in_scope_may_import(tree: Tree) -> None:

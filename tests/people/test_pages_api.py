@@ -316,7 +316,91 @@ def test_open_a_dossier_and_submit_a_new_version_in_the_pages(tree: Tree, audit_
     latest = Declaration.objects.get(dossier=dossier, status="SUBMITTED")
     assert latest.number == 2 and latest.content["identity"]["religion"] == "Phật giáo"
     assert latest.content["relatives"][0]["person"] == mother  # the same relative, not a new one
+    # Fields the page does not show are carried over, not blanked.
+    first = Declaration.objects.get(dossier=dossier, number=1).content
+    assert latest.content["identity"]["hometown"] == first["identity"]["hometown"] == "xã Gia Bình"
     reader = Client()
     reader.force_login(make_user(tree.committee_a, Role.COMMITTEE_MEMBER, clearance="MAT"))
     assert reader.get(f"/ho-so/{dossier.public_id}/khai-moi/").status_code == 404
     assert reader.get("/ho-so/lap-moi/").status_code == 404
+
+
+def test_export_neutralises_formulas_and_control_characters(tree: Tree) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    services.dossier_create(
+        actor=None, managing_org_code="t-a",
+        content=declaration("=HYPERLINK(1)", "1980", relatives=[], hometown="Xã\x0bA"),
+    )  # fmt: skip
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    sheet = load_workbook(io.BytesIO(client.get("/ho-so/xuat-excel/").content)).active
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if "HYPERLINK" in r[0])
+    assert row[0] == "'=HYPERLINK(1)" and row[4] == "XãA"
+
+
+def test_list_pages_are_not_searches_and_are_audited(tree: Tree, audit_mark: int) -> None:
+    for i in range(3):
+        services.dossier_create(
+            actor=None, managing_org_code="t-a",
+            content=declaration(f"Người Thứ {i}", "1980", relatives=[]),
+        )  # fmt: skip
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    from bvct.people import views
+
+    views.PAGE_SIZE, old = 2, views.PAGE_SIZE
+    try:
+        html = client.get("/ho-so/", {"page": "2"}).content.decode()
+    finally:
+        views.PAGE_SIZE = old
+    assert "Người Thứ" in html
+    assert events_since(audit_mark, action=AuditAction.DOSSIER_SEARCH)[-1].after["list_page"] == 2
+
+
+def test_corrections_never_name_words_of_hidden_dossiers(tree: Tree) -> None:
+    services.dossier_create(
+        actor=None,
+        managing_org_code="t-b",
+        content=declaration("Quách Văn Khổng", "1980", relatives=[]),
+    )
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    body = client.get("/api/persons/", {"q": "quach van khongg"}).json()
+    assert body["results"] == [] and body["corrections"] == {}
+
+
+def test_bad_hidden_fields_do_not_crash(tree: Tree, secret_dossier: Dossier) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT"))
+    response = client.post(
+        f"/ho-so/{secret_dossier.public_id}/khai-moi/", {"expected_number": "x²"}
+    )
+    assert response.status_code == 200
+
+
+def test_a_page_version_keeps_fields_the_page_does_not_show(tree: Tree) -> None:
+    father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", "sex": "Nam",
+              "religion": "Phật giáo", "birthplace": "xã Tiên Du"}  # fmt: skip
+    dossier = services.dossier_create(
+        actor=None, managing_org_code="t-a", content=declaration(relatives=[father])
+    )
+    person = Declaration.objects.get(dossier=dossier).content["relatives"][0]["person"]
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    relative = {"person": person, "relation": "cha", "full_name": "Nguyễn Văn Bình",
+                "birth": "1948", "sex": "M", "occupation": "Hưu trí"}  # fmt: skip
+    form = {
+        "identity-full_name": "Nguyễn Văn Hùng", "identity-sex": "M",
+        "identity-birth": "12/05/1975", "expected_number": "1",
+        **_formset("relatives", [relative]),
+        **_formset("history", []),
+        **_formset("political_events", []),
+        **_formset("foreign_ties", []),
+    }  # fmt: skip
+    assert client.post(f"/ho-so/{dossier.public_id}/khai-moi/", form).status_code == 302
+    latest = Declaration.objects.get(dossier=dossier, number=2).content["relatives"][0]
+    assert latest["occupation"] == "Hưu trí"
+    assert latest["religion"] == "Phật giáo" and latest["birthplace"] == "xã Tiên Du"

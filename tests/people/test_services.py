@@ -219,3 +219,19 @@ def test_name_matches_are_capped_and_skip_different_citizen_ids(tree: Tree) -> N
         "person_a__citizen_id", flat=True
     )
     assert other["citizen_id"] not in list(partners)  # different CCCD: not the same person
+
+
+def test_diff_keeps_undated_periods_apart() -> None:
+    from bvct.people.diff import declaration_diff
+
+    old = {
+        "identity": {},
+        "relatives": [],
+        "history": [{"from": "", "to": "", "text": "A"}, {"from": "", "to": "", "text": "B"}],
+    }
+    new = {"identity": {}, "relatives": [], "history": [
+        {"from": "", "to": "", "text": "A"}, {"from": "", "to": "", "text": "C"}]}  # fmt: skip
+    changes = declaration_diff(old, new)
+    assert [(c.kind, c.field, c.before, c.after) for c in changes] == [
+        ("changed", "text", "B", "C")
+    ]

@@ -170,6 +170,12 @@ class DeclarationListApi(APIView):
     @extend_schema(responses=DeclarationOutput(many=True), summary="Các bản khai của hồ sơ")
     def get(self, request: Request, public_id: str) -> Response:
         dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+        services.dossier_read_record(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            subject=dossier_subject(dossier),
+            part="danh sách bản khai",
+        )
         return Response(DeclarationOutput(dossier_declarations(dossier), many=True).data)
 
     @extend_schema(

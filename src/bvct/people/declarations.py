@@ -9,6 +9,8 @@ API or an import, goes through :func:`clean_content`, so a submitted version is 
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -82,6 +84,9 @@ class DeclarationInvalid(ServiceError):
 
 def _text(raw: Any, path: str, errors: ContentErrors, *, required: bool = False) -> str:
     value = "" if raw is None else str(raw).strip()
+    if "\x00" in value:
+        errors.add(path, "có ký tự không hợp lệ (NUL)")
+        value = value.replace("\x00", "")
     if required and not value:
         errors.add(path, "không được để trống")
     if len(value) > MAX_TEXT:
@@ -168,6 +173,8 @@ def clean_content(raw: Any, *, relation_kinds: Mapping[str, int]) -> dict[str, A
     if not isinstance(ident_raw, Mapping):
         raise DeclarationInvalid([("identity", "phải là một đối tượng")])
     birth = _date(ident_raw.get("birth"), "identity.birth", errors)
+    if birth is not None and birth.earliest() > dt.date.today():
+        errors.add("identity.birth", f"ngày sinh ({birth}) ở tương lai")
     if birth is None and "identity.birth" not in {p for p, _ in errors.items}:
         errors.add("identity.birth", "cần ngày sinh (ít nhất năm sinh)")
     death = _date(ident_raw.get("death"), "identity.death", errors)
@@ -187,11 +194,8 @@ def clean_content(raw: Any, *, relation_kinds: Mapping[str, int]) -> dict[str, A
         identity[name] = _text(ident_raw.get(name), f"identity.{name}", errors)
     for name in ("birthplace_ward", "hometown_ward"):
         value = ident_raw.get(name)
-        identity[name] = (
-            int(value)
-            if isinstance(value, int) or (isinstance(value, str) and value.isdigit())
-            else None
-        )
+        text = str(value).strip() if value is not None else ""
+        identity[name] = int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
 
     relatives = []
     raw_relatives = raw.get("relatives") or []

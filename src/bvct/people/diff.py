@@ -76,6 +76,17 @@ def _period_key(item: dict[str, Any]) -> tuple[str, str, str]:
     return (item.get("kind", ""), item.get("from", ""), item.get("to", ""))
 
 
+def _keyed(items: list[dict[str, Any]]) -> dict[tuple[str, str, str, int], dict[str, Any]]:
+    """Periods by (kind, from, to, n-th such): two undated entries are two, not one."""
+    seen: dict[tuple[str, str, str], int] = {}
+    keyed = {}
+    for item in items:
+        key = _period_key(item)
+        seen[key] = seen.get(key, 0) + 1
+        keyed[(*key, seen[key])] = item
+    return keyed
+
+
 def declaration_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Every difference between two declaration contents (cleaned by clean_content)."""
     changes = _fields("identity", "", old.get("identity", {}), new.get("identity", {}))
@@ -93,16 +104,16 @@ def declaration_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if not new_item.get("person"):
             changes.append(Change("relatives", "added", new_item["full_name"], "", None, new_item))
     for section in SECTIONS:
-        before = {_period_key(i): i for i in old.get(section, [])}
-        after = {_period_key(i): i for i in new.get(section, [])}
+        before = _keyed(old.get(section, []))
+        after = _keyed(new.get(section, []))
         for key, item in before.items():
-            label = " – ".join(p for p in key[1:] if p) or item.get("text", "")[:40]
+            label = " – ".join(p for p in key[1:3] if p) or item.get("text", "")[:40]
             if key not in after:
                 changes.append(Change(section, "removed", label, "", item, None))
             elif after[key] != item:
                 changes += _fields(section, label, item, after[key])
         for key, item in after.items():
             if key not in before:
-                label = " – ".join(p for p in key[1:] if p) or item.get("text", "")[:40]
+                label = " – ".join(p for p in key[1:3] if p) or item.get("text", "")[:40]
                 changes.append(Change(section, "added", label, "", None, item))
     return changes

@@ -49,8 +49,13 @@ class DeclarationForms:
     def is_valid(self) -> bool:
         return all(part.is_valid() for part in self.all())
 
-    def content(self) -> dict[str, Any]:
-        """The raw content for clean_content() (which does the real checking)."""
+    def content(self, base: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The raw content for clean_content() (which does the real checking).
+
+        ``base`` is the current declaration: fields this page does not show (a relative's
+        birthplace, religion...) are carried over from it, never silently blanked.
+        """
+        base = base or {}
 
         def rows(formset: Any) -> list[dict[str, Any]]:
             return [
@@ -66,13 +71,14 @@ class DeclarationForms:
                 for r in rows(formset)
             ]  # fmt: skip
 
+        before = {r.get("person"): r for r in base.get("relatives", []) if r.get("person")}
         relatives = []
         for r in rows(self.relatives):
             entry = {k: v for k, v in r.items() if k != "DELETE"}
             entry["person"] = entry.get("person") or None
-            relatives.append(entry)
+            relatives.append({**before.get(entry["person"], {}), **entry})
         return {
-            "identity": dict(self.identity.cleaned_data),
+            "identity": {**base.get("identity", {}), **self.identity.cleaned_data},
             "relatives": relatives,
             "history": [
                 {k: v for k, v in p.items() if k in ("from", "to", "text")}

@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from bvct.core.constants import Classification
@@ -27,6 +28,18 @@ LIST_COLUMNS = [
 ]
 
 
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _cell(value: object) -> object:
+    """Text as text: no formula (a name starting with "=" must not run in Excel) and no
+    control characters Excel cannot store."""
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def dossier_list_xlsx(subjects: Iterable[Person]) -> tuple[bytes, int]:
     """An XLSX workbook of dossier subjects (and how many rows it holds)."""
     book = Workbook(write_only=True)
@@ -46,8 +59,7 @@ def dossier_list_xlsx(subjects: Iterable[Person]) -> tuple[bytes, int]:
     for person in subjects:
         dossier = person.dossier
         birth = PartialDate.from_parts(person.birth_year, person.birth_month, person.birth_day)
-        sheet.append(
-            [
+        sheet.append([_cell(v) for v in [
                 person.full_name,
                 person.get_sex_display(),
                 str(birth) if birth else "",
@@ -59,8 +71,7 @@ def dossier_list_xlsx(subjects: Iterable[Person]) -> tuple[bytes, int]:
                 str(Classification(dossier.classification).label),
                 dossier.declaration_count,
                 str(dossier.public_id),
-            ]
-        )
+            ]])  # fmt: skip
         count += 1
     buffer = io.BytesIO()
     book.save(buffer)

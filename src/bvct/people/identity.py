@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # The 3-digit place codes that start a CCCD number (the 63 provinces before 1-7-2025; numbers
 # issued before the merger keep them).
 CCCD_PLACE_CODES = frozenset(
@@ -73,6 +75,9 @@ CCCD_PLACE_CODES = frozenset(
 )
 
 
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")  # ASCII digits only ("²" and "٣" are digits too)
+
+
 class CitizenIdError(ValueError):
     """A CCCD number that cannot be right; the message is Vietnamese and says why."""
 
@@ -84,7 +89,7 @@ def check_citizen_id(value: str, *, birth_year: int | None = None, sex: str | No
     2/3 = 2000–2099, 4/5 = 2100–2199); digits 5–6: the last two digits of the birth year.
     """
     number = "".join(value.split())
-    if not number.isdigit() or len(number) != 12:
+    if not _TWELVE_DIGITS.fullmatch(number):
         raise CitizenIdError(f"số CCCD “{value}” phải gồm đúng 12 chữ số")
     if number[:3] not in CCCD_PLACE_CODES:
         raise CitizenIdError(f"số CCCD “{number}”: mã nơi đăng ký {number[:3]} không tồn tại")

@@ -135,7 +135,13 @@ def _rows_csv(stream: IO[bytes]) -> Iterator[list[str]]:
         ) from exc
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"Tệp CSV hỏng ở dòng {reader.line_num}: {exc}.", field="file"
+        ) from exc
 
 
 def _rows_xlsx(stream: IO[bytes]) -> Iterator[list[str]]:
@@ -236,6 +242,10 @@ def _check_row(
     for header, key in REQUIRED:
         if not values[key]:
             error(header, "không được để trống")
+    for header, key, _, _ in COLUMNS:
+        if "\x00" in values[key]:
+            error(header, "có ký tự không hợp lệ (NUL)")
+            values[key] = values[key].replace("\x00", "")
     relation_text = _norm(values["relation"])
     is_subject = relation_text in ("ban than", "")
     relation_id, relation_code, generation = None, "", 0
@@ -327,10 +337,12 @@ CROSS_CHECKS = [
            WHERE NOT r.is_subject AND r.generation < 0 AND r.birth_hi < s.birth_lo""",
     ),
     (
+        # An existing dossier above the uploader's clearance may not be rewritten by a file.
         "Mã hồ sơ",
-        """SELECT min(r.row_no), 'mã hồ sơ “' || r.ref || '” đã thuộc hồ sơ của tổ chức khác'
-           FROM import_rows r JOIN people_dossier d ON d.import_ref = r.ref
-           WHERE d.managing_org_id <> %(org)s GROUP BY r.ref""",
+        """SELECT min(r.row_no), 'bạn không được cập nhật hồ sơ có mã “' || r.ref || '”'
+           FROM import_rows r JOIN people_dossier d
+             ON d.managing_org_id = %(org)s AND d.import_ref = r.ref
+           WHERE d.classification > %(clearance)s GROUP BY r.ref""",
     ),
     (
         "Mức mật",
@@ -469,7 +481,7 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
                       FROM import_rows WHERE NOT is_subject AND existing) r
                 JOIN (SELECT id, public_id, dossier_id, relation_id, name_norm, birth_year,
                              row_number() OVER (PARTITION BY dossier_id, relation_id, name_norm,
-                                                birth_year ORDER BY id) AS k
+                                                birth_year ORDER BY declared DESC, id) AS k
                       FROM people_person
                       WHERE NOT is_subject
                         AND dossier_id IN (SELECT dossier_id FROM import_rows WHERE existing)) p
@@ -479,7 +491,9 @@ def _apply(actor: User | None, org: Any, report: ImportReport, file_name: str, d
             ) m WHERE m.row_no = s.row_no
             """
         )
-        # New persons get ids from one block reserved on the sequence (not nextval per row).
+        # New persons get ids from one block reserved on the sequence (not nextval per row),
+        # with inserts by others held off meanwhile so nobody takes an id inside the block.
+        c.execute("LOCK TABLE people_person IN SHARE ROW EXCLUSIVE MODE")
         c.execute("SELECT count(*) FROM import_rows WHERE person_id IS NULL")
         new_persons = c.fetchone()[0]
         if new_persons:

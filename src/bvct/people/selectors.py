@@ -136,8 +136,15 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
         # Typed with diacritics ("Hưng"): names spelled exactly so come first, then the rest
         # (Hùng, Hừng...) in the same Vietnamese order.
         persons.sort(key=lambda p: not typed <= set(_accented_words(p.full_name)))
-    changed = {w: c for w, c in corrections.items() if c and c != [w]}
-    return SearchResult(persons, changed)
+    # Name the corrections only by words of visible results: the vocabulary is shared by the
+    # whole province and must not reveal names that exist only in dossiers one cannot see.
+    seen = {word for p in persons for word in p.name_norm.split()}
+    changed = {
+        w: [c for c in cands if c in seen]
+        for w, cands in corrections.items()
+        if cands and cands != [w]
+    }
+    return SearchResult(persons, {w: c for w, c in changed.items() if c})
 
 
 def _accented_words(text: str) -> set[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -51,7 +53,9 @@ def _require_dossier_role(request: HttpRequest) -> None:
 @login_required
 def dossier_search_view(request: HttpRequest) -> HttpResponse:
     _require_dossier_role(request)
-    form = PersonSearchForm(request.GET or None)
+    # Only search parameters bind the form: "?page=2" of the plain list is not a search.
+    searching = any(request.GET.get(k) for k in ("q", "birth_year", "hometown", "org"))
+    form = PersonSearchForm(request.GET if searching else None)
     context: dict[str, object] = {"form": form, "persons": [], "corrections": {}}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         result = person_search_from_form(user=request.user, data=form.cleaned_data)
@@ -64,6 +68,11 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         page = Paginator(dossier_list(user=request.user), PAGE_SIZE).get_page(
             request.GET.get("page")
+        )
+        dossier_search_record(
+            actor=request.user,  # type: ignore[arg-type]
+            filters={"list_page": page.number},
+            results=len(page.object_list),
         )
         context.update(persons=page.object_list, page=page)
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
@@ -213,17 +222,25 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
     current = Declaration.objects.filter(dossier=dossier, status="SUBMITTED").first()
     if request.method == "POST":
         forms = DeclarationForms(request.POST)
-        expected = int(request.POST.get("expected_number") or 0)
+        raw_expected = request.POST.get("expected_number", "")
+        expected = int(raw_expected) if raw_expected.isascii() and raw_expected.isdigit() else 0
     else:
         forms = DeclarationForms(content=current.content if current else None)
         expected = dossier.declaration_count
+        # Showing the whole current declaration for editing is a read like any other.
+        dossier_read_record(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            subject=dossier_subject(dossier),
+            part="mở bản khai để nhập bản mới",
+        )
     errors: list[tuple[str, str]] = []
     if request.method == "POST" and forms.is_valid():
         try:
             declaration = declaration_submit(
                 actor=request.user,  # type: ignore[arg-type]
                 dossier=dossier,
-                content=forms.content(),
+                content=forms.content(base=current.content if current else None),
                 expected_number=expected,
             )
         except DeclarationInvalid as exc:
@@ -268,6 +285,10 @@ def person_link_decide_view(request: HttpRequest, public_id: str) -> HttpRespons
             else "Đã ghi nhận: không phải cùng một người.",
         )
     back = request.POST.get("dossier", "")
+    try:
+        back = str(uuid.UUID(back)) if back else ""
+    except ValueError:
+        back = ""
     return HttpResponseRedirect(
         reverse("people:detail", args=[back]) + "#links" if back else reverse("people:search")
     )
