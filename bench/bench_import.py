@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import random
 import tempfile
 import time
@@ -37,7 +36,7 @@ def write_csv(path: Path, members: int, seed: int) -> int:
         committees=list(Organisation.objects.filter(kind__is_committee=True)[:20]),
         root=None,  # type: ignore[arg-type]
         tiers={},
-        cccd_serial=itertools.count(seed),
+        cccd_serials={},
     )
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:

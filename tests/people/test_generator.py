@@ -48,7 +48,9 @@ def test_every_generated_declaration_passes_validation(generated: generator.Gene
         assert {r["person"] for r in decl.content["relatives"]} == ids
 
 
-def test_citizen_ids_are_well_formed(generated: generator.Generated) -> None:
+def test_citizen_ids_are_well_formed_and_unique(generated: generator.Generated) -> None:
+    ids = list(Person.objects.exclude(citizen_id=None).values_list("citizen_id", flat=True))
+    assert ids and len(ids) == len(set(ids))
     for p in Person.objects.exclude(citizen_id=None).filter(
         dossier__declarations__submitted_by_username="generate_data"
     ):
@@ -59,7 +61,7 @@ def test_names_family_first_with_real_frequencies() -> None:
     home, far = generator._places()
     ctx = generator.Context(
         rng=random.Random(5), home_places=home, far_places=far, relations={}, committees=[],
-        root=None, tiers={}, cccd_serial=iter(range(10**6)),  # type: ignore[arg-type]
+        root=None, tiers={}, cccd_serials={},  # type: ignore[arg-type]
     )  # fmt: skip
     families = Counter(generator._person_name(ctx, "M").split()[0] for _ in range(4000))
     assert 0.33 < families["Nguyễn"] / 4000 < 0.44
@@ -74,7 +76,7 @@ def test_same_seed_same_people() -> None:
         ctx = generator.Context(
             rng=random.Random(seed), home_places=home, far_places=far, relations={},
             committees=[type("O", (), {"name": "Đảng ủy X"})()], root=None, tiers={},
-            cccd_serial=iter(range(10**6)),  # type: ignore[arg-type]
+            cccd_serials={},  # type: ignore[arg-type]
         )  # fmt: skip
         out = []
         for _ in range(30):

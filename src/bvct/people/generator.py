@@ -115,7 +115,14 @@ class Context:
     committees: list[Organisation]
     root: Organisation
     tiers: dict[str, int]
-    cccd_serial: itertools.count
+    cccd_serials: dict[tuple[str, str, int], int]
+
+    def citizen_id(self, place: str, sex: str, year: int) -> str:
+        """A unique number: real ones count serials per place, sex and birth year too."""
+        key = (place, sex, year)
+        serial = self.cccd_serials.get(key, self.rng.randrange(100_000)) + 1
+        self.cccd_serials[key] = serial
+        return make_citizen_id(place, sex, year, serial)
 
     def uuid(self, row_id: int) -> str:
         """A public id whose high bits are the row's id: inserts land at the right edge of the
@@ -209,9 +216,7 @@ def _relative(ctx: Context, relation: str, sex: str, family: str | None, year: i
         religion=RELIGION.pick(ctx.rng),
     )
     if death is None and 1900 <= year <= CURRENT_YEAR - 14 and ctx.rng.random() < 0.6:
-        row.citizen_id = make_citizen_id(
-            CCCD_PLACE if ctx.rng.random() < 0.8 else "001", sex, year, next(ctx.cccd_serial)
-        )
+        row.citizen_id = ctx.citizen_id(CCCD_PLACE if ctx.rng.random() < 0.8 else "001", sex, year)
     if relation in ("cha", "ong-noi", "cha-vc") and ctx.rng.random() < 0.25:
         row.political_history = "Tham gia kháng chiến, bộ đội " + str(year + 20)
     if ctx.rng.random() < 0.02:
@@ -232,7 +237,7 @@ def _member_family(ctx: Context) -> tuple[Row, list[Row], dict[str, Any]]:
         death=None,
         place=ctx.place(),
         birthplace=ctx.place(),
-        citizen_id=make_citizen_id(CCCD_PLACE, sex, year, next(ctx.cccd_serial)),
+        citizen_id=ctx.citizen_id(CCCD_PLACE, sex, year),
         occupation=OCCUPATION.pick(rng),
         religion="Không" if rng.random() < 0.96 else RELIGION.pick(rng),
     )
@@ -284,7 +289,7 @@ def _member_family(ctx: Context) -> tuple[Row, list[Row], dict[str, Any]]:
         )
         job_start = end
     events = []
-    if rng.random() < 0.03:
+    if rng.random() < 0.03 and start + 11 <= CURRENT_YEAR:
         events.append(
             {
                 "kind": "PARTY_INTERRUPTION",
@@ -390,7 +395,7 @@ def generate(
         committees=committees,
         root=root,
         tiers=dict(ManagementTier.objects.values_list("code", "pk")),
-        cccd_serial=itertools.count(seed * 7919 % 1_000_000),
+        cccd_serials={},
     )
     total_persons = 0
     with transaction.atomic():

@@ -155,10 +155,14 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
     }
     relations = dict(RelationKind.objects.values_list("code", "pk"))
     touched: list[int] = []
+    new_names: list[str] = []  # names not yet counted in the vocabulary
     subject = next((p for p in current.values() if p.is_subject), None) or Person(
         dossier=dossier, is_subject=True
     )
+    old_name = subject.name_norm if subject.pk else None
     _fill_person(subject, content["identity"], dossier)
+    if subject.name_norm != old_name:
+        new_names.append(subject.name_norm)
     subject.declared = True
     subject.save()
     touched.append(subject.pk)
@@ -172,7 +176,10 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
                 )
         else:
             person = Person(dossier=dossier)
+        old_name = person.name_norm if person.pk else None
         _fill_person(person, entry, dossier)
+        if person.name_norm != old_name:
+            new_names.append(person.name_norm)
         person.relation_id = relations[entry["relation"]]
         person.declared = True
         person.save()
@@ -182,7 +189,7 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
     gone = [p.pk for key, p in current.items() if key not in kept and p.declared]
     if gone:
         Person.objects.filter(pk__in=gone).update(declared=False)
-    name_tokens_add([Person.objects.get(pk=pk).name_norm for pk in touched])
+    name_tokens_add(new_names)
     return touched
 
 
