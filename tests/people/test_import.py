@@ -221,6 +221,12 @@ def test_malformed_files_get_specific_errors(
         )
 
 
+def test_too_large_a_file(tree: Tree, settings: Any) -> None:
+    settings.BVCT_IMPORT_MAX_BYTES = 100
+    with pytest.raises(ImportFileError, match="Tệp lớn hơn"):
+        _import(GOOD, dry_run=True)
+
+
 def test_too_many_rows(tree: Tree, settings: Any) -> None:
     settings.BVCT_IMPORT_MAX_ROWS = 3
     with pytest.raises(ImportFileError, match="hơn 3 dòng"):

@@ -235,3 +235,17 @@ def test_diff_keeps_undated_periods_apart() -> None:
     assert [(c.kind, c.field, c.before, c.after) for c in changes] == [
         ("changed", "text", "B", "C")
     ]
+
+
+def test_a_relative_removed_then_entered_again_is_the_same_record(tree: Tree) -> None:
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    spouse = Person.objects.get(dossier=dossier, full_name="Lê Thị Hoa")
+    without = _new_version(dossier)
+    without["relatives"] = [r for r in without["relatives"] if r["full_name"] != "Lê Thị Hoa"]
+    services.declaration_submit(actor=None, dossier=dossier, content=without, expected_number=1)
+    again = _new_version(dossier)
+    again["relatives"].append({"relation": "vo-chong", "full_name": "Lê Thị Hoa", "birth": "1978"})
+    services.declaration_submit(actor=None, dossier=dossier, content=again, expected_number=2)
+    assert Person.objects.filter(dossier=dossier, full_name="Lê Thị Hoa").count() == 1
+    spouse.refresh_from_db()
+    assert spouse.declared is True

@@ -365,7 +365,10 @@ def import_dossiers(
     org = org_by_code(managing_org_code, field="managing_org")
     if actor is not None and not can_edit_dossiers_in(actor, org.path, 0):
         raise PermissionDeniedError("Bạn không được nhập hồ sơ cho tổ chức này.")
-    data = stream.read()
+    cap = settings.BVCT_IMPORT_MAX_BYTES
+    data = stream.read(cap + 1)
+    if len(data) > cap:
+        raise ImportFileError(f"Tệp lớn hơn {cap // 1_000_000} MB; hãy chia nhỏ tệp.", field="file")
     digest = hashlib.sha256(data).hexdigest()
     rows = read_rows(io.BytesIO(data), file_name)
     header = next(rows, None)

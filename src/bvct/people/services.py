@@ -151,7 +151,10 @@ def _require_editor(actor: User | None, org_path: str, classification: int) -> N
 def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
     """Make the dossier's persons match the content; return ids of new or changed persons."""
     current = {
-        str(p.public_id): p for p in Person.objects.filter(dossier=dossier).select_for_update()
+        str(p.public_id): p
+        for p in Person.objects.filter(dossier=dossier)
+        .select_related("relation")
+        .select_for_update(of=("self",))
     }
     relations = dict(RelationKind.objects.values_list("code", "pk"))
     touched: list[int] = []
@@ -175,7 +178,8 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
                     [(f"relatives ({entry['full_name']}).person", "không thuộc hồ sơ này")]
                 )
         else:
-            person = Person(dossier=dossier)
+            # Removed earlier and entered again: the same record comes back (its links too).
+            person = _retired_match(current, kept, entry) or Person(dossier=dossier)
         old_name = person.name_norm if person.pk else None
         _fill_person(person, entry, dossier)
         if person.name_norm != old_name:
@@ -191,6 +195,26 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
         Person.objects.filter(pk__in=gone).update(declared=False)
     name_tokens_add(new_names)
     return touched
+
+
+def _retired_match(
+    current: dict[str, Person], kept: set[str], entry: dict[str, Any]
+) -> Person | None:
+    """A person no longer declared in this dossier with the same relation, name and birth."""
+    birth = PartialDate.parse(entry["birth"])
+    norm = normalize(entry["full_name"])
+    for key, person in current.items():
+        if (
+            key not in kept
+            and not person.declared
+            and not person.is_subject
+            and person.relation is not None
+            and person.relation.code == entry["relation"]
+            and person.name_norm == norm
+            and person.birth_year == (birth.year if birth else None)
+        ):
+            return person
+    return None
 
 
 def _check_visible_after(actor: User | None, dossier: Dossier) -> None:
