@@ -83,9 +83,9 @@ class EventForm(PeriodForm):
     country = forms.CharField(label=_("Nước"), max_length=100, required=False)
 
 
-RelativeFormSet = forms.formset_factory(RelativeForm, extra=2, can_delete=True)
-PeriodFormSet = forms.formset_factory(PeriodForm, extra=1, can_delete=True)
-EventFormSet = forms.formset_factory(EventForm, extra=1, can_delete=True)
+RelativeFormSet = forms.formset_factory(RelativeForm, extra=6, can_delete=True)
+PeriodFormSet = forms.formset_factory(PeriodForm, extra=3, can_delete=True)
+EventFormSet = forms.formset_factory(EventForm, extra=2, can_delete=True)
 
 
 class DossierOpenForm(forms.Form):
