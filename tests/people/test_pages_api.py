@@ -404,3 +404,37 @@ def test_a_page_version_keeps_fields_the_page_does_not_show(tree: Tree) -> None:
     latest = Declaration.objects.get(dossier=dossier, number=2).content["relatives"][0]
     assert latest["occupation"] == "Hưu trí"
     assert latest["religion"] == "Phật giáo" and latest["birthplace"] == "xã Tiên Du"
+
+
+def test_blank_rows_as_a_browser_posts_them_are_ignored(tree: Tree) -> None:
+    """Untouched rows arrive with every select at its first option and empty text fields."""
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    page = client.get("/ho-so/lap-moi/").content.decode()
+    assert 'name="relatives-TOTAL_FORMS" value="6"' in page
+    import re
+
+    # What a browser posts for an untouched select is its first option: it must be empty.
+    first = re.search(r'<select name="relatives-0-relation"[^>]*>\s*<option value="([^"]*)"', page)
+    assert first is not None and first.group(1) == ""
+    kind = re.search(
+        r'<select name="political_events-0-kind"[^>]*>\s*<option value="([^"]*)"', page
+    )
+    assert kind is not None and kind.group(1) == ""
+    blank_relative = {"relation": "", "full_name": "", "sex": "", "birth": ""}
+    blank_event = {"kind": "", "start": "", "end": "", "text": "", "country": ""}
+    form = {
+        "dossier-managing_org": "t-a", "dossier-classification": "NONE",
+        "identity-full_name": "Lò Văn Páo", "identity-sex": "M", "identity-birth": "1985",
+        **_formset("relatives", [{"relation": "me", "full_name": "Lò Thị Xuân", "birth": "1960",
+                                  "sex": "F"}, *[blank_relative] * 5]),
+        **_formset("history", [{"start": "", "end": "", "text": ""}] * 3),
+        **_formset("political_events", [blank_event] * 2),
+        **_formset("foreign_ties", [blank_event] * 2),
+    }  # fmt: skip
+    response = client.post("/ho-so/lap-moi/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dossier = Dossier.objects.get(persons__full_name="Lò Văn Páo")
+    assert [
+        r["full_name"] for r in Declaration.objects.get(dossier=dossier).content["relatives"]
+    ] == ["Lò Thị Xuân"]

@@ -33,9 +33,9 @@ class DeclarationForms:
             data, initial=_periods(content.get("foreign_ties")), prefix="foreign_ties"
         )
         for form in [*self.political_events.forms, self.political_events.empty_form]:
-            form.fields["kind"].choices = list(EVENT_KINDS.items())  # type: ignore[attr-defined]
+            form.fields["kind"].choices = [("", "—"), *EVENT_KINDS.items()]  # type: ignore[attr-defined]
         for form in [*self.foreign_ties.forms, self.foreign_ties.empty_form]:
-            form.fields["kind"].choices = list(FOREIGN_KINDS.items())  # type: ignore[attr-defined]
+            form.fields["kind"].choices = [("", "—"), *FOREIGN_KINDS.items()]  # type: ignore[attr-defined]
 
     def all(self) -> list[Any]:
         return [

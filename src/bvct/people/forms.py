@@ -67,7 +67,9 @@ class RelativeForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         from bvct.people.models import RelationKind
 
-        self.fields["relation"].choices = [  # type: ignore[attr-defined]
+        # An empty first choice: a browser posts a select's first option even in an
+        # untouched blank row, which would make the row look filled in.
+        self.fields["relation"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (k.code, k.name) for k in RelationKind.objects.order_by("sort_order")
         ]
 
