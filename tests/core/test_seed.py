@@ -37,12 +37,16 @@ def test_seed_demo_builds_a_province_and_is_idempotent() -> None:
     assert {
         r for u in User.objects.filter(username__in=[x.username for x in LOGINS]) for r in u.roles
     } == set(Role.values)
+    from bvct.people.models import Dossier
+
+    assert Dossier.objects.count() == 300  # demo members with their relatives
     call_command("seed_demo", stdout=StringIO())
     assert (Organisation.objects.count(), User.objects.count(), AuditEvent.objects.count()) == (
         orgs,
         users,
         events,
     )
+    assert Dossier.objects.count() == 300
     assert verify_chain().ok
 
 

@@ -14,6 +14,7 @@ from bvct.accounts.models import User
 from bvct.orgs import services as org_services
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
 
+DEMO_MEMBERS = 300
 DEMO_PASSWORD = "BVCT-demo-2026!"  # noqa: S105  (printed by make run; demo only)
 SOURCE = "Dữ liệu mẫu"
 
@@ -95,7 +96,25 @@ def _org(code: str, name: str, kind: str, parent: str | None, short: str = "") -
 
 
 def seed_demo() -> dict[str, int]:
-    """Build (or complete) the demo province; return how many rows of each kind exist.
+    """The demo province, its accounts and a few hundred generated members (idempotent)."""
+    seed_demo_structure()
+    from bvct.people.generator import generate
+    from bvct.people.models import Dossier
+
+    if not Dossier.objects.exists():
+        # Invented members with their relatives, so the pages have something to show
+        # (deterministic: the same people on every machine).
+        generate(members=DEMO_MEMBERS, seed=2026)
+    return {
+        "organisations": Organisation.objects.count(),
+        "scopes": ManagementScope.objects.count(),
+        "users": User.objects.count(),
+        "dossiers": Dossier.objects.count(),
+    }
+
+
+def seed_demo_structure() -> None:
+    """The demo province's organisations, management scope and accounts (idempotent).
 
     Each step is its own audited service call; an interrupted run is completed by the next.
     """
@@ -149,11 +168,6 @@ def seed_demo() -> dict[str, int]:
                 clearance=login.clearance,
                 password=DEMO_PASSWORD,
             )
-    return {
-        "organisations": Organisation.objects.count(),
-        "scopes": ManagementScope.objects.count(),
-        "users": User.objects.count(),
-    }
 
 
 def _scope(tier: str, root: str, manager: str) -> None:

@@ -25,7 +25,7 @@ from vietnam_provinces import Province, Ward
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
 from bvct.core.constants import Classification
-from bvct.core.demo import seed_demo
+from bvct.core.demo import seed_demo_structure
 from bvct.orgs.models import ManagementTier, Organisation
 from bvct.people import namedata
 from bvct.people.identity import make_citizen_id
@@ -381,7 +381,7 @@ def generate(
     """Add ``members`` managed persons with their relatives to the demo province."""
     started = time.perf_counter()
     if not Organisation.objects.filter(code="tu-bac-ninh").exists():
-        seed_demo()
+        seed_demo_structure()
     root = Organisation.objects.get(code="tu-bac-ninh")
     committees = list(
         Organisation.objects.filter(parent=root, kind__is_committee=True).order_by("code")

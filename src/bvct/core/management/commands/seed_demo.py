@@ -37,7 +37,7 @@ class Command(BaseCommand):
         counts = seed_demo()
         self.stdout.write(
             f"Dữ liệu mẫu: {counts['organisations']} tổ chức, {counts['scopes']} phân cấp quản lý, "
-            f"{counts['users']} tài khoản."
+            f"{counts['users']} tài khoản, {counts['dossiers']} hồ sơ."
         )
 
     @staticmethod
