@@ -22,6 +22,12 @@ def organisation_list(*, user: Any, query: str = "") -> OrganisationQuerySet:
     return qs.order_by("path")
 
 
+def visible_org_path(*, user: Any, code: str) -> str | None:
+    """The path of an organisation the user may see, by code; None when hidden or missing."""
+    org = Organisation.objects.visible_to(user, Action.VIEW).filter(code=code).first()
+    return org.path if org else None
+
+
 def organisation_get_for_user(
     *, user: Any, public_id: str, action: str = Action.VIEW
 ) -> Organisation:

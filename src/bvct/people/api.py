@@ -16,11 +16,11 @@ from rest_framework.views import APIView
 from bvct.core.constants import Classification
 from bvct.core.errors import PermissionDeniedError
 from bvct.people import services
-from bvct.people.dates import PartialDate
 from bvct.people.diff import declaration_diff
 from bvct.people.forms import PersonSearchForm
 from bvct.people.imports import import_dossiers, report_json
-from bvct.people.models import Declaration, Person, _dossier_condition
+from bvct.people.models import Declaration, Person
+from bvct.people.permissions import can_use_dossiers
 from bvct.people.selectors import (
     dossier_declarations,
     dossier_get_for_user,
@@ -44,12 +44,10 @@ class PersonOutput(serializers.Serializer):
     declared = serializers.BooleanField()
 
     def get_birth(self, p: Person) -> str:
-        date = PartialDate.from_parts(p.birth_year, p.birth_month, p.birth_day)
-        return str(date) if date else ""
+        return str(p.birth) if p.birth else ""
 
     def get_death(self, p: Person) -> str:
-        date = PartialDate.from_parts(p.death_year, p.death_month, p.death_day)
-        return str(date) if date else ""
+        return str(p.death) if p.death else ""
 
 
 class SearchOutput(serializers.Serializer):
@@ -70,7 +68,7 @@ class PersonSearchApi(APIView):
         summary="Tìm người theo tên",
     )
     def get(self, request: Request) -> Response:
-        if _dossier_condition(request.user, "view") is None:
+        if not can_use_dossiers(request.user, "view"):
             raise PermissionDeniedError("Bạn không được tra cứu hồ sơ.")
         form = PersonSearchForm(request.query_params)
         if not form.is_valid():
@@ -252,7 +250,7 @@ class DossierImportApi(APIView):
         summary="Nhập hồ sơ từ tệp XLSX/CSV (mặc định chỉ kiểm tra)",
     )
     def post(self, request: Request) -> Response:
-        if _dossier_condition(request.user, "change") is None:
+        if not can_use_dossiers(request.user, "change"):
             raise PermissionDeniedError("Bạn không được nhập hồ sơ.")
         data = ImportInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -11,6 +11,10 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Nữ")
 
 
+# How sex is written in forms and files (normalised): one table for every reader.
+SEX_WORDS = {"nam": "M", "m": "M", "nu": "F", "f": "F"}
+
+
 class DossierStatus(models.TextChoices):
     ACTIVE = "ACTIVE", _("Đang quản lý")
     CLOSED = "CLOSED", _("Đã đóng")

@@ -18,7 +18,7 @@ from typing import Any
 
 from bvct.core.errors import ServiceError
 from bvct.core.text import normalize
-from bvct.people.constants import Sex
+from bvct.people.constants import SEX_WORDS
 from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.identity import CitizenIdError, check_citizen_id
 
@@ -107,11 +107,10 @@ def _sex(raw: Any, path: str, errors: ContentErrors) -> str:
     if not value:
         return ""
     key = normalize(value)
-    mapping = {"m": Sex.MALE, "nam": Sex.MALE, "f": Sex.FEMALE, "nu": Sex.FEMALE}
-    if key not in mapping:
+    if key not in SEX_WORDS:
         errors.add(path, f"giới tính “{value}” không hợp lệ (Nam hoặc Nữ)")
         return ""
-    return str(mapping[key])
+    return SEX_WORDS[key]
 
 
 def _citizen_id(

@@ -10,7 +10,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from bvct.core.constants import Classification
-from bvct.people.dates import PartialDate
 from bvct.people.models import Person
 
 LIST_COLUMNS = [
@@ -58,7 +57,7 @@ def dossier_list_xlsx(subjects: Iterable[Person]) -> tuple[bytes, int]:
     count = 0
     for person in subjects:
         dossier = person.dossier
-        birth = PartialDate.from_parts(person.birth_year, person.birth_month, person.birth_day)
+        birth = person.birth
         sheet.append([_cell(v) for v in [
                 person.full_name,
                 person.get_sex_display(),

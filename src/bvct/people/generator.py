@@ -66,24 +66,6 @@ def _name(full_name: str) -> dict[str, str]:
     return name_fields(full_name)
 
 
-def _esc(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-        text = text.replace("\r", "\\r")
-    return text
-
-
-def _line(values: Sequence[Any]) -> str:
-    return "\t".join(_esc(v) for v in values) + "\n"
-
-
 PERSON_COLUMNS = (
     "id public_id dossier_id is_subject relation_id declared full_name other_names name_norm "
     "family_norm given_norm name_sort sex birth_year birth_month birth_day death_year death_month "
@@ -409,7 +391,9 @@ def generate(
         rebuild = _drop_person_indexes() if members >= BULK_INDEX_THRESHOLD else []
         for offset in range(0, members, chunk):
             size = min(chunk, members - offset)
-            dossiers, persons, declarations = [], [], []
+            dossiers: list[list[Any]] = []
+            persons: list[list[Any]] = []
+            declarations: list[list[Any]] = []
             for i in range(size):
                 d_id = dossier_id + offset + i
                 subject, relatives, extra = _member_family(ctx)
@@ -420,17 +404,17 @@ def generate(
                     org = committees[ctx.rng.randrange(len(committees))]
                     tier = ctx.tiers.get("dien-btv-dang-uy" if top < 0.1 else "dang-vien")
                     level = Classification.NONE
-                dossiers.append(_line([
+                dossiers.append([
                     d_id, ctx.uuid(d_id), CREATED, CREATED, 1, org.pk, org.path, tier, int(level),
                     "", "ACTIVE", 1,
-                ]))  # fmt: skip
+                ])  # fmt: skip
                 ids = []
                 for row in [subject, *relatives]:
                     pid = ctx.uuid(next_person)
                     ids.append(pid)
                     names = _name(row.full_name)
                     death = row.death or (None, None, None)
-                    persons.append(_line([
+                    persons.append([
                         next_person, pid, d_id, row.relation is None,
                         ctx.relations[row.relation] if row.relation else None, True,
                         row.full_name, "", names["name_norm"], names["family_norm"],
@@ -438,14 +422,14 @@ def generate(
                         row.citizen_id, "", row.birthplace.name, row.birthplace.ward,
                         row.place.name, row.place.ward, row.place.norm, row.residence, "Kinh",
                         row.religion, "Việt Nam", row.occupation, org.path, int(level),
-                    ]))  # fmt: skip
+                    ])  # fmt: skip
                     next_person += 1
                 content = _content(subject, relatives, ids[1:], extra)
                 decl_id = declaration_id + offset + i
-                declarations.append(_line([
+                declarations.append([
                     decl_id, ctx.uuid(decl_id), d_id, 1, "SUBMITTED",
                     json.dumps(content, ensure_ascii=False), CREATED, None, "generate_data",
-                ]))  # fmt: skip
+                ])  # fmt: skip
             total_persons += len(persons)
             _copy("people_dossier", DOSSIER_COLUMNS, dossiers)
             _copy("people_person", PERSON_COLUMNS, persons)
@@ -492,12 +476,14 @@ def _drop_person_indexes() -> list[str]:
     return [definition for _, definition in found]
 
 
-def _copy(table: str, columns: Sequence[str], lines: list[str]) -> None:
+def _copy(table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
+    """COPY the rows; psycopg encodes them (as the import does), no escaping by hand here."""
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
     ):
-        copy.write("".join(lines))
+        for row in rows:
+            copy.write_row(row)
 
 
 def _rebuild_name_tokens() -> None:

@@ -34,6 +34,7 @@ from bvct.core.constants import Classification
 from bvct.core.errors import PermissionDeniedError, ServiceError
 from bvct.core.text import normalize
 from bvct.orgs.selectors import org_by_code
+from bvct.people.constants import SEX_WORDS
 from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.identity import CitizenIdError, check_citizen_id
 from bvct.people.models import ImportBatch, RelationKind
@@ -204,7 +205,7 @@ def _relations() -> dict[str, tuple[int, str, int]]:
     return found
 
 
-SEXES = {"nam": "M", "m": "M", "nu": "F", "f": "F", "": ""}
+SEXES = {**SEX_WORDS, "": ""}
 # Values repeat across rows (relations, sexes, years, home towns): cache their checks.
 _norm = lru_cache(maxsize=200_000)(normalize)
 

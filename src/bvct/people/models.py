@@ -20,13 +20,18 @@ from bvct.people.constants import (
     LinkStatus,
     Sex,
 )
+from bvct.people.dates import PartialDate
 
 # Who works on dossiers at all; agencies and administrators see none (DOMAIN.md §1).
 DOSSIER_ROLES = ("BVCT_OFFICER", "COMMITTEE_MEMBER", "AUDITOR")
 
 
-def _dossier_condition(user: Any, action: str, prefix: str = "") -> Q | None:
-    """The one SQL condition for dossier data: scope subtree and clearance (None: nothing)."""
+def dossier_condition(user: Any, action: str, prefix: str = "") -> Q | None:
+    """The one SQL condition for dossier data: scope subtree and clearance (None: nothing).
+
+    ``prefix`` applies it through a relation (``person_a__``), so a join is gated on the
+    joined rows' own indexed columns.
+    """
     actor = active_user(user)
     if actor is None or not any(actor.has_role(r) for r in DOSSIER_ROLES):
         return None
@@ -39,7 +44,7 @@ def _dossier_condition(user: Any, action: str, prefix: str = "") -> Q | None:
 
 class DossierQuerySet(GateQuerySet["Dossier"]):
     def visible_to(self, user: Any, action: str = Action.VIEW) -> DossierQuerySet:
-        condition = _dossier_condition(user, action)
+        condition = dossier_condition(user, action)
         return self.filter(condition) if condition is not None else self.none()
 
 
@@ -47,7 +52,7 @@ class PersonQuerySet(GateQuerySet["Person"]):
     def visible_to(self, user: Any, action: str = Action.VIEW) -> PersonQuerySet:
         # Persons carry their dossier's organisation path and classification, so this is the
         # same single condition, on the person table's own indexed columns.
-        condition = _dossier_condition(user, action)
+        condition = dossier_condition(user, action)
         return self.filter(condition) if condition is not None else self.none()
 
 
@@ -204,6 +209,14 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def birth(self) -> PartialDate | None:
+        return PartialDate.from_parts(self.birth_year, self.birth_month, self.birth_day)
+
+    @property
+    def death(self) -> PartialDate | None:
+        return PartialDate.from_parts(self.death_year, self.death_month, self.death_day)
 
 
 class Declaration(models.Model):

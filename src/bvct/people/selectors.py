@@ -19,8 +19,9 @@ from django.http import Http404
 from bvct.core.constants import Action
 from bvct.core.gate import get_for_user
 from bvct.core.text import normalize
+from bvct.orgs.selectors import visible_org_path
 from bvct.people.constants import LinkStatus
-from bvct.people.models import Declaration, Dossier, Person, PersonLink, _dossier_condition
+from bvct.people.models import Declaration, Dossier, Person, PersonLink, dossier_condition
 
 MAX_WORD_CANDIDATES = 3
 MAX_NAME_CANDIDATES = 12
@@ -73,7 +74,7 @@ def correct_words(words: list[str]) -> dict[str, list[str]]:
 
 
 def _gate_sql(user: Any) -> tuple[str, list[Any]] | None:
-    condition = _dossier_condition(user, Action.VIEW)
+    condition = dossier_condition(user, Action.VIEW)
     if condition is None:
         return None
     actor = user
@@ -159,10 +160,8 @@ def person_search_from_form(*, user: Any, data: dict[str, Any]) -> SearchResult:
     """The search a PersonSearchForm asks for (page and API alike)."""
     org_path = ""
     if data.get("org"):
-        from bvct.orgs.models import Organisation
-
-        org = Organisation.objects.visible_to(user).filter(code=data["org"]).first()
-        org_path = org.path if org else "/-/"  # an unknown code finds nothing
+        # An unknown or hidden code finds nothing (a path no organisation has).
+        org_path = visible_org_path(user=user, code=data["org"]) or "/-/"
     return person_search(
         user=user,
         search=PersonSearch(
@@ -220,8 +219,8 @@ def dossier_links(*, user: Any, dossier: Dossier) -> list[LinkView]:
     """Proposed and confirmed links of this dossier's persons whose other side the user may
     also see; for confirmed ones, how the two dossiers describe the person differently."""
     ids = list(Person.objects.filter(dossier=dossier).values_list("pk", flat=True))
-    side_a = _dossier_condition(user, Action.VIEW, prefix="person_a__")
-    side_b = _dossier_condition(user, Action.VIEW, prefix="person_b__")
+    side_a = dossier_condition(user, Action.VIEW, prefix="person_a__")
+    side_b = dossier_condition(user, Action.VIEW, prefix="person_b__")
     if side_a is None or side_b is None:
         return []
     links = (

@@ -14,15 +14,15 @@ from django.views.decorators.http import require_POST
 
 from bvct.audit.models import AuditEvent
 from bvct.core.errors import ServiceError
-from bvct.orgs.models import Organisation
+from bvct.orgs.selectors import visible_org_path
 from bvct.people.declarations import DeclarationInvalid
 from bvct.people.diff import declaration_diff
 from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
-from bvct.people.models import Declaration, _dossier_condition
-from bvct.people.permissions import can_view_access_log
+from bvct.people.models import Declaration
+from bvct.people.permissions import can_use_dossiers, can_view_access_log
 from bvct.people.selectors import (
     dossier_declarations,
     dossier_get_for_user,
@@ -46,7 +46,7 @@ PAGE_SIZE = 50
 
 
 def _require_dossier_role(request: HttpRequest) -> None:
-    if _dossier_condition(request.user, "view") is None:
+    if not can_use_dossiers(request.user, "view"):
         raise Http404
 
 
@@ -121,10 +121,10 @@ def dossier_export_view(request: HttpRequest) -> HttpResponse:
     org_path = ""
     code = request.GET.get("org", "").strip()
     if code:
-        org = Organisation.objects.visible_to(request.user).filter(code=code).first()
-        if org is None:
+        found = visible_org_path(user=request.user, code=code)
+        if found is None:
             raise Http404
-        org_path = org.path
+        org_path = found
     subjects = dossier_list(user=request.user, org_path=org_path)[:MAX_EXPORT_ROWS]
     content, count = dossier_list_xlsx(subjects.iterator(chunk_size=2000))
     dossier_export_record(actor=request.user, org_code=code or None, rows=count)  # type: ignore[arg-type]
@@ -187,7 +187,7 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def dossier_new_view(request: HttpRequest) -> HttpResponse:
     """Open a dossier with its first declaration."""
-    if _dossier_condition(request.user, "change") is None:
+    if not can_use_dossiers(request.user, "change"):
         raise Http404
     head = DossierOpenForm(request.POST or None, prefix="dossier")
     forms = DeclarationForms(request.POST or None)
