@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "bvct_bench"
+BENCH_DB = os.environ.get("BVCT_BENCH_DB", "bvct_bench")  # another name: a fresh database
 
 
 def setup_django(migrate: bool = True) -> None:

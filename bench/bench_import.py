@@ -63,14 +63,21 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--org", default="du-xa-tien-du")
+    parser.add_argument("--csv", type=Path, help="keep the CSV here and reuse it when present")
     args = parser.parse_args()
     setup_django(migrate=True)
+    from bvct.core.demo import seed_demo_structure
     from bvct.people.imports import import_dossiers
 
+    seed_demo_structure()  # a fresh database (BVCT_BENCH_DB) needs the organisations
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "province.csv"
+        path = args.csv or Path(folder) / "province.csv"
         t0 = time.perf_counter()
-        rows = write_csv(path, args.members, args.seed)
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                rows = sum(1 for _ in csv.reader(handle)) - 1
+        else:
+            rows = write_csv(path, args.members, args.seed)
         written = time.perf_counter() - t0
         size = path.stat().st_size / 1e6
         print(f"machine: {machine()}")

@@ -413,3 +413,13 @@ def test_tones_are_secondary(name: str) -> None:
     stripped = nfc("".join(ch for ch in nfd(name) if ch not in TONE_MARKS[1:]))
     assert collation_key(stripped)[0] == collation_key(name)[0]
     assert set(collation_key(stripped)[1]) <= {0}
+
+
+@given(st.one_of(names, st.text(max_size=30)))
+def test_key_str_is_the_token_by_token_encoding_of_the_key(name: str) -> None:
+    # collation_key_str is assembled from cached per-word codes; it must equal encoding the
+    # whole key token by token, so stored sort keys stay comparable across versions.
+    from bvct.core.text import _encode
+
+    primary, tones = collation_key(name)
+    assert collation_key_str(name) == "".join(map(_encode, primary)) + "".join(map(str, tones))

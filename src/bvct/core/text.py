@@ -318,5 +318,19 @@ def collation_key_str(full_name: str) -> str:
     >>> collation_key_str("An") < collation_key_str("Anh") < collation_key_str("Ân")
     True
     """
-    primary, tones = collation_key(full_name)
-    return "".join(map(_encode, primary)) + "".join(map(str, tones))
+    # Built from cached per-word codes (bulk imports compute it for every distinct name); equal
+    # to encoding collation_key(full_name) token by token (tested).
+    family, middle, given = split_name(full_name)
+    given_code, given_tone = _word_code(given)
+    family_code, family_tone = _word_code(family)
+    middle_codes = [code for code in map(_word_code, middle.split()) if code[0]]
+    return (
+        f"{given_code}00{family_code}00{'01'.join(code for code, _ in middle_codes)}00"
+        f"{given_tone}{family_tone}{''.join(str(tone) for _, tone in middle_codes)}"
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_code(word: str) -> tuple[str, int]:
+    tokens, tone = _word_key(word)
+    return "".join(map(_encode, tokens)), tone
