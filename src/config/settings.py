@@ -252,6 +252,8 @@ LOGGING = {
 # Largest file import_dossiers accepts (data rows; a 100,000-member province is ~1.1 million).
 BVCT_IMPORT_MAX_ROWS = env_int("BVCT_IMPORT_MAX_ROWS", 2_000_000)
 BVCT_IMPORT_MAX_BYTES = env_int("BVCT_IMPORT_MAX_BYTES", 500_000_000)
+# PostgreSQL work_mem inside an import's transaction only (sorts and hashes over the file).
+BVCT_IMPORT_WORK_MEM = env_str("BVCT_IMPORT_WORK_MEM", "256MB")
 
 # Demo data (`seed_demo`): set false on a real deployment so it can never be loaded there.
 BVCT_DEMO_ALLOWED = env_bool("BVCT_DEMO_ALLOWED", True)

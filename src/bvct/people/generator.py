@@ -28,6 +28,7 @@ from bvct.core.constants import Classification
 from bvct.core.demo import seed_demo_structure
 from bvct.orgs.models import ManagementTier, Organisation
 from bvct.people import namedata
+from bvct.people.bulk import BULK_INDEX_THRESHOLD, create_indexes, drop_person_indexes
 from bvct.people.identity import make_citizen_id
 from bvct.people.models import RelationKind
 from bvct.people.services import name_fields
@@ -388,7 +389,7 @@ def generate(
         next_person = person_id
         # A large load is faster with the person indexes built once at the end than
         # maintained row by row; inside this transaction a failure restores them.
-        rebuild = _drop_person_indexes() if members >= BULK_INDEX_THRESHOLD else []
+        rebuild = drop_person_indexes() if members >= BULK_INDEX_THRESHOLD else []
         for offset in range(0, members, chunk):
             size = min(chunk, members - offset)
             dossiers: list[list[Any]] = []
@@ -440,12 +441,8 @@ def generate(
             # Leave the person sequence just past what was used.
             cursor.execute("SELECT pg_get_serial_sequence('people_person', 'id')")
             cursor.execute("SELECT setval(%s, %s)", [cursor.fetchone()[0], next_person])
-        with connection.cursor() as cursor:
-            if rebuild:
-                # Django's foreign keys are deferred: check them now, then build the indexes.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for definition in rebuild:
-                cursor.execute(definition)
+        if rebuild:
+            create_indexes(rebuild)
         _rebuild_name_tokens()
         audit_record(
             actor=None,
@@ -455,25 +452,6 @@ def generate(
             after={"members": members, "persons": total_persons, "seed": seed},
         )
     return Generated(members, total_persons, time.perf_counter() - started)
-
-
-BULK_INDEX_THRESHOLD = 20_000
-
-
-def _drop_person_indexes() -> list[str]:
-    """Drop the person table's plain secondary indexes; return how to create them again."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT i.indexname, i.indexdef FROM pg_indexes i
-            WHERE i.tablename = 'people_person' AND NOT EXISTS (
-                SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
-            """
-        )
-        found = cursor.fetchall()
-        for name, _ in found:
-            cursor.execute(f'DROP INDEX "{name}"')
-    return [definition for _, definition in found]
 
 
 def _copy(table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:

@@ -82,15 +82,21 @@ class CitizenIdError(ValueError):
     """A CCCD number that cannot be right; the message is Vietnamese and says why."""
 
 
+def citizen_id_digits(value: str) -> str:
+    """The 12 ASCII digits of a number written with or without spaces, or CitizenIdError."""
+    number = "".join(value.split())
+    if not _TWELVE_DIGITS.fullmatch(number):
+        raise CitizenIdError(f"số CCCD “{value}” phải gồm đúng 12 chữ số")
+    return number
+
+
 def check_citizen_id(value: str, *, birth_year: int | None = None, sex: str | None = None) -> str:
     """Return the 12-digit number, or raise CitizenIdError.
 
     Digits 1–3: place code; digit 4: sex and century (0/1 = male/female born 1900–1999,
     2/3 = 2000–2099, 4/5 = 2100–2199); digits 5–6: the last two digits of the birth year.
     """
-    number = "".join(value.split())
-    if not _TWELVE_DIGITS.fullmatch(number):
-        raise CitizenIdError(f"số CCCD “{value}” phải gồm đúng 12 chữ số")
+    number = citizen_id_digits(value)
     if number[:3] not in CCCD_PLACE_CODES:
         raise CitizenIdError(f"số CCCD “{number}”: mã nơi đăng ký {number[:3]} không tồn tại")
     code = int(number[3])

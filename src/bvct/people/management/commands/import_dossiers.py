@@ -34,11 +34,20 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tệp {path}")
         started = time.perf_counter()
 
-        def progress(rows: int) -> None:
-            if sys.stderr.isatty():
-                rate = rows / max(time.perf_counter() - started, 1e-9)
-                sys.stderr.write(f"\r  đã đọc {rows:>10,} dòng  ({rate:,.0f} dòng/s)")
-                sys.stderr.flush()
+        def progress(stage: str, done: int, total: int) -> None:
+            if not sys.stderr.isatty():
+                return
+            seconds = time.perf_counter() - started
+            if total:
+                filled = 30 * done // total
+                bar = "█" * filled + "░" * (30 - filled)
+                line = f"{stage:9} {bar} {100 * done // total:3d}%  {seconds:6.1f} s"
+            elif done:
+                line = f"{stage:9} {done:>12,} dòng  {seconds:6.1f} s"
+            else:
+                line = f"{stage:9} ...  {seconds:6.1f} s"
+            sys.stderr.write("\r" + line.ljust(60))
+            sys.stderr.flush()
 
         try:
             with path.open("rb") as stream:
