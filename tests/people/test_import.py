@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bvct.audit.constants import AuditAction
@@ -336,3 +336,171 @@ def test_import_api(tree: Tree) -> None:
         reader.post("/api/dossiers/import/", {"managing_org": "t-a", "file": file}).status_code
         == 403
     )
+
+
+# --- the two ways a file is loaded, and the checks made in SQL -------------------------------
+
+
+def _raw_import(data: bytes, *, dry_run: bool = True, name: str = "ho-so.csv") -> Any:
+    return import_dossiers(
+        actor=None, managing_org_code="t-a", stream=io.BytesIO(data), file_name=name,
+        dry_run=dry_run,
+    )  # fmt: skip
+
+
+def _text(rows: list[list[str]], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_excel_style_csv_bom_semicolons_and_blank_rows_keep_spreadsheet_row_numbers(
+    tree: Tree,
+) -> None:
+    rows = [GOOD[0], [""] * len(KEYS), [" "] * len(KEYS), member("X", "Phạm Văn C", "31/02/1990")]
+    data = "\ufeff".encode() + _text(rows, delimiter=";").encode()
+    report = _raw_import(data)
+    assert report.rows == 2  # the blank rows are skipped, not counted
+    assert [(r, c) for r, c, _ in report.errors] == [(5, "Ngày sinh")]  # as Excel numbers it
+
+
+def test_a_csv_postgresql_would_not_copy_is_read_in_python_with_the_same_result(
+    tree: Tree,
+) -> None:
+    # A short row (trailing cells left out) and a cell holding "\." alone on a line: COPY
+    # refuses the first and may take the second for the end of data; both go through Python.
+    history = "Tham gia du kích 1972\n\\.\nVề hưu 2010"
+    short = relative("DV-1", "Cha đẻ", "Nguyễn Văn Bình", "1952")[:5]
+    text = _text([GOOD[0], short, relative("DV-1", "Mẹ đẻ", "Lê Thị Hoa", "1955",
+                                          political_history=history)])  # fmt: skip
+    report = _raw_import(text.encode(), dry_run=False)
+    assert report.ok and report.rows == 3, report.errors
+    content = Declaration.objects.get(dossier__import_ref="DV-1").content
+    assert [r["full_name"] for r in content["relatives"]] == ["Nguyễn Văn Bình", "Lê Thị Hoa"]
+    assert content["relatives"][1]["political_history"] == history
+
+
+def test_cells_are_trimmed_of_any_whitespace_as_python_strips(tree: Tree) -> None:
+    padded = member("\u00a0DV-7\t", " Ngô  Thị Hà\u3000", " 1979 ", occupation="\u2003Kế toán ")
+    report = _raw_import(_text([padded]).encode(), dry_run=False)
+    assert report.ok, report.errors
+    person = Person.objects.get(dossier__import_ref="DV-7")
+    assert (person.full_name, person.occupation, person.birth_year) == (
+        "Ngô  Thị Hà",
+        "Kế toán",
+        1979,
+    )
+    assert person.name_norm == "ngo thi ha"
+
+
+citizen_cases = st.lists(
+    st.tuples(
+        st.one_of(
+            st.builds(make_citizen_id, st.sampled_from(["001", "027", "096"]),
+                      st.sampled_from("MF"), st.integers(1900, 2099), st.integers(0, 999_999)),
+            st.from_regex(r"[0-9]{12}", fullmatch=True),
+            st.from_regex(r"[0-9 ]{10,14}", fullmatch=True),
+        ),
+        st.integers(1900, 2099),
+        st.sampled_from(["Nam", "Nữ", ""]),
+    ),
+    min_size=1,
+    max_size=25,
+)  # fmt: skip
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(citizen_cases)
+def test_citizen_id_checks_in_sql_agree_with_check_citizen_id(
+    tree: Tree, cases: list[tuple[str, int, str]]
+) -> None:
+    rows = [
+        member(f"C-{i}", "Đinh Văn Số", str(year), citizen_id=number, sex=sex)
+        for i, (number, year, sex) in enumerate(cases)
+    ]
+    report = _raw_import(_text(rows).encode())
+    found = {row: message for row, column, message in report.errors if column == "Số CCCD"}
+    for i, (number, year, sex) in enumerate(cases):
+        expected = None
+        if number.strip():
+            try:
+                check_citizen_id(
+                    number.strip(), birth_year=year, sex={"Nam": "M", "Nữ": "F"}.get(sex)
+                )
+            except CitizenIdError as exc:
+                expected = str(exc)
+        assert found.get(i + 2) == expected, (number, year, sex)
+
+
+def test_classification_and_posts_of_an_existing_dossier_follow_the_file(tree: Tree) -> None:
+    _import([member("M-1", "Vũ Văn Mật", "1970", classification="Mật", current_posts="Bí thư")])
+    dossier = Dossier.objects.get(import_ref="M-1")
+    versions = Declaration.objects.filter(dossier=dossier).count()
+    # Left empty: the dossier keeps what it has (never downgraded by an empty cell).
+    report = _import([member("M-1", "Vũ Văn Mật", "1970")])
+    assert (report.updated, report.unchanged) == (0, 1)
+    dossier.refresh_from_db()
+    assert (dossier.classification, dossier.current_posts) == (1, "Bí thư")
+    # Given: the dossier and its persons' copy for the gate follow; no new declaration.
+    report = _import([member("M-1", "Vũ Văn Mật", "1970", classification="Không mật",
+                             current_posts="Chủ tịch")])  # fmt: skip
+    assert (report.updated, report.unchanged) == (1, 0)
+    dossier.refresh_from_db()
+    assert (dossier.classification, dossier.current_posts) == (0, "Chủ tịch")
+    assert set(Person.objects.filter(dossier=dossier).values_list("classification", flat=True)) == {
+        0
+    }
+    assert Declaration.objects.filter(dossier=dossier).count() == versions
+    assert ImportBatch.objects.latest("id").items.get().outcome == "updated"
+
+
+def test_a_load_that_doubles_the_person_table_rebuilds_its_indexes_and_keys(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    from bvct.people import imports
+    from bvct.people.bulk import drop_person_indexes
+
+    def shape() -> tuple[list[str], int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'people_person'")
+            indexes = sorted(name for (name,) in cursor.fetchall())
+            cursor.execute(
+                "SELECT count(*) FROM pg_constraint "
+                "WHERE conrelid = 'people_person'::regclass AND contype = 'f'"
+            )
+            return indexes, cursor.fetchone()[0]
+
+    before = shape()
+    dropped: list[list[str]] = []
+
+    def drop() -> list[str]:
+        dropped.append(drop_person_indexes())
+        assert shape()[1] == 0  # the foreign keys are gone while the rows go in
+        return dropped[-1]
+
+    monkeypatch.setattr(imports, "_doubles_person_table", lambda c, n: True)
+    monkeypatch.setattr(imports, "drop_person_indexes", drop)
+    report = _import(GOOD)
+    assert len(dropped) == 1 and any("person_name_sorted" in d for d in dropped[0])
+    assert report.ok and report.created == 2
+    assert shape() == before and before[1] == 2
+    assert Person.objects.filter(dossier__import_ref="DV-1", name_norm="nguyen van an").exists()
+
+
+def test_new_persons_get_distinct_version_7_uuids(tree: Tree) -> None:
+    import uuid
+
+    from django.db import connection
+
+    from bvct.people.imports import _person_uuid_sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_person_uuid_sql('x')} FROM generate_series(1, 5000) x")
+        made = [value for (value,) in cursor.fetchall()]
+    assert len(set(made)) == 5000
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in made)
