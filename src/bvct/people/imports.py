@@ -49,7 +49,7 @@ from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.identity import CCCD_PLACE_CODES, CitizenIdError, citizen_id_digits
 from bvct.people.models import ImportBatch, RelationKind
 from bvct.people.permissions import can_edit_dossiers_in
-from bvct.people.services import links_propose_from, name_fields
+from bvct.people.services import hometown_key, links_propose_from, name_fields
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
@@ -225,7 +225,7 @@ def _name_value(raw: str) -> tuple[Any, ...]:
 
 def _hometown_value(raw: str) -> tuple[Any, ...]:
     text = raw.strip()
-    return text, _norm(text)[:300]
+    return text, hometown_key(text)
 
 
 def _citizen_value(raw: str) -> tuple[Any, ...]:
@@ -604,13 +604,11 @@ def import_dossiers(
         if progress:
             progress("Kiểm tra", 0, 0)
         _build_maps(cursor)
-        # Without statistics on import_raw the planner guesses a few rows and nests loops over
-        # a million; every map is small, so hash joins are the plan.
+        # Without statistics on import_raw the planner guesses a few rows and nests loops
+        # over a million; with them it hashes the small maps.
         cursor.execute("ANALYZE import_raw")
-        cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(_rows_sql(), {"ws": WHITESPACE, "places": sorted(CCCD_PLACE_CODES)})
         report.rows = cursor.rowcount
-        cursor.execute("SET LOCAL enable_nestloop = on")
         if report.rows == 0:
             raise ImportFileError("Tệp không có dòng dữ liệu nào.", field="file")
         limit = settings.BVCT_IMPORT_MAX_ROWS

@@ -41,6 +41,11 @@ def name_fields(full_name: str) -> dict[str, str]:
     }
 
 
+def hometown_key(hometown: str) -> str:
+    """The home town as link proposals compare it (normalised, within the column's size)."""
+    return normalize(hometown)[:300]
+
+
 def _date_fields(prefix: str, text: str) -> dict[str, int | None]:
     date = PartialDate.parse(text)
     return {
@@ -72,7 +77,7 @@ def _fill_person(person: Person, data: dict[str, Any], dossier: Dossier) -> None
     person.citizen_id = data.get("citizen_id") or None
     for key in _PERSON_TEXT:
         setattr(person, key, data.get(key, ""))
-    person.hometown_norm = normalize(person.hometown)[:300]
+    person.hometown_norm = hometown_key(person.hometown)
     person.other_names = data.get("other_names", "")
     person.party_card_no = data.get("party_card_no", "")
     person.birthplace_ward = data.get("birthplace_ward")
