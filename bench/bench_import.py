@@ -23,7 +23,7 @@ from _common import machine, setup_django
 def write_csv(path: Path, members: int, seed: int) -> int:
     from bvct.orgs.models import Organisation
     from bvct.people import generator
-    from bvct.people.imports import HEADERS, SELF
+    from bvct.people.imports import HEADERS, KEYS, SELF
     from bvct.people.models import RelationKind
 
     names = dict(RelationKind.objects.values_list("code", "name"))
@@ -46,14 +46,18 @@ def write_csv(path: Path, members: int, seed: int) -> int:
             subject, relatives, _ = generator._member_family(ctx)
             ref = f"B{seed}-{number:07d}"
             for row in [subject, *relatives]:
-                out.writerow([
-                    ref, SELF if row.relation is None else names[row.relation], row.full_name,
-                    "Nam" if row.sex == "M" else "Nữ", generator._date_text(row.birth),
-                    generator._date_text(row.death), row.citizen_id or "", "",
-                    row.birthplace.name, row.place.name, row.residence, "Kinh", row.religion,
-                    "Việt Nam", row.occupation, row.political_history, row.current_situation,
-                    "" if row.relation else "Không mật", "",
-                ])  # fmt: skip
+                out.writerow([{
+                    "ref": ref, "relation": SELF if row.relation is None else names[row.relation],
+                    "full_name": row.full_name, "sex": "Nam" if row.sex == "M" else "Nữ",
+                    "birth": generator._date_text(row.birth),
+                    "death": generator._date_text(row.death), "death_details": row.death_details,
+                    "citizen_id": row.citizen_id or "", "birthplace": row.birthplace.name,
+                    "hometown": row.place.name, "residence": row.residence, "ethnicity": "Kinh",
+                    "religion": row.religion, "nationality": "Việt Nam",
+                    "occupation": row.occupation, "political_history": row.political_history,
+                    "current_situation": row.current_situation,
+                    "classification": "" if row.relation else "Không mật",
+                }.get(key, "") for key in KEYS])  # fmt: skip
                 rows += 1
     return rows
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -504,3 +505,159 @@ def test_new_persons_get_distinct_version_7_uuids(tree: Tree) -> None:
         made = [value for (value,) in cursor.fetchall()]
     assert len(set(made)) == 5000
     assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in made)
+
+
+# --- what a file may and may not change in existing dossiers ---------------------------------
+
+
+def _content(ref: str) -> dict[str, Any]:
+    return Declaration.objects.get(dossier__import_ref=ref, status="SUBMITTED").content
+
+
+def test_death_details_are_imported_and_member_only_cells_are_refused(tree: Tree) -> None:
+    rows = [
+        member("DD-1", "Phan Văn Tâm", "1975"),
+        relative("DD-1", "Ông nội", "Phan Văn Cự", "1920", death="1990",
+                 death_details="Mất do bệnh, tại quê"),
+    ]  # fmt: skip
+    _import(rows)
+    [grandfather] = _content("DD-1")["relatives"]
+    assert (grandfather["death"], grandfather["death_details"]) == ("1990", "Mất do bệnh, tại quê")
+    before = _state()
+    report = _import([
+        member("DD-2", "Lê Văn Một", "1970", political_history="Bị bắt năm 1990"),
+        member("DD-3", "Lê Văn Hai", "1971", current_situation="Hưu trí"),
+        member("DD-4", "Lê Văn Ba", "1972", death_details="Mất do bệnh"),
+    ])  # fmt: skip
+    assert [(row, column) for row, column, _ in report.errors] == [
+        (2, "Lịch sử chính trị"),
+        (3, "Chính trị hiện nay"),
+        (4, "Chi tiết khi mất"),
+    ]
+    assert "mục “Lịch sử chính trị” của bản khai" in report.errors[0][2]
+    assert _state() == before
+
+
+def test_an_old_template_without_the_death_details_column_is_refused(tree: Tree) -> None:
+    header = [h for h in HEADERS if h != "Chi tiết khi mất"]
+    rows = [[cell for key, cell in zip(KEYS, row, strict=True) if key != "death_details"]
+            for row in GOOD]  # fmt: skip
+    with pytest.raises(ImportFileError, match="Thiếu cột: Chi tiết khi mất"):
+        import_dossiers(actor=None, managing_org_code="t-a", stream=_csv(rows, header),
+                        file_name="cu.csv", dry_run=True)  # fmt: skip
+
+
+def test_a_subjects_corrections_are_warned_and_another_person_under_a_reference_refused(
+    tree: Tree,
+) -> None:
+    cccd = make_citizen_id("027", "M", 1980, 5)
+    _import(GOOD)
+    # One difference: a correction, shown as a warning, then made.
+    renamed = [member("DV-1", "Nguyễn Văn Ân", "12/05/1980", citizen_id=cccd), *GOOD[1:]]
+    report = _import(renamed, dry_run=True)
+    assert report.ok and report.warnings == [
+        (2, "Họ và tên", "khác hồ sơ hiện có; sẽ sửa thành “Nguyễn Văn Ân”")
+    ]
+    assert "Nguyễn Văn An" not in str(report.warnings)  # the stored value is not shown
+    report = _import(renamed)
+    assert report.ok and report.warning_count == 1
+    assert Person.objects.get(dossier__import_ref="DV-1", is_subject=True).full_name == (
+        "Nguyễn Văn Ân"
+    )
+    dropped = [member("DV-1", "Nguyễn Văn Ân", "05/1980"), *GOOD[1:]]
+    report = _import(dropped, dry_run=True)
+    assert report.ok and [(c, m) for _, c, m in report.warnings] == [
+        ("Ngày sinh", "khác hồ sơ hiện có; sẽ sửa thành 05/1980"),
+        ("Số CCCD", "hồ sơ hiện có số CCCD; ô trống sẽ xóa số đó"),
+    ]
+    # Name and birth year both different: most likely a wrong reference; nothing written.
+    before = _state()
+    other = [member("DV-1", "Hoàng Văn Tư", "1991"), *GOOD[1:]]
+    report = _import(other)
+    assert not report.ok and report.errors[0][:2] == (2, "Mã hồ sơ")
+    assert "người khác (họ tên và năm sinh khác" in report.errors[0][2]
+    assert _state() == before
+
+
+def test_a_version_entered_on_the_page_since_the_last_import_is_warned(tree: Tree) -> None:
+    from bvct.people.services import declaration_submit
+
+    _import(GOOD)
+    assert _import(GOOD, dry_run=True).warnings == []
+    dossier = Dossier.objects.get(import_ref="DV-2")
+    content = _content("DV-2")
+    content["identity"]["occupation"] = "Giáo viên"
+    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    report = _import(GOOD, dry_run=True)
+    assert [(row, column) for row, column, _ in report.warnings] == [(5, "Mã hồ sơ")]
+    assert "bản khai lần 2 nộp trên trang" in report.warnings[0][2]
+    _import(GOOD)  # the file's content is now current again: nothing more to warn of
+    assert _import(GOOD, dry_run=True).warnings == []
+
+
+def test_an_import_refuses_dossiers_changed_after_the_file_was_checked(tree: Tree) -> None:
+    from bvct.people.services import declaration_submit
+
+    _import(GOOD)
+    checked = _import(GOOD, dry_run=True).checked_at
+    assert checked is not None
+    dossier = Dossier.objects.get(import_ref="DV-1")
+    content = _content("DV-1")
+    content["identity"]["residence"] = "Hà Nội"
+    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    before = _state()
+    report = _import(GOOD, since=checked)
+    assert not report.ok and [(r, c) for r, c, _ in report.errors] == [(2, "Mã hồ sơ")]
+    assert (
+        "đã được sửa lúc" in report.errors[0][2]
+        and "sau khi tệp được kiểm tra" in (report.errors[0][2])
+    )
+    assert _state() == before
+    # Checked again, the same file imports (and so replaces the page's version knowingly).
+    again = _import(GOOD, dry_run=True)
+    assert _import(GOOD, since=again.checked_at).ok
+
+
+def test_the_import_page_carries_the_check_time_into_the_import(tree: Tree) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from bvct.people.services import declaration_submit
+
+    client = Client()
+    client.force_login(make_user(tree.committee_a, "BVCT_OFFICER"))
+    _import(GOOD)
+
+    def upload(mode: str, **extra: str) -> str:
+        file = SimpleUploadedFile("ho-so.csv", _csv(GOOD).getvalue(), content_type="text/csv")
+        data = {"org": "t-a", "file": file, "mode": mode, **extra}
+        return client.post("/ho-so/nhap/", data).content.decode()
+
+    page = upload("check")
+    [checked_at] = re.findall(r'name="checked_at" value="([^"]+)"', page)
+    dossier = Dossier.objects.get(import_ref="DV-2")
+    declaration_submit(actor=None, dossier=dossier, content=_content("DV-2"), expected_number=1)
+    page = upload("import", checked_at=checked_at)
+    assert "đã được sửa lúc" in page and "Tệp có 1 lỗi" in page
+    assert "Cần lưu ý" in page  # the page's version since the last import, too
+
+
+def test_a_page_save_waits_for_an_import_then_says_so(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+    from django.db import connection
+
+    from bvct.core.errors import ConflictError
+    from bvct.people import services
+
+    monkeypatch.setattr(services, "IMPORT_LOCK_WAIT", "200ms")
+    # Another session holding what an import holds while it writes. (This test's own
+    # transaction must not have written a dossier: it would hold the lock the other needs.)
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("LOCK TABLE people_dossier IN SHARE ROW EXCLUSIVE MODE NOWAIT")
+        with pytest.raises(ConflictError, match="đang được cập nhật bởi một lượt nhập tệp"):
+            # The lock is the save's first statement: the dossier is not even read.
+            services.declaration_submit(
+                actor=None, dossier=Dossier(pk=0), content={}, expected_number=1
+            )

@@ -227,6 +227,10 @@ class ImportInput(serializers.Serializer):
     managing_org = serializers.CharField(max_length=64)
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=True)
+    checked_at = serializers.DateTimeField(
+        required=False,
+        help_text="checked_at của lần kiểm tra tệp: hồ sơ bị sửa sau thời điểm đó bị từ chối.",
+    )
 
 
 class ImportReportOutput(serializers.Serializer):
@@ -236,6 +240,9 @@ class ImportReportOutput(serializers.Serializer):
     dossiers = serializers.IntegerField()
     error_count = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # DRF pops declared fields
+    warning_count = serializers.IntegerField()
+    warnings = serializers.ListField(child=serializers.DictField())
+    checked_at = serializers.DateTimeField()
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
@@ -261,6 +268,7 @@ class DossierImportApi(APIView):
             stream=upload,
             file_name=upload.name,
             dry_run=data.validated_data["dry_run"],
+            since=data.validated_data.get("checked_at"),
         )
         body = json.loads(report_json(report))
         return Response(body, status=200 if report.ok else 400)

@@ -22,6 +22,8 @@ class PersonSearchForm(forms.Form):
 class ImportForm(forms.Form):
     org = forms.CharField(label=_("Mã tổ chức quản lý"), max_length=64)
     file = forms.FileField(label=_("Tệp hồ sơ (.xlsx hoặc .csv)"))
+    # Set after a successful check: the import then refuses dossiers changed since.
+    checked_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
 
 SEX_CHOICES = [("", "—"), ("M", _("Nam")), ("F", _("Nữ"))]

@@ -147,7 +147,11 @@ class Row:
     religion: str
     political_history: str = ""
     current_situation: str = ""
+    death_details: str = ""
     residence: str = ""
+
+
+DEATH_CAUSES = ("Mất do bệnh", "Mất do tuổi già", "Mất do tai nạn", "Mất do đột quỵ")
 
 
 def _date_text(parts: tuple[int, int | None, int | None] | None) -> str:
@@ -198,6 +202,8 @@ def _relative(ctx: Context, relation: str, sex: str, family: str | None, year: i
         occupation="" if death else OCCUPATION.pick(ctx.rng),
         religion=RELIGION.pick(ctx.rng),
     )
+    if death is not None:
+        row.death_details = f"{ctx.rng.choice(DEATH_CAUSES)}, tại {row.place.name}"
     if death is None and 1900 <= year <= CURRENT_YEAR - 14 and ctx.rng.random() < 0.6:
         row.citizen_id = ctx.citizen_id(CCCD_PLACE if ctx.rng.random() < 0.8 else "001", sex, year)
     if relation in ("cha", "ong-noi", "cha-vc") and ctx.rng.random() < 0.25:
@@ -332,7 +338,7 @@ def _content(
             "relation": r.relation,
             "political_history": r.political_history,
             "current_situation": r.current_situation,
-            "death_details": "",
+            "death_details": r.death_details,
         }
         for r, pid in zip(relatives, person_ids, strict=True)
     ]

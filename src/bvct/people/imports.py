@@ -20,6 +20,7 @@ The template (one row per person, Vietnamese headers) is :data:`COLUMNS`.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -36,6 +37,7 @@ from typing import IO, TYPE_CHECKING, Any
 import psycopg
 from django.conf import settings
 from django.db import DataError, connection, transaction
+from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
@@ -63,6 +65,7 @@ COLUMNS: list[tuple[str, str, bool, int]] = [
     ("Giới tính", "sex", False, 10),
     ("Ngày sinh", "birth", False, 20),
     ("Ngày mất", "death", False, 20),
+    ("Chi tiết khi mất", "death_details", False, 2000),
     ("Số CCCD", "citizen_id", False, 20),
     ("Số thẻ đảng viên", "party_card_no", False, 20),
     ("Nơi sinh", "birthplace", False, 300),
@@ -93,6 +96,11 @@ class ImportReport:
     dossiers: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, message
     error_count: int = 0
+    # What the officer should look at but that does not stop the import (same shape).
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)
+    warning_count: int = 0
+    # When the file was checked: a later real run given this refuses dossiers changed since.
+    checked_at: dt.datetime | None = None
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -103,6 +111,11 @@ class ImportReport:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append((row, column, message))
+
+    def warn(self, row: int, column: str, message: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_ERRORS_KEPT:
+            self.warnings.append((row, column, message))
 
     @property
     def ok(self) -> bool:
@@ -162,8 +175,16 @@ _norm = lru_cache(maxsize=200_000)(normalize)
 # Cells copied as entered (trimmed); their lengths are checked in SQL.
 FREE_TEXT = [
     "ref", "party_card_no", "birthplace", "residence", "ethnicity", "religion", "nationality",
-    "occupation", "political_history", "current_situation", "current_posts",
+    "occupation", "political_history", "current_situation", "death_details", "current_posts",
 ]  # fmt: skip
+# Cells about a relative only: the member's own political history is structured (events in the
+# declaration, entered on its page), so a filled cell on a member's row is refused, not lost.
+RELATIVE_ONLY = {
+    "political_history": "chỉ khai cho thân nhân; lịch sử chính trị của người được quản lý "
+    "khai ở mục “Lịch sử chính trị” của bản khai trên trang",
+    "current_situation": "chỉ khai cho thân nhân",
+    "death_details": "chỉ khai cho thân nhân đã mất",
+}
 SIZE = {key: size for _, key, _, size in COLUMNS}
 REQUIRED = [key for _, key, required, _ in COLUMNS if required]
 SEP = "\x1f"  # between a problem's column and its message
@@ -484,6 +505,10 @@ def _rows_sql() -> str:
         ),
         _problem("t.class_error IS NOT NULL", "classification", "t.class_error"),
         *(
+            _problem(f"t.is_subject AND t.{key} <> ''", key, f"'{message}'")
+            for key, message in RELATIVE_ONLY.items()
+        ),
+        *(
             _problem(f"length(t.{key}) > {SIZE[key]}", key, f"'dài quá {SIZE[key]} ký tự'")
             for key in [*FREE_TEXT, "full_name", "hometown"]
         ),
@@ -496,7 +521,8 @@ def _rows_sql() -> str:
            t.birth_month, t.birth_day, t.birth_lo, t.birth_hi, t.death, t.death_year,
            t.death_month, t.death_day, t.citizen_id, t.party_card_no, t.birthplace, t.hometown,
            t.hometown_norm, t.residence, t.ethnicity, t.religion, t.nationality, t.occupation,
-           t.political_history, t.current_situation, t.classification, t.current_posts,
+           t.political_history, t.current_situation, t.death_details, t.classification,
+           t.current_posts,
            array_remove(ARRAY[{", ".join(problems)}], NULL) AS problems
     FROM (
         SELECT r.row_no, {trimmed},
@@ -569,6 +595,96 @@ CROSS_CHECKS = [
 ]
 
 
+def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -> None:
+    """Rows that would change an existing dossier in ways the officer must know of.
+
+    Errors: a dossier changed since the file was checked; a member row whose name, birth
+    year and citizen ID disagree with the dossier's subject in two of the three (most likely
+    a wrong reference, which would rewrite somebody else's dossier). Warnings: a subject's
+    name, birth date or citizen ID corrected by the file; a current version entered on the
+    page after the last import, which the file's content replaces. Existing values are not
+    shown (that would be a read of the dossier); the officer opens the dossier to compare.
+    """
+    existing = """FROM import_rows r JOIN people_dossier d
+        ON d.managing_org_id = %(org)s AND d.import_ref = r.ref
+        AND d.classification <= %(clearance)s
+        WHERE r.is_subject AND r.problems = '{}'"""
+    if params["since"] is not None:
+        cursor.execute(
+            f"SELECT r.row_no, r.ref, d.updated_at {existing} AND d.updated_at > %(since)s",
+            params,
+        )
+        for row_no, ref, changed in cursor.fetchall():
+            when = timezone.localtime(changed).strftime("%H:%M %d/%m/%Y")
+            report.add(
+                row_no,
+                TITLE["ref"],
+                f"hồ sơ “{ref}” đã được sửa lúc {when}, sau khi tệp được kiểm tra; "
+                "hãy kiểm tra lại tệp rồi mới nhập",
+            )
+    cursor.execute(
+        f"""SELECT r.row_no, r.ref, r.full_name, r.birth,
+               p.name_norm <> r.name_norm, p.full_name <> r.full_name,
+               p.birth_year IS DISTINCT FROM r.birth_year,
+               (p.birth_year, p.birth_month, p.birth_day)
+                   IS DISTINCT FROM (r.birth_year, r.birth_month, r.birth_day),
+               p.citizen_id <> r.citizen_id, p.citizen_id IS NOT NULL AND r.citizen_id IS NULL
+        {existing.replace("WHERE", "JOIN people_person p ON p.dossier_id = d.id AND p.is_subject WHERE")}
+          AND (p.full_name, p.birth_year, p.birth_month, p.birth_day, p.citizen_id)
+              IS DISTINCT FROM (r.full_name, r.birth_year, r.birth_month, r.birth_day,
+                                r.citizen_id)
+        ORDER BY r.row_no""",
+        params,
+    )
+    for row in cursor.fetchall():
+        row_no, ref, name, birth, other_name, renamed, other_year, rebirth, other_id, dropped = row
+        differ = [
+            what
+            for what, flag in (
+                ("họ tên", other_name),
+                ("năm sinh", other_year),
+                ("số CCCD", other_id),
+            )
+            if flag
+        ]
+        if len(differ) >= 2:
+            report.add(
+                row_no,
+                TITLE["ref"],
+                f"mã hồ sơ “{ref}” đang là hồ sơ của một người khác ({' và '.join(differ)} "
+                "khác hồ sơ hiện có): có thể nhầm mã; nếu đúng là người này, hãy sửa trên "
+                "trang hồ sơ trước",
+            )
+            continue
+        if renamed:
+            report.warn(row_no, TITLE["full_name"], f"khác hồ sơ hiện có; sẽ sửa thành “{name}”")
+        if rebirth:
+            report.warn(
+                row_no, TITLE["birth"], f"khác hồ sơ hiện có; sẽ sửa thành {birth or 'để trống'}"
+            )
+        if other_id:
+            report.warn(row_no, TITLE["citizen_id"], "khác hồ sơ hiện có; sẽ sửa theo tệp")
+        if dropped:
+            report.warn(row_no, TITLE["citizen_id"], "hồ sơ hiện có số CCCD; ô trống sẽ xóa số đó")
+    cursor.execute(
+        f"""SELECT r.row_no, r.ref, c.number, c.submitted_at, c.submitted_by_username
+        {existing.replace("WHERE", "JOIN people_declaration c ON c.dossier_id = d.id AND c.status = 'SUBMITTED' WHERE")}
+          AND NOT EXISTS (SELECT 1 FROM people_importbatchitem i
+                          JOIN people_importbatch b ON b.id = i.batch_id
+                          WHERE i.dossier_id = d.id AND b.created_at >= c.submitted_at)
+        ORDER BY r.row_no""",
+        params,
+    )
+    for row_no, ref, number, submitted, username in cursor.fetchall():
+        when = timezone.localtime(submitted).strftime("%d/%m/%Y")
+        report.warn(
+            row_no,
+            TITLE["ref"],
+            f"hồ sơ “{ref}” có bản khai lần {number} nộp trên trang ngày {when} ({username}), "
+            "sau lần nhập tệp trước: nội dung khác trong tệp sẽ thay thế bản khai đó",
+        )
+
+
 def import_dossiers(
     *,
     actor: User | None,
@@ -577,8 +693,15 @@ def import_dossiers(
     file_name: str,
     dry_run: bool,
     progress: Progress | None = None,
+    since: dt.datetime | None = None,
 ) -> ImportReport:
-    """Check (dry run) or import a file of dossiers for one managing organisation."""
+    """Check (dry run) or import a file of dossiers for one managing organisation.
+
+    ``since``: when this file was checked (the dry run's :attr:`ImportReport.checked_at`). A
+    dossier of the file changed after that (a version entered on its page, its classification
+    edited) is then refused, so an import never silently overwrites a change it was not
+    checked against.
+    """
     org = org_by_code(managing_org_code, field="managing_org")
     if actor is not None and not can_edit_dossiers_in(actor, org.path, 0):
         raise PermissionDeniedError("Bạn không được nhập hồ sơ cho tổ chức này.")
@@ -594,7 +717,7 @@ def import_dossiers(
     if not data:
         raise ImportFileError("Tệp trống.", field="file")
     digest = hashlib.sha256(data).hexdigest()
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, checked_at=timezone.now())
     with transaction.atomic(durable=True), connection.cursor() as cursor:
         # Dropped at commit; only an import inside an outer transaction (tests) meets them.
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
@@ -626,11 +749,12 @@ def import_dossiers(
             report.add(row_no, column, message)
         cursor.execute("SELECT coalesce(sum(cardinality(problems)), 0) FROM import_rows")
         report.error_count += cursor.fetchone()[0] - len(problems)  # those not kept
-        params = {"org": org.pk, "clearance": actor.clearance if actor else 3}
+        params = {"org": org.pk, "clearance": actor.clearance if actor else 3, "since": since}
         for column, sql in CROSS_CHECKS:
             cursor.execute(sql, params)
             for row_no, message in cursor.fetchall():
                 report.add(row_no, column, message)
+        _check_existing(cursor, report, params)
         cursor.execute("SELECT count(DISTINCT ref) FROM import_rows")
         report.dossiers = cursor.fetchone()[0]
         report.errors.sort()
@@ -655,7 +779,11 @@ def _apply(
 ) -> None:
     """The set-based writes (inside the import's transaction, after every check passed)."""
     uuid7 = _uuid7_sql(c)
-    c.execute("LOCK TABLE people_dossier IN SHARE ROW EXCLUSIVE MODE")
+    # Both tables at once, before any write: a declaration saved on a page takes the dossier
+    # table's ROW EXCLUSIVE lock first (services.declaration_submit), so the two wait for each
+    # other in one order and never deadlock. The person lock also keeps other inserts out of
+    # the block of ids reserved below.
+    c.execute("LOCK TABLE people_dossier, people_person IN SHARE ROW EXCLUSIVE MODE")
     # 1. Dossiers: one per reference; new references get new dossiers. A classification or
     #    current posts left empty in the file keep what an existing dossier has.
     c.execute(
@@ -749,8 +877,7 @@ def _apply(
             """
         )
     # New persons get ids from one block reserved on the sequence (not nextval per row),
-    # with inserts by others held off meanwhile so nobody takes an id inside the block.
-    c.execute("LOCK TABLE people_person IN SHARE ROW EXCLUSIVE MODE")
+    # with inserts by others held off (the lock above) so nobody takes an id inside the block.
     c.execute("SELECT count(*) FROM import_match")
     new_persons = report.rows - c.fetchone()[0]
     base = 0
@@ -849,7 +976,7 @@ def _apply(
                 'occupation', r.occupation, 'religion', r.religion,
                 'ethnicity', r.ethnicity, 'nationality', r.nationality,
                 'political_history', r.political_history,
-                'current_situation', r.current_situation, 'death_details', '')
+                'current_situation', r.current_situation, 'death_details', r.death_details)
                 ORDER BY r.row_no) AS relatives
             FROM import_rows r JOIN import_ids s ON s.row_no = r.row_no
             WHERE NOT r.is_subject
@@ -1038,6 +1165,9 @@ def report_json(report: ImportReport) -> str:
             "dossiers": report.dossiers,
             "errors": [{"row": r, "column": c, "message": m} for r, c, m in report.errors],
             "error_count": report.error_count,
+            "warnings": [{"row": r, "column": c, "message": m} for r, c, m in report.warnings],
+            "warning_count": report.warning_count,
+            "checked_at": report.checked_at.isoformat() if report.checked_at else None,
             "created": report.created,
             "updated": report.updated,
             "unchanged": report.unchanged,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
@@ -301,6 +301,10 @@ def dossier_create(
     return dossier
 
 
+DOSSIER_WRITE_LOCK = "LOCK TABLE people_dossier IN ROW EXCLUSIVE MODE"
+IMPORT_LOCK_WAIT = "5s"  # how long a page's save waits for an import before saying so
+
+
 @transaction.atomic(durable=True)
 def declaration_submit(
     *, actor: User | None, dossier: Dossier, content: Any, expected_number: int
@@ -310,6 +314,19 @@ def declaration_submit(
     ``expected_number`` is the version the author started from: if someone submitted another
     version meanwhile, this one is refused rather than silently replacing theirs.
     """
+    # The table lock an import waits for (imports._apply), taken before any other: a save and
+    # an import then queue in one order instead of each holding what the other needs.
+    # An import holds it for as long as it writes: a page waits a few seconds, then says so.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [IMPORT_LOCK_WAIT])
+        try:
+            cursor.execute(DOSSIER_WRITE_LOCK)
+        except OperationalError as exc:
+            raise ConflictError(
+                "Hồ sơ đang được cập nhật bởi một lượt nhập tệp; hãy lưu lại sau ít phút "
+                "(nội dung bạn nhập vẫn còn trên trang)."
+            ) from exc
+        cursor.execute("SET LOCAL lock_timeout = DEFAULT")
     locked = (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("managing_org")

@@ -97,9 +97,17 @@ def dossier_import_view(request: HttpRequest) -> HttpResponse:
                 stream=upload,
                 file_name=upload.name,
                 dry_run=request.POST.get("mode") != "import",
+                since=form.cleaned_data["checked_at"],
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
+        else:
+            if report.dry_run and report.ok:
+                # The file must be chosen again to import (browsers do not keep it); the
+                # import then holds to what this check saw.
+                form = ImportForm(
+                    initial={"org": form.cleaned_data["org"], "checked_at": report.checked_at}
+                )
     return render(request, "people/import.html", {"form": form, "report": report})
 
 

@@ -1,16 +1,26 @@
-"""python src/manage.py import_dossiers --org CODE FILE [--dry-run] [--template OUT.xlsx]"""
+"""manage.py import_dossiers --org CODE FILE [--dry-run] [--since WHEN], or --template OUT"""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.dateparse import parse_datetime
 
 from bvct.core.errors import ServiceError
 from bvct.people.imports import import_dossiers, template_xlsx
+
+
+def _when(text: str) -> dt.datetime:
+    value = parse_datetime(text)
+    if value is None or value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"“{text}” không phải thời điểm ISO 8601 có múi giờ")
+    return value
 
 
 class Command(BaseCommand):
@@ -20,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", help="Tệp .xlsx hoặc .csv")
         parser.add_argument("--org", help="Mã tổ chức quản lý các hồ sơ")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi.")
+        parser.add_argument(
+            "--since",
+            type=_when,
+            metavar="WHEN",
+            help="Thời điểm kiểm tra (in ra sau --dry-run): từ chối hồ sơ bị sửa sau đó.",
+        )
         parser.add_argument("--template", metavar="OUT", help="Ghi tệp mẫu rồi thoát.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -58,6 +74,7 @@ class Command(BaseCommand):
                     file_name=path.name,
                     dry_run=options["dry_run"],
                     progress=progress,
+                    since=options["since"],
                 )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
@@ -68,6 +85,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  dòng {row}, cột “{column}”: {message}")
         if report.error_count > len(report.errors):
             self.stdout.write(f"  ... và {report.error_count - len(report.errors)} lỗi khác")
+        for row, column, message in report.warnings:
+            self.stdout.write(f"  lưu ý dòng {row}, cột “{column}”: {message}")
+        if report.warning_count > len(report.warnings):
+            self.stdout.write(f"  ... và {report.warning_count - len(report.warnings)} lưu ý khác")
         summary = (
             f"{report.rows:,} dòng, {report.dossiers:,} hồ sơ trong {elapsed:.1f} s "
             f"({report.rows / elapsed:,.0f} dòng/s)"
@@ -75,8 +96,10 @@ class Command(BaseCommand):
         if not report.ok:
             raise CommandError(f"Tệp có {report.error_count} lỗi; không ghi gì. {summary}")
         if report.dry_run:
+            checked = report.checked_at.isoformat() if report.checked_at else ""
             self.stdout.write(
-                f"Kiểm tra xong, không có lỗi: {summary}. Chạy lại không có --dry-run để nhập."
+                f"Kiểm tra xong, không có lỗi: {summary}. Nhập bằng lệnh cũ không có --dry-run, "
+                f"thêm --since {checked} để từ chối hồ sơ bị sửa sau lần kiểm tra này."
             )
         else:
             self.stdout.write(
