@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from django.test import Client
 from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.people import services
-from bvct.people.models import Declaration, Dossier
+from bvct.people.models import Declaration, Dossier, ExportBatch, Person
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration
@@ -181,8 +182,8 @@ def test_export_xlsx_holds_only_visible_dossiers(tree: Tree, audit_mark: int) ->
 
     from openpyxl import load_workbook
 
-    services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
-    services.dossier_create(
+    seen = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    unseen = services.dossier_create(
         actor=None,
         managing_org_code="t-b",
         content=declaration("Lê Thị Hoa", "1980", sex="Nữ", relatives=[]),
@@ -197,7 +198,17 @@ def test_export_xlsx_holds_only_visible_dossiers(tree: Tree, audit_mark: int) ->
     assert [r[0] for r in rows[1:]] == ["Nguyễn Văn Hùng"]
     assert rows[1][2] == "12/05/1975"
     (event,) = events_since(audit_mark, action=AuditAction.DOSSIER_EXPORT)
-    assert event.after == {"org": None, "rows": 1}
+    # The event seals which dossiers were in the file; the batch names them for their logs.
+    digest = hashlib.sha256(str(seen.public_id).encode()).hexdigest()
+    assert event.after == {"org": None, "rows": 1, "dossiers_sha256": digest}
+    batch = ExportBatch.objects.get(public_id=event.object_public_id)
+    assert list(batch.items.values_list("dossier_id", flat=True)) == [seen.pk]
+    auditor = Client()
+    auditor.force_login(make_user(tree.root, Role.AUDITOR, clearance="TUYET_MAT"))
+    page = auditor.get(f"/ho-so/{seen.public_id}/").content.decode()
+    assert "Có trong danh sách đã xuất Excel" in page and batch.actor_username in page
+    page = auditor.get(f"/ho-so/{unseen.public_id}/").content.decode()
+    assert "Có trong danh sách đã xuất Excel" not in page
     agency = Client()
     agency.force_login(make_user(tree.agency, Role.AGENCY_OFFICER, clearance="TUYET_MAT"))
     assert agency.get("/ho-so/xuat-excel/").status_code == 404
@@ -222,7 +233,7 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
     a = services.dossier_create(
         actor=None, managing_org_code="t-a", content=declaration(relatives=father_a)
     )
-    services.dossier_create(
+    b = services.dossier_create(
         actor=None, managing_org_code="t-a",
         content=declaration("Nguyễn Văn Hải", "1979", relatives=father_b),
     )  # fmt: skip
@@ -238,6 +249,15 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
     page = client.get(f"/ho-so/{a.public_id}/").content.decode()
     assert "Thân nhân có trong hồ sơ khác" in page and "Trùng số CCCD" in page
+    # The page showed a person of dossier b: b's access log has that read, not only a's.
+    b_subject = Person.objects.get(dossier=b, is_subject=True)
+    (read_b,) = [
+        e
+        for e in events_since(audit_mark, action=AuditAction.DOSSIER_VIEW)
+        if e.subject_public_id == b_subject.public_id
+    ]
+    assert read_b.object_public_id == str(b.public_id)
+    assert read_b.object_label == f"Nguyễn Văn Hải (liên kết thân nhân, xem từ hồ sơ {a.public_id})"
     response = client.post(
         f"/ho-so/lien-ket/{link.public_id}/", {"decision": "confirm", "dossier": str(a.public_id)}
     )

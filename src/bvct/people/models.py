@@ -322,3 +322,33 @@ class ImportBatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}: {self.dossier_id} {self.outcome}"
+
+
+class ExportBatch(models.Model):
+    """One export of the dossier list: who, what filter, and (in its items) which dossiers.
+
+    Its audit event carries the SHA-256 of the exported dossiers' ids, so the items (kept here
+    to be looked up per dossier) are as tamper-evident as the chained event itself.
+    """
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    org_code = models.CharField(max_length=64, blank=True)
+    rows = models.PositiveIntegerField()
+    dossiers_sha256 = models.CharField(max_length=64)
+    actor = models.UUIDField(null=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Xuất {self.rows} hồ sơ ({self.created_at:%d/%m/%Y})"
+
+
+class ExportBatchItem(models.Model):
+    batch = models.ForeignKey(ExportBatch, on_delete=models.PROTECT, related_name="items")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["dossier"], name="export_item_dossier")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.dossier_id}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bvct.core.constants import Action
@@ -21,7 +21,14 @@ from bvct.core.gate import get_for_user
 from bvct.core.text import normalize
 from bvct.orgs.selectors import visible_org_path
 from bvct.people.constants import LinkStatus
-from bvct.people.models import Declaration, Dossier, Person, PersonLink, dossier_condition
+from bvct.people.models import (
+    Declaration,
+    Dossier,
+    ExportBatch,
+    Person,
+    PersonLink,
+    dossier_condition,
+)
 
 MAX_WORD_CANDIDATES = 3
 MAX_NAME_CANDIDATES = 12
@@ -193,6 +200,11 @@ def dossier_relatives(dossier: Dossier) -> list[Person]:
 
 def dossier_declarations(dossier: Dossier) -> list[Declaration]:
     return list(Declaration.objects.filter(dossier=dossier).order_by("-number"))
+
+
+def dossier_exports(dossier: Dossier) -> QuerySet[ExportBatch]:
+    """The list exports this dossier was in, newest first (for its access log)."""
+    return ExportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")
 
 
 LINK_COMPARED = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import OperationalError, connection, transaction
@@ -18,7 +20,14 @@ from bvct.people.constants import DeclarationStatus, LinkStatus
 from bvct.people.dates import PartialDate
 from bvct.people.declarations import DeclarationInvalid, clean_content
 from bvct.people.diff import declaration_diff
-from bvct.people.models import Declaration, Dossier, Person, PersonLink, RelationKind
+from bvct.people.models import (
+    Declaration,
+    Dossier,
+    ExportBatch,
+    Person,
+    PersonLink,
+    RelationKind,
+)
 from bvct.people.permissions import can_edit_dossiers_in
 
 if TYPE_CHECKING:
@@ -386,13 +395,53 @@ def dossier_search_record(*, actor: User, filters: dict[str, Any], results: int)
     )
 
 
-def dossier_export_record(*, actor: User, org_code: str | None, rows: int) -> None:
+@transaction.atomic
+def dossier_export_record(
+    *, actor: User, org_code: str | None, dossiers: list[tuple[int, uuid.UUID]]
+) -> ExportBatch:
+    """An export read every dossier in it: the batch names them (one row each, so a dossier's
+    access log finds the exports it was in) and the audit event seals the list's SHA-256."""
+    digest = hashlib.sha256(
+        "\n".join(sorted(str(public_id) for _, public_id in dossiers)).encode()
+    ).hexdigest()
+    batch = ExportBatch.objects.create(
+        org_code=org_code or "",
+        rows=len(dossiers),
+        dossiers_sha256=digest,
+        actor=actor.public_id,
+        actor_username=actor.username,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO people_exportbatchitem (batch_id, dossier_id)
+               SELECT %s, unnest(%s::bigint[])""",
+            [batch.pk, [pk for pk, _ in dossiers]],
+        )
     audit_record(
         actor=actor,
         action=AuditAction.DOSSIER_EXPORT,
-        object_type="people.dossier",
-        after={"org": org_code, "rows": rows},
+        object_type="people.exportbatch",
+        object_id=str(batch.public_id),
+        after={"org": org_code, "rows": len(dossiers), "dossiers_sha256": digest},
     )
+    return batch
+
+
+def dossier_linked_reads_record(*, actor: User, viewed: Dossier, dossier_ids: set[int]) -> None:
+    """A dossier's links tab shows persons of other dossiers (name, relation, how they are
+    described there): each of those dossiers' access logs records that read too."""
+    subjects = (
+        Person.objects.filter(dossier_id__in=dossier_ids - {viewed.pk}, is_subject=True)
+        .select_related("dossier__managing_org")
+        .order_by("dossier_id")
+    )
+    for subject in subjects:
+        dossier_read_record(
+            actor=actor,
+            dossier=subject.dossier,
+            subject=subject,
+            part=f"liên kết thân nhân, xem từ hồ sơ {viewed.public_id}",
+        )
 
 
 def dossier_read_record(*, actor: User, dossier: Dossier, subject: Person, part: str = "") -> None:

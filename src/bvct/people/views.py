@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,10 +22,11 @@ from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
-from bvct.people.models import Declaration
+from bvct.people.models import Declaration, Person
 from bvct.people.permissions import can_use_dossiers, can_view_access_log
 from bvct.people.selectors import (
     dossier_declarations,
+    dossier_exports,
     dossier_get_for_user,
     dossier_links,
     dossier_list,
@@ -37,6 +39,7 @@ from bvct.people.services import (
     declaration_submit,
     dossier_create,
     dossier_export_record,
+    dossier_linked_reads_record,
     dossier_read_record,
     dossier_search_record,
     person_link_decide,
@@ -134,8 +137,15 @@ def dossier_export_view(request: HttpRequest) -> HttpResponse:
             raise Http404
         org_path = found
     subjects = dossier_list(user=request.user, org_path=org_path)[:MAX_EXPORT_ROWS]
-    content, count = dossier_list_xlsx(subjects.iterator(chunk_size=2000))
-    dossier_export_record(actor=request.user, org_code=code or None, rows=count)  # type: ignore[arg-type]
+    exported: list[tuple[int, uuid.UUID]] = []
+
+    def noted(people: Iterable[Person]) -> Iterator[Person]:
+        for person in people:
+            exported.append((person.dossier_id, person.dossier.public_id))
+            yield person
+
+    content, _ = dossier_list_xlsx(noted(subjects.iterator(chunk_size=2000)))
+    dossier_export_record(actor=request.user, org_code=code or None, dossiers=exported)  # type: ignore[arg-type]
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -170,13 +180,20 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     declarations = dossier_declarations(dossier)
     current = declarations[0] if declarations else None
     dossier_read_record(actor=request.user, dossier=dossier, subject=subject)  # type: ignore[arg-type]
-    access_log = None
+    access_log = exports = None
     if can_view_access_log(request.user):
         access_log = list(
             AuditEvent.objects.visible_to(request.user)
             .filter(subject_public_id=subject.public_id)
             .order_by("-seq")[:100]
         )
+        exports = list(dossier_exports(dossier)[:100])
+    links = dossier_links(user=request.user, dossier=dossier)
+    dossier_linked_reads_record(
+        actor=request.user,  # type: ignore[arg-type]
+        viewed=dossier,
+        dossier_ids={view.other.dossier_id for view in links},
+    )
     return render(
         request,
         "people/detail.html",
@@ -187,7 +204,8 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "declaration": current,
             "declarations": declarations,
             "access_log": access_log,
-            "links": dossier_links(user=request.user, dossier=dossier),
+            "exports": exports,
+            "links": links,
         },
     )
 
