@@ -661,3 +661,34 @@ def test_a_page_save_waits_for_an_import_then_says_so(
             services.declaration_submit(
                 actor=None, dossier=Dossier(pk=0), content={}, expected_number=1
             )
+
+
+def test_units_come_from_the_places_and_an_old_addresss_unit_is_kept(tree: Tree) -> None:
+    from bvct.people.services import declaration_submit
+
+    old = "Xã Hoàn Sơn, huyện Tiên Du, tỉnh Bắc Ninh"
+    rows = [
+        member("U-1", "Đỗ Văn Hạnh", "1970", hometown=old, birthplace="Phường Hoàn Kiếm, Hà Nội"),
+        relative("U-1", "con", "Đỗ Thị Lan", "2000", hometown="Tân Sơn, Bắc Ninh"),
+    ]
+    _import(rows)
+    subject = Person.objects.get(dossier__import_ref="U-1", is_subject=True)
+    child = Person.objects.get(dossier__import_ref="U-1", is_subject=False)
+    assert (subject.birthplace_ward, subject.hometown_ward, child.hometown_ward) == (70, None, 7531)
+    identity = _content("U-1")["identity"]
+    assert (identity["birthplace_ward"], identity["hometown_ward"]) == (70, None)
+    # An officer records today's unit of the old address (a code, through the API's content).
+    content = _content("U-1")
+    content["identity"]["hometown_ward"] = 7531
+    dossier = Dossier.objects.get(import_ref="U-1")
+    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    # The same file again: the text has not changed, so the unit stays; nothing is new.
+    report = _import(rows)
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert _content("U-1")["identity"]["hometown_ward"] == 7531
+    subject.refresh_from_db()
+    assert subject.hometown_ward == 7531
+    # A new text that names a unit replaces it.
+    report = _import([member("U-1", "Đỗ Văn Hạnh", "1970", hometown="Phường Hoàn Kiếm, Hà Nội",
+                             birthplace="Phường Hoàn Kiếm, Hà Nội"), rows[1]])  # fmt: skip
+    assert report.updated == 1 and _content("U-1")["identity"]["hometown_ward"] == 70

@@ -21,6 +21,7 @@ from bvct.core.text import normalize
 from bvct.people.constants import SEX_WORDS
 from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.identity import CitizenIdError, check_citizen_id
+from bvct.people.places import ward_label, ward_of
 
 IDENTITY_TEXT = (
     "other_names",
@@ -126,6 +127,29 @@ def _citizen_id(
         return None
 
 
+def _ward(raw: Mapping[str, Any], place: str, errors: ContentErrors) -> int | None:
+    """The 2025 ward of a declared place: the one its text names (see places.py); a code given
+    with it must be a ward of the list and, when the text names one, that one. A code is how
+    an officer records today's unit of an old address the text cannot resolve."""
+    resolved = ward_of(str(raw.get(place) or ""))
+    value = raw.get(f"{place}_ward")
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return resolved
+    path = f"identity.{place}_ward"
+    code = int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
+    if code is None or not ward_label(code):
+        errors.add(path, f"mã đơn vị hành chính “{text}” không có trong danh mục năm 2025")
+        return resolved
+    if resolved is not None and code != resolved:
+        errors.add(
+            path,
+            f"mã {code} ({ward_label(code)}) không khớp nơi đã khai, là {ward_label(resolved)}",
+        )
+        return resolved
+    return code
+
+
 def _periods(
     raw: Any, path: str, errors: ContentErrors, kinds: Mapping[str, str] | None
 ) -> list[dict[str, Any]]:
@@ -191,10 +215,8 @@ def clean_content(raw: Any, *, relation_kinds: Mapping[str, int]) -> dict[str, A
         errors.add("identity.death", f"ngày mất ({death}) trước ngày sinh ({birth})")
     for name in IDENTITY_TEXT:
         identity[name] = _text(ident_raw.get(name), f"identity.{name}", errors)
-    for name in ("birthplace_ward", "hometown_ward"):
-        value = ident_raw.get(name)
-        text = str(value).strip() if value is not None else ""
-        identity[name] = int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
+    for place in ("birthplace", "hometown"):
+        identity[f"{place}_ward"] = _ward(ident_raw, place, errors)
 
     relatives = []
     raw_relatives = raw.get("relatives") or []

@@ -77,8 +77,13 @@ class DeclarationForms:
             entry = {k: v for k, v in r.items() if k != "DELETE"}
             entry["person"] = entry.get("person") or None
             relatives.append({**before.get(entry["person"], {}), **entry})
+        identity = {**base.get("identity", {}), **self.identity.cleaned_data}
+        for place in ("birthplace", "hometown"):
+            # A changed place is resolved again from its text, not tied to the old unit.
+            if identity.get(place) != base.get("identity", {}).get(place):
+                identity.pop(f"{place}_ward", None)
         return {
-            "identity": {**base.get("identity", {}), **self.identity.cleaned_data},
+            "identity": identity,
             "relatives": relatives,
             "history": [
                 {k: v for k, v in p.items() if k in ("from", "to", "text")}

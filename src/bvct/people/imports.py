@@ -51,6 +51,7 @@ from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.identity import CCCD_PLACE_CODES, CitizenIdError, citizen_id_digits
 from bvct.people.models import ImportBatch, RelationKind
 from bvct.people.permissions import can_edit_dossiers_in
+from bvct.people.places import ward_of
 from bvct.people.services import hometown_key, links_propose_from, name_fields
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ Progress = Callable[[str, int, int], None]  # stage, done, total (0: unknown)
 TEMP_TABLES = (
     "import_raw import_rows import_dossier import_meta import_match import_ids import_touched "
     "import_content import_map_relation import_map_sex import_map_date import_map_class "
-    "import_map_name import_map_hometown import_map_citizen"
+    "import_map_name import_map_hometown import_map_birthplace import_map_citizen"
 ).split()
 
 KEYS = [key for _, key, _, _ in COLUMNS]
@@ -174,7 +175,7 @@ SEXES = {**SEX_WORDS, "": ""}
 _norm = lru_cache(maxsize=200_000)(normalize)
 # Cells copied as entered (trimmed); their lengths are checked in SQL.
 FREE_TEXT = [
-    "ref", "party_card_no", "birthplace", "residence", "ethnicity", "religion", "nationality",
+    "ref", "party_card_no", "residence", "ethnicity", "religion", "nationality",
     "occupation", "political_history", "current_situation", "death_details", "current_posts",
 ]  # fmt: skip
 # Cells about a relative only: the member's own political history is structured (events in the
@@ -246,7 +247,12 @@ def _name_value(raw: str) -> tuple[Any, ...]:
 
 def _hometown_value(raw: str) -> tuple[Any, ...]:
     text = raw.strip()
-    return text, hometown_key(text)
+    return text, hometown_key(text), ward_of(text)
+
+
+def _place_value(raw: str) -> tuple[Any, ...]:
+    text = raw.strip()
+    return text, ward_of(text)
 
 
 def _citizen_value(raw: str) -> tuple[Any, ...]:
@@ -310,8 +316,15 @@ def _build_maps(cursor: Any) -> None:
         cursor,
         "import_map_hometown",
         distinct.format("hometown"),
-        "text text, norm text",
+        "text text, norm text, ward int",
         _hometown_value,
+    )
+    _map(
+        cursor,
+        "import_map_birthplace",
+        distinct.format("birthplace"),
+        "text text, ward int",
+        _place_value,
     )
     _map(cursor, "import_map_citizen",
          "SELECT DISTINCT citizen_id FROM import_raw "
@@ -510,7 +523,7 @@ def _rows_sql() -> str:
         ),
         *(
             _problem(f"length(t.{key}) > {SIZE[key]}", key, f"'dài quá {SIZE[key]} ký tự'")
-            for key in [*FREE_TEXT, "full_name", "hometown"]
+            for key in [*FREE_TEXT, "full_name", "birthplace", "hometown"]
         ),
     ]
     cells = " || ".join(f"r.{key}" for key in KEYS)
@@ -519,8 +532,8 @@ def _rows_sql() -> str:
     SELECT t.row_no, t.ref, t.is_subject, t.relation_id, t.relation, t.generation, t.full_name,
            t.name_norm, t.family_norm, t.given_norm, t.name_sort, t.sex, t.birth, t.birth_year,
            t.birth_month, t.birth_day, t.birth_lo, t.birth_hi, t.death, t.death_year,
-           t.death_month, t.death_day, t.citizen_id, t.party_card_no, t.birthplace, t.hometown,
-           t.hometown_norm, t.residence, t.ethnicity, t.religion, t.nationality, t.occupation,
+           t.death_month, t.death_day, t.citizen_id, t.party_card_no, t.birthplace,
+           t.birthplace_ward, t.hometown, t.hometown_norm, t.hometown_ward, t.residence, t.ethnicity, t.religion, t.nationality, t.occupation,
            t.political_history, t.current_situation, t.death_details, t.classification,
            t.current_posts,
            array_remove(ARRAY[{", ".join(problems)}], NULL) AS problems
@@ -536,7 +549,8 @@ def _rows_sql() -> str:
                dd.hi AS death_hi, dd.error AS death_error,
                CASE WHEN r.citizen_id ~ '^[0-9]{{12}}$' THEN r.citizen_id ELSE cm.number END
                    AS citizen_id, cm.error AS citizen_error,
-               ht.text AS hometown, ht.norm AS hometown_norm,
+               ht.text AS hometown, ht.norm AS hometown_norm, ht.ward AS hometown_ward,
+               bp.text AS birthplace, bp.ward AS birthplace_ward,
                cl.level AS classification, cl.error AS class_error
         FROM import_raw r
         JOIN import_map_relation rel ON rel.key = r.relation
@@ -545,6 +559,7 @@ def _rows_sql() -> str:
         JOIN import_map_date bd ON bd.key = r.birth
         JOIN import_map_date dd ON dd.key = r.death
         JOIN import_map_hometown ht ON ht.key = r.hometown
+        JOIN import_map_birthplace bp ON bp.key = r.birthplace
         JOIN import_map_class cl ON cl.key = r.classification
         LEFT JOIN import_map_citizen cm ON cm.key = r.citizen_id
         WHERE btrim({cells}, %(ws)s) <> ''
@@ -749,6 +764,14 @@ def import_dossiers(
             report.add(row_no, column, message)
         cursor.execute("SELECT coalesce(sum(cardinality(problems)), 0) FROM import_rows")
         report.error_count += cursor.fetchone()[0] - len(problems)  # those not kept
+        if not dry_run:
+            # From the checks against existing dossiers to the last write, nobody else changes
+            # a dossier or person: what was checked is what is written over. Both tables at
+            # once: a declaration saved on a page takes the dossier table's ROW EXCLUSIVE lock
+            # first (services.declaration_submit), so the two queue in one order and never
+            # deadlock. The person lock also keeps other inserts out of the block of ids
+            # reserved for new persons.
+            cursor.execute("LOCK TABLE people_dossier, people_person IN SHARE ROW EXCLUSIVE MODE")
         params = {"org": org.pk, "clearance": actor.clearance if actor else 3, "since": since}
         for column, sql in CROSS_CHECKS:
             cursor.execute(sql, params)
@@ -769,8 +792,8 @@ def import_dossiers(
 
 PERSON_FIELDS = (
     "full_name name_norm family_norm given_norm name_sort sex birth_year birth_month birth_day "
-    "death_year death_month death_day citizen_id party_card_no birthplace hometown "
-    "hometown_norm residence ethnicity religion nationality occupation"
+    "death_year death_month death_day citizen_id party_card_no birthplace birthplace_ward "
+    "hometown hometown_ward hometown_norm residence ethnicity religion nationality occupation"
 ).split()
 
 
@@ -779,11 +802,6 @@ def _apply(
 ) -> None:
     """The set-based writes (inside the import's transaction, after every check passed)."""
     uuid7 = _uuid7_sql(c)
-    # Both tables at once, before any write: a declaration saved on a page takes the dossier
-    # table's ROW EXCLUSIVE lock first (services.declaration_submit), so the two wait for each
-    # other in one order and never deadlock. The person lock also keeps other inserts out of
-    # the block of ids reserved below.
-    c.execute("LOCK TABLE people_dossier, people_person IN SHARE ROW EXCLUSIVE MODE")
     # 1. Dossiers: one per reference; new references get new dossiers. A classification or
     #    current posts left empty in the file keep what an existing dossier has.
     c.execute(
@@ -839,6 +857,23 @@ def _apply(
                FROM import_dossier i JOIN import_meta m USING (dossier_id)
                WHERE p.dossier_id = i.dossier_id AND p.classification <> i.classification"""
         )
+    # The file has no unit codes: a member's unit comes from the place's text, or, for a text
+    # that names none (an old address), stays what the dossier has while the text is the same.
+    if existing:
+        kept = {
+            place: f"r.{place}_ward IS NULL AND p.{place}_ward IS NOT NULL AND p.{place} = r.{place}"
+            for place in ("birthplace", "hometown")
+        }
+        c.execute(
+            f"""UPDATE import_rows r
+                SET {", ".join(
+                    f"{place}_ward = CASE WHEN {when} THEN p.{place}_ward ELSE r.{place}_ward END"
+                    for place, when in kept.items())}
+                FROM import_dossier i JOIN people_person p
+                  ON p.dossier_id = i.dossier_id AND p.is_subject
+                WHERE i.existing AND r.ref = i.ref AND r.is_subject
+                  AND ({" OR ".join(kept.values())})"""
+        )  # fmt: skip
     # 2. Persons. The subject is the dossier's subject. A relative is the n-th existing
     #    person of the same relation, name and birth year when it is the n-th such row of the
     #    file (one to one, so two same-named siblings born the same year stay two).
@@ -877,7 +912,7 @@ def _apply(
             """
         )
     # New persons get ids from one block reserved on the sequence (not nextval per row),
-    # with inserts by others held off (the lock above) so nobody takes an id inside the block.
+    # with inserts by others held off (the import's lock) so nobody takes an id in the block.
     c.execute("SELECT count(*) FROM import_match")
     new_persons = report.rows - c.fetchone()[0]
     base = 0
@@ -990,8 +1025,7 @@ def _apply(
                 'religion', s.religion, 'nationality', s.nationality,
                 'party_card_no', s.party_card_no, 'occupation', s.occupation,
                 'education', coalesce(cur.content #>> '{identity,education}', ''),
-                'birthplace_ward', cur.content #> '{identity,birthplace_ward}',
-                'hometown_ward', cur.content #> '{identity,hometown_ward}'),
+                'birthplace_ward', s.birthplace_ward, 'hometown_ward', s.hometown_ward),
             'history', coalesce(cur.content -> 'history', '[]'::jsonb),
             'political_events', coalesce(cur.content -> 'political_events', '[]'::jsonb),
             'foreign_ties', coalesce(cur.content -> 'foreign_ties', '[]'::jsonb),

@@ -29,6 +29,7 @@ from bvct.people.models import (
     RelationKind,
 )
 from bvct.people.permissions import can_edit_dossiers_in
+from bvct.people.places import ward_of
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
@@ -89,8 +90,9 @@ def _fill_person(person: Person, data: dict[str, Any], dossier: Dossier) -> None
     person.hometown_norm = hometown_key(person.hometown)
     person.other_names = data.get("other_names", "")
     person.party_card_no = data.get("party_card_no", "")
-    person.birthplace_ward = data.get("birthplace_ward")
-    person.hometown_ward = data.get("hometown_ward")
+    # The member's units are in the declaration (checked there); relatives' from their text.
+    person.birthplace_ward = data.get("birthplace_ward", ward_of(person.birthplace))
+    person.hometown_ward = data.get("hometown_ward", ward_of(person.hometown))
     person.org_path = dossier.org_path
     person.classification = dossier.classification
 
