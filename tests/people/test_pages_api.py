@@ -458,3 +458,32 @@ def test_blank_rows_as_a_browser_posts_them_are_ignored(tree: Tree) -> None:
     assert [
         r["full_name"] for r in Declaration.objects.get(dossier=dossier).content["relatives"]
     ] == ["Lò Thị Xuân"]
+
+
+def test_the_pages_show_what_was_declared_about_relatives_and_the_kinds_of_events(
+    tree: Tree,
+) -> None:
+    content = declaration(
+        relatives=[
+            {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1940", "sex": "Nam",
+             "death": "1999", "death_details": "Mất do bệnh, tại quê",
+             "political_history": "Bộ đội 1960–1975"},
+            {"relation": "me", "full_name": "Lê Thị Na", "birth": "1945", "sex": "Nữ",
+             "current_situation": "Đang định cư ở Pháp"},
+        ],
+    )  # fmt: skip
+    content["political_events"] = [
+        {"from": "1990", "to": "1991", "text": "Bị tạm giữ", "kind": "ARREST"}
+    ]
+    content["foreign_ties"] = [
+        {"from": "2010", "to": "2012", "text": "Học thạc sĩ", "kind": "STAY", "country": "Nhật Bản"}
+    ]
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    for url in (f"/ho-so/{dossier.public_id}/", f"/ho-so/{dossier.public_id}/ban-in/"):
+        page = client.get(url).content.decode()
+        assert "<dt>Lịch sử chính trị</dt><dd>Bộ đội 1960–1975</dd>" in page
+        assert "<dt>Khi mất</dt><dd>Mất do bệnh, tại quê</dd>" in page
+        assert "<dt>Chính trị hiện nay</dt><dd>Đang định cư ở Pháp</dd>" in page
+        assert "Bị bắt, bị tù" in page and "Ở nước ngoài từ 3 tháng trở lên" in page

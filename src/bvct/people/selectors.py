@@ -198,6 +198,36 @@ def dossier_relatives(dossier: Dossier) -> list[Person]:
     )
 
 
+@dataclass
+class RelativeRow:
+    """A relative as the pages show them: the person's record and, from the current
+    declaration, what was declared about them that has no column of its own."""
+
+    person: Person
+    political_history: str = ""
+    current_situation: str = ""
+    death_details: str = ""
+
+
+def dossier_relative_rows(dossier: Dossier, declaration: Declaration | None) -> list[RelativeRow]:
+    declared = {
+        entry.get("person"): entry
+        for entry in (declaration.content.get("relatives", []) if declaration else [])
+    }
+    rows = []
+    for person in dossier_relatives(dossier):
+        entry = declared.get(str(person.public_id), {}) if person.declared else {}
+        rows.append(
+            RelativeRow(
+                person,
+                political_history=entry.get("political_history", ""),
+                current_situation=entry.get("current_situation", ""),
+                death_details=entry.get("death_details", ""),
+            )
+        )
+    return rows
+
+
 def dossier_declarations(dossier: Dossier) -> list[Declaration]:
     return list(Declaration.objects.filter(dossier=dossier).order_by("-number"))
 

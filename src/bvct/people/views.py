@@ -30,7 +30,7 @@ from bvct.people.selectors import (
     dossier_get_for_user,
     dossier_links,
     dossier_list,
-    dossier_relatives,
+    dossier_relative_rows,
     dossier_subject,
     link_get_for_user,
     person_search_from_form,
@@ -167,7 +167,11 @@ def dossier_print_view(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "dossier": dossier,
             "subject": subject,
-            "relatives": [r for r in dossier_relatives(dossier) if r.declared],
+            "relatives": [
+                row
+                for row in dossier_relative_rows(dossier, declarations[0] if declarations else None)
+                if row.person.declared
+            ],
             "declaration": declarations[0] if declarations else None,
         },
     )
@@ -200,7 +204,7 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "dossier": dossier,
             "subject": subject,
-            "relatives": dossier_relatives(dossier),
+            "relatives": dossier_relative_rows(dossier, current),
             "declaration": current,
             "declarations": declarations,
             "access_log": access_log,

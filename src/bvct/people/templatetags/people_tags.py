@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from bvct.core.text import normalize
+from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
 from bvct.people.models import Person
 from bvct.people.places import ward_label
 
@@ -25,3 +26,9 @@ def current_unit(person: Person, place: str) -> str:
     reads differently from the text as declared; "" otherwise."""
     label = ward_label(getattr(person, f"{place}_ward"))
     return label if label and normalize(label) != normalize(getattr(person, place)) else ""
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """The Vietnamese name of a political event's or foreign tie's kind (the code if unknown)."""
+    return EVENT_KINDS.get(kind) or FOREIGN_KINDS.get(kind) or kind
