@@ -321,6 +321,25 @@ def test_import_api(tree: Tree) -> None:
     file = SimpleUploadedFile("ho-so.csv", _csv(GOOD).getvalue(), content_type="text/csv")
     dry = client.post("/api/dossiers/import/", {"managing_org": "t-a", "file": file})
     assert dry.status_code == 200 and dry.json()["dry_run"] is True and dry.json()["rows"] == 5
+    assert dry.json()["warnings"] == [] and dry.json()["checked_at"]
+    # An import given a check time later than the dossiers' changes goes through.
+    file = SimpleUploadedFile("ho-so.csv", _csv(GOOD).getvalue(), content_type="text/csv")
+    done = client.post(
+        "/api/dossiers/import/",
+        {"managing_org": "t-a", "file": file, "dry_run": "false",
+         "checked_at": dry.json()["checked_at"]},
+    )  # fmt: skip
+    assert done.status_code == 200 and done.json()["created"] == 2
+    file = SimpleUploadedFile("ho-so.csv", _csv(GOOD).getvalue(), content_type="text/csv")
+    stale = client.post(
+        "/api/dossiers/import/",
+        {"managing_org": "t-a", "file": file, "dry_run": "false",
+         "checked_at": dry.json()["checked_at"]},
+    )  # fmt: skip
+    assert (
+        stale.status_code == 400
+        and "sau khi tệp được kiểm tra" in (stale.json()["errors"][0]["message"])
+    )
     bad = SimpleUploadedFile("x.csv", _csv([member("X", "Y", "31/02/1990")]).getvalue())
     response = client.post(
         "/api/dossiers/import/", {"managing_org": "t-a", "file": bad, "dry_run": "false"}

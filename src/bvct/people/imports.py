@@ -999,6 +999,8 @@ def _apply(
                WHERE i.existing AND p.dossier_id = i.dossier_id AND p.declared
                  AND NOT EXISTS (SELECT 1 FROM import_ids s WHERE s.person_id = p.id)"""
         )
+    c.execute("ANALYZE import_touched")  # a million new persons: hash joins, not lookups
+    links = links_propose_from(c, "import_touched")
     # 3. Declarations: the new content of each dossier; a version only where it changed.
     c.execute(
         """
@@ -1072,13 +1074,20 @@ def _apply(
         """,
         [actor.public_id if actor else None, actor.username if actor else "import"],
     )
+    # Every dossier the import changed gets the clock time of this, its last write (not the
+    # transaction's start, which may be long before): a check made meanwhile, which could not
+    # see these changes, then finds them newer than itself (``since``).
     c.execute(
-        """UPDATE people_dossier d SET declaration_count = d.declaration_count + 1,
-                  version = d.version + 1,
-                  updated_at = now()
-           FROM import_content n WHERE n.existing AND d.id = n.dossier_id"""
+        """UPDATE people_dossier d
+           SET declaration_count = d.declaration_count + n.versioned::int,
+               version = d.version + n.versioned::int, updated_at = clock_timestamp()
+           FROM (SELECT dossier_id, existing AS versioned FROM import_content
+                 UNION ALL
+                 SELECT m.dossier_id, false FROM import_meta m WHERE NOT EXISTS (
+                     SELECT 1 FROM import_content n WHERE n.dossier_id = m.dossier_id)) n
+           WHERE d.id = n.dossier_id"""
     )
-    # 4. The record of the batch, and proposed links.
+    # 4. The record of the batch.
     batch = ImportBatch.objects.create(
         managing_org=org,
         file_name=file_name[:255],
@@ -1099,8 +1108,6 @@ def _apply(
            WHERE NOT EXISTS (SELECT 1 FROM import_content n WHERE n.dossier_id = m.dossier_id)""",
         [batch.pk, batch.pk],
     )
-    c.execute("ANALYZE import_touched")  # a million new persons: hash joins, not lookups
-    links = links_propose_from(c, "import_touched")
     report.batch = batch
     audit_record(
         actor=actor,
