@@ -325,9 +325,9 @@ def declaration_submit(
     ``expected_number`` is the version the author started from: if someone submitted another
     version meanwhile, this one is refused rather than silently replacing theirs.
     """
-    # The table lock an import waits for (imports._apply), taken before any other: a save and
-    # an import then queue in one order instead of each holding what the other needs.
-    # An import holds it for as long as it writes: a page waits a few seconds, then says so.
+    # The table lock an import waits for (imports.import_dossiers), taken before any other: a
+    # save and an import then queue in one order instead of each holding what the other needs.
+    # An import holds it while it checks and writes: a page waits a few seconds, then says so.
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [IMPORT_LOCK_WAIT])
         try:
