@@ -169,6 +169,7 @@ def test_new_version_api_with_conflict_and_diff(tree: Tree) -> None:
     ]
     page = client.get(f"/ho-so/{dossier.public_id}/so-sanh/1/2/").content.decode()
     assert "Tôn giáo" in page and "Phật giáo" in page
+    assert "<td>Sơ yếu lý lịch</td>" in page and "<td>identity</td>" not in page
     reader = Client()
     reader.force_login(make_user(tree.committee_a, Role.COMMITTEE_MEMBER, clearance="MAT"))
     refused = reader.post(

@@ -56,3 +56,19 @@ def create_indexes(statements: list[str]) -> None:
         cursor.execute("SELECT set_config('maintenance_work_mem', '512MB', true)")
         for statement in statements:
             cursor.execute(statement)
+
+
+PEOPLE_TABLES = (
+    "people_dossier",
+    "people_person",
+    "people_declaration",
+    "people_personlink",
+    "people_nametoken",
+)
+
+
+def analyze_people() -> None:
+    """Planner statistics after a bulk load, instead of waiting for autovacuum: planned blind,
+    a dossier page's link query took 7 s on a freshly seeded database instead of 5 ms."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(PEOPLE_TABLES)}")

@@ -35,6 +35,8 @@ SECTIONS = {
     "political_events": "Lịch sử chính trị",
     "foreign_ties": "Yếu tố nước ngoài",
 }
+# What the comparison page calls each part (the API keeps the keys).
+SECTION_LABELS = {"identity": "Sơ yếu lý lịch", "relatives": "Thân nhân", **SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class Change:
     @property
     def field_label(self) -> str:
         return FIELD_LABELS.get(self.field, self.field)
+
+    @property
+    def section_label(self) -> str:
+        return SECTION_LABELS.get(self.section, self.section)
 
 
 def _fields(section: str, subject: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:

@@ -28,7 +28,12 @@ from bvct.core.constants import Classification
 from bvct.core.demo import seed_demo_structure
 from bvct.orgs.models import ManagementTier, Organisation
 from bvct.people import namedata
-from bvct.people.bulk import BULK_INDEX_THRESHOLD, create_indexes, drop_person_indexes
+from bvct.people.bulk import (
+    BULK_INDEX_THRESHOLD,
+    analyze_people,
+    create_indexes,
+    drop_person_indexes,
+)
 from bvct.people.identity import make_citizen_id
 from bvct.people.models import RelationKind
 from bvct.people.services import name_fields
@@ -450,6 +455,7 @@ def generate(
         if rebuild:
             create_indexes(rebuild)
         _rebuild_name_tokens()
+        analyze_people()
         audit_record(
             actor=None,
             action=AuditAction.DATA_GENERATE,

@@ -45,7 +45,12 @@ from bvct.core.constants import Classification
 from bvct.core.errors import PermissionDeniedError, ServiceError
 from bvct.core.text import normalize
 from bvct.orgs.selectors import org_by_code
-from bvct.people.bulk import BULK_INDEX_THRESHOLD, create_indexes, drop_person_indexes
+from bvct.people.bulk import (
+    BULK_INDEX_THRESHOLD,
+    analyze_people,
+    create_indexes,
+    drop_person_indexes,
+)
 from bvct.people.constants import SEX_WORDS
 from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.identity import CCCD_PLACE_CODES, CitizenIdError, citizen_id_digits
@@ -974,6 +979,7 @@ def _apply(
     )
     if rebuild:
         create_indexes(rebuild)
+        analyze_people()  # a table at least doubled: its statistics no longer describe it
     # Persons to propose links for: the new ones and those whose identity changed.
     c.execute(
         """CREATE TEMP TABLE import_touched ON COMMIT DROP AS
