@@ -39,7 +39,7 @@ def main() -> int:
     return 0
 
 
-if __name__ == "__main__" and "--dossiers" not in sys.argv:
+if __name__ == "__main__" and not {"--dossiers", "--import"} & set(sys.argv):
     sys.exit(main())
 
 
@@ -66,3 +66,46 @@ def dossiers() -> None:
 
 if __name__ == "__main__" and "--dossiers" in sys.argv:
     dossiers()
+
+
+def import_check() -> None:
+    """The import page after checking a file with mistakes (nothing is written)."""
+    import tempfile
+
+    header = ",".join(
+        ["Mã hồ sơ", "Quan hệ", "Họ và tên", "Giới tính", "Ngày sinh", "Ngày mất",
+         "Chi tiết khi mất", "Số CCCD", "Số thẻ đảng viên", "Nơi sinh", "Quê quán",
+         "Nơi ở hiện nay", "Dân tộc", "Tôn giáo", "Quốc tịch", "Nghề nghiệp",
+         "Lịch sử chính trị", "Chính trị hiện nay", "Mức mật", "Chức vụ hiện nay"]
+    )  # fmt: skip
+    rows = [
+        "DV-01,Bản thân,Nguyễn Văn An,Nam,12/05/1980,,,027080000123,,,"
+        "\"Xã Tân Sơn, Bắc Ninh\",,Kinh,Không,Việt Nam,,Bị bắt năm 1990,,Mật,",
+        "DV-01,Cha đẻ,Nguyễn Văn Bình,Nam,31/02/1950,,,,,,,,,,,,,,,",
+        "DV-01,Chú ruột,Nguyễn Văn Chung,Nam,1955,,,,,,,,,,,,,,,",
+        "DV-02,Con đẻ,Trần Thị Lan,Nữ,1990,,,,,,,,,,,,,,,",
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
+        f.write("\n".join([header, *rows]) + "\n")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        page.goto(f"{BASE}/accounts/login/")
+        page.fill("#id_username", "canbo.bvct")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]:has-text('Đăng nhập')")
+        page.wait_for_url(f"{BASE}/")
+        page.goto(f"{BASE}/ho-so/nhap/")
+        page.fill("#id_org", "tu-bac-ninh")
+        page.set_input_files("#id_file", f.name)
+        page.click("button[value=check]")
+        page.wait_for_selector("section[aria-live]")
+        page.screenshot(path=str(OUT / "import.png"), full_page=True)
+        browser.close()
+
+
+if __name__ == "__main__" and "--import" in sys.argv:
+    import_check()

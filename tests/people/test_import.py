@@ -240,6 +240,8 @@ def test_xlsx_template_round_trip_and_formulas(tree: Tree) -> None:
 
     template = load_workbook(io.BytesIO(template_xlsx()))
     assert [c.value for c in template.active[1]] == HEADERS
+    kinds = {row[0]: row[1] for row in template["Danh mục quan hệ"].iter_rows(values_only=True)}
+    assert "Bố vợ" in kinds["Cha vợ/chồng"] and SELF in kinds  # the accepted spellings
     report = import_dossiers(
         actor=None, managing_org_code="t-a", stream=io.BytesIO(template_xlsx()),
         file_name="mau.xlsx", dry_run=True,
@@ -711,3 +713,33 @@ def test_units_come_from_the_places_and_an_old_addresss_unit_is_kept(tree: Tree)
     report = _import([member("U-1", "Đỗ Văn Hạnh", "1970", hometown="Phường Hoàn Kiếm, Hà Nội",
                              birthplace="Phường Hoàn Kiếm, Hà Nội"), rows[1]])  # fmt: skip
     assert report.updated == 1 and _content("U-1")["identity"]["hometown_ward"] == 70
+
+
+def test_relations_are_read_in_the_spellings_spreadsheets_use(tree: Tree) -> None:
+    rows = [
+        member("AL-1", "Hà Văn Sơn", "1980"),
+        relative("AL-1", "Bố đẻ", "Hà Văn Núi", "1950"),
+        relative("AL-1", "mẹ", "Lý Thị Mây", "1952"),
+        relative("AL-1", "Vợ", "Đinh Thị Gió", "1982"),
+        relative("AL-1", "Con đẻ", "Hà Văn Mưa", "2010"),
+        relative("AL-1", "Em gái", "Hà Thị Sương", "1985"),
+        relative("AL-1", "MẸ VỢ", "Phan Thị Tuyết", "1958"),
+    ]
+    assert _import(rows).ok
+    relations = [r["relation"] for r in _content("AL-1")["relatives"]]
+    assert relations == ["cha", "me", "vo-chong", "con", "anh-chi-em", "me-vc"]
+    report = _import([member("AL-2", "Hà Văn Gió", "1980"), relative("AL-2", "Bà", "X", "1930")])
+    assert report.errors[0][2] == "quan hệ “Bà” không có trong danh mục"  # not "Ba" (father)
+
+
+def test_no_spelling_of_a_relation_means_two_relations(tree: Tree) -> None:
+    from bvct.core.text import normalize
+    from bvct.people.models import RelationKind
+
+    owners: dict[str, set[str]] = {}
+    for kind in RelationKind.objects.all():
+        spellings = [kind.code, kind.code.replace("-", " "), kind.name, *kind.aliases.split(";")]
+        for spelling in filter(None, map(normalize, spellings)):
+            owners.setdefault(spelling, set()).add(kind.code)
+    assert {s: codes for s, codes in owners.items() if len(codes) > 1} == {}
+    assert owners["con de"] == {"con"} and owners["bo"] == {"cha"}

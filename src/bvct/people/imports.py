@@ -200,7 +200,8 @@ def _relations() -> dict[str, tuple[int, str, int]]:
     """Accepted spellings of relations (code or name, without diacritics) → (id, code, gen)."""
     found: dict[str, tuple[int, str, int]] = {}
     for kind in RelationKind.objects.all():
-        for spelling in (kind.code, kind.name, kind.code.replace("-", " ")):
+        aliases = [alias for alias in kind.aliases.split(";") if alias.strip()]
+        for spelling in (kind.code, kind.name, kind.code.replace("-", " "), *aliases):
             found[normalize(spelling)] = (kind.pk, kind.code, kind.generation)
     return found
 
@@ -1198,6 +1199,17 @@ def template_xlsx() -> bytes:
         sheet.append([row.get(key, "") for _, key, _, _ in COLUMNS])
     for index, (title, _, _, _) in enumerate(COLUMNS):
         sheet.column_dimensions[chr(ord("A") + index)].width = max(12, len(title) + 4)
+    # The accepted relations, for the officer filling the file in (only the first sheet is read).
+    kinds = book.create_sheet("Danh mục quan hệ")
+    kinds.append(["Quan hệ", "Cũng được viết", "Bên"])
+    for cell in kinds[1]:
+        cell.font = Font(bold=True)
+    kinds.append([SELF, "", "Người được quản lý (một dòng mỗi mã hồ sơ)"])
+    for kind in RelationKind.objects.all():
+        aliases = ", ".join(a.strip() for a in kind.aliases.split(";") if a.strip())
+        kinds.append([kind.name, aliases, kind.get_side_display()])
+    for column, width in zip("ABC", (34, 60, 40), strict=True):
+        kinds.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -73,6 +73,11 @@ class RelationKind(models.Model):
     verified = models.BooleanField(default=False)
     sort_order = models.PositiveSmallIntegerField(default=100)
     source = models.CharField(max_length=300, blank=True)
+    aliases = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other spellings an import accepts, separated by ';' (e.g. Bố đẻ; Bố).",
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
