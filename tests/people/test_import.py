@@ -690,7 +690,7 @@ def test_units_come_from_the_places_and_an_old_addresss_unit_is_kept(tree: Tree)
     old = "Xã Hoàn Sơn, huyện Tiên Du, tỉnh Bắc Ninh"
     rows = [
         member("U-1", "Đỗ Văn Hạnh", "1970", hometown=old, birthplace="Phường Hoàn Kiếm, Hà Nội"),
-        relative("U-1", "con", "Đỗ Thị Lan", "2000", hometown="Tân Sơn, Bắc Ninh"),
+        relative("U-1", "con", "Đỗ Thị Lan", "2000", hometown="Xã Tân Sơn, Bắc Ninh"),
     ]
     _import(rows)
     subject = Person.objects.get(dossier__import_ref="U-1", is_subject=True)

@@ -488,3 +488,18 @@ def test_the_pages_show_what_was_declared_about_relatives_and_the_kinds_of_event
         assert "<dt>Khi mất</dt><dd>Mất do bệnh, tại quê</dd>" in page
         assert "<dt>Chính trị hiện nay</dt><dd>Đang định cư ở Pháp</dd>" in page
         assert "Bị bắt, bị tù" in page and "Ở nước ngoài từ 3 tháng trở lên" in page
+
+
+def test_the_comparison_page_lists_a_relative_added_and_one_removed(tree: Tree) -> None:
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    content = Declaration.objects.get(dossier=dossier).content
+    content["relatives"] = [
+        {"relation": "con", "full_name": "Nguyễn Thị Mới", "birth": "2005", "sex": "Nữ"}
+    ]
+    services.declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    response = client.get(f"/ho-so/{dossier.public_id}/so-sanh/1/2/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nguyễn Thị Mới (thêm)" in page and "(không còn khai)" in page

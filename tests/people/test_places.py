@@ -50,10 +50,11 @@ def test_namesakes_within_a_province_resolve_to_neither() -> None:
 
 
 @given(st.sampled_from(UNIQUE), st.sampled_from(["", "tỉnh ", "Tỉnh ", "TP. ", "thành phố "]))
-def test_spelling_case_and_the_kind_words_do_not_matter(ward: Ward, prefix: str) -> None:
+def test_spelling_case_and_the_province_words_do_not_matter(ward: Ward, prefix: str) -> None:
     province = PROVINCES[ward.province_code].removeprefix("Thành phố ")
     code = int(ward.code.value)
     assert ward_of(f"{normalize(ward.name).upper()} ,  {prefix}{province}") == code
+    assert ward_of(f"{ward.name.split(' ', 1)[1]}, {province}") is None  # without its kind
     assert ward_label(code).startswith(ward.name)
 
 
@@ -66,20 +67,21 @@ def test_spelling_case_and_the_kind_words_do_not_matter(ward: Ward, prefix: str)
         "Phường Hoàn Kiếm, Bắc Ninh",  # a ward of another province
         "Phường Hoàn Kiếm, Tỉnh Mới",
         "",
+        # Bare names: as often the old district ("Đống Đa", "Thủ Đức") as today's ward.
+        "Đống Đa, Hà Nội",
+        "Hoàn Kiếm, Hà Nội",
+        "Thủ Đức, TP Hồ Chí Minh",
+        "Tân Sơn, Bắc Ninh",
+        # "Thị trấn" was abolished in 2025: always an old address.
+        "Thị trấn Củ Chi, TP Hồ Chí Minh",
+        # The declared kind must be the unit's: this is Phường Nam Sơn today.
+        "Xã Nam Sơn, Bắc Ninh",
+        "Số 12 đường Trần Phú, Phường Hoàn Kiếm, Hà Nội",
+        "Phường 5, Quận 3, TP.HCM",
     ],
 )
 def test_old_unknown_or_incomplete_places_stay_unresolved(text: str) -> None:
     assert ward_of(text) is None
-
-
-def test_a_bare_name_two_wards_of_a_province_share_resolves_to_neither() -> None:
-    shared: dict[tuple[object, str], list[Ward]] = {}
-    for w in UNIQUE:
-        bare = normalize(w.name).split(" ", 1)[1]
-        shared.setdefault((w.province_code, bare), []).append(w)
-    (province, bare), wards = next((k, found) for k, found in shared.items() if len(found) > 1)
-    assert ward_of(f"{bare}, {PROVINCES[province]}") is None  # type: ignore[index]
-    assert ward_of(f"{wards[0].name}, {PROVINCES[province]}") == int(wards[0].code.value)  # type: ignore[index]
 
 
 def test_a_declaration_gets_its_units_from_the_text_and_checks_given_codes() -> None:
@@ -141,7 +143,7 @@ def test_persons_carry_their_units(tree: Tree) -> None:
                     "relation": "cha",
                     "full_name": "Trần Văn Cả",
                     "birth": "1950",
-                    "hometown": "Hoàn Kiếm, Hà Nội",
+                    "hometown": "Phường Hoàn Kiếm, Hà Nội",
                 }
             ],
         ),
@@ -151,7 +153,7 @@ def test_persons_carry_their_units(tree: Tree) -> None:
     assert subject.hometown_ward == 7531 and father.hometown_ward == 70
 
 
-def test_the_dossier_page_names_todays_unit_when_the_text_reads_differently(tree: Tree) -> None:
+def test_the_dossier_page_names_todays_unit_of_an_old_address(tree: Tree) -> None:
     from django.test import Client
 
     from bvct.accounts.constants import Role
@@ -159,15 +161,19 @@ def test_the_dossier_page_names_todays_unit_when_the_text_reads_differently(tree
 
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
-    short = services.dossier_create(
-        actor=None, managing_org_code="t-a", content=declaration(hometown="tân sơn, bắc ninh")
-    )
-    page = client.get(f"/ho-so/{short.public_id}/").content.decode()
-    assert "tân sơn, bắc ninh <small>(đơn vị hiện nay: Xã Tân Sơn, Bắc Ninh)</small>" in page
-    exact = services.dossier_create(
+    old = "Xã Hoàn Sơn, huyện Tiên Du, tỉnh Bắc Ninh"
+    recorded = services.dossier_create(
         actor=None,
         managing_org_code="t-a",
-        content=declaration("Lê Văn Tám", hometown="Xã Tân Sơn, Bắc Ninh"),
+        content=declaration(hometown=old, hometown_ward="7531"),
     )
-    page = client.get(f"/ho-so/{exact.public_id}/").content.decode()
-    assert "Xã Tân Sơn, Bắc Ninh" in page and "đơn vị hiện nay" not in page
+    page = client.get(f"/ho-so/{recorded.public_id}/").content.decode()
+    assert f"{old} <small>(đơn vị hiện nay: Xã Tân Sơn, Bắc Ninh)</small>" in page
+    named = services.dossier_create(
+        actor=None,
+        managing_org_code="t-a",
+        content=declaration("Lê Văn Tám", hometown="xã tân sơn, tỉnh bắc ninh"),
+    )
+    assert Person.objects.get(dossier=named, is_subject=True).hometown_ward == 7531
+    page = client.get(f"/ho-so/{named.public_id}/").content.decode()
+    assert "xã tân sơn, tỉnh bắc ninh" in page and "đơn vị hiện nay" not in page

@@ -2,10 +2,12 @@
 
 A person's place of birth and home town are kept as declared (text, often an old address);
 the current unit is added where the text names one of today's wards unambiguously: "ward,
-province" in two parts, the ward with or without its kind ("Xã", "Phường", "Đặc khu"), the
-province with or without "Tỉnh"/"Thành phố". A three-part address ("xã ..., huyện ..., tỉnh
-...") is a pre-2025 one: districts no longer exist and a same-named ward today need not be the
-same place, so it is left unresolved rather than guessed (the package has no old-to-new table).
+province" in two parts, the ward with its kind ("Xã", "Phường", "Đặc khu") matching the unit's,
+the province with or without "Tỉnh"/"Thành phố". Everything else is left unresolved rather than
+guessed (the package has no old-to-new table): a three-part address ("xã ..., huyện ..., tỉnh
+..."), since districts no longer exist and a same-named ward today need not be the same place;
+a bare name ("Đống Đa, Hà Nội" is the old district as often as today's ward); a "Thị trấn"
+(abolished in 2025); a name two wards of a province share.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from vietnam_provinces import Province, Ward
 
 from bvct.core.text import normalize
 
-WARD_KINDS = ("xa ", "phuong ", "dac khu ", "thi tran ")
+WARD_KINDS = ("xa ", "phuong ", "dac khu ")  # today's kinds; "thị trấn" was abolished
 PROVINCE_KINDS = ("thanh pho ", "tinh ", "tp ")
 AMBIGUOUS = -1
 
@@ -42,13 +44,9 @@ def _units() -> tuple[dict[str, str], dict[tuple[str, str], int], dict[int, str]
     for ward in Ward.iter_all():
         number = int(ward.code.value)
         in_province = str(ward.province_code.value)
-        key = normalize(ward.name)
-        # A name two wards of a province share resolves to neither: a bare "Tân Sơn" for a xã
-        # and a phường, or even a whole name (provinces merged in 2025 brought namesakes).
-        for name in (key, _strip(key, WARD_KINDS)):
-            found = wards.setdefault((in_province, name), number)
-            if found != number:
-                wards[(in_province, name)] = AMBIGUOUS
+        key = (in_province, normalize(ward.name))
+        # Provinces merged in 2025 brought namesakes (two "Xã Văn Lăng"): neither is chosen.
+        wards[key] = number if wards.setdefault(key, number) == number else AMBIGUOUS
         labels[number] = f"{ward.name}, {names[in_province]}"
     return provinces, wards, labels
 
@@ -57,15 +55,13 @@ def ward_of(text: str) -> int | None:
     """The 2025 ward code a declared place names, or None (not found, ambiguous, old form)."""
     parts = [normalize(part) for part in text.split(",")]
     parts = [part for part in parts if part]
-    if len(parts) != 2:
+    if len(parts) != 2 or not parts[0].startswith(WARD_KINDS):
         return None
     provinces, wards, _ = _units()
     province = provinces.get(_strip(parts[1], PROVINCE_KINDS))
     if province is None:
         return None
     found = wards.get((province, parts[0]))
-    if found is None:
-        found = wards.get((province, _strip(parts[0], WARD_KINDS)))
     return found if found is not None and found != AMBIGUOUS else None
 
 

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django import template
 
-from bvct.core.text import normalize
 from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
 from bvct.people.models import Person
-from bvct.people.places import ward_label
+from bvct.people.places import ward_label, ward_of
 
 register = template.Library()
 
@@ -22,10 +21,10 @@ def died(person: Person) -> str:
 
 @register.filter
 def current_unit(person: Person, place: str) -> str:
-    """Today's unit of a declared place ("birthplace" or "hometown") where it is known and
-    reads differently from the text as declared; "" otherwise."""
-    label = ward_label(getattr(person, f"{place}_ward"))
-    return label if label and normalize(label) != normalize(getattr(person, place)) else ""
+    """Today's unit of a declared place ("birthplace" or "hometown") where one is recorded
+    that the text itself does not name (an old address); "" otherwise."""
+    code = getattr(person, f"{place}_ward")
+    return ward_label(code) if code is not None and ward_of(getattr(person, place)) != code else ""
 
 
 @register.filter
