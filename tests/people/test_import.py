@@ -671,6 +671,7 @@ def test_a_page_save_waits_for_an_import_then_says_so(
 
     from bvct.core.errors import ConflictError
     from bvct.people import services
+    from tests.people.factories import declaration
 
     monkeypatch.setattr(services, "IMPORT_LOCK_WAIT", "200ms")
     # Another session holding what an import holds while it writes. (This test's own
@@ -682,6 +683,8 @@ def test_a_page_save_waits_for_an_import_then_says_so(
             services.declaration_submit(
                 actor=None, dossier=Dossier(pk=0), content={}, expected_number=1
             )
+        with pytest.raises(ConflictError, match="đang được cập nhật bởi một lượt nhập tệp"):
+            services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
 
 
 def test_units_come_from_the_places_and_an_old_addresss_unit_is_kept(tree: Tree) -> None:
@@ -743,3 +746,97 @@ def test_no_spelling_of_a_relation_means_two_relations(tree: Tree) -> None:
             owners.setdefault(spelling, set()).add(kind.code)
     assert {s: codes for s, codes in owners.items() if len(codes) > 1} == {}
     assert owners["con de"] == {"con"} and owners["bo"] == {"cha"}
+
+
+# --- review fixes ---------------------------------------------------------------------------
+
+
+def test_member_only_cells_on_a_relatives_row_are_refused(tree: Tree) -> None:
+    report = _import([
+        member("MO-1", "Lê Văn Một", "1970"),
+        relative("MO-1", "con", "Lê Văn Hai", "2000", classification="Tối mật"),
+        relative("MO-1", "con", "Lê Văn Ba", "2001", current_posts="Bí thư"),
+        relative("MO-1", "con", "Lê Văn Bốn", "2002", party_card_no="12345"),
+    ])  # fmt: skip
+    assert [(row, column) for row, column, _ in report.errors] == [
+        (3, "Mức mật"),
+        (4, "Chức vụ hiện nay"),
+        (5, "Số thẻ đảng viên"),
+    ]
+    assert "dòng “Bản thân”" in report.errors[0][2]
+
+
+def test_an_import_keeps_the_other_names_entered_on_the_page(tree: Tree) -> None:
+    from bvct.people.services import declaration_submit
+
+    _import(GOOD)
+    content = _content("DV-1")
+    content["identity"]["other_names"] = "Ba An"
+    dossier = Dossier.objects.get(import_ref="DV-1")
+    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    report = _import(GOOD)
+    assert report.ok and report.unchanged == 2
+    assert _content("DV-1")["identity"]["other_names"] == "Ba An"
+
+
+def test_another_name_or_swapped_references_are_refused_not_warned(tree: Tree) -> None:
+    rows = [member("SW-1", "Phạm Văn Một", "1975"), member("SW-2", "Phạm Văn Hai", "1975")]
+    _import(rows)
+    swapped = [member("SW-1", "Phạm Văn Hai", "1975"), member("SW-2", "Phạm Văn Một", "1975")]
+    report = _import(swapped, dry_run=True)
+    assert [(row, column) for row, column, _ in report.errors] == [(2, "Mã hồ sơ"), (3, "Mã hồ sơ")]
+    assert "người khác (họ tên khác hồ sơ hiện có)" in report.errors[0][2]
+    # Sex and birth year both different: another person too; sex alone: a correction.
+    report = _import([member("SW-1", "Phạm Văn Một", "1976", sex="Nữ"), rows[1]], dry_run=True)
+    assert "(năm sinh và giới tính khác" in report.errors[0][2]
+    report = _import([member("SW-1", "Phạm Văn Một", "1975", sex="Nữ"), rows[1]], dry_run=True)
+    assert report.ok and [(c, m) for _, c, m in report.warnings] == [
+        ("Giới tính", "khác hồ sơ hiện có; sẽ sửa theo tệp")
+    ]
+
+
+def test_a_check_that_compares_existing_dossiers_is_a_recorded_read(
+    tree: Tree, audit_mark: int
+) -> None:
+    from django.test import Client
+
+    _import(GOOD)
+    before = _state()
+    report = _import(GOOD, dry_run=True)
+    assert report.ok and _state() == before
+    (event,) = events_since(audit_mark, action=AuditAction.DOSSIER_IMPORT_CHECK)
+    assert event.after["dossiers_compared"] == 2 and event.after["file_sha256"] == (
+        report.file_sha256
+    )
+    check = ImportBatch.objects.get(public_id=event.object_public_id)
+    assert check.dry_run and set(check.items.values_list("outcome", flat=True)) == {"checked"}
+    auditor = Client()
+    auditor.force_login(make_user(tree.root, "AUDITOR", clearance="TUYET_MAT"))
+    dossier = Dossier.objects.get(import_ref="DV-1")
+    page = auditor.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert "Kiểm tra (so với hồ sơ, không ghi)" in page
+    # A check is not an import: a page version after the last import is still warned of.
+    from bvct.people.services import declaration_submit
+
+    declaration_submit(actor=None, dossier=dossier, content=_content("DV-1"), expected_number=1)
+    _import(GOOD, dry_run=True)
+    assert [c for _, c, _ in _import(GOOD, dry_run=True).warnings] == ["Mã hồ sơ"]
+
+
+def test_several_member_rows_under_one_reference_are_not_compared(tree: Tree) -> None:
+    _import(GOOD)
+    # Candidates for the stored birth date, one per row: no warning may single one out.
+    probes = [member("DV-1", "Nguyễn Văn An", f"{day:02d}/05/1980") for day in range(10, 15)]
+    report = _import(probes, dry_run=True)
+    assert report.warnings == [] and all(c == "Quan hệ" for _, c, _ in report.errors)
+
+
+def test_the_check_time_belongs_to_the_file_checked(tree: Tree) -> None:
+    _import(GOOD)
+    check = _import(GOOD, dry_run=True)
+    other = [*GOOD, relative("DV-2", "con", "Lê Thị Hoa", "2010")]
+    with pytest.raises(ImportFileError, match="khác tệp đã kiểm tra"):
+        _import(other, since=check.checked_at, checked_sha256=check.file_sha256)
+    # A check is never held to an earlier check's time: it sets a new one.
+    assert _import(GOOD, dry_run=True, since=check.checked_at).ok
+    assert _import(GOOD, since=check.checked_at, checked_sha256=check.file_sha256).ok

@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     DOSSIER_SEARCH = "dossier.search", _("Tra cứu hồ sơ")
     DOSSIER_EXPORT = "dossier.export", _("Xuất danh sách hồ sơ")
     DOSSIER_IMPORT = "dossier.import", _("Nhập hồ sơ từ tệp")
+    DOSSIER_IMPORT_CHECK = "dossier.import_check", _("Kiểm tra tệp nhập hồ sơ")
     DECLARATION_SUBMIT = "declaration.submit", _("Nộp bản khai lý lịch")
     PERSON_LINK_DECIDE = "person_link.decide", _("Xác nhận liên kết thân nhân")
     DATA_GENERATE = "data.generate", _("Sinh dữ liệu thử nghiệm")

@@ -231,6 +231,11 @@ class ImportInput(serializers.Serializer):
         required=False,
         help_text="checked_at của lần kiểm tra tệp: hồ sơ bị sửa sau thời điểm đó bị từ chối.",
     )
+    checked_sha256 = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="file_sha256 của lần kiểm tra: một tệp khác bị từ chối.",
+    )
 
 
 class ImportReportOutput(serializers.Serializer):
@@ -243,6 +248,7 @@ class ImportReportOutput(serializers.Serializer):
     warning_count = serializers.IntegerField()
     warnings = serializers.ListField(child=serializers.DictField())
     checked_at = serializers.DateTimeField()
+    file_sha256 = serializers.CharField()
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
@@ -269,6 +275,7 @@ class DossierImportApi(APIView):
             file_name=upload.name,
             dry_run=data.validated_data["dry_run"],
             since=data.validated_data.get("checked_at"),
+            checked_sha256=data.validated_data.get("checked_sha256", ""),
         )
         body = json.loads(report_json(report))
         return Response(body, status=200 if report.ok else 400)

@@ -29,6 +29,8 @@ FIELD_LABELS = {
     "political_history": "Lịch sử chính trị",
     "current_situation": "Chính trị hiện nay",
     "death_details": "Chi tiết khi mất",
+    "birthplace_ward": "Đơn vị hành chính nơi sinh (mã 2025)",
+    "hometown_ward": "Đơn vị hành chính quê quán (mã 2025)",
 }
 SECTIONS = {
     "history": "Quá trình công tác",

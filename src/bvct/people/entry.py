@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from bvct.core.text import normalize
 from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
 from bvct.people.forms import EventFormSet, IdentityForm, PeriodFormSet, RelativeFormSet
 
@@ -80,7 +81,8 @@ class DeclarationForms:
         identity = {**base.get("identity", {}), **self.identity.cleaned_data}
         for place in ("birthplace", "hometown"):
             # A changed place is resolved again from its text, not tied to the old unit.
-            if identity.get(place) != base.get("identity", {}).get(place):
+            declared = str(base.get("identity", {}).get(place) or "")
+            if normalize(str(identity.get(place) or "")) != normalize(declared):
                 identity.pop(f"{place}_ward", None)
         return {
             "identity": identity,

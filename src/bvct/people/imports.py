@@ -105,8 +105,10 @@ class ImportReport:
     # What the officer should look at but that does not stop the import (same shape).
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
     warning_count: int = 0
-    # When the file was checked: a later real run given this refuses dossiers changed since.
+    # When the file was checked: a later real run given this refuses dossiers changed since
+    # (and, given the checked file's SHA-256, any other file).
     checked_at: dt.datetime | None = None
+    file_sha256: str = ""
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -185,6 +187,13 @@ FREE_TEXT = [
 ]  # fmt: skip
 # Cells about a relative only: the member's own political history is structured (events in the
 # declaration, entered on its page), so a filled cell on a member's row is refused, not lost.
+# Cells about the managed member only; filled on a relative's row they would be lost.
+MEMBER_ONLY = {
+    "classification": "mức mật ghi ở dòng “Bản thân” (áp dụng cho cả hồ sơ)",
+    "current_posts": "chỉ khai cho người được quản lý",
+    "party_card_no": "chỉ khai cho người được quản lý; thân nhân là đảng viên thì ghi ở "
+    "cột “Chính trị hiện nay”",
+}
 RELATIVE_ONLY = {
     "political_history": "chỉ khai cho thân nhân; lịch sử chính trị của người được quản lý "
     "khai ở mục “Lịch sử chính trị” của bản khai trên trang",
@@ -527,6 +536,15 @@ def _rows_sql() -> str:
             _problem(f"t.is_subject AND t.{key} <> ''", key, f"'{message}'")
             for key, message in RELATIVE_ONLY.items()
         ),
+        _problem(
+            "NOT t.is_subject AND t.classification IS NOT NULL",
+            "classification",
+            f"'{MEMBER_ONLY['classification']}'",
+        ),
+        *(
+            _problem(f"NOT t.is_subject AND t.{key} <> ''", key, f"'{MEMBER_ONLY[key]}'")
+            for key in ("current_posts", "party_card_no")
+        ),
         *(
             _problem(f"length(t.{key}) > {SIZE[key]}", key, f"'dài quá {SIZE[key]} ký tự'")
             for key in [*FREE_TEXT, "full_name", "birthplace", "hometown"]
@@ -616,20 +634,28 @@ CROSS_CHECKS = [
 ]
 
 
-def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -> None:
-    """Rows that would change an existing dossier in ways the officer must know of.
+def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -> list[int]:
+    """Rows that would change an existing dossier in ways the officer must know of; returns
+    the ids of the existing dossiers compared (the caller records that read).
 
-    Errors: a dossier changed since the file was checked; a member row whose name, birth
-    year and citizen ID disagree with the dossier's subject in two of the three (most likely
-    a wrong reference, which would rewrite somebody else's dossier). Warnings: a subject's
-    name, birth date or citizen ID corrected by the file; a current version entered on the
-    page after the last import, which the file's content replaces. Existing values are not
-    shown (that would be a read of the dossier); the officer opens the dossier to compare.
+    Errors: a dossier changed since the file was checked; a member row that names somebody
+    else than the dossier's subject (another name, not only other diacritics; or two of birth
+    year, citizen ID and sex different): most likely a wrong or swapped reference, which would
+    rewrite somebody else's dossier. Warnings: a version entered on the page after the last
+    import, which the file's content replaces; a subject's name diacritics, birth date, sex or
+    citizen ID corrected. Only references with exactly one member row and no other error are
+    compared, and stored values are never shown: the officer opens the dossier to compare.
     """
     existing = """FROM import_rows r JOIN people_dossier d
         ON d.managing_org_id = %(org)s AND d.import_ref = r.ref
         AND d.classification <= %(clearance)s
-        WHERE r.is_subject AND r.problems = '{}'"""
+        WHERE r.is_subject AND r.problems = '{}'
+          AND r.ref NOT IN (SELECT ref FROM import_rows WHERE is_subject
+                            GROUP BY ref HAVING count(*) > 1)"""
+    cursor.execute(f"SELECT d.id {existing}", params)
+    compared = [dossier_id for (dossier_id,) in cursor.fetchall()]
+    if not compared:
+        return compared
     if params["since"] is not None:
         cursor.execute(
             f"SELECT r.row_no, r.ref, d.updated_at {existing} AND d.updated_at > %(since)s",
@@ -643,32 +669,56 @@ def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -
                 f"hồ sơ “{ref}” đã được sửa lúc {when}, sau khi tệp được kiểm tra; "
                 "hãy kiểm tra lại tệp rồi mới nhập",
             )
+    # First (warnings beyond the first thousand are counted, not kept): versions that the
+    # file's content would replace.
+    cursor.execute(
+        f"""SELECT r.row_no, r.ref, c.number, c.submitted_at, c.submitted_by_username
+        {existing.replace("WHERE", "JOIN people_declaration c ON c.dossier_id = d.id AND c.status = 'SUBMITTED' WHERE", 1)}
+          AND NOT EXISTS (SELECT 1 FROM people_importbatchitem i
+                          JOIN people_importbatch b ON b.id = i.batch_id
+                          WHERE i.dossier_id = d.id AND NOT b.dry_run
+                            AND b.created_at >= c.submitted_at)
+        ORDER BY r.row_no""",
+        params,
+    )
+    for row_no, ref, number, submitted, username in cursor.fetchall():
+        when = timezone.localtime(submitted).strftime("%d/%m/%Y")
+        by = f" ({username})" if username else ""
+        report.warn(
+            row_no,
+            TITLE["ref"],
+            f"hồ sơ “{ref}” có bản khai lần {number} nộp trên trang ngày {when}{by}, "
+            "sau lần nhập tệp trước: nội dung khác trong tệp sẽ thay thế bản khai đó",
+        )
     cursor.execute(
         f"""SELECT r.row_no, r.ref, r.full_name, r.birth,
                p.name_norm <> r.name_norm, p.full_name <> r.full_name,
                p.birth_year IS DISTINCT FROM r.birth_year,
                (p.birth_year, p.birth_month, p.birth_day)
                    IS DISTINCT FROM (r.birth_year, r.birth_month, r.birth_day),
-               p.citizen_id <> r.citizen_id, p.citizen_id IS NOT NULL AND r.citizen_id IS NULL
-        {existing.replace("WHERE", "JOIN people_person p ON p.dossier_id = d.id AND p.is_subject WHERE")}
-          AND (p.full_name, p.birth_year, p.birth_month, p.birth_day, p.citizen_id)
+               p.citizen_id <> r.citizen_id, p.citizen_id IS NOT NULL AND r.citizen_id IS NULL,
+               p.sex <> '' AND r.sex <> '' AND p.sex <> r.sex
+        {existing.replace("WHERE", "JOIN people_person p ON p.dossier_id = d.id AND p.is_subject WHERE", 1)}
+          AND (p.full_name, p.birth_year, p.birth_month, p.birth_day, p.citizen_id, p.sex)
               IS DISTINCT FROM (r.full_name, r.birth_year, r.birth_month, r.birth_day,
-                                r.citizen_id)
+                                r.citizen_id, r.sex)
         ORDER BY r.row_no""",
         params,
     )
     for row in cursor.fetchall():
-        row_no, ref, name, birth, other_name, renamed, other_year, rebirth, other_id, dropped = row
+        (row_no, ref, name, birth, other_name, renamed, other_year, rebirth, other_id, dropped,
+         other_sex) = row  # fmt: skip
         differ = [
             what
             for what, flag in (
                 ("họ tên", other_name),
                 ("năm sinh", other_year),
                 ("số CCCD", other_id),
+                ("giới tính", other_sex),
             )
             if flag
         ]
-        if len(differ) >= 2:
+        if other_name or len(differ) >= 2:
             report.add(
                 row_no,
                 TITLE["ref"],
@@ -683,27 +733,13 @@ def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -
             report.warn(
                 row_no, TITLE["birth"], f"khác hồ sơ hiện có; sẽ sửa thành {birth or 'để trống'}"
             )
+        if other_sex:
+            report.warn(row_no, TITLE["sex"], "khác hồ sơ hiện có; sẽ sửa theo tệp")
         if other_id:
             report.warn(row_no, TITLE["citizen_id"], "khác hồ sơ hiện có; sẽ sửa theo tệp")
         if dropped:
             report.warn(row_no, TITLE["citizen_id"], "hồ sơ hiện có số CCCD; ô trống sẽ xóa số đó")
-    cursor.execute(
-        f"""SELECT r.row_no, r.ref, c.number, c.submitted_at, c.submitted_by_username
-        {existing.replace("WHERE", "JOIN people_declaration c ON c.dossier_id = d.id AND c.status = 'SUBMITTED' WHERE")}
-          AND NOT EXISTS (SELECT 1 FROM people_importbatchitem i
-                          JOIN people_importbatch b ON b.id = i.batch_id
-                          WHERE i.dossier_id = d.id AND b.created_at >= c.submitted_at)
-        ORDER BY r.row_no""",
-        params,
-    )
-    for row_no, ref, number, submitted, username in cursor.fetchall():
-        when = timezone.localtime(submitted).strftime("%d/%m/%Y")
-        report.warn(
-            row_no,
-            TITLE["ref"],
-            f"hồ sơ “{ref}” có bản khai lần {number} nộp trên trang ngày {when} ({username}), "
-            "sau lần nhập tệp trước: nội dung khác trong tệp sẽ thay thế bản khai đó",
-        )
+    return compared
 
 
 def import_dossiers(
@@ -715,6 +751,7 @@ def import_dossiers(
     dry_run: bool,
     progress: Progress | None = None,
     since: dt.datetime | None = None,
+    checked_sha256: str = "",
 ) -> ImportReport:
     """Check (dry run) or import a file of dossiers for one managing organisation.
 
@@ -738,7 +775,14 @@ def import_dossiers(
     if not data:
         raise ImportFileError("Tệp trống.", field="file")
     digest = hashlib.sha256(data).hexdigest()
-    report = ImportReport(dry_run=dry_run, checked_at=timezone.now())
+    report = ImportReport(dry_run=dry_run, checked_at=timezone.now(), file_sha256=digest)
+    if dry_run:
+        since = None  # a check is what sets the time, never held to an earlier one
+    elif since is not None and checked_sha256 and checked_sha256 != digest:
+        raise ImportFileError(
+            "Tệp này khác tệp đã kiểm tra; hãy kiểm tra tệp này trước khi nhập.", field="file"
+        )
+    compared: list[int] = []
     with transaction.atomic(durable=True), connection.cursor() as cursor:
         # Dropped at commit; only an import inside an outer transaction (tests) meets them.
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
@@ -783,19 +827,68 @@ def import_dossiers(
             cursor.execute(sql, params)
             for row_no, message in cursor.fetchall():
                 report.add(row_no, column, message)
-        _check_existing(cursor, report, params)
+        compared = _check_existing(cursor, report, params)
         cursor.execute("SELECT count(DISTINCT ref) FROM import_rows")
         report.dossiers = cursor.fetchone()[0]
         report.errors.sort()
-        if dry_run or not report.ok:
+        report.warnings.sort()
+        written = not dry_run and report.ok
+        if written:
+            if progress:
+                progress("Ghi", 0, 0)
+            _apply(cursor, actor, org, report, file_name, digest)
+        else:
             transaction.set_rollback(True)
-            return report
-        if progress:
-            progress("Ghi", 0, 0)
-        _apply(cursor, actor, org, report, file_name, digest)
+    if not written and compared:
+        _record_check(actor, org, report, file_name, digest, compared)
     return report
 
 
+@transaction.atomic(durable=True)
+def _record_check(
+    actor: User | None,
+    org: Any,
+    report: ImportReport,
+    file_name: str,
+    digest: str,
+    compared: list[int],
+) -> None:
+    """A check compared the file with existing dossiers and told what differs: a read of
+    them, on the record like any other (the batch names them for their access logs)."""
+    batch = ImportBatch.objects.create(
+        managing_org=org,
+        file_name=file_name[:255],
+        file_sha256=digest,
+        rows=report.rows,
+        actor=actor.public_id if actor else None,
+        actor_username=actor.username if actor else "",
+        dry_run=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO people_importbatchitem (batch_id, dossier_id, outcome)
+               SELECT %s, unnest(%s::bigint[]), 'checked'""",
+            [batch.pk, compared],
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.DOSSIER_IMPORT_CHECK,
+        object_type="people.importbatch",
+        object_id=str(batch.public_id),
+        object_label=file_name[:300],
+        org=org,
+        after={
+            "file_sha256": digest,
+            "rows": report.rows,
+            "dossiers_compared": len(compared),
+            "errors": report.error_count,
+            "warnings": report.warning_count,
+            "dry_run": report.dry_run,
+        },
+    )
+
+
+WITHOUT_UNITS = "#- '{identity,birthplace_ward}' #- '{identity,hometown_ward}'"
 PERSON_FIELDS = (
     "full_name name_norm family_norm given_norm name_sort sex birth_year birth_month birth_day "
     "death_year death_month death_day citizen_id party_card_no birthplace birthplace_ward "
@@ -1029,7 +1122,8 @@ def _apply(
         SELECT i.dossier_id, i.existing, jsonb_build_object(
             'identity', jsonb_build_object(
                 'full_name', s.full_name, 'sex', s.sex, 'birth', s.birth, 'death', s.death,
-                'citizen_id', s.citizen_id, 'other_names', '', 'birthplace', s.birthplace,
+                'citizen_id', s.citizen_id, 'birthplace', s.birthplace,
+                'other_names', coalesce(cur.content #>> '{identity,other_names}', ''),
                 'hometown', s.hometown, 'residence', s.residence, 'ethnicity', s.ethnicity,
                 'religion', s.religion, 'nationality', s.nationality,
                 'party_card_no', s.party_card_no, 'occupation', s.occupation,
@@ -1052,9 +1146,12 @@ def _apply(
     )
     if existing:
         c.execute(
-            """DELETE FROM import_content n WHERE n.current_id IS NOT NULL
-               AND n.content = (SELECT d.content FROM people_declaration d
-                                WHERE d.id = n.current_id)"""
+            # Units derived from the places are not a change by themselves: a declaration
+            # stored before they were resolved gets no new version for them alone.
+            f"""DELETE FROM import_content n WHERE n.current_id IS NOT NULL
+               AND n.content {WITHOUT_UNITS} = (SELECT d.content {WITHOUT_UNITS}
+                                                FROM people_declaration d
+                                                WHERE d.id = n.current_id)"""
         )
     c.execute(
         """SELECT count(*) FILTER (WHERE existing),
@@ -1227,6 +1324,7 @@ def report_json(report: ImportReport) -> str:
             "warnings": [{"row": r, "column": c, "message": m} for r, c, m in report.warnings],
             "warning_count": report.warning_count,
             "checked_at": report.checked_at.isoformat() if report.checked_at else None,
+            "file_sha256": report.file_sha256,
             "created": report.created,
             "updated": report.updated,
             "unchanged": report.unchanged,

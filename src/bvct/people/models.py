@@ -312,6 +312,9 @@ class ImportBatch(models.Model):
     actor = models.UUIDField(null=True)
     actor_username = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A check (or a refused import): nothing was written, but the file was compared with the
+    # existing dossiers its items name (outcome "checked"), which is a read of them.
+    dry_run = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.rows} dòng)"

@@ -25,6 +25,7 @@ from bvct.people.models import (
     Declaration,
     Dossier,
     ExportBatch,
+    ImportBatch,
     Person,
     PersonLink,
     dossier_condition,
@@ -230,6 +231,11 @@ def dossier_relative_rows(dossier: Dossier, declaration: Declaration | None) -> 
 
 def dossier_declarations(dossier: Dossier) -> list[Declaration]:
     return list(Declaration.objects.filter(dossier=dossier).order_by("-number"))
+
+
+def dossier_imports(dossier: Dossier) -> QuerySet[ImportBatch]:
+    """The imports and checks of files that named this dossier, newest first."""
+    return ImportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")
 
 
 def dossier_exports(dossier: Dossier) -> QuerySet[ExportBatch]:

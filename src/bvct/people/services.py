@@ -7,6 +7,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
@@ -274,6 +275,7 @@ def dossier_create(
         if tier is None:
             raise ValidationFailed(f"Không có diện quản lý mã {tier_code!r}.", field="tier")
     cleaned = clean_content(content, relation_kinds=relation_generations())
+    _lock_dossiers_for_writing()
     dossier = Dossier.objects.create(
         managing_org=org,
         org_path=org.path,
@@ -316,6 +318,25 @@ DOSSIER_WRITE_LOCK = "LOCK TABLE people_dossier IN ROW EXCLUSIVE MODE"
 IMPORT_LOCK_WAIT = "5s"  # how long a page's save waits for an import before saying so
 
 
+def _lock_dossiers_for_writing() -> None:
+    """The table lock an import waits for (imports.import_dossiers), taken before any other
+    write: a save and an import then queue in one order instead of each holding what the
+    other needs. An import holds it while it checks and writes: wait a few seconds, then say
+    so (the page keeps what the officer typed)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [IMPORT_LOCK_WAIT])
+        try:
+            cursor.execute(DOSSIER_WRITE_LOCK)
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+                raise
+            raise ConflictError(
+                "Hồ sơ đang được cập nhật bởi một lượt nhập tệp; hãy lưu lại sau ít phút "
+                "(nội dung bạn nhập vẫn còn trên trang)."
+            ) from exc
+        cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+
+
 @transaction.atomic(durable=True)
 def declaration_submit(
     *, actor: User | None, dossier: Dossier, content: Any, expected_number: int
@@ -325,19 +346,7 @@ def declaration_submit(
     ``expected_number`` is the version the author started from: if someone submitted another
     version meanwhile, this one is refused rather than silently replacing theirs.
     """
-    # The table lock an import waits for (imports.import_dossiers), taken before any other: a
-    # save and an import then queue in one order instead of each holding what the other needs.
-    # An import holds it while it checks and writes: a page waits a few seconds, then says so.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [IMPORT_LOCK_WAIT])
-        try:
-            cursor.execute(DOSSIER_WRITE_LOCK)
-        except OperationalError as exc:
-            raise ConflictError(
-                "Hồ sơ đang được cập nhật bởi một lượt nhập tệp; hãy lưu lại sau ít phút "
-                "(nội dung bạn nhập vẫn còn trên trang)."
-            ) from exc
-        cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    _lock_dossiers_for_writing()
     locked = (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("managing_org")
@@ -419,9 +428,12 @@ def dossier_export_record(
                SELECT %s, unnest(%s::bigint[])""",
             [batch.pk, [pk for pk, _ in dossiers]],
         )
+    in_file = Dossier.objects.filter(pk__in=[pk for pk, _ in dossiers])
+    highest = in_file.aggregate(m=Max("classification"))["m"] or 0
     audit_record(
         actor=actor,
         action=AuditAction.DOSSIER_EXPORT,
+        classification=highest,  # the event is as classified as the most secret dossier in it
         object_type="people.exportbatch",
         object_id=str(batch.public_id),
         after={"org": org_code, "rows": len(dossiers), "dossiers_sha256": digest},
@@ -437,13 +449,14 @@ def dossier_linked_reads_record(*, actor: User, viewed: Dossier, dossier_ids: se
         .select_related("dossier__managing_org")
         .order_by("dossier_id")
     )
-    for subject in subjects:
-        dossier_read_record(
-            actor=actor,
-            dossier=subject.dossier,
-            subject=subject,
-            part=f"liên kết thân nhân, xem từ hồ sơ {viewed.public_id}",
-        )
+    with transaction.atomic():  # one commit for all of them, not one per linked dossier
+        for subject in subjects:
+            dossier_read_record(
+                actor=actor,
+                dossier=subject.dossier,
+                subject=subject,
+                part=f"liên kết thân nhân, xem từ hồ sơ {viewed.public_id}",
+            )
 
 
 def dossier_read_record(*, actor: User, dossier: Dossier, subject: Person, part: str = "") -> None:

@@ -28,6 +28,7 @@ from bvct.people.selectors import (
     dossier_declarations,
     dossier_exports,
     dossier_get_for_user,
+    dossier_imports,
     dossier_links,
     dossier_list,
     dossier_relative_rows,
@@ -101,6 +102,7 @@ def dossier_import_view(request: HttpRequest) -> HttpResponse:
                 file_name=upload.name,
                 dry_run=request.POST.get("mode") != "import",
                 since=form.cleaned_data["checked_at"],
+                checked_sha256=form.cleaned_data["checked_sha256"],
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
@@ -109,7 +111,11 @@ def dossier_import_view(request: HttpRequest) -> HttpResponse:
                 # The file must be chosen again to import (browsers do not keep it); the
                 # import then holds to what this check saw.
                 form = ImportForm(
-                    initial={"org": form.cleaned_data["org"], "checked_at": report.checked_at}
+                    initial={
+                        "org": form.cleaned_data["org"],
+                        "checked_at": report.checked_at,
+                        "checked_sha256": report.file_sha256,
+                    }
                 )
     return render(request, "people/import.html", {"form": form, "report": report})
 
@@ -184,14 +190,24 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     declarations = dossier_declarations(dossier)
     current = declarations[0] if declarations else None
     dossier_read_record(actor=request.user, dossier=dossier, subject=subject)  # type: ignore[arg-type]
-    access_log = exports = None
+    access_log = exports = imports = None
     if can_view_access_log(request.user):
         access_log = list(
             AuditEvent.objects.visible_to(request.user)
             .filter(subject_public_id=subject.public_id)
             .order_by("-seq")[:100]
         )
-        exports = list(dossier_exports(dossier)[:100])
+        # Only the batches whose own audit event this auditor may read (scope, clearance).
+        found_exports = list(dossier_exports(dossier)[:100])
+        found_imports = list(dossier_imports(dossier)[:100])
+        ids = [str(b.public_id) for b in found_exports] + [str(b.public_id) for b in found_imports]
+        readable = set(
+            AuditEvent.objects.visible_to(request.user)
+            .filter(object_public_id__in=ids)
+            .values_list("object_public_id", flat=True)
+        )
+        exports = [b for b in found_exports if str(b.public_id) in readable]
+        imports = [b for b in found_imports if str(b.public_id) in readable]
     links = dossier_links(user=request.user, dossier=dossier)
     dossier_linked_reads_record(
         actor=request.user,  # type: ignore[arg-type]
@@ -209,6 +225,7 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "declarations": declarations,
             "access_log": access_log,
             "exports": exports,
+            "imports": imports,
             "links": links,
         },
     )
