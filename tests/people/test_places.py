@@ -177,3 +177,19 @@ def test_the_dossier_page_names_todays_unit_of_an_old_address(tree: Tree) -> Non
     assert Person.objects.get(dossier=named, is_subject=True).hometown_ward == 7531
     page = client.get(f"/ho-so/{named.public_id}/").content.decode()
     assert "xã tân sơn, tỉnh bắc ninh" in page and "đơn vị hiện nay" not in page
+
+
+def test_a_stale_unit_under_a_text_that_names_one_never_blocks_the_page(tree: Tree) -> None:
+    from django.http import QueryDict
+
+    # E.g. a code stored before a package upgrade renumbered the ward.
+    base = {"identity": {"hometown": "Xã Tân Sơn, Bắc Ninh", "hometown_ward": 70}}
+    data = QueryDict(mutable=True)
+    data.update({"identity-full_name": "Vũ Thị Hạnh", "identity-birth": "1982",
+                 "identity-hometown": "Xã Tân Sơn, Bắc Ninh"})  # fmt: skip
+    for prefix in ("relatives", "history", "political_events", "foreign_ties"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    forms = DeclarationForms(data)
+    assert forms.is_valid()
+    cleaned = clean_content(forms.content(base), relation_kinds=RELATIONS)
+    assert cleaned["identity"]["hometown_ward"] == 7531

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from bvct.core.text import normalize
 from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
 from bvct.people.forms import EventFormSet, IdentityForm, PeriodFormSet, RelativeFormSet
+from bvct.people.places import ward_of
 
 SECTIONS = ("history", "political_events", "foreign_ties")
 
@@ -80,9 +81,12 @@ class DeclarationForms:
             relatives.append({**before.get(entry["person"], {}), **entry})
         identity = {**base.get("identity", {}), **self.identity.cleaned_data}
         for place in ("birthplace", "hometown"):
-            # A changed place is resolved again from its text, not tied to the old unit.
+            # A place whose text names a unit, or that changed, is resolved again from its
+            # text (never tied to a unit code the page does not show); only an unchanged old
+            # address keeps the unit recorded for it.
+            text = str(identity.get(place) or "")
             declared = str(base.get("identity", {}).get(place) or "")
-            if normalize(str(identity.get(place) or "")) != normalize(declared):
+            if ward_of(text) is not None or normalize(text) != normalize(declared):
                 identity.pop(f"{place}_ward", None)
         return {
             "identity": identity,
