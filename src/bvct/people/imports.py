@@ -870,21 +870,32 @@ def _record_check(
                SELECT %s, unnest(%s::bigint[]), 'checked'""",
             [batch.pk, compared],
         )
-    audit_record(
-        actor=actor,
-        action=AuditAction.DOSSIER_IMPORT_CHECK,
-        object_type="people.importbatch",
-        object_id=str(batch.public_id),
-        object_label=file_name[:300],
-        org=org,
-        after={
-            "file_sha256": digest,
-            "rows": report.rows,
+    _batch_event(
+        actor,
+        AuditAction.DOSSIER_IMPORT_CHECK,
+        batch,
+        {
             "dossiers_compared": len(compared),
             "errors": report.error_count,
             "warnings": report.warning_count,
             "dry_run": report.dry_run,
         },
+    )
+
+
+def _batch_event(
+    actor: User | None, action: str, batch: ImportBatch, after: dict[str, Any]
+) -> None:
+    """The audit event of an import or a check, naming its batch (whose items name the
+    dossiers) and the file by its SHA-256."""
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="people.importbatch",
+        object_id=str(batch.public_id),
+        object_label=batch.file_name[:300],
+        org=batch.managing_org,
+        after={"file_sha256": batch.file_sha256, "rows": batch.rows, **after},
     )
 
 
@@ -1213,16 +1224,11 @@ def _apply(
         [batch.pk, batch.pk],
     )
     report.batch = batch
-    audit_record(
-        actor=actor,
-        action=AuditAction.DOSSIER_IMPORT,
-        object_type="people.importbatch",
-        object_id=str(batch.public_id),
-        object_label=file_name[:300],
-        org=org,
-        after={
-            "file_sha256": digest,
-            "rows": report.rows,
+    _batch_event(
+        actor,
+        AuditAction.DOSSIER_IMPORT,
+        batch,
+        {
             "dossiers": report.dossiers,
             "created": report.created,
             "updated": report.updated,
