@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
+from bvct.audit.models import AuditEvent
 from bvct.core.constants import Action
 from bvct.core.gate import get_for_user
 from bvct.core.text import normalize
@@ -233,14 +234,27 @@ def dossier_declarations(dossier: Dossier) -> list[Declaration]:
     return list(Declaration.objects.filter(dossier=dossier).order_by("-number"))
 
 
-def dossier_imports(dossier: Dossier) -> QuerySet[ImportBatch]:
-    """The imports and checks of files that named this dossier, newest first."""
-    return ImportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")
-
-
-def dossier_exports(dossier: Dossier) -> QuerySet[ExportBatch]:
-    """The list exports this dossier was in, newest first (for its access log)."""
-    return ExportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")
+def dossier_batches(
+    *, user: Any, dossier: Dossier, limit: int = 100
+) -> tuple[list[ImportBatch], list[ExportBatch]]:
+    """For a dossier's access log: the imports, checks and exports it was in (newest first),
+    only those whose own audit event this user may read (scope and clearance)."""
+    imports = list(
+        ImportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")[:limit]
+    )
+    exports = list(
+        ExportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")[:limit]
+    )
+    ids = [str(b.public_id) for b in imports] + [str(b.public_id) for b in exports]
+    readable = set(
+        AuditEvent.objects.visible_to(user)
+        .filter(object_public_id__in=ids)
+        .values_list("object_public_id", flat=True)
+    )
+    return (
+        [b for b in imports if str(b.public_id) in readable],
+        [b for b in exports if str(b.public_id) in readable],
+    )
 
 
 LINK_COMPARED = (

@@ -7,7 +7,6 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
@@ -428,8 +427,12 @@ def dossier_export_record(
                SELECT %s, unnest(%s::bigint[])""",
             [batch.pk, [pk for pk, _ in dossiers]],
         )
-    in_file = Dossier.objects.filter(pk__in=[pk for pk, _ in dossiers])
-    highest = in_file.aggregate(m=Max("classification"))["m"] or 0
+        cursor.execute(
+            """SELECT coalesce(max(d.classification), 0) FROM people_exportbatchitem i
+               JOIN people_dossier d ON d.id = i.dossier_id WHERE i.batch_id = %s""",
+            [batch.pk],
+        )
+        highest = cursor.fetchone()[0]
     audit_record(
         actor=actor,
         action=AuditAction.DOSSIER_EXPORT,

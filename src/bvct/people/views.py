@@ -25,10 +25,9 @@ from bvct.people.imports import import_dossiers, template_xlsx
 from bvct.people.models import Declaration, Person
 from bvct.people.permissions import can_use_dossiers, can_view_access_log
 from bvct.people.selectors import (
+    dossier_batches,
     dossier_declarations,
-    dossier_exports,
     dossier_get_for_user,
-    dossier_imports,
     dossier_links,
     dossier_list,
     dossier_relative_rows,
@@ -197,17 +196,7 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             .filter(subject_public_id=subject.public_id)
             .order_by("-seq")[:100]
         )
-        # Only the batches whose own audit event this auditor may read (scope, clearance).
-        found_exports = list(dossier_exports(dossier)[:100])
-        found_imports = list(dossier_imports(dossier)[:100])
-        ids = [str(b.public_id) for b in found_exports] + [str(b.public_id) for b in found_imports]
-        readable = set(
-            AuditEvent.objects.visible_to(request.user)
-            .filter(object_public_id__in=ids)
-            .values_list("object_public_id", flat=True)
-        )
-        exports = [b for b in found_exports if str(b.public_id) in readable]
-        imports = [b for b in found_imports if str(b.public_id) in readable]
+        imports, exports = dossier_batches(user=request.user, dossier=dossier)
     links = dossier_links(user=request.user, dossier=dossier)
     dossier_linked_reads_record(
         actor=request.user,  # type: ignore[arg-type]
