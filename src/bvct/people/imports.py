@@ -185,8 +185,6 @@ FREE_TEXT = [
     "ref", "party_card_no", "residence", "ethnicity", "religion", "nationality",
     "occupation", "political_history", "current_situation", "death_details", "current_posts",
 ]  # fmt: skip
-# Cells about a relative only: the member's own political history is structured (events in the
-# declaration, entered on its page), so a filled cell on a member's row is refused, not lost.
 # Cells about the managed member only; filled on a relative's row they would be lost.
 MEMBER_ONLY = {
     "classification": "mức mật ghi ở dòng “Bản thân” (áp dụng cho cả hồ sơ)",
@@ -194,6 +192,8 @@ MEMBER_ONLY = {
     "party_card_no": "chỉ khai cho người được quản lý; thân nhân là đảng viên thì ghi ở "
     "cột “Chính trị hiện nay”",
 }
+# Cells about a relative only: the member's own political history is structured (events in the
+# declaration, entered on its page), so a filled cell on a member's row is refused, not lost.
 RELATIVE_ONLY = {
     "political_history": "chỉ khai cho thân nhân; lịch sử chính trị của người được quản lý "
     "khai ở mục “Lịch sử chính trị” của bản khai trên trang",
@@ -557,7 +557,8 @@ def _rows_sql() -> str:
            t.name_norm, t.family_norm, t.given_norm, t.name_sort, t.sex, t.birth, t.birth_year,
            t.birth_month, t.birth_day, t.birth_lo, t.birth_hi, t.death, t.death_year,
            t.death_month, t.death_day, t.citizen_id, t.party_card_no, t.birthplace,
-           t.birthplace_ward, t.hometown, t.hometown_norm, t.hometown_ward, t.residence, t.ethnicity, t.religion, t.nationality, t.occupation,
+           t.birthplace_ward, t.hometown, t.hometown_norm, t.hometown_ward, t.residence,
+           t.ethnicity, t.religion, t.nationality, t.occupation,
            t.political_history, t.current_situation, t.death_details, t.classification,
            t.current_posts,
            array_remove(ARRAY[{", ".join(problems)}], NULL) AS problems
@@ -817,9 +818,9 @@ def import_dossiers(
         if not dry_run:
             # From the checks against existing dossiers to the last write, nobody else changes
             # a dossier or person: what was checked is what is written over. Both tables at
-            # once: a declaration saved on a page takes the dossier table's ROW EXCLUSIVE lock
-            # first (services.declaration_submit), so the two queue in one order and never
-            # deadlock. The person lock also keeps other inserts out of the block of ids
+            # once: a page's save or new dossier takes the dossier table's ROW EXCLUSIVE lock
+            # first (services._lock_dossiers_for_writing), so the two queue in one order and
+            # never deadlock. The person lock also keeps other inserts out of the block of ids
             # reserved for new persons.
             cursor.execute("LOCK TABLE people_dossier, people_person IN SHARE ROW EXCLUSIVE MODE")
         params = {"org": org.pk, "clearance": actor.clearance if actor else 3, "since": since}
