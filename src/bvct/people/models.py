@@ -323,10 +323,9 @@ class ImportBatch(models.Model):
 class ImportBatchItem(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="items")
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
-    outcome = models.CharField(max_length=10)  # created, updated
-
-    class Meta:
-        indexes = [models.Index(fields=["dossier"], name="import_item_dossier")]
+    # created, updated; checked (a check compared the dossier, nothing written). A dossier's
+    # batches are found through the foreign key's own index.
+    outcome = models.CharField(max_length=10)
 
     def __str__(self) -> str:
         return f"{self.batch_id}: {self.dossier_id} {self.outcome}"
@@ -353,10 +352,8 @@ class ExportBatch(models.Model):
 
 class ExportBatchItem(models.Model):
     batch = models.ForeignKey(ExportBatch, on_delete=models.PROTECT, related_name="items")
+    # A dossier's exports are found through the foreign key's own index.
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        indexes = [models.Index(fields=["dossier"], name="export_item_dossier")]
 
     def __str__(self) -> str:
         return f"{self.batch_id}: {self.dossier_id}"
