@@ -260,14 +260,14 @@ def _name_value(raw: str) -> tuple[Any, ...]:
     return text, f["name_norm"], f["family_norm"], f["given_norm"], f["name_sort"]
 
 
-def _hometown_value(raw: str) -> tuple[Any, ...]:
-    text = raw.strip()
-    return text, hometown_key(text), ward_of(text)
-
-
 def _place_value(raw: str) -> tuple[Any, ...]:
     text = raw.strip()
     return text, ward_of(text)
+
+
+def _hometown_value(raw: str) -> tuple[Any, ...]:
+    text, ward = _place_value(raw)
+    return text, hometown_key(text), ward
 
 
 def _citizen_value(raw: str) -> tuple[Any, ...]:
@@ -647,19 +647,25 @@ def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -
     citizen ID corrected. Only references with exactly one member row and no other error are
     compared, and stored values are never shown: the officer opens the dossier to compare.
     """
-    existing = """FROM import_rows r JOIN people_dossier d
-        ON d.managing_org_id = %(org)s AND d.import_ref = r.ref
-        AND d.classification <= %(clearance)s
-        WHERE r.is_subject AND r.problems = '{}'
-          AND r.ref NOT IN (SELECT ref FROM import_rows WHERE is_subject
-                            GROUP BY ref HAVING count(*) > 1)"""
-    cursor.execute(f"SELECT d.id {existing}", params)
+
+    def existing(join: str = "") -> str:
+        """Existing dossiers in the uploader's clearance, joined to their member row of the
+        file (only references with one such row and no other error); ``join`` adds a table."""
+        return f"""FROM import_rows r JOIN people_dossier d
+            ON d.managing_org_id = %(org)s AND d.import_ref = r.ref
+            AND d.classification <= %(clearance)s
+            {join}
+            WHERE r.is_subject AND r.problems = '{{}}'
+              AND r.ref NOT IN (SELECT ref FROM import_rows WHERE is_subject
+                                GROUP BY ref HAVING count(*) > 1)"""
+
+    cursor.execute(f"SELECT d.id {existing()}", params)
     compared = [dossier_id for (dossier_id,) in cursor.fetchall()]
     if not compared:
         return compared
     if params["since"] is not None:
         cursor.execute(
-            f"SELECT r.row_no, r.ref, d.updated_at {existing} AND d.updated_at > %(since)s",
+            f"SELECT r.row_no, r.ref, d.updated_at {existing()} AND d.updated_at > %(since)s",
             params,
         )
         for row_no, ref, changed in cursor.fetchall():
@@ -674,7 +680,7 @@ def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -
     # file's content would replace.
     cursor.execute(
         f"""SELECT r.row_no, r.ref, c.number, c.submitted_at, c.submitted_by_username
-        {existing.replace("WHERE", "JOIN people_declaration c ON c.dossier_id = d.id AND c.status = 'SUBMITTED' WHERE", 1)}
+        {existing("JOIN people_declaration c ON c.dossier_id = d.id AND c.status = 'SUBMITTED'")}
           AND NOT EXISTS (SELECT 1 FROM people_importbatchitem i
                           JOIN people_importbatch b ON b.id = i.batch_id
                           WHERE i.dossier_id = d.id AND NOT b.dry_run
@@ -699,7 +705,7 @@ def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -
                    IS DISTINCT FROM (r.birth_year, r.birth_month, r.birth_day),
                p.citizen_id <> r.citizen_id, p.citizen_id IS NOT NULL AND r.citizen_id IS NULL,
                p.sex <> '' AND r.sex <> '' AND p.sex <> r.sex
-        {existing.replace("WHERE", "JOIN people_person p ON p.dossier_id = d.id AND p.is_subject WHERE", 1)}
+        {existing("JOIN people_person p ON p.dossier_id = d.id AND p.is_subject")}
           AND (p.full_name, p.birth_year, p.birth_month, p.birth_day, p.citizen_id, p.sex)
               IS DISTINCT FROM (r.full_name, r.birth_year, r.birth_month, r.birth_day,
                                 r.citizen_id, r.sex)
