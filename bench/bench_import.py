@@ -15,7 +15,9 @@ import csv
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from _common import machine, setup_django
 
@@ -62,14 +64,30 @@ def write_csv(path: Path, members: int, seed: int) -> int:
     return rows
 
 
+def _timer(timings: list[tuple[float, str]]) -> Callable[..., Any]:
+    """A statement wrapper that records each statement's time and its first words."""
+
+    def wrapper(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, *args)
+        finally:
+            timings.append((time.perf_counter() - t0, " ".join(sql.split())[:110]))
+
+    return wrapper
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--org", default="du-xa-tien-du")
     parser.add_argument("--csv", type=Path, help="keep the CSV here and reuse it when present")
+    parser.add_argument("--profile", action="store_true", help="each run's slowest statements")
     args = parser.parse_args()
     setup_django(migrate=True)
+    from django.db import connection
+
     from bvct.core.demo import seed_demo_structure
     from bvct.people.imports import import_dossiers
 
@@ -90,7 +108,8 @@ def main() -> None:
             f"(written in {written:.1f} s)"
         )
         for label, dry in (("dry run (all checks)", True), ("import", False), ("re-import", False)):
-            with path.open("rb") as stream:
+            timings: list[tuple[float, str]] = []
+            with path.open("rb") as stream, connection.execute_wrapper(_timer(timings)):
                 t0 = time.perf_counter()
                 report = import_dossiers(
                     actor=None, managing_org_code=args.org, stream=stream,
@@ -103,6 +122,9 @@ def main() -> None:
                 f"created {report.created:,} updated {report.updated:,} "
                 f"unchanged {report.unchanged:,}"
             )
+            if args.profile:
+                for seconds, sql in sorted(timings, reverse=True)[:12]:
+                    print(f"    {seconds:6.2f} s  {sql}")
 
 
 if __name__ == "__main__":

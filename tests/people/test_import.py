@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -340,7 +341,8 @@ def test_import_api(tree: Tree) -> None:
     )  # fmt: skip
     assert (
         stale.status_code == 400
-        and "sau khi tệp được kiểm tra" in (stale.json()["errors"][0]["message"])
+        # created by the import above: the check did not compare them
+        and "không được so với tệp này khi kiểm tra" in (stale.json()["errors"][0]["message"])
     )
     bad = SimpleUploadedFile("x.csv", _csv([member("X", "Y", "31/02/1990")]).getvalue())
     response = client.post(
@@ -637,6 +639,53 @@ def test_an_import_refuses_dossiers_changed_after_the_file_was_checked(tree: Tre
     # Checked again, the same file imports (and so replaces the page's version knowingly).
     again = _import(GOOD, dry_run=True)
     assert _import(GOOD, since=again.checked_at).ok
+
+
+def test_a_save_stamped_before_the_check_but_committed_after_it_is_still_refused(
+    tree: Tree,
+) -> None:
+    """The guard compares the versions the check recorded, not clock times: a page save whose
+    transaction stamped its dossier before the check started but committed only after the
+    check had read that dossier (a slow commit) is still caught."""
+    from bvct.people.services import declaration_submit
+
+    _import(GOOD)
+    check = _import(GOOD, dry_run=True)
+    compared = dict(
+        ImportBatch.objects.get(dry_run=True).items.values_list("dossier__import_ref", "version")
+    )
+    assert compared == {"DV-1": 1, "DV-2": 1}
+    dossier = Dossier.objects.get(import_ref="DV-1")
+    content = _content("DV-1")
+    content["identity"]["residence"] = "Hà Nội"
+    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    Dossier.objects.filter(pk=dossier.pk).update(
+        updated_at=check.checked_at - dt.timedelta(seconds=1)
+    )
+    before = _state()
+    report = _import(GOOD, since=check.checked_at, checked_sha256=check.file_sha256)
+    assert [(r, c) for r, c, _ in report.errors] == [(2, "Mã hồ sơ")]
+    assert "đã được sửa lúc" in report.errors[0][2]
+    assert _state() == before
+
+
+def test_an_import_refuses_dossiers_its_check_did_not_compare(tree: Tree) -> None:
+    officer = make_user(tree.committee_a, "BVCT_OFFICER")
+    colleague = make_user(tree.committee_a, "BVCT_OFFICER")
+    # Checked while the dossiers did not exist yet; meanwhile somebody imports the file.
+    first = _import(GOOD, dry_run=True, actor=officer)
+    assert first.ok and not ImportBatch.objects.filter(dry_run=True).exists()
+    assert _import(GOOD, actor=colleague).created == 2
+    before = _state()
+    report = _import(GOOD, actor=officer, since=first.checked_at)
+    assert [(r, c) for r, c, _ in report.errors] == [(2, "Mã hồ sơ"), (5, "Mã hồ sơ")]
+    assert all("không được so với tệp này khi kiểm tra" in m for _, _, m in report.errors)
+    assert _state() == before
+    # Nor does a colleague's check stand for the officer's own.
+    theirs = _import(GOOD, dry_run=True, actor=colleague)
+    assert not _import(GOOD, actor=officer, since=theirs.checked_at).ok
+    mine = _import(GOOD, dry_run=True, actor=officer)
+    assert _import(GOOD, actor=officer, since=mine.checked_at).unchanged == 2
 
 
 def test_the_import_page_carries_the_check_time_into_the_import(tree: Tree) -> None:

@@ -635,11 +635,14 @@ CROSS_CHECKS = [
 ]
 
 
-def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -> list[int]:
+def _check_existing(
+    cursor: Any, report: ImportReport, params: dict[str, Any]
+) -> list[tuple[int, int]]:
     """Rows that would change an existing dossier in ways the officer must know of; returns
-    the ids of the existing dossiers compared (the caller records that read).
+    the ids and versions of the existing dossiers compared (the caller records that read).
 
-    Errors: a dossier changed since the file was checked; a member row that names somebody
+    Errors: a dossier changed since the file was checked (``params["check"]``: that check's
+    record, whose items hold the versions it compared); a member row that names somebody
     else than the dossier's subject (another name, not only other diacritics; or two of birth
     year, citizen ID and sex different): most likely a wrong or swapped reference, which would
     rewrite somebody else's dossier. Warnings: a version entered on the page after the last
@@ -659,22 +662,31 @@ def _check_existing(cursor: Any, report: ImportReport, params: dict[str, Any]) -
               AND r.ref NOT IN (SELECT ref FROM import_rows WHERE is_subject
                                 GROUP BY ref HAVING count(*) > 1)"""
 
-    cursor.execute(f"SELECT d.id {existing()}", params)
-    compared = [dossier_id for (dossier_id,) in cursor.fetchall()]
+    cursor.execute(f"SELECT d.id, d.version {existing()}", params)
+    compared: list[tuple[int, int]] = cursor.fetchall()
     if not compared:
         return compared
     if params["since"] is not None:
+        # Each dossier must still have the version the check compared (its record's items):
+        # versions, not clock times, so a save that committed while the check ran, whatever
+        # time it was stamped with, is never missed.
+        item = """LEFT JOIN people_importbatchitem i
+                  ON i.batch_id = %(check)s AND i.dossier_id = d.id"""
         cursor.execute(
-            f"SELECT r.row_no, r.ref, d.updated_at {existing()} AND d.updated_at > %(since)s",
+            f"""SELECT r.row_no, r.ref, d.updated_at, i.version IS NOT NULL {existing(item)}
+                AND i.version IS DISTINCT FROM d.version""",
             params,
         )
-        for row_no, ref, changed in cursor.fetchall():
+        for row_no, ref, changed, was_compared in cursor.fetchall():
             when = timezone.localtime(changed).strftime("%H:%M %d/%m/%Y")
             report.add(
                 row_no,
                 TITLE["ref"],
                 f"hồ sơ “{ref}” đã được sửa lúc {when}, sau khi tệp được kiểm tra; "
-                "hãy kiểm tra lại tệp rồi mới nhập",
+                "hãy kiểm tra lại tệp rồi mới nhập"
+                if was_compared
+                else f"hồ sơ “{ref}” không được so với tệp này khi kiểm tra (có thể được tạo "
+                "sau đó); hãy kiểm tra lại tệp rồi mới nhập",
             )
     # First (warnings beyond the first thousand are counted, not kept): versions that the
     # file's content would replace.
@@ -789,7 +801,7 @@ def import_dossiers(
         raise ImportFileError(
             "Tệp này khác tệp đã kiểm tra; hãy kiểm tra tệp này trước khi nhập.", field="file"
         )
-    compared: list[int] = []
+    compared: list[tuple[int, int]] = []
     with transaction.atomic(durable=True), connection.cursor() as cursor:
         # Dropped at commit; only an import inside an outer transaction (tests) meets them.
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
@@ -829,7 +841,12 @@ def import_dossiers(
             # never deadlock. The person lock also keeps other inserts out of the block of ids
             # reserved for new persons.
             cursor.execute("LOCK TABLE people_dossier, people_person IN SHARE ROW EXCLUSIVE MODE")
-        params = {"org": org.pk, "clearance": actor.clearance if actor else 3, "since": since}
+        params = {
+            "org": org.pk,
+            "clearance": actor.clearance if actor else 3,
+            "since": since,
+            "check": _check_made(actor, org, digest, since) if since else None,
+        }
         for column, sql in CROSS_CHECKS:
             cursor.execute(sql, params)
             for row_no, message in cursor.fetchall():
@@ -851,6 +868,26 @@ def import_dossiers(
     return report
 
 
+def _check_made(actor: User | None, org: Any, digest: str, since: dt.datetime) -> int | None:
+    """The record of the check an import with ``since`` follows: the first check of this very
+    file, for this organisation, by the same person, made at or after ``since`` (a form carries
+    the time to the second). None when that check compared no existing dossier (or there was
+    none): then every existing dossier of the file is one the officer did not check against."""
+    check: int | None = (
+        ImportBatch.objects.filter(
+            dry_run=True,
+            managing_org=org,
+            file_sha256=digest,
+            actor=actor.public_id if actor else None,
+            created_at__gte=since,
+        )
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return check
+
+
 @transaction.atomic(durable=True)
 def _record_check(
     actor: User | None,
@@ -858,7 +895,7 @@ def _record_check(
     report: ImportReport,
     file_name: str,
     digest: str,
-    compared: list[int],
+    compared: list[tuple[int, int]],
 ) -> None:
     """A check compared the file with existing dossiers and told what differs: a read of
     them, on the record like any other (the batch names them for their access logs)."""
@@ -873,9 +910,9 @@ def _record_check(
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            """INSERT INTO people_importbatchitem (batch_id, dossier_id, outcome)
-               SELECT %s, unnest(%s::bigint[]), 'checked'""",
-            [batch.pk, compared],
+            """INSERT INTO people_importbatchitem (batch_id, dossier_id, version, outcome)
+               SELECT %s, unnest(%s::bigint[]), unnest(%s::int[]), 'checked'""",
+            [batch.pk, [d for d, _ in compared], [v for _, v in compared]],
         )
     _batch_event(
         actor,

@@ -326,6 +326,9 @@ class ImportBatchItem(models.Model):
     # created, updated; checked (a check compared the dossier, nothing written). A dossier's
     # batches are found through the foreign key's own index.
     outcome = models.CharField(max_length=10)
+    # A check's: the dossier's version it compared the file with. An import of the checked
+    # file refuses the dossier unless it still has this version (no clock involved).
+    version = models.PositiveIntegerField(null=True)
 
     def __str__(self) -> str:
         return f"{self.batch_id}: {self.dossier_id} {self.outcome}"
