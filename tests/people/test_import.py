@@ -622,23 +622,23 @@ def test_an_import_refuses_dossiers_changed_after_the_file_was_checked(tree: Tre
     from bvct.people.services import declaration_submit
 
     _import(GOOD)
-    checked = _import(GOOD, dry_run=True).checked_at
-    assert checked is not None
+    check = _import(GOOD, dry_run=True)
+    assert check.checked_at is not None and check.check_id is not None
     dossier = Dossier.objects.get(import_ref="DV-1")
     content = _content("DV-1")
     content["identity"]["residence"] = "Hà Nội"
     declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
     before = _state()
-    report = _import(GOOD, since=checked)
+    report = _import(GOOD, since=check.checked_at, check_id=check.check_id)
     assert not report.ok and [(r, c) for r, c, _ in report.errors] == [(2, "Mã hồ sơ")]
-    assert (
-        "đã được sửa lúc" in report.errors[0][2]
-        and "sau khi tệp được kiểm tra" in (report.errors[0][2])
-    )
+    assert "đã thay đổi sau khi tệp được kiểm tra (lần sửa gần nhất lúc" in report.errors[0][2]
     assert _state() == before
+    # Sent again as it was, it is refused again: a refused import is no check.
+    retry = _import(GOOD, since=check.checked_at, check_id=check.check_id)
+    assert [(r, c) for r, c, _ in retry.errors] == [(2, "Mã hồ sơ")] and _state() == before
     # Checked again, the same file imports (and so replaces the page's version knowingly).
     again = _import(GOOD, dry_run=True)
-    assert _import(GOOD, since=again.checked_at).ok
+    assert _import(GOOD, since=again.checked_at, check_id=again.check_id).updated == 1
 
 
 def test_a_save_stamped_before_the_check_but_committed_after_it_is_still_refused(
@@ -663,9 +663,11 @@ def test_a_save_stamped_before_the_check_but_committed_after_it_is_still_refused
         updated_at=check.checked_at - dt.timedelta(seconds=1)
     )
     before = _state()
-    report = _import(GOOD, since=check.checked_at, checked_sha256=check.file_sha256)
+    report = _import(
+        GOOD, since=check.checked_at, checked_sha256=check.file_sha256, check_id=check.check_id
+    )
     assert [(r, c) for r, c, _ in report.errors] == [(2, "Mã hồ sơ")]
-    assert "đã được sửa lúc" in report.errors[0][2]
+    assert "đã thay đổi sau khi tệp được kiểm tra" in report.errors[0][2]
     assert _state() == before
 
 
@@ -677,15 +679,23 @@ def test_an_import_refuses_dossiers_its_check_did_not_compare(tree: Tree) -> Non
     assert first.ok and not ImportBatch.objects.filter(dry_run=True).exists()
     assert _import(GOOD, actor=colleague).created == 2
     before = _state()
+    assert first.check_id is None
     report = _import(GOOD, actor=officer, since=first.checked_at)
     assert [(r, c) for r, c, _ in report.errors] == [(2, "Mã hồ sơ"), (5, "Mã hồ sơ")]
     assert all("không được so với tệp này khi kiểm tra" in m for _, _, m in report.errors)
     assert _state() == before
+    # The refusal compared them, and is on the record, but it is not a check: sent again,
+    # the import is refused again.
+    assert ImportBatch.objects.filter(dry_run=True).count() == 1
+    assert not _import(GOOD, actor=officer, since=first.checked_at).ok
     # Nor does a colleague's check stand for the officer's own.
     theirs = _import(GOOD, dry_run=True, actor=colleague)
-    assert not _import(GOOD, actor=officer, since=theirs.checked_at).ok
+    assert theirs.check_id is not None
+    with pytest.raises(ImportFileError, match="Không có lần kiểm tra này của bạn"):
+        _import(GOOD, actor=officer, since=theirs.checked_at, check_id=theirs.check_id)
+    assert _state() == before
     mine = _import(GOOD, dry_run=True, actor=officer)
-    assert _import(GOOD, actor=officer, since=mine.checked_at).unchanged == 2
+    assert _import(GOOD, actor=officer, since=mine.checked_at, check_id=mine.check_id).ok
 
 
 def test_the_import_page_carries_the_check_time_into_the_import(tree: Tree) -> None:
@@ -705,11 +715,23 @@ def test_the_import_page_carries_the_check_time_into_the_import(tree: Tree) -> N
 
     page = upload("check")
     [checked_at] = re.findall(r'name="checked_at" value="([^"]+)"', page)
+    [check_id] = re.findall(r'name="check_id" value="([^"]+)"', page)
     dossier = Dossier.objects.get(import_ref="DV-2")
     declaration_submit(actor=None, dossier=dossier, content=_content("DV-2"), expected_number=1)
-    page = upload("import", checked_at=checked_at)
-    assert "đã được sửa lúc" in page and "Tệp có 1 lỗi" in page
+    page = upload("import", checked_at=checked_at, check_id=check_id)
+    assert "đã thay đổi sau khi tệp được kiểm tra" in page and "Tệp có 1 lỗi" in page
     assert "Cần lưu ý" in page  # the page's version since the last import, too
+    # Checked again, what the page carries imports the file.
+    page = upload("check")
+    carried = {
+        name: re.findall(rf'name="{name}" value="([^"]+)"', page)[0]
+        for name in ("checked_at", "checked_sha256", "check_id")
+    }
+    assert carried["check_id"] != check_id
+    # (the page's version had the file's content: nothing to change)
+    assert "Đã nhập 5 dòng: tạo mới 0 hồ sơ, cập nhật 0, không đổi 2." in upload(
+        "import", **carried
+    )
 
 
 def test_a_page_save_waits_for_an_import_then_says_so(
@@ -888,4 +910,41 @@ def test_the_check_time_belongs_to_the_file_checked(tree: Tree) -> None:
         _import(other, since=check.checked_at, checked_sha256=check.file_sha256)
     # A check is never held to an earlier check's time: it sets a new one.
     assert _import(GOOD, dry_run=True, since=check.checked_at).ok
-    assert _import(GOOD, since=check.checked_at, checked_sha256=check.file_sha256).ok
+    assert _import(
+        GOOD, since=check.checked_at, checked_sha256=check.file_sha256, check_id=check.check_id
+    ).ok
+
+
+def test_the_command_line_checks_imports_and_shows_progress(
+    tree: Tree, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "ho-so.csv"
+    path.write_bytes(_csv(GOOD).getvalue())
+    _import(GOOD)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    out = io.StringIO()
+    call_command("import_dossiers", str(path), "--org", "t-a", "--dry-run", stdout=out)
+    assert "Đọc tệp" in terminal.getvalue() and "100%" in terminal.getvalue()
+    # The check prints the flags that hold the import to it (it compared both dossiers).
+    [flags] = re.findall(r"thêm (--since \S+ --check \S+) để", out.getvalue())
+    bad = tmp_path / "loi.csv"
+    bad.write_bytes(_csv([member("X-1", "Lê Văn Sai", "31/02/1990")]).getvalue())
+    with pytest.raises(CommandError, match="Tệp có 1 lỗi; không ghi gì"):
+        call_command("import_dossiers", str(bad), "--org", "t-a", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("import_dossiers", str(path), "--org", "t-a", *flags.split(), stdout=out)
+    assert "không đổi 2" in out.getvalue()
+    # A check id that is no check of this file by this person is refused.
+    with pytest.raises(CommandError, match="Không có lần kiểm tra này"):
+        call_command(
+            "import_dossiers", str(path), "--org", "t-a", *flags.split()[:3],
+            "00000000-0000-7000-8000-000000000000", stdout=io.StringIO(),
+        )  # fmt: skip

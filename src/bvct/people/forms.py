@@ -25,6 +25,7 @@ class ImportForm(forms.Form):
     # Set after a successful check: the import then refuses dossiers changed since.
     checked_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     checked_sha256 = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    check_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 SEX_CHOICES = [("", "—"), ("M", _("Nam")), ("F", _("Nữ"))]

@@ -27,6 +27,7 @@ import json
 import re
 import secrets
 import time
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -109,6 +110,9 @@ class ImportReport:
     # (and, given the checked file's SHA-256, any other file).
     checked_at: dt.datetime | None = None
     file_sha256: str = ""
+    # The record of a check that compared existing dossiers (its batch's public id): a later
+    # real run given it holds each of those dossiers to the version this check compared.
+    check_id: uuid.UUID | None = None
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -666,7 +670,7 @@ def _check_existing(
     compared: list[tuple[int, int]] = cursor.fetchall()
     if not compared:
         return compared
-    if params["since"] is not None:
+    if params["guarded"]:
         # Each dossier must still have the version the check compared (its record's items):
         # versions, not clock times, so a save that committed while the check ran, whatever
         # time it was stamped with, is never missed.
@@ -682,8 +686,8 @@ def _check_existing(
             report.add(
                 row_no,
                 TITLE["ref"],
-                f"hồ sơ “{ref}” đã được sửa lúc {when}, sau khi tệp được kiểm tra; "
-                "hãy kiểm tra lại tệp rồi mới nhập"
+                f"hồ sơ “{ref}” đã thay đổi sau khi tệp được kiểm tra (lần sửa gần nhất lúc "
+                f"{when}); hãy kiểm tra lại tệp rồi mới nhập"
                 if was_compared
                 else f"hồ sơ “{ref}” không được so với tệp này khi kiểm tra (có thể được tạo "
                 "sau đó); hãy kiểm tra lại tệp rồi mới nhập",
@@ -771,13 +775,15 @@ def import_dossiers(
     progress: Progress | None = None,
     since: dt.datetime | None = None,
     checked_sha256: str = "",
+    check_id: uuid.UUID | None = None,
 ) -> ImportReport:
     """Check (dry run) or import a file of dossiers for one managing organisation.
 
-    ``since``: when this file was checked (the dry run's :attr:`ImportReport.checked_at`). A
-    dossier of the file changed after that (a version entered on its page, its classification
-    edited) is then refused, so an import never silently overwrites a change it was not
-    checked against.
+    An import that follows a check is given the check's ``checked_at`` as ``since`` and its
+    ``check_id`` (none when the check compared no existing dossier). Every existing dossier
+    of the file must then still have the version that check compared: one changed since (a
+    version entered on its page, another import) or not compared at all is refused, so an
+    import never silently overwrites a change it was not checked against.
     """
     org = org_by_code(managing_org_code, field="managing_org")
     if actor is not None and not can_edit_dossiers_in(actor, org.path, 0):
@@ -796,8 +802,8 @@ def import_dossiers(
     digest = hashlib.sha256(data).hexdigest()
     report = ImportReport(dry_run=dry_run, checked_at=timezone.now(), file_sha256=digest)
     if dry_run:
-        since = None  # a check is what sets the time, never held to an earlier one
-    elif since is not None and checked_sha256 and checked_sha256 != digest:
+        since = check_id = None  # a check is never held to an earlier check
+    elif checked_sha256 and checked_sha256 != digest:
         raise ImportFileError(
             "Tệp này khác tệp đã kiểm tra; hãy kiểm tra tệp này trước khi nhập.", field="file"
         )
@@ -844,8 +850,8 @@ def import_dossiers(
         params = {
             "org": org.pk,
             "clearance": actor.clearance if actor else 3,
-            "since": since,
-            "check": _check_made(actor, org, digest, since) if since else None,
+            "guarded": since is not None or check_id is not None,
+            "check": _check_made(actor, org, digest, check_id),
         }
         for column, sql in CROSS_CHECKS:
             cursor.execute(sql, params)
@@ -864,27 +870,37 @@ def import_dossiers(
         else:
             transaction.set_rollback(True)
     if not written and compared:
-        _record_check(actor, org, report, file_name, digest, compared)
+        check = _record_check(actor, org, report, file_name, digest, compared)
+        if dry_run:
+            report.check_id = check.public_id
     return report
 
 
-def _check_made(actor: User | None, org: Any, digest: str, since: dt.datetime) -> int | None:
-    """The record of the check an import with ``since`` follows: the first check of this very
-    file, for this organisation, by the same person, made at or after ``since`` (a form carries
-    the time to the second). None when that check compared no existing dossier (or there was
-    none): then every existing dossier of the file is one the officer did not check against."""
+def _check_made(
+    actor: User | None, org: Any, digest: str, check_id: uuid.UUID | None
+) -> int | None:
+    """The record of the check an import follows: that very check of this file, for this
+    organisation, by the same person. None when no check id is given (the check compared no
+    existing dossier): then every existing dossier of the file is one not checked against."""
+    if check_id is None:
+        return None
     check: int | None = (
         ImportBatch.objects.filter(
+            public_id=check_id,
             dry_run=True,
             managing_org=org,
             file_sha256=digest,
             actor=actor.public_id if actor else None,
-            created_at__gte=since,
         )
-        .order_by("created_at", "id")
         .values_list("id", flat=True)
         .first()
     )
+    if check is None:
+        raise ImportFileError(
+            "Không có lần kiểm tra này của bạn cho tệp này và tổ chức này; "
+            "hãy kiểm tra lại tệp rồi mới nhập.",
+            field="file",
+        )
     return check
 
 
@@ -896,9 +912,11 @@ def _record_check(
     file_name: str,
     digest: str,
     compared: list[tuple[int, int]],
-) -> None:
+) -> ImportBatch:
     """A check compared the file with existing dossiers and told what differs: a read of
-    them, on the record like any other (the batch names them for their access logs)."""
+    them, on the record like any other (the batch names them for their access logs). A dry
+    run's items keep the versions compared, for the import that follows it; a refused
+    import's do not (its record can never stand for a check)."""
     batch = ImportBatch.objects.create(
         managing_org=org,
         file_name=file_name[:255],
@@ -912,7 +930,11 @@ def _record_check(
         cursor.execute(
             """INSERT INTO people_importbatchitem (batch_id, dossier_id, version, outcome)
                SELECT %s, unnest(%s::bigint[]), unnest(%s::int[]), 'checked'""",
-            [batch.pk, [d for d, _ in compared], [v for _, v in compared]],
+            [
+                batch.pk,
+                [d for d, _ in compared],
+                [v if report.dry_run else None for _, v in compared],
+            ],
         )
     _batch_event(
         actor,
@@ -925,6 +947,7 @@ def _record_check(
             "dry_run": report.dry_run,
         },
     )
+    return batch
 
 
 def _batch_event(
@@ -1233,9 +1256,9 @@ def _apply(
         """,
         [actor.public_id if actor else None, actor.username if actor else "import"],
     )
-    # Every dossier the import changed gets the clock time of this, its last write (not the
-    # transaction's start, which may be long before): a check made meanwhile, which could not
-    # see these changes, then finds them newer than itself (``since``).
+    # Every dossier the import changed gets a new version (what an import after a check is
+    # held to) and the clock time of this, its last write, not the transaction's start,
+    # which may be long before: the time the page and a refusal show.
     c.execute(
         """UPDATE people_dossier d
            SET declaration_count = d.declaration_count + n.versioned::int,
@@ -1375,6 +1398,7 @@ def report_json(report: ImportReport) -> str:
             "warning_count": report.warning_count,
             "checked_at": report.checked_at.isoformat() if report.checked_at else None,
             "file_sha256": report.file_sha256,
+            "check_id": str(report.check_id) if report.check_id else None,
             "created": report.created,
             "updated": report.updated,
             "unchanged": report.unchanged,

@@ -102,6 +102,7 @@ def dossier_import_view(request: HttpRequest) -> HttpResponse:
                 dry_run=request.POST.get("mode") != "import",
                 since=form.cleaned_data["checked_at"],
                 checked_sha256=form.cleaned_data["checked_sha256"],
+                check_id=form.cleaned_data["check_id"],
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
@@ -114,6 +115,7 @@ def dossier_import_view(request: HttpRequest) -> HttpResponse:
                         "org": form.cleaned_data["org"],
                         "checked_at": report.checked_at,
                         "checked_sha256": report.file_sha256,
+                        "check_id": report.check_id,
                     }
                 )
     return render(request, "people/import.html", {"form": form, "report": report})

@@ -1,4 +1,7 @@
-"""manage.py import_dossiers --org CODE FILE [--dry-run] [--since WHEN], or --template OUT"""
+"""manage.py import_dossiers --org CODE FILE [--dry-run] [--since WHEN [--check ID]]
+
+or --template OUT.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,13 @@ class Command(BaseCommand):
             type=_when,
             metavar="WHEN",
             help="Thời điểm kiểm tra (in ra sau --dry-run): từ chối hồ sơ bị sửa sau đó.",
+        )
+        parser.add_argument(
+            "--check",
+            type=uuid.UUID,
+            metavar="ID",
+            help="Mã lần kiểm tra (in ra sau --dry-run khi tệp có hồ sơ đã có): mỗi hồ sơ phải "
+            "còn đúng phiên bản đã so.",
         )
         parser.add_argument("--template", metavar="OUT", help="Ghi tệp mẫu rồi thoát.")
 
@@ -75,6 +86,7 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     progress=progress,
                     since=options["since"],
+                    check_id=options["check"],
                 )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
@@ -97,9 +109,10 @@ class Command(BaseCommand):
             raise CommandError(f"Tệp có {report.error_count} lỗi; không ghi gì. {summary}")
         if report.dry_run:
             checked = report.checked_at.isoformat() if report.checked_at else ""
+            check = f" --check {report.check_id}" if report.check_id else ""
             self.stdout.write(
                 f"Kiểm tra xong, không có lỗi: {summary}. Nhập bằng lệnh cũ không có --dry-run, "
-                f"thêm --since {checked} để từ chối hồ sơ bị sửa sau lần kiểm tra này."
+                f"thêm --since {checked}{check} để từ chối hồ sơ bị sửa sau lần kiểm tra này."
             )
         else:
             self.stdout.write(
