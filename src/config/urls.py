@@ -34,6 +34,16 @@ api_patterns = [
         name="declaration_list",
     ),
     path(
+        "dossiers/<uuid:public_id>/links/",
+        people_api.DossierLinksApi.as_view(),
+        name="dossier_links",
+    ),
+    path(
+        "links/<uuid:public_id>/decision/",
+        people_api.LinkDecisionApi.as_view(),
+        name="link_decision",
+    ),
+    path(
         "dossiers/<uuid:public_id>/declarations/<int:a>/diff/<int:b>/",
         people_api.DeclarationDiffApi.as_view(),
         name="declaration_diff",

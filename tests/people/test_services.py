@@ -249,3 +249,35 @@ def test_a_relative_removed_then_entered_again_is_the_same_record(tree: Tree) ->
     assert Person.objects.filter(dossier=dossier, full_name="Lê Thị Hoa").count() == 1
     spouse.refresh_from_db()
     assert spouse.declared is True
+
+
+def test_a_new_version_without_record_ids_keeps_each_relatives_record(tree: Tree) -> None:
+    """An API client sends a whole new declaration without the relatives' record ids: each
+    relative is matched to its record (relation, name, birth year), one to one, instead of
+    being copied into a new person (which would lose its links and propose them again)."""
+    twins = [
+        {"relation": "con", "full_name": "Nguyễn Thị Mai", "birth": "2008", "sex": "Nữ"},
+        {"relation": "con", "full_name": "Nguyễn Thị Mai", "birth": "2008", "sex": "Nữ"},
+    ]
+    father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", "sex": "Nam"}
+    dossier = services.dossier_create(
+        actor=None, managing_org_code="t-a", content=declaration(relatives=[father, *twins])
+    )
+    before = sorted(Person.objects.filter(dossier=dossier).values_list("pk", flat=True))
+    retyped = declaration(
+        relatives=[{**twins[0], "occupation": "Học sinh"}, dict(twins[1]),
+                   {**father, "birth": "03/1948"}],
+        residence="Hà Nội",
+    )  # fmt: skip
+    services.declaration_submit(actor=None, dossier=dossier, content=retyped, expected_number=1)
+    assert sorted(Person.objects.filter(dossier=dossier).values_list("pk", flat=True)) == before
+    assert Person.objects.filter(dossier=dossier, declared=False).count() == 0
+    father_record = Person.objects.get(dossier=dossier, full_name="Nguyễn Văn Bình")
+    assert (father_record.birth_year, father_record.birth_month) == (1948, 3)
+    # One twin fewer: one record retires, the other stays.
+    services.declaration_submit(
+        actor=None, dossier=dossier, expected_number=2,
+        content=declaration(relatives=[dict(twins[0]), dict(father)]),
+    )  # fmt: skip
+    marys = Person.objects.filter(dossier=dossier, full_name="Nguyễn Thị Mai")
+    assert sorted(marys.values_list("declared", flat=True)) == [False, True]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -22,10 +22,13 @@ from bvct.people.imports import import_dossiers, report_json
 from bvct.people.models import Declaration, Person
 from bvct.people.permissions import can_use_dossiers
 from bvct.people.selectors import (
+    LinkView,
     dossier_declarations,
     dossier_get_for_user,
+    dossier_links,
     dossier_relatives,
     dossier_subject,
+    link_get_for_user,
     person_search_from_form,
 )
 
@@ -41,6 +44,7 @@ class PersonOutput(serializers.Serializer):
     death = serializers.SerializerMethodField()
     hometown = serializers.CharField()
     citizen_id = serializers.CharField(allow_null=True)
+    party_card_no = serializers.CharField()
     declared = serializers.BooleanField()
 
     def get_birth(self, p: Person) -> str:
@@ -229,7 +233,13 @@ class ImportInput(serializers.Serializer):
     dry_run = serializers.BooleanField(default=True)
     checked_at = serializers.DateTimeField(
         required=False,
-        help_text="checked_at của lần kiểm tra tệp: hồ sơ bị sửa sau thời điểm đó bị từ chối.",
+        help_text="checked_at của lần kiểm tra tệp: nhập sau một lần kiểm tra. Hồ sơ đã có "
+        "mà lần kiểm tra không so (hoặc đã sửa sau đó) bị từ chối.",
+    )
+    check_id = serializers.UUIDField(
+        required=False,
+        help_text="check_id của lần kiểm tra (khi lần đó so với hồ sơ đã có): mỗi hồ sơ phải "
+        "còn đúng phiên bản đã so.",
     )
     checked_sha256 = serializers.CharField(
         required=False,
@@ -249,6 +259,7 @@ class ImportReportOutput(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.DictField())
     checked_at = serializers.DateTimeField()
     file_sha256 = serializers.CharField()
+    check_id = serializers.UUIDField(allow_null=True)
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
@@ -276,6 +287,83 @@ class DossierImportApi(APIView):
             dry_run=data.validated_data["dry_run"],
             since=data.validated_data.get("checked_at"),
             checked_sha256=data.validated_data.get("checked_sha256", ""),
+            check_id=data.validated_data.get("check_id"),
         )
         body = json.loads(report_json(report))
         return Response(body, status=200 if report.ok else 400)
+
+
+class LinkDifferenceOutput(serializers.Serializer):
+    field = serializers.CharField(help_text="Điều được so (họ tên, năm sinh, quê quán...)")
+    mine = serializers.JSONField(help_text="Như hồ sơ này khai")
+    other = serializers.JSONField(help_text="Như hồ sơ kia khai")
+
+
+class LinkOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="link.public_id")
+    status = serializers.CharField(source="link.status")
+    reason = serializers.CharField(source="link.reason")
+    mine = PersonOutput(help_text="Người trong hồ sơ này")
+    other = PersonOutput(help_text="Người trong hồ sơ kia (người dùng cũng được xem)")
+    differences = serializers.SerializerMethodField(
+        help_text="Với liên kết đã xác nhận: cùng một người mà hai hồ sơ khai khác nhau"
+    )
+
+    @extend_schema_field(LinkDifferenceOutput(many=True))
+    def get_differences(self, view: LinkView) -> list[dict[str, Any]]:
+        return [
+            {"field": label, "mine": str(mine), "other": str(other)}
+            for label, mine, other in view.differences
+        ]
+
+
+class DossierLinksApi(APIView):
+    @extend_schema(
+        responses=LinkOutput(many=True),
+        summary="Thân nhân có thể là cùng một người ở hồ sơ khác (đề xuất, đã xác nhận)",
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+        links = dossier_links(user=request.user, dossier=dossier)
+        services.dossier_read_record(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            subject=dossier_subject(dossier),
+            part="liên kết thân nhân",
+        )
+        services.dossier_linked_reads_record(
+            actor=request.user,  # type: ignore[arg-type]
+            viewed=dossier,
+            dossier_ids={view.other.dossier_id for view in links},
+        )
+        return Response(LinkOutput(links, many=True).data)
+
+
+class LinkDecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[("confirm", "cùng một người"), ("reject", "không phải cùng một người")]
+    )
+
+
+class LinkDecisionOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    status = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class LinkDecisionApi(APIView):
+    @extend_schema(
+        request=LinkDecisionInput,
+        responses=LinkDecisionOutput,
+        summary="Xác nhận hoặc bác bỏ một liên kết đề xuất (chỉ một lần)",
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        link = link_get_for_user(user=request.user, public_id=public_id)
+        data = LinkDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = services.person_link_decide(
+            actor=request.user,  # type: ignore[arg-type]
+            link=link,
+            confirm=data.validated_data["decision"] == "confirm",
+        )
+        return Response(LinkDecisionOutput(decided).data)

@@ -196,6 +196,7 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
     subject.save()
     touched.append(subject.pk)
     kept = {str(subject.public_id)}
+    claimed = {entry["person"] for entry in content["relatives"] if entry["person"]}
     for entry in content["relatives"]:
         if entry["person"]:
             person = current.get(entry["person"])
@@ -204,8 +205,9 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
                     [(f"relatives ({entry['full_name']}).person", "không thuộc hồ sơ này")]
                 )
         else:
-            # Removed earlier and entered again: the same record comes back (its links too).
-            person = _retired_match(current, kept, entry) or Person(dossier=dossier)
+            # Declared again without its record's id (an API client, a retyped entry), or
+            # removed earlier and entered again: the same record (its links too), not a copy.
+            person = _same_relative(current, kept | claimed, entry) or Person(dossier=dossier)
         old_name = person.name_norm if person.pk else None
         _fill_person(person, entry, dossier)
         if person.name_norm != old_name:
@@ -223,24 +225,26 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
     return touched
 
 
-def _retired_match(
-    current: dict[str, Person], kept: set[str], entry: dict[str, Any]
+def _same_relative(
+    current: dict[str, Person], taken: set[str], entry: dict[str, Any]
 ) -> Person | None:
-    """A person no longer declared in this dossier with the same relation, name and birth."""
+    """The dossier's record of this relative when the entry names none: the same relation,
+    name and birth year, not yet taken by another entry (one to one, so two same-named
+    siblings born the same year stay two); one still declared first, else a retired one."""
     birth = PartialDate.parse(entry["birth"])
     norm = normalize(entry["full_name"])
-    for key, person in current.items():
-        if (
-            key not in kept
-            and not person.declared
-            and not person.is_subject
-            and person.relation is not None
-            and person.relation.code == entry["relation"]
-            and person.name_norm == norm
-            and person.birth_year == (birth.year if birth else None)
-        ):
-            return person
-    return None
+    candidates = [
+        person
+        for key, person in current.items()
+        if key not in taken
+        and not person.is_subject
+        and person.relation is not None
+        and person.relation.code == entry["relation"]
+        and person.name_norm == norm
+        and person.birth_year == (birth.year if birth else None)
+    ]
+    candidates.sort(key=lambda p: (not p.declared, p.pk))
+    return candidates[0] if candidates else None
 
 
 def _check_visible_after(actor: User | None, dossier: Dossier) -> None:

@@ -1,0 +1,201 @@
+"""Every dossier endpoint through the permission matrix; each read of a dossier is one audit
+event; relative links through the API (list, confirm, reject)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from bvct.accounts.constants import Role
+from bvct.audit.constants import AuditAction
+from bvct.people import services
+from bvct.people.identity import make_citizen_id
+from bvct.people.models import Dossier, Person, PersonLink
+from tests.conftest import events_since
+from tests.factories import Tree, make_user
+from tests.people.factories import declaration
+from tests.permission_matrix import Expect, Personas, assert_permission_matrix, make_personas
+
+pytestmark = pytest.mark.django_db
+MISSING = "00000000-0000-4000-8000-000000000000"
+FATHER_ID = make_citizen_id("027", "M", 1948, 77)
+
+
+@dataclass
+class Linked:
+    secret: Dossier  # Tối mật, two declarations, its father also in ``plain``
+    plain: Dossier
+    link: PersonLink
+
+
+def _father(occupation: str) -> dict[str, str]:
+    return {"relation": "cha", "full_name": "Nguyễn Văn Bình", "sex": "Nam", "birth": "1948",
+            "citizen_id": FATHER_ID, "occupation": occupation}  # fmt: skip
+
+
+@pytest.fixture
+def linked(tree: Tree) -> Linked:
+    secret = services.dossier_create(
+        actor=None, managing_org_code="t-a", classification="TOI_MAT",
+        content=declaration(relatives=[_father("Làm ruộng")]),
+    )  # fmt: skip
+    services.declaration_submit(
+        actor=None, dossier=secret, expected_number=1,
+        content=declaration(relatives=[_father("Làm ruộng")], residence="Hà Nội"),
+    )  # fmt: skip
+    secret.refresh_from_db()
+    plain = services.dossier_create(
+        actor=None, managing_org_code="t-a",
+        content=declaration("Nguyễn Văn Hải", "1979", relatives=[_father("Hưu trí")]),
+    )  # fmt: skip
+    return Linked(secret, plain, PersonLink.objects.get(person_a__citizen_id=FATHER_ID))
+
+
+def _officers(tree: Tree) -> Personas:
+    return make_personas(
+        role=Role.BVCT_OFFICER,
+        org=tree.committee_a,
+        other_org=tree.committee_b,
+        agency_org=tree.agency,
+        low_clearance="MAT",
+    )
+
+
+# Each read, and something the allowed officer's answer must hold.
+READS = [
+    ("/ho-so/{id}/", False, "Nguyễn Văn Hùng"),
+    ("/ho-so/{id}/ban-in/", False, "NGUYỄN VĂN HÙNG"),
+    ("/ho-so/{id}/so-sanh/1/2/", False, "Hà Nội"),
+    ("/ho-so/{id}/khai-moi/", False, "Nguyễn Văn Bình"),
+    ("/api/dossiers/{id}/", True, "Nguyễn Văn Hùng"),
+    ("/api/dossiers/{id}/declarations/", True, "SUPERSEDED"),
+    ("/api/dossiers/{id}/declarations/1/diff/2/", True, "Hà Nội"),
+    ("/api/dossiers/{id}/links/", True, FATHER_ID),
+]
+
+
+@pytest.mark.parametrize(("url", "api", "shown"), READS, ids=[url for url, _, _ in READS])
+def test_every_read_of_a_dossier_is_gated_and_audited_once(
+    tree: Tree, linked: Linked, audit_mark: int, url: str, api: bool, shown: str
+) -> None:
+    personas = _officers(tree)
+    expect = Expect.api() if api else Expect()
+    responses = assert_permission_matrix(
+        url.format(id=linked.secret.public_id),
+        personas,
+        expect,
+        missing_url=url.format(id=MISSING),
+    )
+    assert shown in responses["allowed"].content.decode()
+    # Refused requests wrote nothing (the matrix checks); the allowed one wrote one read of
+    # this dossier, by that officer, at the dossier's classification.
+    reads = [
+        e
+        for e in events_since(audit_mark, action=AuditAction.DOSSIER_VIEW)
+        if e.object_public_id == str(linked.secret.public_id)
+    ]
+    assert [(e.actor_public_id, e.classification) for e in reads] == [
+        (personas.allowed.public_id, 2)  # Tối mật
+    ]
+
+
+def test_the_links_api_lists_links_and_how_the_two_dossiers_differ(
+    tree: Tree, linked: Linked, audit_mark: int
+) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT"))
+    (proposed,) = client.get(f"/api/dossiers/{linked.secret.public_id}/links/").json()
+    assert proposed["id"] == str(linked.link.public_id)
+    assert (proposed["status"], proposed["reason"]) == ("PROPOSED", "CITIZEN_ID")
+    assert proposed["mine"]["dossier"] == str(linked.secret.public_id)
+    assert proposed["other"]["dossier"] == str(linked.plain.public_id)
+    assert proposed["differences"] == []  # compared once confirmed
+    # Showing the other side is a read of the other dossier too.
+    plain_reads = [
+        e
+        for e in events_since(audit_mark, action=AuditAction.DOSSIER_VIEW)
+        if e.object_public_id == str(linked.plain.public_id)
+    ]
+    assert len(plain_reads) == 1
+    decided = client.post(
+        f"/api/links/{linked.link.public_id}/decision/", {"decision": "confirm"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert decided.status_code == 200 and decided.json()["status"] == "CONFIRMED"
+    (confirmed,) = client.get(f"/api/dossiers/{linked.plain.public_id}/links/").json()
+    assert confirmed["differences"] == [
+        {"field": "Nghề nghiệp", "mine": "Hưu trí", "other": "Làm ruộng"}
+    ]
+    again = client.post(
+        f"/api/links/{linked.link.public_id}/decision/", {"decision": "reject"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert again.status_code == 409
+    linked.link.refresh_from_db()
+    assert linked.link.status == "CONFIRMED"
+    bad = client.post(
+        f"/api/links/{linked.link.public_id}/decision/", {"decision": "maybe"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 400
+
+
+def test_a_rejected_link_is_not_listed_nor_proposed_again(tree: Tree, linked: Linked) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT"))
+    response = client.post(
+        f"/api/links/{linked.link.public_id}/decision/", {"decision": "reject"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 200 and response.json()["status"] == "REJECTED"
+    assert client.get(f"/api/dossiers/{linked.secret.public_id}/links/").json() == []
+    page = client.get(f"/ho-so/{linked.secret.public_id}/").content.decode()
+    assert "Thân nhân có trong hồ sơ khác" not in page
+    # The plain dossier declares its father again (a new version): the pair stays rejected.
+    services.declaration_submit(
+        actor=None, dossier=linked.plain, expected_number=1,
+        content=declaration("Nguyễn Văn Hải", "1979", relatives=[_father("Hưu trí")],
+                            residence="Bắc Ninh"),
+    )  # fmt: skip
+    fathers = Person.objects.filter(citizen_id=FATHER_ID)
+    links = PersonLink.objects.filter(person_a__in=fathers, person_b__in=fathers)
+    assert list(links.values_list("status", flat=True)) == ["REJECTED"]
+
+
+def test_link_decision_api_matrix(tree: Tree, linked: Linked) -> None:
+    def status() -> str:
+        return PersonLink.objects.get(pk=linked.link.pk).status
+
+    assert_permission_matrix(
+        f"/api/links/{linked.link.public_id}/decision/",
+        _officers(tree),
+        Expect.api(),
+        method="post",
+        data={"decision": "confirm"},
+        state=status,
+        missing_url=f"/api/links/{MISSING}/decision/",
+    )
+    assert status() == "CONFIRMED"
+
+
+def test_a_reader_cannot_decide_a_link(tree: Tree, linked: Linked) -> None:
+    reader = Client()
+    reader.force_login(make_user(tree.committee_a, Role.COMMITTEE_MEMBER, clearance="TUYET_MAT"))
+    url = f"/api/links/{linked.link.public_id}/decision/"
+    response = reader.post(url, {"decision": "reject"}, content_type="application/json")
+    assert response.status_code == 403
+    page = reader.post(f"/ho-so/lien-ket/{linked.link.public_id}/", {"decision": "reject"})
+    assert page.status_code == 302
+    linked.link.refresh_from_db()
+    assert linked.link.status == "PROPOSED"
+
+
+def test_the_import_template_is_for_dossier_officers(tree: Tree) -> None:
+    responses = assert_permission_matrix(
+        "/ho-so/nhap/tep-mau.xlsx",
+        _officers(tree),
+        Expect(other_scope=200, insufficient_clearance=200, agency=404),
+    )
+    assert responses["allowed"].content[:2] == b"PK"  # an XLSX (zip) file
