@@ -236,6 +236,20 @@ def test_too_many_rows(tree: Tree, settings: Any) -> None:
     assert Dossier.objects.filter(import_ref="DV-1").count() == 0
 
 
+def test_formulas_written_into_a_csv_are_refused_cell_by_cell(tree: Tree) -> None:
+    rows = [
+        *GOOD[:2],
+        relative("DV-1", "con", '=HYPERLINK("http://x","Mai")', "2008"),
+        member("DV-2", "Trần Thị Lan", "1985", sex="Nữ", occupation=" =1+1"),
+        relative("DV-2", "Vợ hoặc chồng", "Lê Văn Hải", "1983", residence="Nhà số 5, a=b"),
+    ]
+    before = _state()
+    report = _import(rows)
+    assert [(r, c) for r, c, _ in report.errors] == [(4, "Họ và tên"), (5, "Nghề nghiệp")]
+    assert "công thức bảng tính" in report.errors[0][2]
+    assert _state() == before
+
+
 def test_xlsx_template_round_trip_and_formulas(tree: Tree) -> None:
     from openpyxl import Workbook, load_workbook
 

@@ -639,6 +639,23 @@ CROSS_CHECKS = [
 ]
 
 
+def _check_formulas(cursor: Any, report: ImportReport) -> None:
+    """A cell that starts with “=” is a spreadsheet formula saved as text (a CSV has no
+    formulas; an XLSX formula is refused when read): refused like one, never stored, since a
+    spreadsheet opening an export of it would run it."""
+    cells = ", ".join(f"(%s, r.{key})" for key in KEYS)
+    cursor.execute(
+        f"""SELECT r.row_no, v.title FROM import_raw r,
+               LATERAL (VALUES {cells}) v(title, cell)
+            WHERE concat({", ".join(f"r.{key}" for key in KEYS)}) LIKE '%%=%%'
+              AND left(ltrim(v.cell, %s), 1) = '='
+            ORDER BY r.row_no""",
+        [*(TITLE[key] for key in KEYS), WHITESPACE],
+    )
+    for row_no, title in cursor.fetchall():
+        report.add(row_no, title, "là công thức bảng tính (bắt đầu bằng “=”); hãy ghi giá trị")
+
+
 def _check_existing(
     cursor: Any, report: ImportReport, params: dict[str, Any]
 ) -> list[tuple[int, int]]:
@@ -857,6 +874,7 @@ def import_dossiers(
             cursor.execute(sql, params)
             for row_no, message in cursor.fetchall():
                 report.add(row_no, column, message)
+        _check_formulas(cursor, report)
         compared = _check_existing(cursor, report, params)
         cursor.execute("SELECT count(DISTINCT ref) FROM import_rows")
         report.dossiers = cursor.fetchone()[0]
