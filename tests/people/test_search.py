@@ -97,3 +97,30 @@ def test_search_is_a_bounded_number_of_queries(tree: Tree, people: None) -> None
     with CaptureQueriesContext(connection) as queries:
         person_search(user=officer, search=PersonSearch(query="nguyen van hungg"))
     assert len(queries) <= 3  # corrections, the search, loading the page of persons
+
+
+def test_the_api_and_page_filters_and_an_organisation_one_may_not_see(
+    tree: Tree, people: None
+) -> None:
+    from django.test import Client
+
+    board = Client()
+    board.force_login(make_user(tree.board, Role.BVCT_OFFICER))
+
+    def found(**params: object) -> list[tuple[str, str]]:
+        results = board.get("/api/persons/", {"q": "nguyen van hung", **params}).json()["results"]
+        return [(p["full_name"], p["birth"]) for p in results]
+
+    assert found(birth_year=1979) == [("Nguyễn Văn Hùng", "1979")]
+    assert found(hometown="tien du") == [("Nguyễn Văn Hùng", "1975")]
+    assert found(org="t-b") == [("Nguyễn Văn Hùng", "1979")]
+    assert board.get("/api/persons/", {"q": "hung", "birth_year": "1700"}).status_code == 400
+    page = board.get("/ho-so/", {"q": "nguyen van hung", "org": "t-b"}).content.decode()
+    assert "1979" in page and "Tiên Du" not in page
+    # A commune officer naming the other commune's code: nothing, exactly as an unknown code.
+    officer = Client()
+    officer.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    hidden = officer.get("/api/persons/", {"q": "nguyen van hung", "org": "t-b"})
+    unknown = officer.get("/api/persons/", {"q": "nguyen van hung", "org": "khong-co"})
+    assert hidden.status_code == unknown.status_code == 200
+    assert hidden.json() == unknown.json() and hidden.json()["results"] == []

@@ -281,3 +281,27 @@ def test_a_new_version_without_record_ids_keeps_each_relatives_record(tree: Tree
     )  # fmt: skip
     marys = Person.objects.filter(dossier=dossier, full_name="Nguyễn Thị Mai")
     assert sorted(marys.values_list("declared", flat=True)) == [False, True]
+
+
+def test_the_comparison_lists_events_no_longer_declared_and_corrected_dates(tree: Tree) -> None:
+    from bvct.people.diff import declaration_diff
+
+    arrest = {"kind": "ARREST", "from": "1970", "to": "1972", "text": "Bị giam ở Hỏa Lò"}
+    joined = {"kind": "ORGANISATION", "from": "1965", "to": "1968", "text": "Hội Phật giáo"}
+    trip = {"kind": "TRIP", "from": "03/2015", "to": "04/2015", "country": "Nhật Bản",
+            "text": "Tham quan"}  # fmt: skip
+    content = declaration(relatives=[])
+    content.update(political_events=[arrest, joined], foreign_ties=[trip])
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    later = _new_version(dossier, political_events=[{**arrest, "from": "1971"}], foreign_ties=[])
+    services.declaration_submit(actor=None, dossier=dossier, content=later, expected_number=1)
+    first, second = Declaration.objects.filter(dossier=dossier).order_by("number")
+    changes = {
+        (c.section, c.kind, c.subject, c.field)
+        for c in declaration_diff(first.content, second.content)
+    }
+    assert changes == {
+        ("political_events", "changed", "1971 – 1972", "from"),  # the same arrest, redated
+        ("political_events", "removed", "1965 – 1968", ""),  # no longer declared
+        ("foreign_ties", "removed", "03/2015 – 04/2015", ""),
+    }

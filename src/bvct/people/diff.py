@@ -114,14 +114,28 @@ def declaration_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     for section in SECTIONS:
         before = _keyed(old.get(section, []))
         after = _keyed(new.get(section, []))
+        # An entry whose dates alone were corrected (same kind, same text) is one entry
+        # changed, not one no longer declared and another added.
+        added = {key: item for key, item in after.items() if key not in before}
         for key, item in before.items():
-            label = " – ".join(p for p in key[1:3] if p) or item.get("text", "")[:40]
-            if key not in after:
-                changes.append(Change(section, "removed", label, "", item, None))
-            elif after[key] != item:
-                changes += _fields(section, label, item, after[key])
-        for key, item in after.items():
-            if key not in before:
-                label = " – ".join(p for p in key[1:3] if p) or item.get("text", "")[:40]
-                changes.append(Change(section, "added", label, "", None, item))
+            if key in after:
+                if after[key] != item:
+                    changes += _fields(section, _label(key, item), item, after[key])
+                continue
+            redated = next(
+                (k for k, a in added.items() if (a.get("kind"), a.get("text")) == (
+                    item.get("kind"), item.get("text"))),
+                None,
+            )  # fmt: skip
+            if redated is None:
+                changes.append(Change(section, "removed", _label(key, item), "", item, None))
+            else:
+                changes += _fields(section, _label(redated, item), item, added.pop(redated))
+        for key, item in added.items():
+            changes.append(Change(section, "added", _label(key, item), "", None, item))
     return changes
+
+
+def _label(key: tuple[str, str, str, int], item: dict[str, Any]) -> str:
+    """A period named by its dates (else the start of its text)."""
+    return " – ".join(p for p in key[1:3] if p) or item.get("text", "")[:40]
