@@ -137,3 +137,33 @@ def test_the_planner_knows_the_generated_tables(generated: generator.Generated) 
     assert estimates["people_person"] >= generated.persons
     assert estimates["people_dossier"] >= generated.members
     assert estimates["people_declaration"] >= generated.members
+
+
+def test_generated_declarations_have_histories_and_some_foreign_ties(
+    generated: generator.Generated,
+) -> None:
+    contents = [
+        d.content for d in Declaration.objects.filter(submitted_by_username="generate_data")
+    ]
+    assert len(contents) == 60
+    assert all(c["history"] for c in contents)  # everybody has worked or studied somewhere
+    with_ties = sum(1 for c in contents if c["foreign_ties"])
+    assert 0 < with_ties < 60  # some, not all
+    relatives = [r for c in contents for r in c["relatives"]]
+    assert any(r["political_history"] for r in relatives)
+    assert any(r["death"] for r in relatives)
+
+
+def test_the_generate_data_command(audit_mark: int) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("generate_data", "--members", "4", "--seed", "5", stdout=out)
+    made = Dossier.objects.filter(declarations__submitted_by_username="generate_data")
+    assert made.count() == 4
+    persons = Person.objects.filter(dossier__in=made).count()
+    assert f"Đã sinh 4 hồ sơ, {persons:,} người" in out.getvalue()
+    with pytest.raises(CommandError, match="--members phải từ 1"):
+        call_command("generate_data", "--members", "0", stdout=io.StringIO())

@@ -230,10 +230,24 @@ def test_too_large_a_file(tree: Tree, settings: Any) -> None:
 
 
 def test_too_many_rows(tree: Tree, settings: Any) -> None:
+    from openpyxl import Workbook
+
     settings.BVCT_IMPORT_MAX_ROWS = 3
     with pytest.raises(ImportFileError, match="hơn 3 dòng"):
         _import(GOOD, dry_run=True)
+    book = Workbook()
+    for row in [HEADERS, *GOOD]:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportFileError, match="hơn 3 dòng"):
+        import_dossiers(
+            actor=None, managing_org_code="t-a", stream=io.BytesIO(buffer.getvalue()),
+            file_name="nhieu.xlsx", dry_run=False,
+        )  # fmt: skip
     assert Dossier.objects.filter(import_ref="DV-1").count() == 0
+    settings.BVCT_IMPORT_MAX_ROWS = 5  # exactly the file's rows: accepted
+    assert _import(GOOD).created == 2
 
 
 def test_formulas_written_into_a_csv_are_refused_cell_by_cell(tree: Tree) -> None:
