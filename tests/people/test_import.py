@@ -69,6 +69,13 @@ def _import(rows: list[list[str]], *, dry_run: bool = False, **kw: Any) -> Any:
     )  # fmt: skip
 
 
+def _checked_import(rows: list[list[str]], **kw: Any) -> Any:
+    """Check the file, then import it held to that check (as the page does)."""
+    check = _import(rows, dry_run=True, **kw)
+    assert check.ok, check.errors
+    return _import(rows, since=check.checked_at, check_id=check.check_id, **kw)
+
+
 def _state() -> tuple[int, int, int]:
     return Dossier.objects.count(), Person.objects.count(), Declaration.objects.count()
 
@@ -653,7 +660,14 @@ def test_a_version_entered_on_the_page_since_the_last_import_is_warned(tree: Tre
     report = _import(GOOD, dry_run=True)
     assert [(row, column) for row, column, _ in report.warnings] == [(5, "Mã hồ sơ")]
     assert "bản khai lần 2 nộp trên trang" in report.warnings[0][2]
-    _import(GOOD)  # the file's content is now current again: nothing more to warn of
+    # Imported without that check, it is refused: a page's version is never replaced unseen.
+    before = _state()
+    unchecked = _import(GOOD)
+    assert [(row, column) for row, column, _ in unchecked.errors] == [(5, "Mã hồ sơ")]
+    assert "hãy kiểm tra tệp trước khi nhập" in unchecked.errors[0][2]
+    assert _state() == before
+    # Checked, it imports; the file's content is current again: nothing more to warn of.
+    assert _checked_import(GOOD).updated == 1
     assert _import(GOOD, dry_run=True).warnings == []
 
 
@@ -817,14 +831,15 @@ def test_units_come_from_the_places_and_an_old_addresss_unit_is_kept(tree: Tree)
     dossier = Dossier.objects.get(import_ref="U-1")
     declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
     # The same file again: the text has not changed, so the unit stays; nothing is new.
-    report = _import(rows)
+    report = _checked_import(rows)
     assert (report.updated, report.unchanged) == (0, 1)
     assert _content("U-1")["identity"]["hometown_ward"] == 7531
     subject.refresh_from_db()
     assert subject.hometown_ward == 7531
     # A new text that names a unit replaces it.
-    report = _import([member("U-1", "Đỗ Văn Hạnh", "1970", hometown="Phường Hoàn Kiếm, Hà Nội",
-                             birthplace="Phường Hoàn Kiếm, Hà Nội"), rows[1]])  # fmt: skip
+    report = _checked_import([member("U-1", "Đỗ Văn Hạnh", "1970",
+                                     hometown="Phường Hoàn Kiếm, Hà Nội",
+                                     birthplace="Phường Hoàn Kiếm, Hà Nội"), rows[1]])  # fmt: skip
     assert report.updated == 1 and _content("U-1")["identity"]["hometown_ward"] == 70
 
 
@@ -884,7 +899,7 @@ def test_an_import_keeps_the_other_names_entered_on_the_page(tree: Tree) -> None
     content["identity"]["other_names"] = "Ba An"
     dossier = Dossier.objects.get(import_ref="DV-1")
     declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
-    report = _import(GOOD)
+    report = _checked_import(GOOD)
     assert report.ok and report.unchanged == 2
     assert _content("DV-1")["identity"]["other_names"] == "Ba An"
 

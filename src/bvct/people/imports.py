@@ -721,15 +721,26 @@ def _check_existing(
         ORDER BY r.row_no""",
         params,
     )
+    # A warning when the officer checks, or imports what was checked; an import that was not
+    # checked first is refused instead, never replacing a page's version unseen.
+    unchecked = not params["dry_run"] and not params["guarded"]
     for row_no, ref, number, submitted, username in cursor.fetchall():
         when = timezone.localtime(submitted).strftime("%d/%m/%Y")
         by = f" ({username})" if username else ""
-        report.warn(
-            row_no,
-            TITLE["ref"],
-            f"hồ sơ “{ref}” có bản khai lần {number} nộp trên trang ngày {when}{by}, "
-            "sau lần nhập tệp trước: nội dung khác trong tệp sẽ thay thế bản khai đó",
-        )
+        said = f"hồ sơ “{ref}” có bản khai lần {number} nộp trên trang ngày {when}{by}, "
+        if unchecked:
+            report.add(
+                row_no,
+                TITLE["ref"],
+                said + "sau lần nhập tệp trước: hãy kiểm tra tệp trước khi nhập (nội dung khác "
+                "trong tệp sẽ thay thế bản khai đó)",
+            )
+        else:
+            report.warn(
+                row_no,
+                TITLE["ref"],
+                said + "sau lần nhập tệp trước: nội dung khác trong tệp sẽ thay thế bản khai đó",
+            )
     cursor.execute(
         f"""SELECT r.row_no, r.ref, r.full_name, r.birth,
                p.name_norm <> r.name_norm, p.full_name <> r.full_name,
@@ -868,6 +879,7 @@ def import_dossiers(
             "org": org.pk,
             "clearance": actor.clearance if actor else 3,
             "guarded": since is not None or check_id is not None,
+            "dry_run": dry_run,
             "check": _check_made(actor, org, digest, check_id),
         }
         for column, sql in CROSS_CHECKS:
