@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     TIER_CREATE = "tier.create", _("Tạo diện quản lý")
     SCOPE_SET = "scope.set", _("Phân cấp quản lý")
     DOSSIER_CREATE = "dossier.create", _("Lập hồ sơ")
+    DOSSIER_UPDATE = "dossier.update", _("Sửa mức mật, chức vụ của hồ sơ")
     DOSSIER_VIEW = "dossier.view", _("Xem hồ sơ")
     DOSSIER_SEARCH = "dossier.search", _("Tra cứu hồ sơ")
     DOSSIER_EXPORT = "dossier.export", _("Xuất danh sách hồ sơ")

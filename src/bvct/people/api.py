@@ -144,6 +144,16 @@ class DossierCreateApi(APIView):
         return Response(DossierOutput(dossier).data, status=status.HTTP_201_CREATED)
 
 
+class DossierUpdateInput(serializers.Serializer):
+    expected_version = serializers.IntegerField(
+        min_value=1, help_text="version của hồ sơ mà người sửa đã xem (chống ghi đè)"
+    )
+    classification = serializers.CharField(
+        max_length=16, required=False, help_text="NONE, MAT, TOI_MAT hoặc TUYET_MAT"
+    )
+    current_posts = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
 class DossierDetailApi(APIView):
     @extend_schema(
         responses=DossierDetailOutput, summary="Một hồ sơ (mỗi lần đọc được ghi nhật ký)"
@@ -159,6 +169,24 @@ class DossierDetailApi(APIView):
         body["declaration"] = declarations[0].content if declarations else None
         body["declarations"] = DeclarationOutput(declarations, many=True).data
         return Response(body)
+
+    @extend_schema(
+        request=DossierUpdateInput,
+        responses=DossierOutput,
+        summary="Sửa mức mật, chức vụ hiện nay của hồ sơ (theo version đã xem)",
+    )
+    def patch(self, request: Request, public_id: str) -> Response:
+        dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
+        data = DossierUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = services.dossier_update(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            expected_version=data.validated_data["expected_version"],
+            classification=data.validated_data.get("classification"),
+            current_posts=data.validated_data.get("current_posts"),
+        )
+        return Response(DossierOutput(updated).data)
 
 
 class DeclarationSubmitInput(serializers.Serializer):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +94,26 @@ class EventForm(PeriodForm):
 RelativeFormSet = forms.formset_factory(RelativeForm, extra=6, can_delete=True)
 PeriodFormSet = forms.formset_factory(PeriodForm, extra=3, can_delete=True)
 EventFormSet = forms.formset_factory(EventForm, extra=2, can_delete=True)
+
+
+class DossierUpdateForm(forms.Form):
+    """The dossier's own fields on its page; ``version`` is what the officer saw."""
+
+    classification = forms.ChoiceField(label=_("Mức mật"))
+    current_posts = forms.CharField(
+        label=_("Chức vụ hiện nay"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        levels = [("NONE", _("Không mật")), ("MAT", _("Mật")), ("TOI_MAT", _("Tối mật")),
+                  ("TUYET_MAT", _("Tuyệt mật"))]  # fmt: skip
+        # Only levels the officer holds: a dossier above them would leave their view.
+        cast(forms.ChoiceField, self.fields["classification"]).choices = levels[: clearance + 1]
 
 
 class DossierOpenForm(forms.Form):

@@ -1050,15 +1050,33 @@ def _apply(
         WITH changed AS (
             UPDATE people_dossier d SET classification = i.classification,
                    current_posts = i.current_posts, version = d.version + 1, updated_at = now()
-            FROM import_dossier i
+            FROM import_dossier i JOIN people_dossier o ON o.id = i.dossier_id
             WHERE i.existing AND d.id = i.dossier_id
               AND (d.classification, d.current_posts) IS DISTINCT FROM
                   (i.classification, i.current_posts)
-            RETURNING d.id
-        ) SELECT id AS dossier_id FROM changed
+            RETURNING d.id, o.classification AS old_class, o.current_posts AS old_posts,
+                      d.classification AS new_class, d.current_posts AS new_posts
+        ) SELECT id AS dossier_id, old_class, old_posts, new_class, new_posts FROM changed
         """
     )
     if c.rowcount:
+        # The dossiers' history, as a page's edit records it (services.dossier_update).
+        names = [level.name for level in sorted(Classification)]
+        c.execute(
+            """INSERT INTO people_dossierchange (dossier_id, changed_at, actor, actor_username,
+                   via, before, after)
+               SELECT dossier_id, now(), %(actor)s, %(username)s, 'import',
+                   jsonb_build_object('classification', (%(names)s::text[])[old_class + 1],
+                                      'current_posts', old_posts),
+                   jsonb_build_object('classification', (%(names)s::text[])[new_class + 1],
+                                      'current_posts', new_posts)
+               FROM import_meta""",
+            {
+                "actor": actor.public_id if actor else None,
+                "username": actor.username if actor else "",
+                "names": names,
+            },
+        )
         c.execute(
             """UPDATE people_person p SET classification = i.classification
                FROM import_dossier i JOIN import_meta m USING (dossier_id)

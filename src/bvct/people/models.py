@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bvct.core.constants import Action, Classification
@@ -318,6 +319,26 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.rows} dòng)"
+
+
+class DossierChange(models.Model):
+    """A change of the dossier's own fields (classification, current posts): when, by whom,
+    through what, what they were and became. The dossier's history beside its declarations'
+    versions; the audit trail holds the same change, chained."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="changes")
+    changed_at = models.DateTimeField(default=timezone.now)
+    actor = models.UUIDField(null=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    via = models.CharField(max_length=10)  # page (pages and API), import
+    before = models.JSONField()  # {"classification": "MAT", "current_posts": "..."}
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.changed_at:%d/%m/%Y %H:%M}"
 
 
 class ImportBatchItem(models.Model):

@@ -23,6 +23,7 @@ from bvct.people.diff import declaration_diff
 from bvct.people.models import (
     Declaration,
     Dossier,
+    DossierChange,
     ExportBatch,
     Person,
     PersonLink,
@@ -338,6 +339,82 @@ def _lock_dossiers_for_writing() -> None:
                 "(nội dung bạn nhập vẫn còn trên trang)."
             ) from exc
         cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+
+
+def dossier_fields(dossier: Dossier) -> dict[str, str]:
+    """The dossier's own fields as its history and audit events record them."""
+    return {
+        "classification": Classification(dossier.classification).name,
+        "current_posts": dossier.current_posts,
+    }
+
+
+@transaction.atomic(durable=True)
+def dossier_update(
+    *,
+    actor: User | None,
+    dossier: Dossier,
+    expected_version: int,
+    classification: str | int | None = None,
+    current_posts: str | None = None,
+) -> Dossier:
+    """Change the dossier's classification or current posts (None: keep). ``expected_version``
+    is the version the officer saw: a change made meanwhile (a declaration, an import, another
+    officer's edit) refuses this one instead of being overwritten. A classification above the
+    officer's own clearance is refused (the dossier would leave their view)."""
+    try:
+        level = None if classification is None else Classification.parse(classification)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"Mức mật không hợp lệ: {classification!r}.", field="classification"
+        ) from exc
+    _lock_dossiers_for_writing()
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("managing_org")
+        .get(pk=dossier.pk)
+    )
+    _require_editor(actor, locked.org_path, locked.classification)
+    if locked.version != expected_version:
+        raise ConflictError(
+            "Hồ sơ vừa được người khác sửa (hoặc có bản khai, lượt nhập mới). "
+            "Hãy xem lại hồ sơ rồi sửa lại."
+        )
+    before = dossier_fields(locked)
+    if level is not None:
+        _require_editor(actor, locked.org_path, level)
+        locked.classification = level
+    if current_posts is not None:
+        locked.current_posts = current_posts.strip()
+    after = dossier_fields(locked)
+    if after == before:
+        return locked
+    locked.version += 1
+    locked.save(update_fields=["classification", "current_posts", "version", "updated_at"])
+    if before["classification"] != after["classification"]:
+        # Persons carry their dossier's classification for the gate and the search index.
+        Person.objects.filter(dossier=locked).update(classification=locked.classification)
+    DossierChange.objects.create(
+        dossier=locked,
+        actor=actor.public_id if actor else None,
+        actor_username=actor.username if actor else "",
+        via="page",
+        before=before,
+        after=after,
+    )
+    subject = Person.objects.get(dossier=locked, is_subject=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DOSSIER_UPDATE,
+        obj=locked,
+        object_label=subject.full_name,
+        org=locked.managing_org,
+        subject_id=subject.public_id,
+        classification=max(Classification[before["classification"]], locked.classification),
+        before=before,
+        after=after,
+    )
+    return locked
 
 
 @transaction.atomic(durable=True)

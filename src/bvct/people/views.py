@@ -14,16 +14,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bvct.audit.models import AuditEvent
+from bvct.core.constants import Classification
 from bvct.core.errors import ServiceError
 from bvct.orgs.selectors import visible_org_path
 from bvct.people.declarations import DeclarationInvalid
 from bvct.people.diff import declaration_diff
 from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
-from bvct.people.forms import DossierOpenForm, ImportForm, PersonSearchForm
+from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
 from bvct.people.models import Declaration, Person
-from bvct.people.permissions import can_use_dossiers, can_view_access_log
+from bvct.people.permissions import (
+    can_edit_dossiers_in,
+    can_use_dossiers,
+    can_view_access_log,
+)
 from bvct.people.selectors import (
     dossier_batches,
     dossier_declarations,
@@ -42,6 +47,7 @@ from bvct.people.services import (
     dossier_linked_reads_record,
     dossier_read_record,
     dossier_search_record,
+    dossier_update,
     person_link_decide,
 )
 
@@ -205,10 +211,22 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
         viewed=dossier,
         dossier_ids={view.other.dossier_id for view in links},
     )
+    edit = None
+    if can_edit_dossiers_in(request.user, dossier.org_path, dossier.classification):
+        edit = DossierUpdateForm(
+            clearance=request.user.clearance,  # type: ignore[union-attr]
+            initial={
+                "classification": Classification(dossier.classification).name,
+                "current_posts": dossier.current_posts,
+                "version": dossier.version,
+            },
+        )
     return render(
         request,
         "people/detail.html",
         {
+            "edit": edit,
+            "changes": list(dossier.changes.all()[:50]),
             "dossier": dossier,
             "subject": subject,
             "relatives": dossier_relative_rows(dossier, current),
@@ -302,6 +320,34 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "expected_number": expected,
         },
     )
+
+
+@login_required
+@require_POST
+def dossier_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The dossier's classification and current posts, from its page."""
+    dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
+    form = DossierUpdateForm(request.POST, clearance=request.user.clearance)  # type: ignore[union-attr]
+    back = reverse("people:detail", args=[dossier.public_id]) + "#identity"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return HttpResponseRedirect(back)
+    try:
+        updated = dossier_update(
+            actor=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            expected_version=form.cleaned_data["version"],
+            classification=form.cleaned_data["classification"],
+            current_posts=form.cleaned_data["current_posts"],
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        changed = updated.version != form.cleaned_data["version"]
+        messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
+    return HttpResponseRedirect(back)
 
 
 @login_required

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from bvct.core.constants import Classification
 from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
 from bvct.people.models import Person
 from bvct.people.places import ward_label, ward_of
@@ -31,3 +32,12 @@ def current_unit(person: Person, place: str) -> str:
 def kind_label(kind: str) -> str:
     """The Vietnamese name of a political event's or foreign tie's kind (the code if unknown)."""
     return EVENT_KINDS.get(kind) or FOREIGN_KINDS.get(kind) or kind
+
+
+@register.filter
+def classification_label(code: str) -> str:
+    """The Vietnamese name of a classification code as history records it (``TOI_MAT``)."""
+    try:
+        return str(Classification[code].label)
+    except KeyError:
+        return code

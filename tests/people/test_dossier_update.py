@@ -1,0 +1,174 @@
+"""The dossier's own fields (classification, current posts): edited against the version seen,
+within the officer's clearance, audited, and kept as the dossier's history."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from bvct.accounts.constants import Role
+from bvct.audit.constants import AuditAction
+from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.people import services
+from bvct.people.models import Dossier, DossierChange, Person
+from tests.conftest import events_since
+from tests.factories import Tree, make_user
+from tests.people.factories import declaration
+from tests.permission_matrix import Expect, assert_permission_matrix, make_personas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossier(tree: Tree) -> Dossier:
+    return services.dossier_create(
+        actor=None, managing_org_code="t-a", content=declaration(), current_posts="Phó Bí thư"
+    )
+
+
+def _state(dossier: Dossier) -> tuple[int, int, str, int]:
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    return (
+        fresh.version,
+        fresh.classification,
+        fresh.current_posts,
+        DossierChange.objects.filter(dossier=dossier).count(),
+    )
+
+
+def test_an_officer_raises_the_classification_and_changes_the_posts(
+    tree: Tree, dossier: Dossier, audit_mark: int
+) -> None:
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TOI_MAT")
+    updated = services.dossier_update(
+        actor=officer, dossier=dossier, expected_version=dossier.version,
+        classification="TOI_MAT", current_posts="  Bí thư Đảng ủy xã  ",
+    )  # fmt: skip
+    assert (updated.version, updated.classification) == (dossier.version + 1, 2)
+    assert updated.current_posts == "Bí thư Đảng ủy xã"
+    # Every person of the dossier now carries the new classification (the gate reads it).
+    assert set(Person.objects.filter(dossier=dossier).values_list("classification", flat=True)) == {
+        2
+    }
+    (change,) = DossierChange.objects.filter(dossier=dossier)
+    assert (change.via, change.actor_username) == ("page", officer.username)
+    assert change.before == {"classification": "NONE", "current_posts": "Phó Bí thư"}
+    assert change.after == {"classification": "TOI_MAT", "current_posts": "Bí thư Đảng ủy xã"}
+    (event,) = events_since(audit_mark, action=AuditAction.DOSSIER_UPDATE)
+    assert event.before == change.before and event.after == change.after
+    assert event.classification == 2 and event.object_public_id == str(dossier.public_id)
+    # A reader cleared only to Mật no longer finds it.
+    low = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT")
+    assert not Dossier.objects.visible_to(low).filter(pk=dossier.pk).exists()
+
+
+def test_a_stale_edit_is_refused_and_a_no_op_writes_nothing(
+    tree: Tree, dossier: Dossier, audit_mark: int
+) -> None:
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    seen = dossier.version
+    services.declaration_submit(
+        actor=None, dossier=dossier, content=declaration(residence="Hà Nội"), expected_number=1
+    )
+    before = _state(dossier)
+    with pytest.raises(ConflictError, match="vừa được người khác sửa"):
+        services.dossier_update(
+            actor=officer, dossier=dossier, expected_version=seen, current_posts="Bí thư"
+        )
+    assert _state(dossier) == before
+    current = Dossier.objects.get(pk=dossier.pk)
+    same = services.dossier_update(
+        actor=officer, dossier=current, expected_version=current.version,
+        classification="NONE", current_posts="Phó Bí thư",
+    )  # fmt: skip
+    assert same.version == current.version and _state(dossier) == before
+    assert events_since(audit_mark, action=AuditAction.DOSSIER_UPDATE) == []
+
+
+def test_no_classification_above_the_officers_own_and_no_unknown_level(
+    tree: Tree, dossier: Dossier
+) -> None:
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT")
+    before = _state(dossier)
+    with pytest.raises(PermissionDeniedError):
+        services.dossier_update(
+            actor=officer, dossier=dossier, expected_version=dossier.version,
+            classification="TUYET_MAT",
+        )  # fmt: skip
+    with pytest.raises(ValidationFailed, match="Mức mật không hợp lệ"):
+        services.dossier_update(
+            actor=officer, dossier=dossier, expected_version=dossier.version,
+            classification="RAT_MAT",
+        )  # fmt: skip
+    assert _state(dossier) == before
+
+
+def test_the_page_edits_and_shows_the_history(tree: Tree, dossier: Dossier) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT"))
+    page = client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert "Sửa mức mật, chức vụ hiện nay" in page
+    assert 'value="TOI_MAT"' not in page  # only levels the officer holds are offered
+    url = f"/ho-so/{dossier.public_id}/sua/"
+    data = {"classification": "MAT", "current_posts": "Bí thư", "version": dossier.version}
+    response = client.post(url, data, follow=True)
+    assert "Đã lưu." in response.content.decode()
+    assert _state(dossier)[1:] == (1, "Bí thư", 1)
+    page = client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert "Thay đổi mức mật, chức vụ của hồ sơ" in page and "Không mật; Phó Bí thư" in page
+    # The same form sent again (a second tab): refused, nothing changed.
+    again = client.post(url, {**data, "current_posts": "Chủ tịch"}, follow=True)
+    assert "vừa được người khác sửa" in again.content.decode()
+    assert _state(dossier)[1:] == (1, "Bí thư", 1)
+    # A reader has no form and cannot post one.
+    reader = Client()
+    reader.force_login(make_user(tree.committee_a, Role.COMMITTEE_MEMBER, clearance="MAT"))
+    assert "Sửa mức mật" not in reader.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert reader.post(url, {**data, "version": 2}).status_code == 404
+
+
+def test_update_api_matrix(tree: Tree, dossier: Dossier) -> None:
+    personas = make_personas(
+        role=Role.BVCT_OFFICER,
+        org=tree.committee_a,
+        other_org=tree.committee_b,
+        agency_org=tree.agency,
+        clearance="MAT",
+    )
+    services.dossier_update(
+        actor=None, dossier=dossier, expected_version=dossier.version, classification="MAT"
+    )
+    version = Dossier.objects.get(pk=dossier.pk).version
+    responses = assert_permission_matrix(
+        f"/api/dossiers/{dossier.public_id}/",
+        personas,
+        Expect.api(),
+        method="patch",
+        data={"expected_version": version, "current_posts": "Bí thư"},
+        state=lambda: _state(dossier),
+        missing_url="/api/dossiers/00000000-0000-4000-8000-000000000000/",
+    )
+    body = responses["allowed"].json()
+    assert (body["current_posts"], body["version"]) == ("Bí thư", version + 1)
+    client = Client()
+    client.force_login(personas.allowed)
+    stale = client.patch(
+        f"/api/dossiers/{dossier.public_id}/",
+        {"expected_version": version, "current_posts": "Chủ tịch"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+
+
+def test_an_import_that_changes_them_is_in_the_history_too(tree: Tree) -> None:
+    from bvct.people.imports import KEYS
+    from tests.people.test_import import GOOD, _checked_import, _import
+
+    _import(GOOD)
+    member = dict(zip(KEYS, GOOD[0], strict=True))
+    member.update(classification="Mật", current_posts="Bí thư chi bộ")
+    assert _checked_import([list(member.values()), *GOOD[1:]]).updated == 1
+    (change,) = DossierChange.objects.filter(dossier__import_ref="DV-1")
+    assert change.via == "import"
+    assert change.before == {"classification": "NONE", "current_posts": ""}
+    assert change.after == {"classification": "MAT", "current_posts": "Bí thư chi bộ"}
