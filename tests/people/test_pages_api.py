@@ -503,3 +503,41 @@ def test_the_comparison_page_lists_a_relative_added_and_one_removed(tree: Tree) 
     assert response.status_code == 200
     page = response.content.decode()
     assert "Nguyễn Thị Mới (thêm)" in page and "(không còn khai)" in page
+
+
+def test_export_of_one_organisation_and_never_a_cut_list(
+    tree: Tree, audit_mark: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from bvct.people import views
+
+    services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    services.dossier_create(
+        actor=None, managing_org_code="t-b",
+        content=declaration("Lê Thị Hoa", "1980", sex="Nữ", relatives=[]),
+    )  # fmt: skip
+    board = Client()
+    board.force_login(make_user(tree.board, Role.BVCT_OFFICER))
+
+    def names(response: Any) -> list[str]:
+        book = load_workbook(io.BytesIO(response.content))
+        return [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
+
+    assert sorted(names(board.get("/ho-so/xuat-excel/"))) == ["Lê Thị Hoa", "Nguyễn Văn Hùng"]
+    assert names(board.get("/ho-so/xuat-excel/", {"org": "t-b"})) == ["Lê Thị Hoa"]
+    # A commune officer naming the other commune: as if it did not exist.
+    officer = Client()
+    officer.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    assert officer.get("/ho-so/xuat-excel/", {"org": "t-b"}).status_code == 404
+    # Over the limit, the list is refused with what to do, not cut short.
+    monkeypatch.setattr(views, "MAX_EXPORT_ROWS", 1)
+    exports = len(events_since(audit_mark, action=AuditAction.DOSSIER_EXPORT))
+    response = board.get("/ho-so/xuat-excel/", follow=True)
+    assert "hơn 1 hồ sơ, quá lớn cho một tệp Excel; hãy chọn một tổ chức" in (
+        response.content.decode()
+    )
+    assert len(events_since(audit_mark, action=AuditAction.DOSSIER_EXPORT)) == exports
+    assert names(board.get("/ho-so/xuat-excel/", {"org": "t-b"})) == ["Lê Thị Hoa"]

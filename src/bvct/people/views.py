@@ -149,7 +149,16 @@ def dossier_export_view(request: HttpRequest) -> HttpResponse:
         if found is None:
             raise Http404
         org_path = found
-    subjects = dossier_list(user=request.user, org_path=org_path)[:MAX_EXPORT_ROWS]
+    subjects = dossier_list(user=request.user, org_path=org_path)
+    if subjects.values("pk")[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
+        # Never a silently cut list: the officer narrows it to an organisation.
+        limit = f"{MAX_EXPORT_ROWS:,}".replace(",", ".")  # Vietnamese thousands: 200.000
+        messages.error(
+            request,
+            f"Danh sách có hơn {limit} hồ sơ, quá lớn cho một tệp Excel; hãy chọn "
+            "một tổ chức (ô “Mã tổ chức”) rồi xuất từng phần.",
+        )
+        return HttpResponseRedirect(reverse("people:search"))
     exported: list[tuple[int, uuid.UUID]] = []
 
     def noted(people: Iterable[Person]) -> Iterator[Person]:
@@ -157,7 +166,7 @@ def dossier_export_view(request: HttpRequest) -> HttpResponse:
             exported.append((person.dossier_id, person.dossier.public_id))
             yield person
 
-    content, _ = dossier_list_xlsx(noted(subjects.iterator(chunk_size=2000)))
+    content, _ = dossier_list_xlsx(noted(subjects[:MAX_EXPORT_ROWS].iterator(chunk_size=2000)))
     dossier_export_record(actor=request.user, org_code=code or None, dossiers=exported)  # type: ignore[arg-type]
     response = HttpResponse(
         content,
