@@ -199,3 +199,41 @@ def test_the_import_template_is_for_dossier_officers(tree: Tree) -> None:
         Expect(other_scope=200, insufficient_clearance=200, agency=404),
     )
     assert responses["allowed"].content[:2] == b"PK"  # an XLSX (zip) file
+
+
+def test_the_list_api_pages_through_what_the_user_may_see(
+    tree: Tree, linked: Linked, audit_mark: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bvct.people import api
+
+    services.dossier_create(
+        actor=None, managing_org_code="t-b", content=declaration("Lê Thị Hoa", "1980", sex="Nữ")
+    )
+    personas = _officers(tree)
+    responses = assert_permission_matrix(
+        "/api/dossiers/",
+        personas,
+        Expect.api(other_scope=200, insufficient_clearance=200, agency=403),
+    )
+    # Vietnamese order (Hải before Hùng); the Tối mật one only for the cleared officer.
+    listed = responses["allowed"].json()
+    assert [r["full_name"] for r in listed["results"]] == ["Nguyễn Văn Hải", "Nguyễn Văn Hùng"]
+    assert (listed["count"], listed["results"][1]["classification"]) == (2, "TOI_MAT")
+    low = [r["full_name"] for r in responses["insufficient_clearance"].json()["results"]]
+    assert low == ["Nguyễn Văn Hải"]
+    assert [r["full_name"] for r in responses["other_scope"].json()["results"]] == ["Lê Thị Hoa"]
+    # Each page is on the record like the list page.
+    pages = events_since(audit_mark, action=AuditAction.DOSSIER_SEARCH)
+    assert pages[-1].after == {"list_page": 1, "results": 2}
+    monkeypatch.setattr(api, "LIST_PAGE_SIZE", 1)
+    client = Client()
+    client.force_login(personas.allowed)
+    second = client.get("/api/dossiers/", {"page": 2}).json()
+    assert (second["page"], second["pages"]) == (2, 2)
+    assert [r["full_name"] for r in second["results"]] == ["Nguyễn Văn Hùng"]
+    assert client.get("/api/dossiers/", {"page": "hai"}).status_code == 400
+    assert client.get("/api/dossiers/", {"org": "t-b"}).status_code == 404  # not in scope
+    board = Client()
+    board.force_login(make_user(tree.board, Role.BVCT_OFFICER))
+    only_b = board.get("/api/dossiers/", {"org": "t-b"}).json()
+    assert [r["full_name"] for r in only_b["results"]] == ["Lê Thị Hoa"]

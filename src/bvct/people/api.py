@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.paginator import Paginator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 
 from bvct.core.constants import Classification
 from bvct.core.errors import PermissionDeniedError
+from bvct.orgs.selectors import visible_org_path
 from bvct.people import services
 from bvct.people.diff import declaration_diff
 from bvct.people.forms import PersonSearchForm
@@ -26,6 +28,7 @@ from bvct.people.selectors import (
     dossier_declarations,
     dossier_get_for_user,
     dossier_links,
+    dossier_list,
     dossier_relatives,
     dossier_subject,
     link_get_for_user,
@@ -127,7 +130,70 @@ class DossierCreateInput(serializers.Serializer):
     declaration = serializers.JSONField()
 
 
+class DossierListItem(serializers.Serializer):
+    id = serializers.UUIDField(source="dossier.public_id")
+    full_name = serializers.CharField()
+    birth = serializers.SerializerMethodField()
+    managing_org = serializers.CharField(source="dossier.managing_org.code")
+    classification = serializers.SerializerMethodField()
+    current_posts = serializers.CharField(source="dossier.current_posts")
+
+    def get_birth(self, p: Person) -> str:
+        return str(p.birth) if p.birth else ""
+
+    def get_classification(self, p: Person) -> str:
+        return Classification(p.classification).name
+
+
+class DossierListOutput(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Số hồ sơ người dùng được xem (trong tổ chức)")
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = DossierListItem(many=True)
+
+
+LIST_PAGE_SIZE = 50
+
+
 class DossierCreateApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("org", str, description="Mã tổ chức (thu hẹp phạm vi)"),
+            OpenApiParameter("page", int, description="Trang (50 hồ sơ mỗi trang)"),
+        ],
+        responses=DossierListOutput,
+        summary="Danh sách hồ sơ được xem, theo thứ tự tên tiếng Việt (mỗi trang được ghi nhật ký)",
+    )
+    def get(self, request: Request) -> Response:
+        if not can_use_dossiers(request.user, "view"):
+            raise PermissionDeniedError("Bạn không được xem hồ sơ.")
+        code = request.query_params.get("org", "").strip()
+        org_path = ""
+        if code:
+            found = visible_org_path(user=request.user, code=code)
+            if found is None:
+                raise NotFound
+            org_path = found
+        try:
+            number = int(request.query_params.get("page", "1"))
+        except ValueError as exc:
+            raise ValidationError({"page": ["Số trang không hợp lệ."]}) from exc
+        paginator = Paginator(dossier_list(user=request.user, org_path=org_path), LIST_PAGE_SIZE)
+        page = paginator.get_page(number)
+        services.dossier_search_record(
+            actor=request.user,  # type: ignore[arg-type]
+            filters={"list_page": page.number, "org": code},
+            results=len(page.object_list),
+        )
+        return Response(
+            {
+                "count": paginator.count,
+                "page": page.number,
+                "pages": paginator.num_pages,
+                "results": DossierListItem(page.object_list, many=True).data,
+            }
+        )
+
     @extend_schema(request=DossierCreateInput, responses={201: DossierOutput}, summary="Lập hồ sơ")
     def post(self, request: Request) -> Response:
         data = DossierCreateInput(data=request.data)
