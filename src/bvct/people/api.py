@@ -162,6 +162,7 @@ class DossierCreateApi(APIView):
             OpenApiParameter("page", int, description="Trang (50 hồ sơ mỗi trang)"),
         ],
         responses=DossierListOutput,
+        operation_id="dossiers_list",
         summary="Danh sách hồ sơ được xem, theo thứ tự tên tiếng Việt (mỗi trang được ghi nhật ký)",
     )
     def get(self, request: Request) -> Response:
