@@ -514,17 +514,49 @@ def test_classification_and_posts_of_an_existing_dossier_follow_the_file(tree: T
     assert (report.updated, report.unchanged) == (0, 1)
     dossier.refresh_from_db()
     assert (dossier.classification, dossier.current_posts) == (1, "Bí thư")
-    # Given: the dossier and its persons' copy for the gate follow; no new declaration.
-    report = _import([member("M-1", "Vũ Văn Mật", "1970", classification="Không mật",
-                             current_posts="Chủ tịch")])  # fmt: skip
+    # Lower: refused (a declassification is an officer's decision on the page), nothing changes.
+    lower = [member("M-1", "Vũ Văn Mật", "1970", classification="Không mật")]
+    report = _import(lower)
+    assert [(r, c) for r, c, _ in report.errors] == [(2, "Mức mật")]
+    assert "hạ mức mật chỉ làm trên trang hồ sơ" in report.errors[0][2]
+    dossier.refresh_from_db()
+    assert dossier.classification == 1
+    # Higher, other posts: told when checked; the dossier and its persons' copy for the gate
+    # follow; no new declaration.
+    raised = [member("M-1", "Vũ Văn Mật", "1970", classification="Tối mật",
+                     current_posts="Chủ tịch")]  # fmt: skip
+    check = _import(raised, dry_run=True)
+    assert [(r, c) for r, c, _ in check.warnings] == [(2, "Chức vụ hiện nay"), (2, "Mức mật")]
+    report = _import(raised)
     assert (report.updated, report.unchanged) == (1, 0)
     dossier.refresh_from_db()
-    assert (dossier.classification, dossier.current_posts) == (0, "Chủ tịch")
+    assert (dossier.classification, dossier.current_posts) == (2, "Chủ tịch")
     assert set(Person.objects.filter(dossier=dossier).values_list("classification", flat=True)) == {
-        0
+        2
     }
     assert Declaration.objects.filter(dossier=dossier).count() == versions
     assert ImportBatch.objects.latest("id").items.get().outcome == "updated"
+
+
+def test_posts_edited_on_the_page_are_not_replaced_by_an_unchecked_import(tree: Tree) -> None:
+    from bvct.people.services import dossier_update
+
+    _import([member("M-1", "Vũ Văn Mật", "1970", current_posts="Bí thư")])
+    dossier = Dossier.objects.get(import_ref="M-1")
+    dossier_update(
+        actor=None, dossier=dossier, expected_version=dossier.version, current_posts="Chủ tịch"
+    )
+    older = [member("M-1", "Vũ Văn Mật", "1970", current_posts="Bí thư")]
+    before = _state(), Dossier.objects.get(pk=dossier.pk).current_posts
+    report = _import(older)
+    assert [(r, c) for r, c, _ in report.errors] == [(2, "Chức vụ hiện nay")]
+    assert "đã sửa trên trang sau lần nhập tệp trước" in report.errors[0][2]
+    assert (_state(), Dossier.objects.get(pk=dossier.pk).current_posts) == before
+    # Checked, the officer is told and may import knowingly; after that import the page's
+    # edit is no longer newer than the last import.
+    assert _checked_import(older).updated == 1
+    assert Dossier.objects.get(pk=dossier.pk).current_posts == "Bí thư"
+    assert _import(older, dry_run=True).warnings == []
 
 
 def test_a_load_that_doubles_the_person_table_rebuilds_its_indexes_and_keys(

@@ -741,6 +741,46 @@ def _check_existing(
                 TITLE["ref"],
                 said + "sau lần nhập tệp trước: nội dung khác trong tệp sẽ thay thế bản khai đó",
             )
+    # The dossier's own fields. A file may raise a classification, never lower one (that is
+    # an officer's decision on the dossier's page, audited there); a change of either is
+    # told, and one over an edit made on the page since the last import is refused unchecked.
+    cursor.execute(
+        f"""SELECT r.row_no, r.classification < d.classification,
+               r.classification IS NOT NULL AND r.classification <> d.classification,
+               r.current_posts <> '' AND r.current_posts <> d.current_posts,
+               EXISTS (SELECT 1 FROM people_dossierchange ch
+                       WHERE ch.dossier_id = d.id AND ch.via = 'page'
+                         AND NOT EXISTS (SELECT 1 FROM people_importbatchitem i
+                                         JOIN people_importbatch b ON b.id = i.batch_id
+                                         WHERE i.dossier_id = d.id AND NOT b.dry_run
+                                           AND b.created_at >= ch.changed_at))
+        {existing()}
+          AND ((r.classification IS NOT NULL AND r.classification <> d.classification)
+               OR (r.current_posts <> '' AND r.current_posts <> d.current_posts))
+        ORDER BY r.row_no""",
+        params,
+    )
+    for row_no, lowers, reclassifies, reposts, page_edited in cursor.fetchall():
+        if lowers:
+            report.add(
+                row_no,
+                TITLE["classification"],
+                "thấp hơn mức mật hiện có của hồ sơ: hạ mức mật chỉ làm trên trang hồ sơ",
+            )
+            continue
+        since_page = " (đã sửa trên trang sau lần nhập tệp trước)" if page_edited else ""
+        for changed, key, what in (
+            (reclassifies, "classification", "mức mật của hồ sơ sẽ được nâng theo tệp"),
+            (reposts, "current_posts", "khác hồ sơ hiện có; sẽ sửa theo tệp"),
+        ):
+            if not changed:
+                continue
+            if page_edited and unchecked:
+                report.add(
+                    row_no, TITLE[key], f"{what}{since_page}: hãy kiểm tra tệp trước khi nhập"
+                )
+            else:
+                report.warn(row_no, TITLE[key], what + since_page)
     cursor.execute(
         f"""SELECT r.row_no, r.ref, r.full_name, r.birth,
                p.name_norm <> r.name_norm, p.full_name <> r.full_name,
@@ -1066,7 +1106,7 @@ def _apply(
         c.execute(
             """INSERT INTO people_dossierchange (dossier_id, changed_at, actor, actor_username,
                    via, before, after)
-               SELECT dossier_id, now(), %(actor)s, %(username)s, 'import',
+               SELECT dossier_id, clock_timestamp(), %(actor)s, %(username)s, 'import',
                    jsonb_build_object('classification', (%(names)s::text[])[old_class + 1],
                                       'current_posts', old_posts),
                    jsonb_build_object('classification', (%(names)s::text[])[new_class + 1],
