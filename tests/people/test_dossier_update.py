@@ -3,6 +3,9 @@ within the officer's clearance, audited, and kept as the dossier's history."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from django.test import Client
 
@@ -160,7 +163,7 @@ def test_update_api_matrix(tree: Tree, dossier: Dossier) -> None:
     assert stale.status_code == 409
 
 
-def test_an_import_that_changes_them_is_in_the_history_too(tree: Tree) -> None:
+def test_an_import_that_changes_them_is_in_the_history_too(tree: Tree, audit_mark: int) -> None:
     from bvct.people.imports import KEYS
     from tests.people.test_import import GOOD, _checked_import, _import
 
@@ -172,3 +175,20 @@ def test_an_import_that_changes_them_is_in_the_history_too(tree: Tree) -> None:
     assert change.via == "import"
     assert change.before == {"classification": "NONE", "current_posts": ""}
     assert change.after == {"classification": "MAT", "current_posts": "Bí thư chi bộ"}
+    # The import's chained event seals its history rows: an auditor recomputes the digest.
+    (event,) = events_since(audit_mark, action=AuditAction.DOSSIER_IMPORT)[-1:]
+    line = "\t".join(
+        [str(change.dossier.public_id), _jsonb_text(change.before), _jsonb_text(change.after)]
+    )
+    assert event.after["dossier_changes"] == 1
+    assert event.after["dossier_changes_sha256"] == hashlib.sha256(line.encode()).hexdigest()
+
+
+def _jsonb_text(value: dict[str, str]) -> str:
+    """PostgreSQL's text of a jsonb object (keys by length then bytes, ", " and ": ")."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::jsonb::text", [json.dumps(value)])
+        text: str = cursor.fetchone()[0]
+    return text

@@ -1100,24 +1100,35 @@ def _apply(
         ) SELECT id AS dossier_id, old_class, old_posts, new_class, new_posts FROM changed
         """
     )
+    sealed: dict[str, Any] = {}
     if c.rowcount:
-        # The dossiers' history, as a page's edit records it (services.dossier_update).
+        # The dossiers' history, as a page's edit records it (services.dossier_update), sealed
+        # in the import's audit event: the SHA-256 of "public id TAB before TAB after" lines
+        # (jsonb text), sorted by public id, joined by newlines.
         names = [level.name for level in sorted(Classification)]
         c.execute(
-            """INSERT INTO people_dossierchange (dossier_id, changed_at, actor, actor_username,
-                   via, before, after)
-               SELECT dossier_id, clock_timestamp(), %(actor)s, %(username)s, 'import',
-                   jsonb_build_object('classification', (%(names)s::text[])[old_class + 1],
-                                      'current_posts', old_posts),
-                   jsonb_build_object('classification', (%(names)s::text[])[new_class + 1],
-                                      'current_posts', new_posts)
-               FROM import_meta""",
+            """WITH made AS (
+                   INSERT INTO people_dossierchange (dossier_id, changed_at, actor,
+                       actor_username, via, before, after)
+                   SELECT dossier_id, clock_timestamp(), %(actor)s, %(username)s, 'import',
+                       jsonb_build_object('classification', (%(names)s::text[])[old_class + 1],
+                                          'current_posts', old_posts),
+                       jsonb_build_object('classification', (%(names)s::text[])[new_class + 1],
+                                          'current_posts', new_posts)
+                   FROM import_meta
+                   RETURNING dossier_id, before, after)
+               SELECT count(*), encode(sha256(convert_to(string_agg(
+                   d.public_id::text || E'\t' || m.before::text || E'\t' || m.after::text,
+                   E'\n' ORDER BY d.public_id::text), 'UTF8')), 'hex')
+               FROM made m JOIN people_dossier d ON d.id = m.dossier_id""",
             {
                 "actor": actor.public_id if actor else None,
                 "username": actor.username if actor else "",
                 "names": names,
             },
         )
+        count, changes_sha256 = c.fetchone()
+        sealed = {"dossier_changes": count, "dossier_changes_sha256": changes_sha256}
         c.execute(
             """UPDATE people_person p SET classification = i.classification
                FROM import_dossier i JOIN import_meta m USING (dossier_id)
@@ -1390,6 +1401,7 @@ def _apply(
             "updated": report.updated,
             "unchanged": report.unchanged,
             "links_proposed": links,
+            **sealed,
         },
     )
 

@@ -324,7 +324,8 @@ class ImportBatch(models.Model):
 class DossierChange(models.Model):
     """A change of the dossier's own fields (classification, current posts): when, by whom,
     through what, what they were and became. The dossier's history beside its declarations'
-    versions; the audit trail holds the same change, chained."""
+    versions. The audit chain holds the same: a page's edit as its own event, an import's rows
+    sealed by their SHA-256 in the import's event."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="changes")
     changed_at = models.DateTimeField(default=timezone.now)
