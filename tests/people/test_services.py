@@ -305,3 +305,38 @@ def test_the_comparison_lists_events_no_longer_declared_and_corrected_dates(tree
         ("political_events", "removed", "1965 – 1968", ""),  # no longer declared
         ("foreign_ties", "removed", "03/2015 – 04/2015", ""),
     }
+
+
+def test_redated_entries_pair_with_the_one_that_keeps_a_date_and_nothing_else_differs() -> None:
+    from bvct.people.diff import declaration_diff
+
+    def arrest(start: str, end: str, text: str = "Bị bắt") -> dict[str, str]:
+        return {"kind": "ARREST", "from": start, "to": end, "text": text}
+
+    def trip(year: str, country: str) -> dict[str, str]:
+        return {"kind": "TRIP", "from": year, "to": year, "country": country,
+                "text": "Tham quan"}  # fmt: skip
+
+    old = {"political_events": [arrest("1975", "1976"), arrest("1970", "1972")],
+           "foreign_ties": [trip("2015", "Nhật Bản")]}  # fmt: skip
+    new = {"political_events": [arrest("1970", "1973")],
+           "foreign_ties": [trip("2016", "Hàn Quốc")]}  # fmt: skip
+    changes = [(c.section, c.kind, c.subject, c.field, c.before, c.after)
+               for c in declaration_diff(old, new)]  # fmt: skip
+    assert sorted(changes, key=str) == sorted(
+        [
+            ("political_events", "changed", "1970 – 1973", "to", "1972", "1973"),
+            ("political_events", "removed", "1975 – 1976", "", arrest("1975", "1976"), None),
+            # another trip (another country), not the same one redated
+            ("foreign_ties", "removed", "2015 – 2015", "", trip("2015", "Nhật Bản"), None),
+            ("foreign_ties", "added", "2016 – 2016", "", None, trip("2016", "Hàn Quốc")),
+        ],
+        key=str,
+    )
+    # Two alike entries of the same dates: the first redated is one change, the other stays.
+    same = [arrest("1970", "1972", "Bị giam"), arrest("1970", "1972", "Bị giam")]
+    moved = [arrest("1969", "1972", "Bị giam"), arrest("1970", "1972", "Bị giam")]
+    diff = declaration_diff({"political_events": same}, {"political_events": moved})
+    assert [(c.kind, c.field, c.before, c.after) for c in diff] == [
+        ("changed", "from", "1970", "1969")
+    ]

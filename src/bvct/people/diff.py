@@ -112,28 +112,63 @@ def declaration_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if not new_item.get("person"):
             changes.append(Change("relatives", "added", new_item["full_name"], "", None, new_item))
     for section in SECTIONS:
-        before = _keyed(old.get(section, []))
-        after = _keyed(new.get(section, []))
-        # An entry whose dates alone were corrected (same kind, same text) is one entry
-        # changed, not one no longer declared and another added.
-        added = {key: item for key, item in after.items() if key not in before}
-        for key, item in before.items():
-            if key in after:
-                if after[key] != item:
-                    changes += _fields(section, _label(key, item), item, after[key])
-                continue
-            redated = next(
-                (k for k, a in added.items() if (a.get("kind"), a.get("text")) == (
-                    item.get("kind"), item.get("text"))),
-                None,
-            )  # fmt: skip
-            if redated is None:
-                changes.append(Change(section, "removed", _label(key, item), "", item, None))
-            else:
-                changes += _fields(section, _label(redated, item), item, added.pop(redated))
-        for key, item in added.items():
-            changes.append(Change(section, "added", _label(key, item), "", None, item))
+        changes += _period_changes(section, old.get(section, []), new.get(section, []))
     return changes
+
+
+DATES = ("from", "to")
+
+
+def _period_changes(
+    section: str, old: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> list[Change]:
+    """Pair the entries of two versions of a list of periods, then list what differs.
+
+    In order: entries declared exactly alike are the same; then an entry of the same kind and
+    dates (the n-th such) is the same entry, its other fields changed; then one alike in every
+    field but its dates is the same entry redated (preferring one that keeps a start or end
+    date). What is left was no longer declared, or added."""
+    before, after = list(old), list(new)
+    for item in list(before):
+        if item in after:
+            after.remove(item)
+            before.remove(item)
+    changes: list[Change] = []
+    keyed_after = _keyed(after)
+    unmatched: list[tuple[tuple[str, str, str, int], dict[str, Any]]] = []
+    for key, item in _keyed(before).items():
+        if key in keyed_after:
+            changes += _fields(section, _label(key, item), item, keyed_after.pop(key))
+        else:
+            unmatched.append((key, item))
+    # Redated: first those that keep a start or end date, then any alike.
+    for keeps_a_date in (True, False):
+        still: list[tuple[tuple[str, str, str, int], dict[str, Any]]] = []
+        for key, item in unmatched:
+            redated = next(
+                (
+                    k
+                    for k, a in keyed_after.items()
+                    if _undated(a) == _undated(item)
+                    and (not keeps_a_date or any(a.get(d) == item.get(d) for d in DATES))
+                ),
+                None,
+            )
+            if redated is None:
+                still.append((key, item))
+            else:
+                entry = keyed_after.pop(redated)
+                changes += _fields(section, _label(redated, entry), item, entry)
+        unmatched = still
+    for key, item in unmatched:
+        changes.append(Change(section, "removed", _label(key, item), "", item, None))
+    for key, item in keyed_after.items():
+        changes.append(Change(section, "added", _label(key, item), "", None, item))
+    return changes
+
+
+def _undated(item: dict[str, Any]) -> dict[str, Any]:
+    return {field: value for field, value in item.items() if field not in DATES}
 
 
 def _label(key: tuple[str, str, str, int], item: dict[str, Any]) -> str:
