@@ -119,9 +119,17 @@ def test_the_page_edits_and_shows_the_history(tree: Tree, dossier: Dossier) -> N
     assert _state(dossier)[1:] == (1, "Bí thư", 1)
     page = client.get(f"/ho-so/{dossier.public_id}/").content.decode()
     assert "Thay đổi mức mật, chức vụ của hồ sơ" in page and "Không mật; Phó Bí thư" in page
-    # The same form sent again (a second tab): refused, nothing changed.
-    again = client.post(url, {**data, "current_posts": "Chủ tịch"}, follow=True)
-    assert "vừa được người khác sửa" in again.content.decode()
+    # The same form sent again (a second tab): refused, nothing changed; the page shows the
+    # dossier as it is now and keeps what was typed, with the current version to save again.
+    again = client.post(url, {**data, "current_posts": "Chủ tịch"})
+    page = again.content.decode()
+    assert again.status_code == 409 and "vừa được người khác sửa" in page
+    assert (
+        ">\nChủ tịch</textarea>" in page and f'name="version" value="{dossier.version + 1}"' in page
+    )
+    assert _state(dossier)[1:] == (1, "Bí thư", 1)
+    bad = client.post(url, {**data, "classification": "TUYET_MAT"})
+    assert bad.status_code == 400 and "TUYET_MAT" in bad.content.decode()
     assert _state(dossier)[1:] == (1, "Bí thư", 1)
     # A reader has no form and cannot post one.
     reader = Client()

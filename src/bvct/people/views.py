@@ -23,7 +23,7 @@ from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
-from bvct.people.models import Declaration, Person
+from bvct.people.models import Declaration, Dossier, Person
 from bvct.people.permissions import (
     can_edit_dossiers_in,
     can_use_dossiers,
@@ -202,6 +202,14 @@ def dossier_print_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+    return _detail_page(request, dossier)
+
+
+def _detail_page(
+    request: HttpRequest, dossier: Dossier, edit: DossierUpdateForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The dossier page (a read, audited); ``edit``: the officer's form as sent, with its
+    error, instead of a fresh one."""
     subject = dossier_subject(dossier)
     declarations = dossier_declarations(dossier)
     current = declarations[0] if declarations else None
@@ -220,8 +228,9 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
         viewed=dossier,
         dossier_ids={view.other.dossier_id for view in links},
     )
-    edit = None
-    if can_edit_dossiers_in(request.user, dossier.org_path, dossier.classification):
+    if edit is None and can_edit_dossiers_in(
+        request.user, dossier.org_path, dossier.classification
+    ):
         edit = DossierUpdateForm(
             clearance=request.user.clearance,  # type: ignore[union-attr]
             initial={
@@ -246,6 +255,7 @@ def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "imports": imports,
             "links": links,
         },
+        status=status,
     )
 
 
@@ -337,12 +347,8 @@ def dossier_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """The dossier's classification and current posts, from its page."""
     dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
     form = DossierUpdateForm(request.POST, clearance=request.user.clearance)  # type: ignore[union-attr]
-    back = reverse("people:detail", args=[dossier.public_id]) + "#identity"
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return HttpResponseRedirect(back)
+        return _detail_page(request, dossier, form, status=400)
     try:
         updated = dossier_update(
             actor=request.user,  # type: ignore[arg-type]
@@ -352,11 +358,19 @@ def dossier_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
             current_posts=form.cleaned_data["current_posts"],
         )
     except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        changed = updated.version != form.cleaned_data["version"]
-        messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
-    return HttpResponseRedirect(back)
+        # The page again, showing the dossier as it now is and what the officer typed; after a
+        # conflict the form holds the current version, so saving again is a decision made
+        # with the other change in view.
+        current = Dossier.objects.select_related("managing_org").get(pk=dossier.pk)
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        again = DossierUpdateForm(data, clearance=request.user.clearance)  # type: ignore[union-attr]
+        again.is_valid()
+        again.add_error(None, exc.message)
+        return _detail_page(request, current, again, status=exc.status)
+    changed = updated.version != form.cleaned_data["version"]
+    messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
+    return HttpResponseRedirect(reverse("people:detail", args=[dossier.public_id]) + "#identity")
 
 
 @login_required
