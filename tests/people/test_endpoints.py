@@ -304,3 +304,30 @@ def test_import_api_matrix(tree: Tree) -> None:
     assert send(personas.other_scope, False).status_code == 403
     assert Dossier.objects.count() == before
     assert send(personas.allowed, False).json()["created"] == 1
+
+
+def test_the_list_and_links_apis_are_a_bounded_number_of_queries(
+    tree: Tree, linked: Linked
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT"))
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    urls = ["/api/dossiers/", f"/api/dossiers/{linked.secret.public_id}/links/"]
+    before = [queries(url) for url in urls]
+    # Three more dossiers declaring the same father: more rows and links, not more queries,
+    # except the one audit event the links endpoint writes per other dossier it shows.
+    for name in ("Nguyễn Văn Hà", "Nguyễn Văn Hòa", "Nguyễn Văn Huy"):
+        services.dossier_create(
+            actor=None, managing_org_code="t-a",
+            content=declaration(name, "1981", relatives=[_father("Hưu trí")]),
+        )  # fmt: skip
+    assert len(client.get(urls[1]).json()) == 4
+    assert [queries(url) for url in urls] == [before[0], before[1] + 3]

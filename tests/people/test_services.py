@@ -340,3 +340,25 @@ def test_redated_entries_pair_with_the_one_that_keeps_a_date_and_nothing_else_di
     assert [(c.kind, c.field, c.before, c.after) for c in diff] == [
         ("changed", "from", "1970", "1969")
     ]
+
+
+def test_an_entry_without_record_id_never_takes_a_record_claimed_later_or_a_retired_first(
+    tree: Tree,
+) -> None:
+    aunt = {"relation": "anh-chi-em", "full_name": "Nguyễn Thị Lệ", "birth": "", "sex": "Nữ"}
+    dossier = services.dossier_create(
+        actor=None, managing_org_code="t-a", content=declaration(relatives=[aunt, dict(aunt)])
+    )
+    first, second = Person.objects.filter(dossier=dossier, full_name="Nguyễn Thị Lệ").order_by("pk")
+    # Version 2 declares one of them only (the second record): the first retires.
+    content = declaration(relatives=[{**aunt, "person": str(second.public_id)}])
+    services.declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    first.refresh_from_db()
+    assert first.declared is False
+    # Version 3: one entry without an id, then the second record named explicitly later in the
+    # list. The entry without id must not take the second record (claimed by the later entry),
+    # and takes the retired first one back rather than making a third.
+    content = declaration(relatives=[dict(aunt), {**aunt, "person": str(second.public_id)}])
+    services.declaration_submit(actor=None, dossier=dossier, content=content, expected_number=2)
+    records = Person.objects.filter(dossier=dossier, full_name="Nguyễn Thị Lệ")
+    assert sorted(records.values_list("pk", "declared")) == [(first.pk, True), (second.pk, True)]
