@@ -173,23 +173,35 @@ def test_update_api_matrix(tree: Tree, dossier: Dossier) -> None:
 
 def test_an_import_that_changes_them_is_in_the_history_too(tree: Tree, audit_mark: int) -> None:
     from bvct.people.imports import KEYS
+    from bvct.people.models import ImportBatch
     from tests.people.test_import import GOOD, _checked_import, _import
 
     _import(GOOD)
-    member = dict(zip(KEYS, GOOD[0], strict=True))
-    member.update(classification="Mật", current_posts="Bí thư chi bộ")
-    assert _checked_import([list(member.values()), *GOOD[1:]]).updated == 1
-    (change,) = DossierChange.objects.filter(dossier__import_ref="DV-1")
+    rows = [list(row) for row in GOOD]
+    for index, posts in ((0, "Bí thư chi bộ"), (3, "Trưởng ban\t“Dân vận”")):
+        member = dict(zip(KEYS, rows[index], strict=True))
+        member.update(classification="Mật", current_posts=posts)
+        rows[index] = list(member.values())
+    assert _checked_import(rows).updated == 2
+    change = DossierChange.objects.get(dossier__import_ref="DV-1")
     assert change.via == "import"
     assert change.before == {"classification": "NONE", "current_posts": ""}
     assert change.after == {"classification": "MAT", "current_posts": "Bí thư chi bộ"}
-    # The import's chained event seals its history rows: an auditor recomputes the digest.
+    # The import's chained event seals its history rows. An auditor takes the batch's rows
+    # and recomputes the digest.
     (event,) = events_since(audit_mark, action=AuditAction.DOSSIER_IMPORT)[-1:]
-    line = "\t".join(
-        [str(change.dossier.public_id), _jsonb_text(change.before), _jsonb_text(change.after)]
+    batch = ImportBatch.objects.get(public_id=event.object_public_id)
+    lines = sorted(
+        "\t".join([str(c.dossier.public_id), _jsonb_text(c.before), _jsonb_text(c.after)])
+        for c in DossierChange.objects.filter(batch=batch).select_related("dossier")
     )
-    assert event.after["dossier_changes"] == 1
-    assert event.after["dossier_changes_sha256"] == hashlib.sha256(line.encode()).hexdigest()
+    assert len(lines) == event.after["dossier_changes"] == 2
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    assert event.after["dossier_changes_sha256"] == digest
+    # An import that changes none says so.
+    _import(rows)
+    (unchanged,) = events_since(audit_mark, action=AuditAction.DOSSIER_IMPORT)[-1:]
+    assert unchanged.after["dossier_changes"] == 0
 
 
 def _jsonb_text(value: dict[str, str]) -> str:
@@ -200,3 +212,37 @@ def _jsonb_text(value: dict[str, str]) -> str:
         cursor.execute("SELECT %s::jsonb::text", [json.dumps(value)])
         text: str = cursor.fetchone()[0]
     return text
+
+
+def test_a_refused_edit_never_shows_a_dossier_raised_above_the_officer_meanwhile(
+    tree: Tree, dossier: Dossier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bvct.people import views
+
+    def raised_meanwhile(**kwargs: object) -> Dossier:
+        # Another officer raises it to Tối mật and writes secret posts while this save waits.
+        services.dossier_update(
+            actor=None, dossier=dossier, expected_version=dossier.version,
+            classification="TOI_MAT", current_posts="Bí mật nhà nước",
+        )  # fmt: skip
+        raise PermissionDeniedError("Bạn không được lập hoặc sửa hồ sơ của tổ chức này.")
+
+    monkeypatch.setattr(views, "dossier_update", raised_meanwhile)
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT"))
+    data = {"classification": "MAT", "current_posts": "Bí thư", "version": dossier.version}
+    response = client.post(f"/ho-so/{dossier.public_id}/sua/", data)
+    assert response.status_code == 302 and response["Location"] == "/ho-so/"
+    followed = client.get(response["Location"]).content.decode()
+    assert "Bạn không được" in followed and "Bí mật nhà nước" not in followed
+
+
+def test_a_stale_or_missing_version_says_reload(tree: Tree, dossier: Dossier) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    response = client.post(
+        f"/ho-so/{dossier.public_id}/sua/", {"classification": "NONE", "current_posts": "x"}
+    )
+    assert response.status_code == 400
+    assert "Biểu mẫu đã cũ; hãy tải lại trang." in response.content.decode()
+    assert _state(dossier)[1:] == (0, "Phó Bí thư", 0)

@@ -556,7 +556,15 @@ def test_posts_edited_on_the_page_are_not_replaced_by_an_unchecked_import(tree: 
     # edit is no longer newer than the last import.
     assert _checked_import(older).updated == 1
     assert Dossier.objects.get(pk=dossier.pk).current_posts == "Bí thư"
-    assert _import(older, dry_run=True).warnings == []
+    # The page's edit is older than that import now: other posts import unchecked.
+    newer = [member("M-1", "Vũ Văn Mật", "1970", current_posts="Phó Chủ tịch")]
+    assert _import(newer).updated == 1
+    # A page edit of the classification alone does not hold back a file's other posts.
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    dossier_update(actor=None, dossier=dossier, expected_version=dossier.version,
+                   classification="MAT")  # fmt: skip
+    report = _import([member("M-1", "Vũ Văn Mật", "1970", current_posts="Chủ tịch")])
+    assert report.ok and Dossier.objects.get(pk=dossier.pk).current_posts == "Chủ tịch"
 
 
 def test_a_load_that_doubles_the_person_table_rebuilds_its_indexes_and_keys(

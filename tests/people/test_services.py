@@ -362,3 +362,20 @@ def test_an_entry_without_record_id_never_takes_a_record_claimed_later_or_a_reti
     services.declaration_submit(actor=None, dossier=dossier, content=content, expected_number=2)
     records = Person.objects.filter(dossier=dossier, full_name="Nguyễn Thị Lệ")
     assert sorted(records.values_list("pk", "declared")) == [(first.pk, True), (second.pk, True)]
+
+
+def test_an_empty_date_is_not_a_date_kept_when_pairing_redated_entries() -> None:
+    from bvct.people.diff import declaration_diff
+
+    def stay(start: str, end: str) -> dict[str, str]:
+        return {"kind": "STAY", "from": start, "to": end, "country": "Đức", "text": "Lao động"}
+
+    diff = declaration_diff(
+        {"foreign_ties": [stay("2010", "")]},
+        {"foreign_ties": [stay("2012", ""), stay("2010", "2015")]},
+    )
+    # The stay from 2010 got its end date; the one from 2012 is new.
+    assert sorted((c.kind, c.subject, c.field) for c in diff) == [
+        ("added", "2012", ""),
+        ("changed", "2010 – 2015", "to"),
+    ]

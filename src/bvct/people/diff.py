@@ -150,7 +150,10 @@ def _period_changes(
                     k
                     for k, a in keyed_after.items()
                     if _undated(a) == _undated(item)
-                    and (not keeps_a_date or any(a.get(d) == item.get(d) for d in DATES))
+                    and (
+                        not keeps_a_date
+                        or any(item.get(d) and a.get(d) == item.get(d) for d in DATES)
+                    )
                 ),
                 None,
             )
@@ -168,7 +171,8 @@ def _period_changes(
 
 
 def _undated(item: dict[str, Any]) -> dict[str, Any]:
-    return {field: value for field, value in item.items() if field not in DATES}
+    """Every field but the dates, empty ones left out (as _fields treats them: no value)."""
+    return {field: value for field, value in item.items() if field not in DATES and value}
 
 
 def _label(key: tuple[str, str, str, int], item: dict[str, Any]) -> str:

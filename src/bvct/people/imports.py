@@ -741,6 +741,17 @@ def _check_existing(
                 TITLE["ref"],
                 said + "sau lần nhập tệp trước: nội dung khác trong tệp sẽ thay thế bản khai đó",
             )
+
+    def page_edit(field: str) -> str:
+        """Whether the dossier's ``field`` was edited on its page since its last import."""
+        return f"""EXISTS (SELECT 1 FROM people_dossierchange ch
+                   WHERE ch.dossier_id = d.id AND ch.via = 'page'
+                     AND ch.before -> '{field}' IS DISTINCT FROM ch.after -> '{field}'
+                     AND NOT EXISTS (SELECT 1 FROM people_importbatchitem i
+                                     JOIN people_importbatch b ON b.id = i.batch_id
+                                     WHERE i.dossier_id = d.id AND NOT b.dry_run
+                                       AND b.created_at >= ch.changed_at))"""
+
     # The dossier's own fields. A file may raise a classification, never lower one (that is
     # an officer's decision on the dossier's page, audited there); a change of either is
     # told, and one over an edit made on the page since the last import is refused unchecked.
@@ -748,19 +759,14 @@ def _check_existing(
         f"""SELECT r.row_no, r.classification < d.classification,
                r.classification IS NOT NULL AND r.classification <> d.classification,
                r.current_posts <> '' AND r.current_posts <> d.current_posts,
-               EXISTS (SELECT 1 FROM people_dossierchange ch
-                       WHERE ch.dossier_id = d.id AND ch.via = 'page'
-                         AND NOT EXISTS (SELECT 1 FROM people_importbatchitem i
-                                         JOIN people_importbatch b ON b.id = i.batch_id
-                                         WHERE i.dossier_id = d.id AND NOT b.dry_run
-                                           AND b.created_at >= ch.changed_at))
+               {page_edit("classification")}, {page_edit("current_posts")}
         {existing()}
           AND ((r.classification IS NOT NULL AND r.classification <> d.classification)
                OR (r.current_posts <> '' AND r.current_posts <> d.current_posts))
         ORDER BY r.row_no""",
         params,
     )
-    for row_no, lowers, reclassifies, reposts, page_edited in cursor.fetchall():
+    for row_no, lowers, reclassifies, reposts, class_edited, posts_edited in cursor.fetchall():
         if lowers:
             report.add(
                 row_no,
@@ -768,13 +774,18 @@ def _check_existing(
                 "thấp hơn mức mật hiện có của hồ sơ: hạ mức mật chỉ làm trên trang hồ sơ",
             )
             continue
-        since_page = " (đã sửa trên trang sau lần nhập tệp trước)" if page_edited else ""
-        for changed, key, what in (
-            (reclassifies, "classification", "mức mật của hồ sơ sẽ được nâng theo tệp"),
-            (reposts, "current_posts", "khác hồ sơ hiện có; sẽ sửa theo tệp"),
+        for changed, page_edited, key, what in (
+            (
+                reclassifies,
+                class_edited,
+                "classification",
+                "mức mật của hồ sơ sẽ được nâng theo tệp",
+            ),
+            (reposts, posts_edited, "current_posts", "khác hồ sơ hiện có; sẽ sửa theo tệp"),
         ):
             if not changed:
                 continue
+            since_page = " (đã sửa trên trang sau lần nhập tệp trước)" if page_edited else ""
             if page_edited and unchecked:
                 report.add(
                     row_no, TITLE[key], f"{what}{since_page}: hãy kiểm tra tệp trước khi nhập"
@@ -1100,35 +1111,7 @@ def _apply(
         ) SELECT id AS dossier_id, old_class, old_posts, new_class, new_posts FROM changed
         """
     )
-    sealed: dict[str, Any] = {}
     if c.rowcount:
-        # The dossiers' history, as a page's edit records it (services.dossier_update), sealed
-        # in the import's audit event: the SHA-256 of "public id TAB before TAB after" lines
-        # (jsonb text), sorted by public id, joined by newlines.
-        names = [level.name for level in sorted(Classification)]
-        c.execute(
-            """WITH made AS (
-                   INSERT INTO people_dossierchange (dossier_id, changed_at, actor,
-                       actor_username, via, before, after)
-                   SELECT dossier_id, clock_timestamp(), %(actor)s, %(username)s, 'import',
-                       jsonb_build_object('classification', (%(names)s::text[])[old_class + 1],
-                                          'current_posts', old_posts),
-                       jsonb_build_object('classification', (%(names)s::text[])[new_class + 1],
-                                          'current_posts', new_posts)
-                   FROM import_meta
-                   RETURNING dossier_id, before, after)
-               SELECT count(*), encode(sha256(convert_to(string_agg(
-                   d.public_id::text || E'\t' || m.before::text || E'\t' || m.after::text,
-                   E'\n' ORDER BY d.public_id::text), 'UTF8')), 'hex')
-               FROM made m JOIN people_dossier d ON d.id = m.dossier_id""",
-            {
-                "actor": actor.public_id if actor else None,
-                "username": actor.username if actor else "",
-                "names": names,
-            },
-        )
-        count, changes_sha256 = c.fetchone()
-        sealed = {"dossier_changes": count, "dossier_changes_sha256": changes_sha256}
         c.execute(
             """UPDATE people_person p SET classification = i.classification
                FROM import_dossier i JOIN import_meta m USING (dossier_id)
@@ -1391,6 +1374,7 @@ def _apply(
         [batch.pk, batch.pk],
     )
     report.batch = batch
+    sealed = _record_dossier_changes(c, actor, batch)
     _batch_event(
         actor,
         AuditAction.DOSSIER_IMPORT,
@@ -1404,6 +1388,43 @@ def _apply(
             **sealed,
         },
     )
+
+
+def _record_dossier_changes(c: Any, actor: User | None, batch: ImportBatch) -> dict[str, Any]:
+    """The import's changes of dossiers' classification and posts (import_meta) as their
+    history, as a page's edit records it (services.dossier_update), each row naming the batch;
+    returned for the import's audit event, which seals them: their count and the SHA-256 of
+    one line per row, "dossier public id TAB before TAB after" (the jsonb as PostgreSQL prints
+    it), sorted by public id (byte order), joined by newlines."""
+    names = [level.name for level in sorted(Classification)]
+    c.execute(
+        """WITH made AS (
+               INSERT INTO people_dossierchange (dossier_id, batch_id, changed_at, actor,
+                   actor_username, via, before, after)
+               SELECT dossier_id, %(batch)s, clock_timestamp(), %(actor)s, %(username)s,
+                   'import',
+                   jsonb_build_object('classification', (%(names)s::text[])[old_class + 1],
+                                      'current_posts', old_posts),
+                   jsonb_build_object('classification', (%(names)s::text[])[new_class + 1],
+                                      'current_posts', new_posts)
+               FROM import_meta
+               RETURNING dossier_id, before, after)
+           SELECT count(*), encode(sha256(convert_to(string_agg(
+               d.public_id::text || E'\t' || m.before::text || E'\t' || m.after::text,
+               E'\n' ORDER BY d.public_id::text COLLATE "C"), 'UTF8')), 'hex')
+           FROM made m JOIN people_dossier d ON d.id = m.dossier_id""",
+        {
+            "batch": batch.pk,
+            "actor": actor.public_id if actor else None,
+            "username": actor.username if actor else "",
+            "names": names,
+        },
+    )
+    count, digest = c.fetchone()
+    sealed: dict[str, Any] = {"dossier_changes": count}
+    if count:
+        sealed["dossier_changes_sha256"] = digest
+    return sealed
 
 
 def _doubles_person_table(c: Any, new_persons: int) -> bool:

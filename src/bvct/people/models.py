@@ -328,6 +328,10 @@ class DossierChange(models.Model):
     sealed by their SHA-256 in the import's event."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="changes")
+    # The import that made the change (its audit event seals the batch's rows); None: a page.
+    batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField(default=timezone.now)
     actor = models.UUIDField(null=True)
     actor_username = models.CharField(max_length=150, blank=True)

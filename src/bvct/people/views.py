@@ -360,13 +360,22 @@ def dossier_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
     except ServiceError as exc:
         # The page again, showing the dossier as it now is and what the officer typed; after a
         # conflict the form holds the current version, so saving again is a decision made
-        # with the other change in view.
-        current = Dossier.objects.select_related("managing_org").get(pk=dossier.pk)
-        data = request.POST.copy()
-        data["version"] = str(current.version)
-        again = DossierUpdateForm(data, clearance=request.user.clearance)  # type: ignore[union-attr]
-        again.is_valid()
-        again.add_error(None, exc.message)
+        # with the other change in view. Read through the gate again: meanwhile the dossier
+        # may have been raised above the officer's clearance.
+        try:
+            current = dossier_get_for_user(user=request.user, public_id=public_id)
+        except Http404:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("people:search"))
+        again = None
+        if can_edit_dossiers_in(request.user, current.org_path, current.classification):
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            again = DossierUpdateForm(data, clearance=request.user.clearance)  # type: ignore[union-attr]
+            again.is_valid()
+            again.add_error(None, exc.message)
+        else:
+            messages.error(request, exc.message)
         return _detail_page(request, current, again, status=exc.status)
     changed = updated.version != form.cleaned_data["version"]
     messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
