@@ -138,8 +138,7 @@ class DossierListItem(serializers.Serializer):
     classification = serializers.SerializerMethodField()
     current_posts = serializers.CharField(source="dossier.current_posts")
 
-    def get_birth(self, p: Person) -> str:
-        return str(p.birth) if p.birth else ""
+    get_birth = PersonOutput.get_birth
 
     def get_classification(self, p: Person) -> str:
         return Classification(p.classification).name

@@ -248,6 +248,26 @@ def _same_relative(
     return candidates[0] if candidates else None
 
 
+def _classification(raw: str | int) -> Classification:
+    try:
+        return Classification.parse(raw)
+    except ValueError as exc:
+        raise ValidationFailed(f"Mức mật không hợp lệ: {raw!r}.", field="classification") from exc
+
+
+def _locked_for_editing(actor: User | None, dossier: Dossier) -> Dossier:
+    """The dossier locked for a change, after the table lock every dossier write takes first
+    (an import's order), and only for an officer who may edit it as it now is."""
+    _lock_dossiers_for_writing()
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("managing_org")
+        .get(pk=dossier.pk)
+    )
+    _require_editor(actor, locked.org_path, locked.classification)
+    return locked
+
+
 def _check_visible_after(actor: User | None, dossier: Dossier) -> None:
     # STYLE rule 3: a write must not leave the object outside the actor's own view.
     if actor is not None and not Dossier.objects.visible_to(actor).filter(pk=dossier.pk).exists():
@@ -266,12 +286,7 @@ def dossier_create(
 ) -> Dossier:
     """Open a dossier for a managed person, with their first declaration."""
     org = org_by_code(managing_org_code, field="managing_org")
-    try:
-        level = Classification.parse(classification)
-    except ValueError as exc:
-        raise ValidationFailed(
-            f"Mức mật không hợp lệ: {classification!r}.", field="classification"
-        ) from exc
+    level = _classification(classification)
     _require_editor(actor, org.path, level)
     tier = None
     if tier_code:
@@ -362,19 +377,8 @@ def dossier_update(
     is the version the officer saw: a change made meanwhile (a declaration, an import, another
     officer's edit) refuses this one instead of being overwritten. A classification above the
     officer's own clearance is refused (the dossier would leave their view)."""
-    try:
-        level = None if classification is None else Classification.parse(classification)
-    except ValueError as exc:
-        raise ValidationFailed(
-            f"Mức mật không hợp lệ: {classification!r}.", field="classification"
-        ) from exc
-    _lock_dossiers_for_writing()
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("managing_org")
-        .get(pk=dossier.pk)
-    )
-    _require_editor(actor, locked.org_path, locked.classification)
+    level = None if classification is None else _classification(classification)
+    locked = _locked_for_editing(actor, dossier)
     if locked.version != expected_version:
         raise ConflictError(
             "Hồ sơ vừa được người khác sửa (hoặc có bản khai, lượt nhập mới). "
@@ -426,13 +430,7 @@ def declaration_submit(
     ``expected_number`` is the version the author started from: if someone submitted another
     version meanwhile, this one is refused rather than silently replacing theirs.
     """
-    _lock_dossiers_for_writing()
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("managing_org")
-        .get(pk=dossier.pk)
-    )
-    _require_editor(actor, locked.org_path, locked.classification)
+    locked = _locked_for_editing(actor, dossier)
     if locked.declaration_count != expected_number:
         raise ConflictError(
             f"Hồ sơ vừa có bản khai số {locked.declaration_count} do người khác nộp. "
