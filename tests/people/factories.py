@@ -1,8 +1,14 @@
-"""Declarations for tests, built as an officer would enter them."""
+"""Declarations for tests, built as an officer would enter them; the dossier endpoints' callers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bvct.accounts.constants import Role
+from tests.permission_matrix import Personas, make_personas
+
+if TYPE_CHECKING:
+    from tests.factories import Tree
 
 
 def declaration(
@@ -42,3 +48,15 @@ def declaration(
             {"relation": "con", "full_name": "Nguyễn Minh Anh", "birth": "2005", "sex": "Nữ"},
         ],
     }  # fmt: skip
+
+
+def officers(tree: Tree) -> Personas:
+    """The permission matrix's callers for dossier endpoints: BVCTNB officers of commune A
+    (allowed: Tuyệt mật; short of clearance: Mật), of commune B, and an agency officer."""
+    return make_personas(
+        role=Role.BVCT_OFFICER,
+        org=tree.committee_a,
+        other_org=tree.committee_b,
+        agency_org=tree.agency,
+        low_clearance="MAT",
+    )

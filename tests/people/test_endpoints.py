@@ -16,8 +16,8 @@ from bvct.people.identity import make_citizen_id
 from bvct.people.models import Dossier, Person, PersonLink
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
-from tests.people.factories import declaration
-from tests.permission_matrix import Expect, Personas, assert_permission_matrix, make_personas
+from tests.people.factories import declaration, officers
+from tests.permission_matrix import Expect, assert_permission_matrix
 
 pytestmark = pytest.mark.django_db
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -54,16 +54,6 @@ def linked(tree: Tree) -> Linked:
     return Linked(secret, plain, PersonLink.objects.get(person_a__citizen_id=FATHER_ID))
 
 
-def _officers(tree: Tree) -> Personas:
-    return make_personas(
-        role=Role.BVCT_OFFICER,
-        org=tree.committee_a,
-        other_org=tree.committee_b,
-        agency_org=tree.agency,
-        low_clearance="MAT",
-    )
-
-
 # Each read, and something the allowed officer's answer must hold.
 READS = [
     ("/ho-so/{id}/", False, "Nguyễn Văn Hùng"),
@@ -81,7 +71,7 @@ READS = [
 def test_every_read_of_a_dossier_is_gated_and_audited_once(
     tree: Tree, linked: Linked, audit_mark: int, url: str, api: bool, shown: str
 ) -> None:
-    personas = _officers(tree)
+    personas = officers(tree)
     expect = Expect.api() if api else Expect()
     responses = assert_permission_matrix(
         url.format(id=linked.secret.public_id),
@@ -171,7 +161,7 @@ def test_link_decision_api_matrix(tree: Tree, linked: Linked) -> None:
 
     assert_permission_matrix(
         f"/api/links/{linked.link.public_id}/decision/",
-        _officers(tree),
+        officers(tree),
         Expect.api(),
         method="post",
         data={"decision": "confirm"},
@@ -196,7 +186,7 @@ def test_a_reader_cannot_decide_a_link(tree: Tree, linked: Linked) -> None:
 def test_the_import_template_is_for_dossier_officers(tree: Tree) -> None:
     responses = assert_permission_matrix(
         "/ho-so/nhap/tep-mau.xlsx",
-        _officers(tree),
+        officers(tree),
         Expect(other_scope=200, insufficient_clearance=200, agency=404),
     )
     assert responses["allowed"].content[:2] == b"PK"  # an XLSX (zip) file
@@ -210,7 +200,7 @@ def test_the_list_api_pages_through_what_the_user_may_see(
     services.dossier_create(
         actor=None, managing_org_code="t-b", content=declaration("Lê Thị Hoa", "1980", sex="Nữ")
     )
-    personas = _officers(tree)
+    personas = officers(tree)
     responses = assert_permission_matrix(
         "/api/dossiers/",
         personas,
@@ -248,14 +238,14 @@ def test_the_dossier_pages_are_for_dossier_roles(tree: Tree, linked: Linked, url
     """Officers of any scope or clearance reach them (each sees only what they may); other
     roles do not (as if the page did not exist)."""
     assert_permission_matrix(
-        url, _officers(tree), Expect(other_scope=200, insufficient_clearance=200, agency=404)
+        url, officers(tree), Expect(other_scope=200, insufficient_clearance=200, agency=404)
     )
 
 
 def test_create_api_matrix(tree: Tree) -> None:
     assert_permission_matrix(
         "/api/dossiers/",
-        _officers(tree),
+        officers(tree),
         # Another commune's officer may not open one here, nor one cleared above Mật.
         Expect.api(other_scope=403, insufficient_clearance=403, agency=403, allowed=201),
         method="post",
@@ -270,7 +260,7 @@ def test_declaration_submit_api_matrix(tree: Tree, linked: Linked) -> None:
     number = linked.secret.declaration_count
     assert_permission_matrix(
         f"/api/dossiers/{linked.secret.public_id}/declarations/",
-        _officers(tree),
+        officers(tree),
         Expect.api(allowed=201),
         method="post",
         data={"expected_number": number, "content": declaration(residence="Bắc Ninh")},
@@ -293,7 +283,7 @@ def test_import_api_matrix(tree: Tree) -> None:
         data = {"managing_org": "t-a", "file": file, "dry_run": str(dry_run).lower()}
         return client.post("/api/dossiers/import/", data)
 
-    personas = _officers(tree)
+    personas = officers(tree)
     before = Dossier.objects.count()
     outcomes = {name: send(user, True).status_code for name, user in personas.as_dict().items()}
     # The template's example member is Không mật: clearance does not matter, scope does.

@@ -14,8 +14,8 @@ from bvct.people import services
 from bvct.people.models import Declaration, Dossier, ExportBatch, Person
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
-from tests.people.factories import declaration
-from tests.permission_matrix import Expect, Personas, assert_permission_matrix, make_personas
+from tests.people.factories import declaration, officers
+from tests.permission_matrix import Expect, assert_permission_matrix
 
 pytestmark = pytest.mark.django_db
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -28,18 +28,8 @@ def secret_dossier(tree: Tree) -> Dossier:
     )
 
 
-def _officers(tree: Tree) -> Personas:
-    return make_personas(
-        role=Role.BVCT_OFFICER,
-        org=tree.committee_a,
-        other_org=tree.committee_b,
-        agency_org=tree.agency,
-        low_clearance="MAT",
-    )
-
-
 def test_detail_page_matrix_and_audit(tree: Tree, secret_dossier: Dossier, audit_mark: int) -> None:
-    personas = _officers(tree)
+    personas = officers(tree)
     responses = assert_permission_matrix(
         f"/ho-so/{secret_dossier.public_id}/", personas, Expect(), missing_url=f"/ho-so/{MISSING}/"
     )
@@ -67,7 +57,7 @@ def test_auditor_sees_the_access_log(tree: Tree, secret_dossier: Dossier) -> Non
 def test_detail_api_matrix(tree: Tree, secret_dossier: Dossier) -> None:
     responses = assert_permission_matrix(
         f"/api/dossiers/{secret_dossier.public_id}/",
-        _officers(tree),
+        officers(tree),
         Expect.api(),
         missing_url=f"/api/dossiers/{MISSING}/",
     )
@@ -79,7 +69,7 @@ def test_detail_api_matrix(tree: Tree, secret_dossier: Dossier) -> None:
 
 
 def test_search_api_matrix(tree: Tree, secret_dossier: Dossier) -> None:
-    personas = _officers(tree)
+    personas = officers(tree)
     responses = assert_permission_matrix(
         "/api/persons/",
         personas,
@@ -217,7 +207,7 @@ def test_export_xlsx_holds_only_visible_dossiers(tree: Tree, audit_mark: int) ->
 
 def test_print_page_matrix(tree: Tree, secret_dossier: Dossier) -> None:
     responses = assert_permission_matrix(
-        f"/ho-so/{secret_dossier.public_id}/ban-in/", _officers(tree), Expect()
+        f"/ho-so/{secret_dossier.public_id}/ban-in/", officers(tree), Expect()
     )
     html = responses["allowed"].content.decode()
     assert "LÝ LỊCH" in html and "NGUYỄN VĂN HÙNG" in html and "TỐI MẬT" in html
