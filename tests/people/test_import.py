@@ -69,6 +69,18 @@ def _import(rows: list[list[str]], *, dry_run: bool = False, **kw: Any) -> Any:
     )  # fmt: skip
 
 
+def _xlsx(rows: list[list[str]]) -> io.BytesIO:
+    """A workbook of these rows (the first the headers), as a spreadsheet program saves it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return io.BytesIO(buffer.getvalue())
+
+
 def _checked_import(rows: list[list[str]], **kw: Any) -> Any:
     """Check the file, then import it held to that check (as the page does)."""
     check = _import(rows, dry_run=True, **kw)
@@ -237,19 +249,13 @@ def test_too_large_a_file(tree: Tree, settings: Any) -> None:
 
 
 def test_too_many_rows(tree: Tree, settings: Any) -> None:
-    from openpyxl import Workbook
 
     settings.BVCT_IMPORT_MAX_ROWS = 3
     with pytest.raises(ImportFileError, match="hơn 3 dòng"):
         _import(GOOD, dry_run=True)
-    book = Workbook()
-    for row in [HEADERS, *GOOD]:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
     with pytest.raises(ImportFileError, match="hơn 3 dòng"):
         import_dossiers(
-            actor=None, managing_org_code="t-a", stream=io.BytesIO(buffer.getvalue()),
+            actor=None, managing_org_code="t-a", stream=_xlsx([HEADERS, *GOOD]),
             file_name="nhieu.xlsx", dry_run=False,
         )  # fmt: skip
     assert Dossier.objects.filter(import_ref="DV-1").count() == 0
@@ -272,7 +278,7 @@ def test_formulas_written_into_a_csv_are_refused_cell_by_cell(tree: Tree) -> Non
 
 
 def test_xlsx_template_round_trip_and_formulas(tree: Tree) -> None:
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
     template = load_workbook(io.BytesIO(template_xlsx()))
     assert [c.value for c in template.active[1]] == HEADERS
@@ -283,15 +289,11 @@ def test_xlsx_template_round_trip_and_formulas(tree: Tree) -> None:
         file_name="mau.xlsx", dry_run=True,
     )  # fmt: skip
     assert report.ok and report.rows == 2
-    book = Workbook()
-    book.active.append(HEADERS)
-    book.active.append(member("F", "Hồ Văn F", "1980"))
-    book.active["C2"] = "=CONCAT(A1,B1)"
-    buffer = io.BytesIO()
-    book.save(buffer)
+    formula = member("F", "Hồ Văn F", "1980")
+    formula[2] = "=CONCAT(A1,B1)"  # cell C2 (openpyxl stores a "=" string as a formula)
     with pytest.raises(ImportFileError, match="ô C2: có công thức"):
         import_dossiers(
-            actor=None, managing_org_code="t-a", stream=io.BytesIO(buffer.getvalue()),
+            actor=None, managing_org_code="t-a", stream=_xlsx([HEADERS, formula]),
             file_name="f.xlsx", dry_run=True,
         )  # fmt: skip
 

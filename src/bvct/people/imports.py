@@ -986,6 +986,21 @@ def _check_made(
     return check
 
 
+def _new_batch(
+    actor: User | None, org: Any, report: ImportReport, file_name: str, digest: str, **fields: Any
+) -> ImportBatch:
+    """The record of one run over a file (an import, or a check that compared dossiers)."""
+    return ImportBatch.objects.create(
+        managing_org=org,
+        file_name=file_name[:255],
+        file_sha256=digest,
+        rows=report.rows,
+        actor=actor.public_id if actor else None,
+        actor_username=actor.username if actor else "",
+        **fields,
+    )
+
+
 @transaction.atomic(durable=True)
 def _record_check(
     actor: User | None,
@@ -999,15 +1014,7 @@ def _record_check(
     them, on the record like any other (the batch names them for their access logs). A dry
     run's items keep the versions compared, for the import that follows it; a refused
     import's do not (its record can never stand for a check)."""
-    batch = ImportBatch.objects.create(
-        managing_org=org,
-        file_name=file_name[:255],
-        file_sha256=digest,
-        rows=report.rows,
-        actor=actor.public_id if actor else None,
-        actor_username=actor.username if actor else "",
-        dry_run=True,
-    )
+    batch = _new_batch(actor, org, report, file_name, digest, dry_run=True)
     with connection.cursor() as cursor:
         cursor.execute(
             """INSERT INTO people_importbatchitem (batch_id, dossier_id, version, outcome)
@@ -1353,17 +1360,10 @@ def _apply(
            WHERE d.id = n.dossier_id"""
     )
     # 4. The record of the batch.
-    batch = ImportBatch.objects.create(
-        managing_org=org,
-        file_name=file_name[:255],
-        file_sha256=digest,
-        rows=report.rows,
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        actor=actor.public_id if actor else None,
-        actor_username=actor.username if actor else "",
-    )
+    batch = _new_batch(
+        actor, org, report, file_name, digest,
+        created=report.created, updated=report.updated, unchanged=report.unchanged,
+    )  # fmt: skip
     c.execute(
         """INSERT INTO people_importbatchitem (batch_id, dossier_id, outcome)
            SELECT %s, dossier_id, CASE WHEN existing THEN 'updated' ELSE 'created' END
