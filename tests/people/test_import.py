@@ -1044,3 +1044,24 @@ def test_the_command_line_checks_imports_and_shows_progress(
             "import_dossiers", str(path), "--org", "t-a", *flags.split()[:3],
             "00000000-0000-7000-8000-000000000000", stdout=io.StringIO(),
         )  # fmt: skip
+
+
+def test_an_imported_declaration_is_stored_as_the_page_would_store_it(tree: Tree) -> None:
+    # The import builds the contents in SQL; the page cleans them in Python. The same
+    # declaration must come out the same, keys and types, with or without relatives.
+    from bvct.people.declarations import clean_content
+    from bvct.people.services import relation_generations
+
+    alone = member("DV-3", "Hồ Văn Tâm", "03/1990", occupation="Giáo viên")
+    report = _import([*GOOD, alone])
+    assert report.ok, report.errors
+    for ref, relatives in (("DV-1", 2), ("DV-2", 1), ("DV-3", 0)):
+        content = Declaration.objects.get(dossier__import_ref=ref).content
+        assert len(content["relatives"]) == relatives
+        assert clean_content(content, relation_kinds=relation_generations()) == content
+    first = Declaration.objects.get(dossier__import_ref="DV-1").content
+    assert first["relatives"][0]["person"] == str(
+        Person.objects.get(dossier__import_ref="DV-1", full_name="Nguyễn Văn Bình").public_id
+    )
+    assert first["identity"]["citizen_id"] == GOOD[0][KEYS.index("citizen_id")]
+    assert first["history"] == [] and first["foreign_ties"] == []
