@@ -9,8 +9,10 @@ Needs a generated province in the bench database (bench/bench_generate.py). Quer
 Timed: the selector person_search() (what the page and the API call), as
   - a regular officer (BVCTNB officer of one commune-level party committee, clearance none),
   - a provincial board officer (the whole province, clearance Tuyệt mật).
+With --recorded, also the search with what a page adds to it: its audited listing (the event
+and one row per person shown).
 
-    .venv/bin/python bench/bench_search.py [--n 300]
+    .venv/bin/python bench/bench_search.py [--n 300] [--recorded]
 """
 
 from __future__ import annotations
@@ -37,8 +39,13 @@ def typo(rng: random.Random, word: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=300)
+    parser.add_argument(
+        "--recorded",
+        action="store_true",
+        help="also time each search with its record (the audited listing a page writes)",
+    )
     args = parser.parse_args()
-    setup_django(migrate=False)
+    setup_django(migrate=args.recorded)
     from django.db import connection
 
     from bvct.accounts.models import User
@@ -46,6 +53,7 @@ def main() -> None:
     from bvct.orgs.models import Organisation
     from bvct.people.models import Person
     from bvct.people.selectors import PersonSearch, person_search
+    from bvct.people.services import dossier_listing_record
 
     rng = random.Random(2026)
     total = Person.objects.count()
@@ -105,6 +113,18 @@ def main() -> None:
                 f"p95 {percentile(times, 0.95):6.1f} ms  max {max(times):6.1f} ms  "
                 f"(median hits {statistics.median(hits):.0f})"
             )
+        if args.recorded:  # what the page does: the search, then its listing and event
+            for label in ("typo (common names)", "given name only"):
+                times = []
+                for q in queries[label]:
+                    t0 = time.perf_counter()
+                    result = person_search(user=user, search=PersonSearch(query=q))
+                    dossier_listing_record(actor=user, filters={"q": q}, persons=result.persons)
+                    times.append((time.perf_counter() - t0) * 1000)
+                print(
+                    f"{who:40} {label + ' + record':22} median "
+                    f"{statistics.median(times):6.1f} ms  p95 {percentile(times, 0.95):6.1f} ms"
+                )
 
 
 if __name__ == "__main__":

@@ -215,7 +215,10 @@ def test_the_list_api_pages_through_what_the_user_may_see(
     assert [r["full_name"] for r in responses["other_scope"].json()["results"]] == ["Lê Thị Hoa"]
     # Each page is on the record like the list page.
     pages = events_since(audit_mark, action=AuditAction.DOSSIER_SEARCH)
-    assert pages[-1].after == {"list_page": 1, "results": 2}
+    assert {k: v for k, v in pages[-1].after.items() if k != "persons_sha256"} == {
+        "list_page": 1,
+        "results": 2,
+    }
     monkeypatch.setattr(api, "LIST_PAGE_SIZE", 1)
     client = Client()
     client.force_login(personas.allowed)

@@ -43,7 +43,7 @@ def test_untouched_batches_verify_and_the_run_is_on_the_record(tree: Tree, audit
     assert result.ok and result.batches == 3  # one export, two imports
     out = io.StringIO()
     call_command("verify_batches", stdout=out)
-    assert "Khớp: 3 lần xuất/nhập" in out.getvalue()
+    assert "Khớp: 3 lần xuất/nhập/tra cứu" in out.getvalue()
     (run,) = events_since(audit_mark, action=AuditAction.AUDIT_VERIFY)[-1:]
     assert run.after == {"ok": True, "batches": 3, "problems": []}
 
@@ -74,5 +74,5 @@ def test_an_altered_export_list_or_import_history_is_named(tree: Tree) -> None:
         f"xuất {export.public_id}",
         f"nhập {imported.public_id}",
     ]
-    with pytest.raises(CommandError, match="2 trong 3 lần xuất/nhập không khớp nhật ký"):
+    with pytest.raises(CommandError, match="2 trong 3 lần xuất/nhập/tra cứu không khớp nhật ký"):
         call_command("verify_batches", stdout=io.StringIO())

@@ -81,10 +81,10 @@ class PersonSearchApi(APIView):
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
         result = person_search_from_form(user=request.user, data=form.cleaned_data)
-        services.dossier_search_record(
+        services.dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             filters=form.cleaned_data,
-            results=len(result.persons),
+            persons=result.persons,
         )
         return Response(
             {
@@ -180,10 +180,10 @@ class DossierCreateApi(APIView):
             raise ValidationError({"page": ["Số trang không hợp lệ."]}) from exc
         paginator = Paginator(dossier_list(user=request.user, org_path=org_path), LIST_PAGE_SIZE)
         page = paginator.get_page(number)
-        services.dossier_search_record(
+        services.dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             filters={"list_page": page.number, "org": code},
-            results=len(page.object_list),
+            persons=list(page.object_list),
         )
         return Response(
             {

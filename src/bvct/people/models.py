@@ -386,3 +386,43 @@ class ExportBatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}: {self.dossier_id}"
+
+
+class Listing(models.Model):
+    """One page of search results or of the dossier list as someone was shown it: who, when,
+    what they asked for, and (in its items) whose names were on it, so a dossier's access log
+    shows every list it appeared in, not only the times it was opened.
+
+    Its audit event carries the SHA-256 of the listed persons' public ids (sorted, joined by
+    newlines), so the items are as tamper-evident as the chained event itself.
+    """
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", _("Tra cứu theo tên")
+        LIST = "list", _("Danh sách hồ sơ")
+
+    public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    query = models.CharField(max_length=200, blank=True)  # the name asked for; "" for a list
+    rows = models.PositiveIntegerField()
+    persons_sha256 = models.CharField(max_length=64)
+    actor = models.UUIDField(null=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.rows} ({self.created_at:%d/%m/%Y})"
+
+
+class ListingItem(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="items")
+    # A dossier's latest listings come from one index, newest first; the person says whose
+    # name it was (the member's or a relative's).
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+", db_index=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["dossier", "-listing"], name="listing_item_dossier")]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}: {self.person_id}"

@@ -27,6 +27,8 @@ from bvct.people.models import (
     Dossier,
     ExportBatch,
     ImportBatch,
+    Listing,
+    ListingItem,
     Person,
     PersonLink,
     dossier_condition,
@@ -234,10 +236,17 @@ def dossier_declarations(dossier: Dossier) -> list[Declaration]:
     return list(Declaration.objects.filter(dossier=dossier).order_by("-number"))
 
 
-def dossier_batches(
-    *, user: Any, dossier: Dossier, limit: int = 100
-) -> tuple[list[ImportBatch], list[ExportBatch]]:
-    """For a dossier's access log: the imports, checks and exports it was in (newest first),
+@dataclass
+class DossierBatches:
+    """For a dossier's access log: the batches and lists it was in, newest first."""
+
+    imports: list[ImportBatch]
+    exports: list[ExportBatch]
+    listings: list[tuple[Listing, str]]  # with whose name was shown
+
+
+def dossier_batches(*, user: Any, dossier: Dossier, limit: int = 100) -> DossierBatches:
+    """The imports, checks, exports, searches and list pages a dossier was in (newest first),
     only those whose own audit event this user may read (scope and clearance)."""
     imports = list(
         ImportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")[:limit]
@@ -245,15 +254,24 @@ def dossier_batches(
     exports = list(
         ExportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")[:limit]
     )
+    items = list(
+        ListingItem.objects.filter(dossier=dossier)
+        .select_related("listing", "person")
+        .order_by("-listing_id", "id")[:limit]
+    )
     ids = [str(b.public_id) for b in imports] + [str(b.public_id) for b in exports]
+    ids += [str(i.listing.public_id) for i in items]
     readable = set(
         AuditEvent.objects.visible_to(user)
         .filter(object_public_id__in=ids)
         .values_list("object_public_id", flat=True)
     )
-    return (
-        [b for b in imports if str(b.public_id) in readable],
-        [b for b in exports if str(b.public_id) in readable],
+    return DossierBatches(
+        imports=[b for b in imports if str(b.public_id) in readable],
+        exports=[b for b in exports if str(b.public_id) in readable],
+        listings=[
+            (i.listing, i.person.full_name) for i in items if str(i.listing.public_id) in readable
+        ],
     )
 
 

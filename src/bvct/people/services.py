@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import OperationalError, connection, transaction
@@ -25,6 +26,8 @@ from bvct.people.models import (
     Dossier,
     DossierChange,
     ExportBatch,
+    Listing,
+    ListingItem,
     Person,
     PersonLink,
     RelationKind,
@@ -473,15 +476,38 @@ def declaration_submit(
     return declaration
 
 
-def dossier_search_record(*, actor: User, filters: dict[str, Any], results: int) -> None:
-    """A name search shows people's names: who searched for what is on the record."""
+@transaction.atomic
+def dossier_listing_record(
+    *, actor: User, filters: dict[str, Any], persons: Sequence[Person]
+) -> Listing:
+    """A search or a page of the dossier list shows people's names: who asked for what is on
+    the record, and the listing names each person shown (one row each, so a dossier's access
+    log finds every list it appeared in); the audit event seals the persons' SHA-256."""
+    shown = {p.pk: p for p in persons}.values()  # a person once, whatever the list's layout
+    digest = hashlib.sha256("\n".join(sorted(str(p.public_id) for p in shown)).encode()).hexdigest()
+    query = str(filters.get("q") or "")
+    listing = Listing.objects.create(
+        kind=Listing.Kind.SEARCH if query else Listing.Kind.LIST,
+        query=query[:200],
+        rows=len(shown),
+        persons_sha256=digest,
+        actor=actor.public_id,
+        actor_username=actor.username,
+    )
+    ListingItem.objects.bulk_create(
+        ListingItem(listing=listing, dossier_id=p.dossier_id, person_id=p.pk) for p in shown
+    )
     audit_record(
         actor=actor,
         action=AuditAction.DOSSIER_SEARCH,
-        object_type="people.person",
+        # as classified as the most secret name on it (persons carry their dossier's level)
+        classification=max((p.classification for p in shown), default=Classification.NONE),
+        object_type="people.listing",
+        object_id=str(listing.public_id),
         after={k: v for k, v in filters.items() if v not in ("", None, False)}
-        | {"results": results},
+        | {"results": len(shown), "persons_sha256": digest},
     )
+    return listing
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Sealed batches: an export's audit event holds the SHA-256 of the dossiers it listed, an
-import's the SHA-256 of the history rows it wrote. The rows themselves sit in ordinary tables
+import's the SHA-256 of the history rows it wrote, a search's or list page's the SHA-256 of
+the persons it showed. The rows themselves sit in ordinary tables
 (looked up per dossier); recomputing the digests from them proves them unaltered, as
 ``audit_verify`` proves the events."""
 
@@ -10,8 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-# The digests as the writers compute them (services.dossier_export_record and
-# imports._record_dossier_changes): sorted in byte order, joined by newlines.
+# The digests as the writers compute them (services.dossier_export_record,
+# services.dossier_listing_record and imports._record_dossier_changes): sorted in byte order,
+# joined by newlines.
 EXPORTS = """
     SELECT b.public_id::text, e.seq, e.payload::jsonb -> 'after' ->> 'dossiers_sha256',
            encode(sha256(convert_to(coalesce(string_agg(d.public_id::text, E'\\n'
@@ -23,6 +25,18 @@ EXPORTS = """
     LEFT JOIN people_dossier d ON d.id = i.dossier_id
     GROUP BY b.id, e.seq, e.payload
     ORDER BY b.id
+"""
+LISTINGS = """
+    SELECT l.public_id::text, e.seq, e.payload::jsonb -> 'after' ->> 'persons_sha256',
+           encode(sha256(convert_to(coalesce(string_agg(p.public_id::text, E'\\n'
+               ORDER BY p.public_id::text COLLATE "C"), ''), 'UTF8')), 'hex')
+    FROM people_listing l
+    LEFT JOIN audit_auditevent e
+      ON e.object_type = 'people.listing' AND e.object_public_id = l.public_id::text
+    LEFT JOIN people_listingitem i ON i.listing_id = l.id
+    LEFT JOIN people_person p ON p.id = i.person_id
+    GROUP BY l.id, e.seq, e.payload
+    ORDER BY l.id
 """
 IMPORTS = """
     SELECT b.public_id::text, e.seq, e.payload::jsonb -> 'after',
@@ -63,6 +77,16 @@ def verify_sealed_batches() -> SealResult:
             elif sealed != recomputed:
                 result.problems.append(
                     f"xuất {public_id}: danh sách hồ sơ khác với sự kiện #{seq} đã niêm phong"
+                )
+        cursor.execute(LISTINGS)
+        for public_id, seq, sealed, recomputed in cursor.fetchall():
+            result.batches += 1
+            if seq is None:
+                result.problems.append(f"danh sách {public_id}: không có sự kiện nhật ký")
+            elif sealed != recomputed:
+                result.problems.append(
+                    f"danh sách {public_id}: người được hiển thị khác với sự kiện #{seq} đã "
+                    "niêm phong"
                 )
         cursor.execute(IMPORTS)
         for public_id, seq, sealed_after, count, recomputed in cursor.fetchall():

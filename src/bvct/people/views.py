@@ -45,8 +45,8 @@ from bvct.people.services import (
     dossier_create,
     dossier_export_record,
     dossier_linked_reads_record,
+    dossier_listing_record,
     dossier_read_record,
-    dossier_search_record,
     dossier_update,
     person_link_decide,
 )
@@ -68,22 +68,22 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "persons": [], "corrections": {}}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         result = person_search_from_form(user=request.user, data=form.cleaned_data)
-        dossier_search_record(
+        dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             filters=form.cleaned_data,
-            results=len(result.persons),
+            persons=result.persons,
         )
         context.update(persons=result.persons, corrections=result.corrections, searched=True)
     elif not form.is_bound:
         page = Paginator(dossier_list(user=request.user), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        dossier_search_record(
+        dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             filters={"list_page": page.number},
-            results=len(page.object_list),
+            persons=list(page.object_list),
         )
-        context.update(persons=page.object_list, page=page)
+        context.update(persons=list(page.object_list), page=page)
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -214,14 +214,14 @@ def _detail_page(
     declarations = dossier_declarations(dossier)
     current = declarations[0] if declarations else None
     dossier_read_record(actor=request.user, dossier=dossier, subject=subject)  # type: ignore[arg-type]
-    access_log = exports = imports = None
+    access_log = batches = None
     if can_view_access_log(request.user):
         access_log = list(
             AuditEvent.objects.visible_to(request.user)
             .filter(subject_public_id=subject.public_id)
             .order_by("-seq")[:100]
         )
-        imports, exports = dossier_batches(user=request.user, dossier=dossier)
+        batches = dossier_batches(user=request.user, dossier=dossier)
     links = dossier_links(user=request.user, dossier=dossier)
     dossier_linked_reads_record(
         actor=request.user,  # type: ignore[arg-type]
@@ -251,8 +251,7 @@ def _detail_page(
             "declaration": current,
             "declarations": declarations,
             "access_log": access_log,
-            "exports": exports,
-            "imports": imports,
+            "batches": batches,
             "links": links,
         },
         status=status,

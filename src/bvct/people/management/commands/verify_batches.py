@@ -1,5 +1,5 @@
-"""python src/manage.py verify_batches: exit 1 naming each export or import whose kept rows no
-longer match the digest its audit event sealed."""
+"""python src/manage.py verify_batches: exit 1 naming each export, import, search or list page
+whose kept rows no longer match the digest its audit event sealed."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from bvct.people.verify import verify_sealed_batches
 
 class Command(BaseCommand):
     help = (
-        "Đối chiếu danh sách hồ sơ của mỗi lần xuất và lịch sử thay đổi của mỗi lần nhập với "
-        "mã SHA-256 đã niêm phong trong nhật ký."
+        "Đối chiếu danh sách hồ sơ của mỗi lần xuất, lịch sử thay đổi của mỗi lần nhập và "
+        "những người hiện ra trong mỗi lần tra cứu, xem danh sách với mã SHA-256 đã niêm phong "
+        "trong nhật ký."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {problem}")
         if not result.ok:
             raise CommandError(
-                f"{len(result.problems)} trong {result.batches} lần xuất/nhập không khớp nhật ký."
+                f"{len(result.problems)} trong {result.batches} lần xuất/nhập/tra cứu không khớp "
+                "nhật ký."
             )
-        self.stdout.write(f"Khớp: {result.batches} lần xuất/nhập đối chiếu với nhật ký.")
+        self.stdout.write(f"Khớp: {result.batches} lần xuất/nhập/tra cứu đối chiếu với nhật ký.")
