@@ -84,6 +84,14 @@ class Expect:
         return cls(**{"anonymous": 401, **kwargs})
 
 
+def _send(send: Any, method: str, form: bool, url: str, body: Any) -> Any:
+    if method == "get":
+        return send(url, data=body)
+    if form:
+        return send(url, data=body or {})  # form-encoded (multipart), as a browser posts
+    return send(url, data=body or {}, content_type="application/json")
+
+
 def assert_permission_matrix(
     url: str,
     personas: Personas,
@@ -93,12 +101,17 @@ def assert_permission_matrix(
     data: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     state: Callable[[], Any] | None = None,
     missing_url: str | None = None,
+    form: bool = False,
 ) -> dict[str, Any]:
     """Run the request as each persona; return the responses by persona name.
 
     A refused request (3xx/4xx) must write no audit event. With ``missing_url`` (the same
     endpoint for an id that does not exist), every 404 must be byte-for-byte the answer for a
     missing object, so a hidden object's existence does not show.
+
+    ``form``: a page's form post (form-encoded, files allowed). Its success may be a redirect
+    and its refusal the form shown again with an error (200), so there every persona but the
+    allowed one is refused, whatever the status: none may change ``state`` or write an event.
     """
     from bvct.audit.models import AuditEvent
 
@@ -114,26 +127,20 @@ def assert_permission_matrix(
         last_event = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
         send = getattr(client, method)
         body = data() if callable(data) else data
-        if method in {"post", "put", "patch"}:
-            response = send(url, data=body or {}, content_type="application/json")
-        else:
-            response = send(url, data=body)
+        response = _send(send, method, form, url, body)
         responses[name] = response
         wanted = getattr(expect, name)
         if response.status_code != wanted:
             failures.append(f"{name}: expected {wanted}, got {response.status_code}")
-        if state and wanted >= 300 and state() != before:
+        refused = name != "allowed" if form else wanted >= 300
+        if state and refused and state() != before:
             failures.append(f"{name}: was refused ({response.status_code}) but state changed")
-        if response.status_code >= 300:
+        if (name != "allowed") if form else response.status_code >= 300:
             written = AuditEvent.objects.filter(seq__gt=last_event or 0).count()
             if written:
                 failures.append(f"{name}: was refused but wrote {written} audit event(s)")
         if missing_url and response.status_code == NOT_FOUND:
-            missing = (
-                send(missing_url, data=body)
-                if method == "get"
-                else send(missing_url, data=body or {}, content_type="application/json")
-            )
+            missing = _send(send, method, form, missing_url, data() if callable(data) else data)
             if (missing.status_code, _masked(missing.content, missing_url)) != (
                 response.status_code,
                 _masked(response.content, url),
