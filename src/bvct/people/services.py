@@ -14,6 +14,7 @@ from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
 from bvct.core.constants import Classification
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.core.ids import uuid7
 from bvct.core.text import collation_key_str, normalize
 from bvct.orgs.models import ManagementTier
 from bvct.orgs.selectors import org_by_code
@@ -27,7 +28,6 @@ from bvct.people.models import (
     DossierChange,
     ExportBatch,
     Listing,
-    ListingItem,
     Person,
     PersonLink,
     RelationKind,
@@ -479,35 +479,38 @@ def declaration_submit(
 @transaction.atomic
 def dossier_listing_record(
     *, actor: User, filters: dict[str, Any], persons: Sequence[Person]
-) -> Listing:
+) -> None:
     """A search or a page of the dossier list shows people's names: who asked for what is on
     the record, and the listing names each person shown (one row each, so a dossier's access
     log finds every list it appeared in); the audit event seals the persons' SHA-256."""
     shown = {p.pk: p for p in persons}.values()  # a person once, whatever the list's layout
     digest = hashlib.sha256("\n".join(sorted(str(p.public_id) for p in shown)).encode()).hexdigest()
     query = str(filters.get("q") or "")
-    listing = Listing.objects.create(
-        kind=Listing.Kind.SEARCH if query else Listing.Kind.LIST,
-        query=query[:200],
-        rows=len(shown),
-        persons_sha256=digest,
-        actor=actor.public_id,
-        actor_username=actor.username,
-    )
-    ListingItem.objects.bulk_create(
-        ListingItem(listing=listing, dossier_id=p.dossier_id, person_id=p.pk) for p in shown
-    )
+    public_id = uuid7()
+    with connection.cursor() as cursor:  # one statement: a search page waits for it
+        cursor.execute(
+            """WITH listing AS (
+                   INSERT INTO people_listing (public_id, kind, query, rows, persons_sha256,
+                       actor, actor_username, created_at)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, now()) RETURNING id)
+               INSERT INTO people_listingitem (listing_id, dossier_id, person_id)
+               SELECT listing.id, i.dossier_id, i.person_id FROM listing
+               LEFT JOIN unnest(%s::bigint[], %s::bigint[]) i(dossier_id, person_id) ON true
+               WHERE i.person_id IS NOT NULL""",
+            [public_id, Listing.Kind.SEARCH if query else Listing.Kind.LIST, query[:200],
+             len(shown), digest, actor.public_id, actor.username,
+             [p.dossier_id for p in shown], [p.pk for p in shown]],
+        )  # fmt: skip
     audit_record(
         actor=actor,
         action=AuditAction.DOSSIER_SEARCH,
         # as classified as the most secret name on it (persons carry their dossier's level)
         classification=max((p.classification for p in shown), default=Classification.NONE),
         object_type="people.listing",
-        object_id=str(listing.public_id),
+        object_id=str(public_id),
         after={k: v for k, v in filters.items() if v not in ("", None, False)}
         | {"results": len(shown), "persons_sha256": digest},
     )
-    return listing
 
 
 @transaction.atomic
