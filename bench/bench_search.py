@@ -119,7 +119,9 @@ def main() -> None:
                 for q in queries[label]:
                     t0 = time.perf_counter()
                     result = person_search(user=user, search=PersonSearch(query=q))
-                    dossier_listing_record(actor=user, filters={"q": q}, persons=result.persons)
+                    dossier_listing_record(
+                        actor=user, kind="search", filters={"q": q}, persons=result.persons
+                    )
                     times.append((time.perf_counter() - t0) * 1000)
                 print(
                     f"{who:40} {label + ' + record':22} median "

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.test import Client
+from django.conf import settings
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
 
 from bvct.accounts.constants import Role
 from bvct.accounts.models import User
@@ -84,6 +86,18 @@ class Expect:
         return cls(**{"anonymous": 401, **kwargs})
 
 
+def _csrf(client: Client) -> str:
+    """A CSRF token for the client's form posts, as a page it had loaded would carry."""
+    request = RequestFactory().get("/")
+    token = get_token(request)
+    client.cookies[settings.CSRF_COOKIE_NAME] = request.META["CSRF_COOKIE"]
+    return token
+
+
+def _with_token(body: Any, token: str | None) -> Any:
+    return body if token is None else {**(body or {}), "csrfmiddlewaretoken": token}
+
+
 def _send(send: Any, method: str, form: bool, url: str, body: Any) -> Any:
     if method == "get":
         return send(url, data=body)
@@ -109,7 +123,8 @@ def assert_permission_matrix(
     endpoint for an id that does not exist), every 404 must be byte-for-byte the answer for a
     missing object, so a hidden object's existence does not show.
 
-    ``form``: a page's form post (form-encoded, files allowed). Its success may be a redirect
+    ``form``: a page's form post (form-encoded, files allowed, CSRF checked as in production,
+    each caller with a valid token). Its success may be a redirect
     and its refusal the form shown again with an error (200), so there every persona but the
     allowed one is refused, whatever the status: none may change ``state`` or write an event.
     """
@@ -120,13 +135,14 @@ def assert_permission_matrix(
     for name, user in personas.as_dict().items():
         if name in expect.skip:
             continue
-        client = Client()
+        client = Client(enforce_csrf_checks=form)
         if user is not None:
             client.force_login(user)
+        token = _csrf(client) if form else None
         before = state() if state else None
         last_event = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
         send = getattr(client, method)
-        body = data() if callable(data) else data
+        body = _with_token(data() if callable(data) else data, token)
         response = _send(send, method, form, url, body)
         responses[name] = response
         wanted = getattr(expect, name)
@@ -140,7 +156,8 @@ def assert_permission_matrix(
             if written:
                 failures.append(f"{name}: was refused but wrote {written} audit event(s)")
         if missing_url and response.status_code == NOT_FOUND:
-            missing = _send(send, method, form, missing_url, data() if callable(data) else data)
+            body = _with_token(data() if callable(data) else data, token)
+            missing = _send(send, method, form, missing_url, body)
             if (missing.status_code, _masked(missing.content, missing_url)) != (
                 response.status_code,
                 _masked(response.content, url),

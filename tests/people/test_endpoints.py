@@ -217,6 +217,7 @@ def test_the_list_api_pages_through_what_the_user_may_see(
     pages = events_since(audit_mark, action=AuditAction.DOSSIER_SEARCH)
     assert {k: v for k, v in pages[-1].after.items() if k != "persons_sha256"} == {
         "list_page": 1,
+        "kind": "list",
         "results": 2,
     }
     monkeypatch.setattr(api, "LIST_PAGE_SIZE", 1)

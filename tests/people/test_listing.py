@@ -21,7 +21,9 @@ from tests.factories import Tree, make_user
 from tests.people.factories import declaration
 
 pytestmark = pytest.mark.django_db
-SECTION = "Có trong kết quả tra cứu hoặc danh sách hồ sơ"
+SECTION = "Có trong kết quả tra cứu"
+LISTS = "Có trong danh sách hồ sơ đã xem"
+HIDDEN = "(ngoài phạm vi hoặc mức mật của bạn)"
 
 
 def _digest(persons: list[Person]) -> str:
@@ -68,11 +70,12 @@ def test_a_search_names_each_person_it_showed_and_seals_them(
     assert list(member.items.values_list("person_id", flat=True)) == [shown[1].pk]
     assert (nobody.rows, nobody.items.count()) == (0, 0)
     assert not ListingItem.objects.filter(dossier__in=[secret, elsewhere]).exists()
-    assert (father.kind, father.query, father.rows) == ("search", "van binh", 1)
-    assert father.actor_username == officer.username
+    assert (father.kind, father.rows) == ("search", 1)
     assert all(e.object_type == "people.listing" for e in events)
+    assert events[0].actor_username == officer.username
     assert events[0].after == {
-        "q": "van binh", "relatives": True, "results": 1, "persons_sha256": _digest(shown[:1])
+        "q": "van binh", "relatives": True, "kind": "search", "results": 1,
+        "persons_sha256": _digest(shown[:1]),
     }  # fmt: skip
     assert events[1].after["persons_sha256"] == _digest(shown[1:])
     assert events[2].after["persons_sha256"] == hashlib.sha256(b"").hexdigest()
@@ -99,58 +102,100 @@ def test_list_pages_and_the_api_are_listings_too(
     assert [e.classification for e in events] == [Classification.TOI_MAT] * 3
 
 
-def test_the_access_log_shows_the_lists_a_dossier_was_in(
+def test_the_access_log_shows_the_searches_and_list_pages_a_dossier_was_in(
     tree: Tree, dossiers: tuple[Dossier, Dossier, Dossier]
 ) -> None:
     seen, _, elsewhere = dossiers
     officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
     client = Client()
     client.force_login(officer)
-    client.get("/ho-so/", {"q": "Binh", "relatives": "on"})
+    client.get("/ho-so/", {"q": "Binh", "relatives": "on"}, HTTP_HX_REQUEST="true")  # typing
+    client.get("/ho-so/")
+    client.get("/ho-so/")
     auditor = Client()
     auditor.force_login(make_user(tree.root, Role.AUDITOR, clearance="TUYET_MAT"))
     page = auditor.get(f"/ho-so/{seen.public_id}/").content.decode()
-    section = page.split(SECTION, 1)[1].split("</table>", 1)[0]
-    assert officer.username in section and "“Binh”" in section
-    assert "Nguyễn Văn Bình" in section  # whose name it was: the father's, not the member's
-    assert SECTION not in auditor.get(f"/ho-so/{elsewhere.public_id}/").content.decode()
-    # An auditor of another branch reads neither the dossier nor the listing's event.
-    outsider = Client()
-    outsider.force_login(make_user(tree.committee_b, Role.AUDITOR, clearance="TUYET_MAT"))
-    assert outsider.get(f"/ho-so/{seen.public_id}/").status_code == 404
+    searches = page.split(SECTION, 1)[1].split("</table>", 1)[0]
+    assert officer.username in searches and "“Binh”" in searches
+    assert "Nguyễn Văn Bình" in searches  # whose name it was: the father's, not the member's
+    lists = page.split(LISTS, 1)[1].split("</table>", 1)[0]
+    assert "2 lần" in lists and lists.count(officer.username) == 2
+    other = auditor.get(f"/ho-so/{elsewhere.public_id}/").content.decode()
+    assert SECTION not in other and LISTS not in other
 
 
-def test_an_auditor_below_the_lists_level_does_not_see_it(
+def test_an_auditor_not_cleared_for_the_whole_list_sees_the_row_without_the_query(
     tree: Tree, dossiers: tuple[Dossier, Dossier, Dossier]
 ) -> None:
+    # The board officer's search lists the commune's Nguyễn Văn Hùng and a Tối mật namesake:
+    # a Tối mật event of the board. The commune's own auditor (Mật) may read neither the
+    # event nor what was asked, but the appearance of this dossier is hers to see.
     seen, _, _ = dossiers
-    cleared = Client()
-    cleared.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT"))
-    cleared.get("/ho-so/")  # the list: Nguyễn Văn Hùng and the Tối mật Nguyễn Văn Hải
+    services.dossier_create(
+        actor=None,
+        managing_org_code="t-b",
+        content=declaration(relatives=[]),
+        classification="TOI_MAT",
+    )
+    board = make_user(tree.board, Role.BVCT_OFFICER, clearance="TUYET_MAT")
+    searcher = Client()
+    searcher.force_login(board)
+    searcher.get("/ho-so/", {"q": "nguyen van hung"})
     low = Client()
-    low.force_login(make_user(tree.root, Role.AUDITOR, clearance="MAT"))
+    low.force_login(make_user(tree.committee_a, Role.AUDITOR, clearance="MAT"))
     page = low.get(f"/ho-so/{seen.public_id}/").content.decode()
-    assert "Nhật ký truy cập" in page and SECTION not in page
+    row = page.split(SECTION, 1)[1].split("</table>", 1)[0]
+    assert board.username in row and HIDDEN in row and "nguyen van hung" not in row
     high = Client()
     high.force_login(make_user(tree.root, Role.AUDITOR, clearance="TUYET_MAT"))
-    assert SECTION in high.get(f"/ho-so/{seen.public_id}/").content.decode()
+    row = high.get(f"/ho-so/{seen.public_id}/").content.decode().split(SECTION, 1)[1]
+    assert "“nguyen van hung”" in row.split("</table>", 1)[0]
 
 
-def test_verify_batches_names_a_listing_whose_items_were_altered(
+def test_a_failed_audit_write_leaves_no_listing(
+    tree: Tree, dossiers: tuple[Dossier, Dossier, Dossier], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**_: object) -> int:
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    with pytest.raises(RuntimeError):
+        services.dossier_listing_record(
+            actor=officer,
+            kind="list",
+            filters={},
+            persons=list(Person.objects.filter(is_subject=True)),
+        )
+    assert not Listing.objects.exists() and not ListingItem.objects.exists()
+
+
+def test_verify_batches_names_each_kind_of_tampering(
     tree: Tree, dossiers: tuple[Dossier, Dossier, Dossier]
 ) -> None:
     seen, _, _ = dossiers
     client = Client()
-    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
-    client.get("/ho-so/", {"q": "nguyen van hung"})
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT"))
+    for query in ("nguyen van hung", "nguyen van hai", "van binh", "tran thi lan"):
+        client.get("/ho-so/", {"q": query, "relatives": "on"})
     client.get("/ho-so/")
-    assert verify_sealed_batches().ok
-    searched = Listing.objects.get(kind="search")
-    # Somebody with database access removes the trace of the member's name.
-    ListingItem.objects.filter(listing=searched, person__is_subject=True).delete()
+    assert verify_sealed_batches().ok and verify_sealed_batches().batches == 5
+    hung, hai, binh, lan, page = Listing.objects.order_by("id")
+    # Somebody with database access covers tracks, four ways:
+    ListingItem.objects.filter(listing=hung).delete()  # a name taken off a list
+    ListingItem.objects.filter(listing=hai).update(dossier=seen)  # moved to another dossier
+    Listing.objects.filter(pk=binh.pk).update(kind="list")  # a search shown as a list page
+    ListingItem.objects.filter(listing=lan).delete()
+    Listing.objects.filter(pk=lan.pk).delete()  # a search gone altogether
     result = verify_sealed_batches()
-    assert result.batches == 2
-    assert [p.split(":")[0] for p in result.problems] == [f"danh sách {searched.public_id}"]
-    with pytest.raises(CommandError, match="1 trong 2 lần xuất/nhập/tra cứu không khớp"):
+    assert result.batches == 4
+    assert [p.split(":")[0] for p in result.problems] == [
+        f"danh sách {hung.public_id}",
+        f"danh sách {hai.public_id}",
+        f"danh sách {binh.public_id}",
+        f"danh sách {lan.public_id}",
+    ]
+    assert "bản ghi đã mất" in result.problems[-1]
+    with pytest.raises(CommandError, match="4 trong 4 lần xuất/nhập/tra cứu không khớp"):
         call_command("verify_batches", stdout=io.StringIO())
-    assert seen.pk in ListingItem.objects.values_list("dossier_id", flat=True)
+    assert page.items.count() == 2  # the untouched list page still verifies

@@ -83,6 +83,7 @@ class PersonSearchApi(APIView):
         result = person_search_from_form(user=request.user, data=form.cleaned_data)
         services.dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
+            kind="search",
             filters=form.cleaned_data,
             persons=result.persons,
         )
@@ -183,6 +184,7 @@ class DossierCreateApi(APIView):
         services.dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             filters={"list_page": page.number, "org": code},
+            kind="list",
             persons=list(page.object_list),
         )
         return Response(

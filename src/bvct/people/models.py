@@ -389,25 +389,24 @@ class ExportBatchItem(models.Model):
 
 
 class Listing(models.Model):
-    """One page of search results or of the dossier list as someone was shown it: who, when,
-    what they asked for, and (in its items) whose names were on it, so a dossier's access log
-    shows every list it appeared in, not only the times it was opened.
+    """One page of search results or of the dossier list as someone was shown it; its items
+    name whose names were on it, so a dossier's access log shows every list it appeared in,
+    not only the times it was opened.
 
-    Its audit event carries the SHA-256 of the listed persons' public ids (sorted, joined by
-    newlines), so the items are as tamper-evident as the chained event itself.
+    Who, when and what was asked are in the listing's audit event (``dossier.search``, object
+    ``people.listing``), which the access log shows them from; the event also seals the kind,
+    the count and the SHA-256 of the shown persons' public ids (sorted, joined by newlines),
+    and ``verify_batches`` checks the rows here against it.
     """
 
     class Kind(models.TextChoices):
-        SEARCH = "search", _("Tra cứu theo tên")
+        SEARCH = "search", _("Tra cứu")
         LIST = "list", _("Danh sách hồ sơ")
 
     public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    query = models.CharField(max_length=200, blank=True)  # the name asked for; "" for a list
     rows = models.PositiveIntegerField()
     persons_sha256 = models.CharField(max_length=64)
-    actor = models.UUIDField(null=True)
-    actor_username = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -416,13 +415,17 @@ class Listing(models.Model):
 
 class ListingItem(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="items")
-    # A dossier's latest listings come from one index, newest first; the person says whose
-    # name it was (the member's or a relative's).
+    # A dossier's latest searches (or list pages) come from one index, newest first, hence the
+    # listing's kind here too; the person says whose name it was (the member's or a
+    # relative's). Persons are never deleted: no index of its own.
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+", db_index=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
+    kind = models.CharField(max_length=10, choices=Listing.Kind.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["dossier", "-listing"], name="listing_item_dossier")]
+        indexes = [
+            models.Index(fields=["dossier", "kind", "-listing"], name="listing_item_dossier")
+        ]
 
     def __str__(self) -> str:
         return f"{self.listing_id}: {self.person_id}"

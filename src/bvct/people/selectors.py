@@ -8,6 +8,7 @@ each stopping after one page. Millions of names are never scanned for similarity
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,6 @@ from bvct.people.models import (
     Dossier,
     ExportBatch,
     ImportBatch,
-    Listing,
     ListingItem,
     Person,
     PersonLink,
@@ -237,41 +237,88 @@ def dossier_declarations(dossier: Dossier) -> list[Declaration]:
 
 
 @dataclass
+class ListingRow:
+    """A search or list page a dossier's person appeared in, for its access log."""
+
+    at: datetime.datetime
+    actor_username: str
+    query: str | None  # what was asked; None: its event is not the reader's (scope, level)
+    name: str  # whose name was shown: the member's or a relative's
+
+
+@dataclass
 class DossierBatches:
     """For a dossier's access log: the batches and lists it was in, newest first."""
 
     imports: list[ImportBatch]
     exports: list[ExportBatch]
-    listings: list[tuple[Listing, str]]  # with whose name was shown
+    searches: list[ListingRow]
+    list_pages: list[ListingRow]
+    list_pages_total: int
+
+
+def _listing_rows(*, user: Any, dossier: Dossier, kind: str, limit: int) -> list[ListingRow]:
+    """The newest searches (or list pages) that showed one of this dossier's persons.
+
+    Who and when come from each listing's own audit event (sealed), which is filed under the
+    searcher's organisation at the level of the most secret name on that page, so this
+    dossier's auditor (already let through to this dossier) may not be allowed to read it:
+    the row is about this dossier and is shown; only what was asked, which may name others,
+    is kept back from such a reader.
+    """
+    items = list(
+        ListingItem.objects.filter(dossier=dossier, kind=kind)
+        .select_related("listing", "person")
+        .order_by("-listing_id")[:limit]
+    )
+    ids = [str(i.listing.public_id) for i in items]
+    events = AuditEvent.objects.filter(object_type="people.listing", object_public_id__in=ids)
+    by_id = {e.object_public_id: e for e in events}
+    readable = set(
+        AuditEvent.objects.visible_to(user)
+        .filter(object_type="people.listing", object_public_id__in=ids)
+        .values_list("object_public_id", flat=True)
+    )
+    rows = []
+    for item in items:
+        key = str(item.listing.public_id)
+        event = by_id.get(key)
+        after = (event.after or {}) if event else {}
+        rows.append(
+            ListingRow(
+                at=event.occurred_at if event else item.listing.created_at,
+                actor_username=event.actor_username if event else "",
+                query=str(after.get("q") or "") if key in readable else None,
+                name=item.person.full_name,
+            )
+        )
+    return rows
 
 
 def dossier_batches(*, user: Any, dossier: Dossier, limit: int = 100) -> DossierBatches:
-    """The imports, checks, exports, searches and list pages a dossier was in (newest first),
-    only those whose own audit event this user may read (scope and clearance)."""
+    """The imports, checks and exports a dossier was in (only those whose own audit event
+    this user may read: scope and clearance), and the searches and list pages that showed
+    its persons, newest first."""
     imports = list(
         ImportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")[:limit]
     )
     exports = list(
         ExportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")[:limit]
     )
-    items = list(
-        ListingItem.objects.filter(dossier=dossier)
-        .select_related("listing", "person")
-        .order_by("-listing_id", "id")[:limit]
-    )
     ids = [str(b.public_id) for b in imports] + [str(b.public_id) for b in exports]
-    ids += [str(i.listing.public_id) for i in items]
     readable = set(
         AuditEvent.objects.visible_to(user)
+        .filter(object_type__in=["people.importbatch", "people.exportbatch"])
         .filter(object_public_id__in=ids)
         .values_list("object_public_id", flat=True)
     )
     return DossierBatches(
         imports=[b for b in imports if str(b.public_id) in readable],
         exports=[b for b in exports if str(b.public_id) in readable],
-        listings=[
-            (i.listing, i.person.full_name) for i in items if str(i.listing.public_id) in readable
-        ],
+        searches=_listing_rows(user=user, dossier=dossier, kind="search", limit=limit),
+        # Every opening of the list records its first page: the latest few and how many.
+        list_pages=_listing_rows(user=user, dossier=dossier, kind="list", limit=20),
+        list_pages_total=ListingItem.objects.filter(dossier=dossier, kind="list").count(),
     )
 
 

@@ -27,7 +27,6 @@ from bvct.people.models import (
     Dossier,
     DossierChange,
     ExportBatch,
-    Listing,
     Person,
     PersonLink,
     RelationKind,
@@ -476,40 +475,42 @@ def declaration_submit(
     return declaration
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def dossier_listing_record(
-    *, actor: User, filters: dict[str, Any], persons: Sequence[Person]
+    *, actor: User, kind: str, filters: dict[str, Any], persons: Sequence[Person]
 ) -> None:
-    """A search or a page of the dossier list shows people's names: who asked for what is on
-    the record, and the listing names each person shown (one row each, so a dossier's access
-    log finds every list it appeared in); the audit event seals the persons' SHA-256."""
+    """A search (``kind`` search) or a page of the dossier list (list) shows people's names:
+    who asked for what is on the record, and the listing names each person shown (one row
+    each, so a dossier's access log finds every list it appeared in); the audit event seals
+    the kind, the count and the persons' SHA-256, at the level of the most secret name shown
+    as it stands when the record is written."""
     shown = {p.pk: p for p in persons}.values()  # a person once, whatever the list's layout
     digest = hashlib.sha256("\n".join(sorted(str(p.public_id) for p in shown)).encode()).hexdigest()
-    query = str(filters.get("q") or "")
     public_id = uuid7()
     with connection.cursor() as cursor:  # one statement: a search page waits for it
         cursor.execute(
             """WITH listing AS (
-                   INSERT INTO people_listing (public_id, kind, query, rows, persons_sha256,
-                       actor, actor_username, created_at)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, now()) RETURNING id)
-               INSERT INTO people_listingitem (listing_id, dossier_id, person_id)
-               SELECT listing.id, i.dossier_id, i.person_id FROM listing
-               LEFT JOIN unnest(%s::bigint[], %s::bigint[]) i(dossier_id, person_id) ON true
-               WHERE i.person_id IS NOT NULL""",
-            [public_id, Listing.Kind.SEARCH if query else Listing.Kind.LIST, query[:200],
-             len(shown), digest, actor.public_id, actor.username,
-             [p.dossier_id for p in shown], [p.pk for p in shown]],
+                   INSERT INTO people_listing (public_id, kind, rows, persons_sha256, created_at)
+                   VALUES (%(id)s, %(kind)s, %(rows)s, %(digest)s, now()) RETURNING id),
+               items AS (
+                   INSERT INTO people_listingitem (listing_id, dossier_id, person_id, kind)
+                   SELECT listing.id, p.dossier_id, p.id, %(kind)s
+                   FROM listing, people_person p WHERE p.id = ANY(%(persons)s)
+                   RETURNING person_id)
+               SELECT coalesce(max(p.classification), 0) FROM items
+               JOIN people_person p ON p.id = items.person_id""",
+            {"id": public_id, "kind": kind, "rows": len(shown), "digest": digest,
+             "persons": [p.pk for p in shown]},
         )  # fmt: skip
+        highest = cursor.fetchone()[0]
     audit_record(
         actor=actor,
         action=AuditAction.DOSSIER_SEARCH,
-        # as classified as the most secret name on it (persons carry their dossier's level)
-        classification=max((p.classification for p in shown), default=Classification.NONE),
+        classification=highest,
         object_type="people.listing",
         object_id=str(public_id),
         after={k: v for k, v in filters.items() if v not in ("", None, False)}
-        | {"results": len(shown), "persons_sha256": digest},
+        | {"kind": kind, "results": len(shown), "persons_sha256": digest},
     )
 
 

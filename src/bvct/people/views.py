@@ -70,6 +70,7 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
         result = person_search_from_form(user=request.user, data=form.cleaned_data)
         dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
+            kind="search",
             filters=form.cleaned_data,
             persons=result.persons,
         )
@@ -81,6 +82,7 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
         dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             filters={"list_page": page.number},
+            kind="list",
             persons=list(page.object_list),
         )
         context.update(persons=list(page.object_list), page=page)
