@@ -141,10 +141,20 @@ class Person(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="persons")
+    # No index of their own: person_dossier (dossier, is_subject) serves every lookup by
+    # dossier, and nothing looks persons up by relation (a relation kind is never deleted).
+    # Each index of this table costs every import of a million persons.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="persons", db_index=False
+    )
     is_subject = models.BooleanField(default=False)
     relation = models.ForeignKey(
-        RelationKind, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        RelationKind,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     declared = models.BooleanField(
         default=True, help_text="Still in the dossier's current declaration."
