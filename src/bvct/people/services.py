@@ -556,8 +556,11 @@ def dossier_export_record(
 def dossier_linked_reads_record(*, actor: User, viewed: Dossier, dossier_ids: set[int]) -> None:
     """A dossier's links tab shows persons of other dossiers (name, relation, how they are
     described there): each of those dossiers' access logs records that read too."""
+    others = dossier_ids - {viewed.pk}
+    if not others:
+        return  # most dossiers: no link to show, no transaction to open
     subjects = (
-        Person.objects.filter(dossier_id__in=dossier_ids - {viewed.pk}, is_subject=True)
+        Person.objects.filter(dossier_id__in=others, is_subject=True)
         .select_related("dossier__managing_org")
         .order_by("dossier_id")
     )
