@@ -350,14 +350,14 @@ def dossier_links(*, user: Any, dossier: Dossier) -> list[LinkView]:
     side_b = dossier_condition(user, Action.VIEW, prefix="person_b__")
     if side_a is None or side_b is None:
         return []
-    mine = PersonLink.objects.filter(Q(person_a_id__in=ids) | Q(person_b_id__in=ids)).exclude(
+    of_dossier = PersonLink.objects.filter(Q(person_a_id__in=ids) | Q(person_b_id__in=ids)).exclude(
         status=LinkStatus.REJECTED
     )
     # Most dossiers have no link: a plain lookup settles that, where planning the seven-table
     # query below alone took longer than the rest of the links tab (1.2 ms of 4.4).
-    if not mine.exists():
+    if not of_dossier.exists():
         return []
-    links = mine.filter(side_a, side_b).select_related(
+    links = of_dossier.filter(side_a, side_b).select_related(
         "person_a__dossier", "person_b__dossier", "person_a__relation", "person_b__relation"
     )
     views = []
