@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bvct.accounts.constants import Role
+from bvct.people.identity import make_citizen_id
 from tests.permission_matrix import Personas, make_personas
 
 if TYPE_CHECKING:
@@ -48,6 +49,23 @@ def declaration(
             {"relation": "con", "full_name": "Nguyễn Minh Anh", "birth": "2005", "sex": "Nữ"},
         ],
     }  # fmt: skip
+
+
+# A relative declared in two dossiers by the same citizen ID: the link tests' father.
+FATHER_ID = make_citizen_id("027", "M", 1948, 77)
+
+
+def father(occupation: str = "") -> dict[str, str]:
+    return {"relation": "cha", "full_name": "Nguyễn Văn Bình", "sex": "Nam", "birth": "1948",
+            "citizen_id": FATHER_ID, "occupation": occupation}  # fmt: skip
+
+
+def formset(prefix: str, rows: list[dict[str, str]]) -> dict[str, str]:
+    """A page's formset as a browser posts it (declaration entry: relatives, history...)."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+    return data
 
 
 def officers(tree: Tree) -> Personas:

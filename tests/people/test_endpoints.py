@@ -12,16 +12,14 @@ from django.test import Client
 from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.people import services
-from bvct.people.identity import make_citizen_id
 from bvct.people.models import Dossier, Person, PersonLink
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
-from tests.people.factories import declaration, officers
+from tests.people.factories import FATHER_ID, declaration, father, officers
 from tests.permission_matrix import Expect, assert_permission_matrix
 
 pytestmark = pytest.mark.django_db
 MISSING = "00000000-0000-4000-8000-000000000000"
-FATHER_ID = make_citizen_id("027", "M", 1948, 77)
 
 
 @dataclass
@@ -31,25 +29,20 @@ class Linked:
     link: PersonLink
 
 
-def _father(occupation: str) -> dict[str, str]:
-    return {"relation": "cha", "full_name": "Nguyễn Văn Bình", "sex": "Nam", "birth": "1948",
-            "citizen_id": FATHER_ID, "occupation": occupation}  # fmt: skip
-
-
 @pytest.fixture
 def linked(tree: Tree) -> Linked:
     secret = services.dossier_create(
         actor=None, managing_org_code="t-a", classification="TOI_MAT",
-        content=declaration(relatives=[_father("Làm ruộng")]),
+        content=declaration(relatives=[father("Làm ruộng")]),
     )  # fmt: skip
     services.declaration_submit(
         actor=None, dossier=secret, expected_number=1,
-        content=declaration(relatives=[_father("Làm ruộng")], residence="Hà Nội"),
+        content=declaration(relatives=[father("Làm ruộng")], residence="Hà Nội"),
     )  # fmt: skip
     secret.refresh_from_db()
     plain = services.dossier_create(
         actor=None, managing_org_code="t-a",
-        content=declaration("Nguyễn Văn Hải", "1979", relatives=[_father("Hưu trí")]),
+        content=declaration("Nguyễn Văn Hải", "1979", relatives=[father("Hưu trí")]),
     )  # fmt: skip
     return Linked(secret, plain, PersonLink.objects.get(person_a__citizen_id=FATHER_ID))
 
@@ -147,7 +140,7 @@ def test_a_rejected_link_is_not_listed_nor_proposed_again(tree: Tree, linked: Li
     # The plain dossier declares its father again (a new version): the pair stays rejected.
     services.declaration_submit(
         actor=None, dossier=linked.plain, expected_number=1,
-        content=declaration("Nguyễn Văn Hải", "1979", relatives=[_father("Hưu trí")],
+        content=declaration("Nguyễn Văn Hải", "1979", relatives=[father("Hưu trí")],
                             residence="Bắc Ninh"),
     )  # fmt: skip
     fathers = Person.objects.filter(citizen_id=FATHER_ID)
@@ -321,7 +314,7 @@ def test_the_list_and_links_apis_are_a_bounded_number_of_queries(
     for name in ("Nguyễn Văn Hà", "Nguyễn Văn Hòa", "Nguyễn Văn Huy"):
         services.dossier_create(
             actor=None, managing_org_code="t-a",
-            content=declaration(name, "1981", relatives=[_father("Hưu trí")]),
+            content=declaration(name, "1981", relatives=[father("Hưu trí")]),
         )  # fmt: skip
     assert len(client.get(urls[1]).json()) == 4
     assert [queries(url) for url in urls] == [before[0], before[1] + 3]

@@ -10,18 +10,14 @@ from typing import Any
 import pytest
 
 from bvct.people import services
-from bvct.people.identity import make_citizen_id
 from bvct.people.imports import COLUMNS
 from bvct.people.models import Declaration, Dossier, PersonLink
 from tests.factories import Tree
-from tests.people.factories import declaration, officers
+from tests.people.factories import FATHER_ID, declaration, father, formset, officers
 from tests.permission_matrix import Expect, assert_permission_matrix
 
 pytestmark = pytest.mark.django_db
 MISSING = "00000000-0000-4000-8000-000000000000"
-FATHER_ID = make_citizen_id("027", "M", 1948, 77)
-FATHER = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "sex": "Nam", "birth": "1948",
-          "citizen_id": FATHER_ID}  # fmt: skip
 # Refused by every persona but the allowed one: the login redirect, or not found.
 REFUSED = Expect(allowed=302)
 
@@ -33,15 +29,8 @@ def secret(tree: Tree) -> Dossier:
         actor=None,
         managing_org_code="t-a",
         classification="TOI_MAT",
-        content=declaration(relatives=[FATHER]),
+        content=declaration(relatives=[father()]),
     )
-
-
-def _formset(prefix: str, rows: list[dict[str, str]]) -> dict[str, str]:
-    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
-    for i, row in enumerate(rows):
-        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
-    return data
 
 
 def _declaration_form(name: str, **extra: str) -> dict[str, str]:
@@ -50,10 +39,10 @@ def _declaration_form(name: str, **extra: str) -> dict[str, str]:
         "identity-sex": "M",
         "identity-birth": "12/05/1975",
         "identity-hometown": "xã Tiên Du, tỉnh Bắc Ninh",
-        **_formset("relatives", []),
-        **_formset("history", []),
-        **_formset("political_events", []),
-        **_formset("foreign_ties", []),
+        **formset("relatives", []),
+        **formset("history", []),
+        **formset("political_events", []),
+        **formset("foreign_ties", []),
         **extra,
     }
 
@@ -118,7 +107,7 @@ def test_deciding_a_link(tree: Tree, secret: Dossier) -> None:
     services.dossier_create(
         actor=None,
         managing_org_code="t-a",
-        content=declaration("Nguyễn Văn Hải", "1979", relatives=[FATHER]),
+        content=declaration("Nguyễn Văn Hải", "1979", relatives=[father()]),
     )
     link = PersonLink.objects.get(person_a__citizen_id=FATHER_ID)
     assert_permission_matrix(

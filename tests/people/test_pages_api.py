@@ -14,7 +14,7 @@ from bvct.people import services
 from bvct.people.models import Declaration, Dossier, ExportBatch, Person
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
-from tests.people.factories import declaration, officers
+from tests.people.factories import declaration, formset, officers
 from tests.permission_matrix import Expect, assert_permission_matrix
 
 pytestmark = pytest.mark.django_db
@@ -268,13 +268,6 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
     assert link.status == "CONFIRMED"  # a decided link is not silently overwritten
 
 
-def _formset(prefix: str, rows: list[dict[str, str]]) -> dict[str, str]:
-    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
-    for i, row in enumerate(rows):
-        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
-    return data
-
-
 def test_open_a_dossier_and_submit_a_new_version_in_the_pages(tree: Tree, audit_mark: int) -> None:
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT"))
@@ -287,13 +280,13 @@ def test_open_a_dossier_and_submit_a_new_version_in_the_pages(tree: Tree, audit_
         "identity-sex": "F",
         "identity-birth": "03/1982",
         "identity-hometown": "xã Gia Bình",
-        **_formset(
+        **formset(
             "relatives",
             [{"relation": "me", "full_name": "Đỗ Thị Tâm", "birth": "1958", "sex": "F"}],
         ),
-        **_formset("history", [{"start": "09/2000", "end": "06/2004", "text": "Sinh viên"}]),
-        **_formset("political_events", []),
-        **_formset("foreign_ties", []),
+        **formset("history", [{"start": "09/2000", "end": "06/2004", "text": "Sinh viên"}]),
+        **formset("political_events", []),
+        **formset("foreign_ties", []),
     }
     bad = client.post("/ho-so/lap-moi/", {**form, "identity-birth": "31/02/1982"})
     assert "ngày 31 không có trong tháng 2/1982" in bad.content.decode()
@@ -308,7 +301,7 @@ def test_open_a_dossier_and_submit_a_new_version_in_the_pages(tree: Tree, audit_
         **{k: v for k, v in form.items() if not k.startswith("dossier-")},
         "identity-religion": "Phật giáo",
         "expected_number": "1",
-        **_formset(
+        **formset(
             "relatives",
             [
                 {
@@ -406,10 +399,10 @@ def test_a_page_version_keeps_fields_the_page_does_not_show(tree: Tree) -> None:
     form = {
         "identity-full_name": "Nguyễn Văn Hùng", "identity-sex": "M",
         "identity-birth": "12/05/1975", "expected_number": "1",
-        **_formset("relatives", [relative]),
-        **_formset("history", []),
-        **_formset("political_events", []),
-        **_formset("foreign_ties", []),
+        **formset("relatives", [relative]),
+        **formset("history", []),
+        **formset("political_events", []),
+        **formset("foreign_ties", []),
     }  # fmt: skip
     assert client.post(f"/ho-so/{dossier.public_id}/khai-moi/", form).status_code == 302
     latest = Declaration.objects.get(dossier=dossier, number=2).content["relatives"][0]
@@ -437,11 +430,11 @@ def test_blank_rows_as_a_browser_posts_them_are_ignored(tree: Tree) -> None:
     form = {
         "dossier-managing_org": "t-a", "dossier-classification": "NONE",
         "identity-full_name": "Lò Văn Páo", "identity-sex": "M", "identity-birth": "1985",
-        **_formset("relatives", [{"relation": "me", "full_name": "Lò Thị Xuân", "birth": "1960",
+        **formset("relatives", [{"relation": "me", "full_name": "Lò Thị Xuân", "birth": "1960",
                                   "sex": "F"}, *[blank_relative] * 5]),
-        **_formset("history", [{"start": "", "end": "", "text": ""}] * 3),
-        **_formset("political_events", [blank_event] * 2),
-        **_formset("foreign_ties", [blank_event] * 2),
+        **formset("history", [{"start": "", "end": "", "text": ""}] * 3),
+        **formset("political_events", [blank_event] * 2),
+        **formset("foreign_ties", [blank_event] * 2),
     }  # fmt: skip
     response = client.post("/ho-so/lap-moi/", form)
     assert response.status_code == 302, response.content.decode()[:2000]

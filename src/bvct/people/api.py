@@ -21,7 +21,7 @@ from bvct.people import services
 from bvct.people.diff import declaration_diff
 from bvct.people.forms import PersonSearchForm
 from bvct.people.imports import import_dossiers, report_json
-from bvct.people.models import Declaration, Person
+from bvct.people.models import Declaration, Listing, Person
 from bvct.people.permissions import can_use_dossiers
 from bvct.people.selectors import (
     LinkView,
@@ -83,7 +83,7 @@ class PersonSearchApi(APIView):
         result = person_search_from_form(user=request.user, data=form.cleaned_data)
         services.dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
-            kind="search",
+            kind=Listing.Kind.SEARCH,
             filters=form.cleaned_data,
             persons=result.persons,
         )
@@ -184,7 +184,7 @@ class DossierCreateApi(APIView):
         services.dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             filters={"list_page": page.number, "org": code},
-            kind="list",
+            kind=Listing.Kind.LIST,
             persons=list(page.object_list),
         )
         return Response(

@@ -28,6 +28,7 @@ from bvct.people.models import (
     Dossier,
     ExportBatch,
     ImportBatch,
+    Listing,
     ListingItem,
     Person,
     PersonLink,
@@ -312,13 +313,14 @@ def dossier_batches(*, user: Any, dossier: Dossier, limit: int = 100) -> Dossier
         .filter(object_public_id__in=ids)
         .values_list("object_public_id", flat=True)
     )
+    lists = ListingItem.objects.filter(dossier=dossier, kind=Listing.Kind.LIST)
     return DossierBatches(
         imports=[b for b in imports if str(b.public_id) in readable],
         exports=[b for b in exports if str(b.public_id) in readable],
-        searches=_listing_rows(user=user, dossier=dossier, kind="search", limit=limit),
+        searches=_listing_rows(user=user, dossier=dossier, kind=Listing.Kind.SEARCH, limit=limit),
         # Every opening of the list records its first page: the latest few and how many.
-        list_pages=_listing_rows(user=user, dossier=dossier, kind="list", limit=20),
-        list_pages_total=ListingItem.objects.filter(dossier=dossier, kind="list").count(),
+        list_pages=_listing_rows(user=user, dossier=dossier, kind=Listing.Kind.LIST, limit=20),
+        list_pages_total=lists.count(),
     )
 
 

@@ -23,7 +23,7 @@ from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
-from bvct.people.models import Declaration, Dossier, Person
+from bvct.people.models import Declaration, Dossier, Listing, Person
 from bvct.people.permissions import (
     can_edit_dossiers_in,
     can_use_dossiers,
@@ -70,7 +70,7 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
         result = person_search_from_form(user=request.user, data=form.cleaned_data)
         dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
-            kind="search",
+            kind=Listing.Kind.SEARCH,
             filters=form.cleaned_data,
             persons=result.persons,
         )
@@ -82,7 +82,7 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
         dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             filters={"list_page": page.number},
-            kind="list",
+            kind=Listing.Kind.LIST,
             persons=list(page.object_list),
         )
         context.update(persons=list(page.object_list), page=page)
