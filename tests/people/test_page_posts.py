@@ -150,3 +150,21 @@ def test_an_import(tree: Tree) -> None:
         in responses["insufficient_clearance"].content.decode()
     )
     assert Dossier.objects.get(import_ref="DV-9").classification == 2
+
+
+def test_a_form_post_without_its_csrf_token_is_refused(tree: Tree, secret: Dossier) -> None:
+    # The matrix above posts with a valid token; without one, even the allowed officer's post
+    # is refused and nothing changes (no view of these is exempt from the check).
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officers(tree).allowed)
+    before = _dossier_state(secret)
+    data = {"classification": "TOI_MAT", "current_posts": "Bí thư", "version": secret.version}
+    for url, body in (
+        (f"/ho-so/{secret.public_id}/sua/", data),
+        (f"/ho-so/{secret.public_id}/khai-moi/", _declaration_form("X", expected_number="1")),
+        ("/ho-so/lap-moi/", _declaration_form("Y")),
+    ):
+        assert client.post(url, body).status_code == 403, url
+    assert _dossier_state(secret) == before and Dossier.objects.count() == 1

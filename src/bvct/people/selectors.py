@@ -243,7 +243,6 @@ class ListingRow:
 
     at: datetime.datetime
     actor_username: str
-    query: str | None  # what was asked; None: its event is not the reader's (scope, level)
     name: str  # whose name was shown: the member's or a relative's
 
 
@@ -255,17 +254,22 @@ class DossierBatches:
     exports: list[ExportBatch]
     searches: list[ListingRow]
     list_pages: list[ListingRow]
-    list_pages_total: int
+    list_pages_total: int  # at most LIST_PAGES_COUNTED
 
 
-def _listing_rows(*, user: Any, dossier: Dossier, kind: str, limit: int) -> list[ListingRow]:
-    """The newest searches (or list pages) that showed one of this dossier's persons.
+LIST_PAGES_COUNTED = 10_000
 
-    Who and when come from each listing's own audit event (sealed), which is filed under the
-    searcher's organisation at the level of the most secret name on that page, so this
-    dossier's auditor (already let through to this dossier) may not be allowed to read it:
-    the row is about this dossier and is shown; only what was asked, which may name others,
-    is kept back from such a reader.
+
+def _listing_rows(*, dossier: Dossier, kind: str, limit: int) -> list[ListingRow]:
+    """The newest appearances of this dossier's persons in searches (or list pages), one row
+    per name shown.
+
+    Who and when come from each listing's own audit event (sealed). That event belongs to the
+    searcher's organisation at the level of the most secret name on the page, so this
+    dossier's auditor (already let through to this dossier) may not be allowed to read it;
+    the row is about this dossier and is shown all the same. What was asked is not shown
+    here: it may name others, and showing it only to some would tell the rest that the page
+    held a name above them. The audit search shows it to those who may read the event.
     """
     items = list(
         ListingItem.objects.filter(dossier=dossier, kind=kind)
@@ -273,23 +277,17 @@ def _listing_rows(*, user: Any, dossier: Dossier, kind: str, limit: int) -> list
         .order_by("-listing_id")[:limit]
     )
     ids = [str(i.listing.public_id) for i in items]
-    events = AuditEvent.objects.filter(object_type="people.listing", object_public_id__in=ids)
-    by_id = {e.object_public_id: e for e in events}
-    readable = set(
-        AuditEvent.objects.visible_to(user)
-        .filter(object_type="people.listing", object_public_id__in=ids)
-        .values_list("object_public_id", flat=True)
+    events = AuditEvent.objects.filter(object_type="people.listing", object_public_id__in=ids).only(
+        "object_public_id", "occurred_at", "actor_username"
     )
+    by_id = {e.object_public_id: e for e in events}
     rows = []
     for item in items:
-        key = str(item.listing.public_id)
-        event = by_id.get(key)
-        after = (event.after or {}) if event else {}
+        event = by_id.get(str(item.listing.public_id))
         rows.append(
             ListingRow(
                 at=event.occurred_at if event else item.listing.created_at,
                 actor_username=event.actor_username if event else "",
-                query=str(after.get("q") or "") if key in readable else None,
                 name=item.person.full_name,
             )
         )
@@ -317,10 +315,10 @@ def dossier_batches(*, user: Any, dossier: Dossier, limit: int = 100) -> Dossier
     return DossierBatches(
         imports=[b for b in imports if str(b.public_id) in readable],
         exports=[b for b in exports if str(b.public_id) in readable],
-        searches=_listing_rows(user=user, dossier=dossier, kind=Listing.Kind.SEARCH, limit=limit),
+        searches=_listing_rows(dossier=dossier, kind=Listing.Kind.SEARCH, limit=limit),
         # Every opening of the list records its first page: the latest few and how many.
-        list_pages=_listing_rows(user=user, dossier=dossier, kind=Listing.Kind.LIST, limit=20),
-        list_pages_total=lists.count(),
+        list_pages=_listing_rows(dossier=dossier, kind=Listing.Kind.LIST, limit=20),
+        list_pages_total=lists[:LIST_PAGES_COUNTED].count(),
     )
 
 

@@ -43,7 +43,10 @@ LISTINGS = """
     ) x ON true
     WHERE e.seq IS NULL OR NOT x.same OR x.n <> l.rows
        OR x.digest IS DISTINCT FROM e.payload::jsonb -> 'after' ->> 'persons_sha256'
-       OR l.kind IS DISTINCT FROM e.payload::jsonb -> 'after' ->> 'kind'
+       -- events of the first listings (migration 0012) had no kind: a query made it a search
+       OR l.kind IS DISTINCT FROM coalesce(e.payload::jsonb -> 'after' ->> 'kind',
+              CASE WHEN coalesce(e.payload::jsonb -> 'after' ->> 'q', '') <> ''
+                   THEN 'search' ELSE 'list' END)
        OR l.rows::text IS DISTINCT FROM e.payload::jsonb -> 'after' ->> 'results'
     ORDER BY l.id
 """
@@ -51,13 +54,17 @@ LISTINGS = """
 # to compare).
 ORPHANS = """
     SELECT e.object_type, e.object_public_id, e.seq FROM audit_auditevent e
-    WHERE (e.object_type = 'people.listing' AND NOT EXISTS (
-               SELECT 1 FROM people_listing l WHERE l.public_id::text = e.object_public_id))
-       OR (e.object_type = 'people.exportbatch' AND NOT EXISTS (
-               SELECT 1 FROM people_exportbatch b WHERE b.public_id::text = e.object_public_id))
-       OR (e.object_type = 'people.importbatch' AND NOT EXISTS (
-               SELECT 1 FROM people_importbatch b WHERE b.public_id::text = e.object_public_id))
-    ORDER BY e.seq
+    WHERE e.object_type = 'people.listing' AND NOT EXISTS (
+        SELECT 1 FROM people_listing l WHERE l.public_id = e.object_public_id::uuid)
+    UNION ALL
+    SELECT e.object_type, e.object_public_id, e.seq FROM audit_auditevent e
+    WHERE e.object_type = 'people.exportbatch' AND NOT EXISTS (
+        SELECT 1 FROM people_exportbatch b WHERE b.public_id = e.object_public_id::uuid)
+    UNION ALL
+    SELECT e.object_type, e.object_public_id, e.seq FROM audit_auditevent e
+    WHERE e.object_type = 'people.importbatch' AND NOT EXISTS (
+        SELECT 1 FROM people_importbatch b WHERE b.public_id = e.object_public_id::uuid)
+    ORDER BY 3
 """
 ORPHAN_NAMES = {
     "people.listing": "danh sách",
