@@ -223,3 +223,23 @@ def test_verify_batches_names_each_kind_of_tampering(
     with pytest.raises(CommandError, match="5 trong 5 lần xuất/nhập/tra cứu không khớp"):
         call_command("verify_batches", stdout=io.StringIO())
     assert str(page.public_id) not in " ".join(result.problems)  # the untouched list page
+
+
+def test_list_pages_are_counted_up_to_a_bound(
+    tree: Tree, dossiers: tuple[Dossier, Dossier, Dossier], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bvct.people import selectors
+
+    seen, _, _ = dossiers
+    monkeypatch.setattr(selectors, "LIST_PAGES_COUNTED", 3)
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    auditor = Client()
+    auditor.force_login(make_user(tree.root, Role.AUDITOR, clearance="TUYET_MAT"))
+    client.get("/ho-so/")
+    client.get("/ho-so/")
+    assert "2 lần; gần nhất:" in auditor.get(f"/ho-so/{seen.public_id}/").content.decode()
+    client.get("/ho-so/")
+    client.get("/ho-so/")
+    page = auditor.get(f"/ho-so/{seen.public_id}/").content.decode()
+    assert "Từ 10.000 lần trở lên; gần nhất:" in page and "4 lần" not in page

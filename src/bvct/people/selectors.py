@@ -254,7 +254,11 @@ class DossierBatches:
     exports: list[ExportBatch]
     searches: list[ListingRow]
     list_pages: list[ListingRow]
-    list_pages_total: int  # at most LIST_PAGES_COUNTED
+    list_pages_total: int  # counted up to LIST_PAGES_COUNTED
+
+    @property
+    def list_pages_uncounted(self) -> bool:
+        return self.list_pages_total >= LIST_PAGES_COUNTED
 
 
 LIST_PAGES_COUNTED = 10_000
