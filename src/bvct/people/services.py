@@ -315,15 +315,10 @@ def dossier_create(
         submitted_by_username=actor.username if actor else "",
     )
     links = links_propose(touched)
-    subject = Person.objects.get(dossier=dossier, is_subject=True)
-    audit_record(
+    _dossier_event(
         actor=actor,
         action=AuditAction.DOSSIER_CREATE,
-        obj=dossier,
-        object_label=subject.full_name,
-        org=org,
-        subject_id=subject.public_id,
-        classification=level,
+        dossier=dossier,
         after={
             "managing_org": org.code,
             "classification": level.name,
@@ -408,14 +403,10 @@ def dossier_update(
         before=before,
         after=after,
     )
-    subject = Person.objects.get(dossier=locked, is_subject=True)
-    audit_record(
+    _dossier_event(
         actor=actor,
         action=AuditAction.DOSSIER_UPDATE,
-        obj=locked,
-        object_label=subject.full_name,
-        org=locked.managing_org,
-        subject_id=subject.public_id,
+        dossier=locked,
         classification=max(Classification[before["classification"]], locked.classification),
         before=before,
         after=after,
@@ -456,15 +447,12 @@ def declaration_submit(
     locked.save(update_fields=["declaration_count", "version", "updated_at"])
     links = links_propose(touched)
     changes = declaration_diff(previous.content, cleaned)
-    subject = Person.objects.get(dossier=locked, is_subject=True)
-    audit_record(
+    _dossier_event(
         actor=actor,
         action=AuditAction.DECLARATION_SUBMIT,
+        dossier=locked,
         obj=declaration,
-        object_label=f"{subject.full_name}: bản khai số {number}",
-        org=locked.managing_org,
-        subject_id=subject.public_id,
-        classification=locked.classification,
+        label=f": bản khai số {number}",
         before={"number": previous.number},
         after={
             "number": number,
@@ -576,14 +564,42 @@ def dossier_linked_reads_record(*, actor: User, viewed: Dossier, dossier_ids: se
 
 def dossier_read_record(*, actor: User, dossier: Dossier, subject: Person, part: str = "") -> None:
     """Every read of a dossier is on the record (DOMAIN.md §1)."""
-    audit_record(
+    _dossier_event(
         actor=actor,
         action=AuditAction.DOSSIER_VIEW,
-        obj=dossier,
-        object_label=subject.full_name + (f" ({part})" if part else ""),
+        dossier=dossier,
+        subject=subject,
+        label=f" ({part})" if part else "",
+    )
+
+
+def _dossier_event(
+    *,
+    actor: User | None,
+    action: str,
+    dossier: Dossier,
+    obj: Any = None,
+    subject: Person | None = None,
+    label: str = "",
+    classification: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """An event about a dossier (``obj``: the dossier or one of its records): named by its
+    subject, so the dossier's access log finds it, filed under its managing organisation,
+    whose auditors read it, at the dossier's level unless told otherwise."""
+    if subject is None:
+        subject = Person.objects.get(dossier=dossier, is_subject=True)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=dossier if obj is None else obj,
+        object_label=subject.full_name + label,
         org=dossier.managing_org,
         subject_id=subject.public_id,
-        classification=dossier.classification,
+        classification=dossier.classification if classification is None else classification,
+        before=before,
+        after=after,
     )
 
 
