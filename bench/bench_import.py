@@ -2,8 +2,9 @@
 
 Writes a CSV in the import template's format from the data generator (--members members,
 about 11 rows each), then times a dry run (all checks) and the real import into one
-commune-level committee of the bench database, and a second real import of the same file
-(which must change nothing).
+commune-level committee of the bench database, a second real import of the same file
+(which must change nothing), and an import of the file with --changed percent of its members
+changed (each such member's occupation), as a monthly update would be.
 
     .venv/bin/python bench/bench_import.py [--members 100000]
 """
@@ -86,6 +87,9 @@ def main() -> None:
     parser.add_argument("--csv", type=Path, help="keep the CSV here and reuse it when present")
     parser.add_argument("--profile", action="store_true", help="each run's slowest statements")
     parser.add_argument(
+        "--changed", type=int, default=5, help="percent of members the update file changes"
+    )
+    parser.add_argument(
         "--runs",
         type=int,
         default=1,
@@ -121,15 +125,21 @@ def main() -> None:
             f"CSV: {rows:,} rows for {args.members:,} members, {size:.0f} MB "
             f"(written in {written:.1f} s)"
         )
+        update = Path(folder) / "update.csv"
+        changed = write_update(path, update, args.changed)
+        print(f"update: the same file with {changed:,} members' occupation changed")
         for run in range(args.runs):
             if args.runs > 1:
                 print(f"run {run + 1} of {args.runs}")
                 _recreate(connection, BENCH_DB, f"{BENCH_DB}_empty")
-            for label, dry in LABELS:
-                elapsed = _run(args, path, rows, label, dry, import_dossiers, connection)
+            for label, dry, updated in LABELS:
+                elapsed = _run(
+                    args, update if updated else path, rows, label, dry, import_dossiers,
+                    connection,
+                )  # fmt: skip
                 samples.setdefault(label, []).append(elapsed)
     if args.runs > 1:
-        for label, _ in LABELS:
+        for label, _, _ in LABELS:
             seconds = samples[label]
             median, p95 = statistics.median(seconds), percentile(seconds, 0.95)
             print(
@@ -138,7 +148,35 @@ def main() -> None:
             )
 
 
-LABELS = (("dry run (all checks)", True), ("import", False), ("re-import", False))
+LABELS = (
+    ("dry run (all checks)", True, False),
+    ("import", False, False),
+    ("re-import", False, False),
+    ("update", False, True),
+)
+
+
+def write_update(source: Path, target: Path, percent: int) -> int:
+    """``source`` with the occupation of every member whose reference's number is a multiple
+    of 100 / ``percent`` changed; returns how many members that is."""
+    from bvct.people.imports import SELF, TITLE
+
+    every = max(1, round(100 / percent)) if percent else 0
+    changed = 0
+    with (
+        source.open(encoding="utf-8", newline="") as inp,
+        target.open("w", encoding="utf-8", newline="") as out,
+    ):
+        reader, writer = csv.reader(inp), csv.writer(out)
+        header = next(reader)
+        writer.writerow(header)
+        ref, relation, job = (header.index(TITLE[k]) for k in ("ref", "relation", "occupation"))
+        for row in reader:
+            if every and row[relation] == SELF and int(row[ref].rsplit("-", 1)[1]) % every == 0:
+                row[job] = (row[job] + " (đã đổi)").strip()
+                changed += 1
+            writer.writerow(row)
+    return changed
 
 
 def _recreate(connection: Any, name: str, template: str) -> None:

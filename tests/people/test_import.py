@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -151,6 +152,46 @@ def test_a_changed_file_adds_a_version_where_it_changed(tree: Tree) -> None:
         (2, "SUBMITTED"), (1, "SUPERSEDED"),
     ]  # fmt: skip
     assert Person.objects.filter(dossier=first).count() == 3  # the same persons, updated
+
+
+def test_dossiers_unchanged_since_their_last_import_are_left_alone(tree: Tree) -> None:
+    """A dossier keeps the digest of the rows it was last imported from and the version that
+    import left it at: the same rows into the same version are not compared again. Anything
+    that changes the dossier raises its version, and the next import compares it fully."""
+    from bvct.people.services import dossier_update
+
+    _import(GOOD)
+    first = Dossier.objects.get(import_ref="DV-1")
+    assert first.imported_version == first.version and len(first.imported_rows_sha256) == 64
+    father = Person.objects.get(dossier=first, full_name="Nguyễn Văn Bình")
+    # Changed behind the application's back (no version): the same file does not look again.
+    Person.objects.filter(pk=father.pk).update(occupation="Sửa ngoài ứng dụng")
+    report = _import(GOOD)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    father.refresh_from_db()
+    assert father.occupation == "Sửa ngoài ứng dụng"
+    # Once the dossier changes (here its posts, on the page), the file is compared again.
+    dossier_update(
+        actor=None, dossier=first, expected_version=first.version, current_posts="Bí thư"
+    )
+    report = _import(GOOD)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    father.refresh_from_db()
+    assert father.occupation == "Hưu trí"
+    first.refresh_from_db()
+    assert first.current_posts == "Bí thư"  # an empty cell keeps the dossier's posts
+    assert first.imported_version == first.version  # compared, nothing to change: caught up
+    # Another file's rows for a dossier are compared too: a new relative, one id reserved
+    # for it (none for the rows of the dossier left alone).
+    added = [*GOOD, relative("DV-2", "con", "Lê Thị Hoa", "2012", sex="Nữ")]
+    report = _import(added)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    (new,) = Person.objects.filter(full_name="Lê Thị Hoa")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM people_person_id_seq")
+        assert cursor.fetchone()[0] == new.id
+    second = Dossier.objects.get(import_ref="DV-2")
+    assert second.imported_version == second.version == 2
 
 
 @pytest.mark.parametrize(

@@ -495,6 +495,18 @@ def _problem(condition: str, key: str, message: str) -> str:
     return f"CASE WHEN {condition} THEN '{TITLE[key]}{SEP}' || {message} END"
 
 
+# A staged row's values (import_rows, besides its row number and problems): everything the
+# import writes comes from these and the dossier's state, so rows with the same values make
+# the same dossier (a dossier's digest of them, _apply).
+STAGED = (
+    "ref is_subject relation_id relation generation full_name name_norm family_norm given_norm "
+    "name_sort sex birth birth_year birth_month birth_day birth_lo birth_hi death death_year "
+    "death_month death_day citizen_id party_card_no birthplace birthplace_ward hometown "
+    "hometown_norm hometown_ward residence ethnicity religion nationality occupation "
+    "political_history current_situation death_details classification current_posts"
+).split()
+
+
 def _rows_sql() -> str:
     """The statement that stages every non-blank row with its list of problems."""
     trimmed = ",\n".join(f"btrim(r.{key}, %(ws)s) AS {key}" for key in FREE_TEXT)
@@ -557,14 +569,7 @@ def _rows_sql() -> str:
     cells = " || ".join(f"r.{key}" for key in KEYS)
     return f"""
     CREATE TEMP TABLE import_rows ON COMMIT DROP AS
-    SELECT t.row_no, t.ref, t.is_subject, t.relation_id, t.relation, t.generation, t.full_name,
-           t.name_norm, t.family_norm, t.given_norm, t.name_sort, t.sex, t.birth, t.birth_year,
-           t.birth_month, t.birth_day, t.birth_lo, t.birth_hi, t.death, t.death_year,
-           t.death_month, t.death_day, t.citizen_id, t.party_card_no, t.birthplace,
-           t.birthplace_ward, t.hometown, t.hometown_norm, t.hometown_ward, t.residence,
-           t.ethnicity, t.religion, t.nationality, t.occupation,
-           t.political_history, t.current_situation, t.death_details, t.classification,
-           t.current_posts,
+    SELECT t.row_no, {", ".join("t." + column for column in STAGED)},
            array_remove(ARRAY[{", ".join(problems)}], NULL) AS problems
     FROM (
         SELECT r.row_no, {trimmed},
@@ -1070,20 +1075,34 @@ def _apply(
     """The set-based writes (inside the import's transaction, after every check passed)."""
     uuid7 = _uuid7_sql(c)
     # 1. Dossiers: one per reference; new references get new dossiers. A classification or
-    #    current posts left empty in the file keep what an existing dossier has.
+    #    current posts left empty in the file keep what an existing dossier has. Each gets the
+    #    digest of its rows (in the file's order); an existing dossier whose last import had
+    #    the same rows and which has not changed since (the version that import left) would
+    #    not change at all: it is left out of everything that follows (a re-import of an
+    #    unchanged province compares nothing but the digests).
+    staged = ", ".join(f"r.{column}" for column in STAGED)
     c.execute(
-        """
+        f"""
         CREATE TEMP TABLE import_dossier ON COMMIT DROP AS
         SELECT s.ref, d.id AS dossier_id, d.id IS NOT NULL AS existing,
                coalesce(s.classification, d.classification, 0) AS classification,
                CASE WHEN s.current_posts = '' THEN coalesce(d.current_posts, '')
-                    ELSE s.current_posts END AS current_posts
+                    ELSE s.current_posts END AS current_posts,
+               g.rows_sha256,
+               d.imported_version = d.version AND d.imported_rows_sha256 = g.rows_sha256
+                   AS unchanged
         FROM import_rows s
+        JOIN (SELECT r.ref, encode(sha256(convert_to(
+                  string_agg(row({staged})::text, E'\n' ORDER BY r.row_no), 'UTF8')), 'hex')
+                  AS rows_sha256
+              FROM import_rows r GROUP BY r.ref) g ON g.ref = s.ref
         LEFT JOIN people_dossier d ON d.managing_org_id = %s AND d.import_ref = s.ref
         WHERE s.is_subject
         """,
         [org.pk],
     )
+    c.execute("DELETE FROM import_dossier WHERE unchanged")
+    skipped = c.rowcount
     c.execute(
         f"""
         WITH made AS (
@@ -1100,7 +1119,7 @@ def _apply(
         {"org": org.pk, "path": org.path},
     )
     report.created = c.rowcount
-    existing = report.dossiers - report.created
+    existing = report.dossiers - report.created - skipped
     c.execute("ANALYZE import_dossier")
     # Existing dossiers whose classification or posts the file changes (their persons carry
     # a copy of the classification for the gate).
@@ -1183,6 +1202,12 @@ def _apply(
     # with inserts by others held off (the import's lock) so nobody takes an id in the block.
     c.execute("SELECT count(*) FROM import_match")
     new_persons = report.rows - c.fetchone()[0]
+    if skipped:  # their rows are neither matched nor new
+        c.execute(
+            """SELECT count(*) FROM import_rows r
+               WHERE NOT EXISTS (SELECT 1 FROM import_dossier i WHERE i.ref = r.ref)"""
+        )
+        new_persons -= c.fetchone()[0]
     base = 0
     if new_persons:
         c.execute(
@@ -1352,16 +1377,24 @@ def _apply(
     )
     # Every dossier the import changed gets a new version (what an import after a check is
     # held to) and the clock time of this, its last write, not the transaction's start,
-    # which may be long before: the time the page and a refusal show.
+    # which may be long before: the time the page and a refusal show. Every dossier written
+    # from the file (changed or not) keeps the digest of its rows and the version it is left
+    # at, for the next import of the same rows.
     c.execute(
         """UPDATE people_dossier d
-           SET declaration_count = d.declaration_count + n.versioned::int,
-               version = d.version + n.versioned::int, updated_at = clock_timestamp()
-           FROM (SELECT dossier_id, existing AS versioned FROM import_content
-                 UNION ALL
-                 SELECT m.dossier_id, false FROM import_meta m WHERE NOT EXISTS (
-                     SELECT 1 FROM import_content n WHERE n.dossier_id = m.dossier_id)) n
-           WHERE d.id = n.dossier_id"""
+           SET declaration_count = d.declaration_count + coalesce(n.versioned, false)::int,
+               version = d.version + coalesce(n.versioned, false)::int,
+               updated_at = CASE WHEN n.dossier_id IS NULL THEN d.updated_at
+                                 ELSE clock_timestamp() END,
+               imported_rows_sha256 = i.rows_sha256,
+               imported_version = d.version + coalesce(n.versioned, false)::int
+           FROM import_dossier i LEFT JOIN (
+               SELECT dossier_id, existing AS versioned FROM import_content
+               UNION ALL
+               SELECT m.dossier_id, false FROM import_meta m WHERE NOT EXISTS (
+                   SELECT 1 FROM import_content n WHERE n.dossier_id = m.dossier_id)
+           ) n ON n.dossier_id = i.dossier_id
+           WHERE d.id = i.dossier_id"""
     )
     # 4. The record of the batch.
     batch = _new_batch(

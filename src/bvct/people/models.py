@@ -112,6 +112,14 @@ class Dossier(PublicModel):
         blank=True,
         help_text=_("Mã của hồ sơ trong tệp nhập: nhập lại cùng tệp sẽ cập nhật đúng hồ sơ."),
     )
+    # The last import that wrote this dossier: the SHA-256 of its rows as staged (every value
+    # the import writes from) and the version it left. An import of the same rows into the
+    # dossier still at that version would change nothing, and leaves it alone
+    # (imports._apply); any other change of the dossier raises the version.
+    imported_rows_sha256 = models.CharField(
+        max_length=64, blank=True, db_default="", editable=False
+    )
+    imported_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 
