@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bvct.audit.constants import AuditAction
 from bvct.core.errors import PermissionDeniedError
+from bvct.people import imports
 from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.identity import CitizenIdError, check_citizen_id, make_citizen_id
 from bvct.people.imports import (
@@ -117,8 +118,16 @@ def test_import_creates_dossiers_persons_and_declarations(tree: Tree, audit_mark
     assert batch.items.count() == 2
 
 
-def test_reimporting_the_same_file_changes_nothing(tree: Tree) -> None:
+def _compare_in_full() -> None:
+    """Forget what the last imports wrote, so that the next one compares every dossier."""
+    Dossier.objects.update(imported_version=None)
+
+
+@pytest.mark.parametrize("in_full", [False, True], ids=["left-alone", "compared"])
+def test_reimporting_the_same_file_changes_nothing(tree: Tree, in_full: bool) -> None:
     _import(GOOD)
+    if in_full:
+        _compare_in_full()
     before = _state()
     versions = list(Declaration.objects.values_list("dossier_id", "number", "content"))
     report = _import(GOOD)
@@ -127,7 +136,8 @@ def test_reimporting_the_same_file_changes_nothing(tree: Tree) -> None:
     assert list(Declaration.objects.values_list("dossier_id", "number", "content")) == versions
 
 
-def test_same_named_siblings_born_the_same_year_stay_two(tree: Tree) -> None:
+@pytest.mark.parametrize("in_full", [False, True], ids=["left-alone", "compared"])
+def test_same_named_siblings_born_the_same_year_stay_two(tree: Tree, in_full: bool) -> None:
     rows = [
         member("DV-9", "Hoàng Văn Long", "1975"),
         relative("DV-9", "anh-chi-em", "Hoàng Văn Nam", "1978"),
@@ -136,9 +146,45 @@ def test_same_named_siblings_born_the_same_year_stay_two(tree: Tree) -> None:
     _import(rows)
     dossier = Dossier.objects.get(import_ref="DV-9")
     assert Person.objects.filter(dossier=dossier, full_name="Hoàng Văn Nam").count() == 2
+    if in_full:
+        _compare_in_full()
     report = _import(rows)
     assert (report.updated, report.unchanged) == (0, 1)
     assert Person.objects.filter(dossier=dossier, full_name="Hoàng Văn Nam").count() == 2
+
+
+def test_namesakes_match_the_persons_the_last_import_gave_their_rows(tree: Tree) -> None:
+    """Two relatives of one relation, name and birth year are told apart by their order: the
+    n-th such row of a file is the n-th such person of the current declaration. Ordered by
+    their ids instead, a page's edit could make the same file, imported twice, swap them."""
+    from bvct.people.services import declaration_submit
+
+    rows = [
+        member("NS-1", "Hoàng Văn Long", "1975"),
+        relative("NS-1", "anh-chi-em", "Hoàng Văn Nam", "1978", occupation="Kỹ sư"),
+        relative("NS-1", "anh-chi-em", "Hoàng Văn Bắc", "1978"),
+    ]
+    _import(rows)
+    dossier = Dossier.objects.get(import_ref="NS-1")
+    # On the page: Nam is no longer declared, and Bắc is renamed Nam (a corrected name).
+    content = _content("NS-1")
+    content["relatives"] = [dict(content["relatives"][1], full_name="Hoàng Văn Nam")]
+    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    renamed = content["relatives"][0]["person"]
+    twins = [
+        rows[0],
+        relative("NS-1", "anh-chi-em", "Hoàng Văn Nam", "1978", occupation="Giáo viên"),
+        relative("NS-1", "anh-chi-em", "Hoàng Văn Nam", "1978", occupation="Bác sĩ"),
+    ]
+    assert _checked_import(twins).updated == 1
+    stored = [(r["person"], r["occupation"]) for r in _content("NS-1")["relatives"]]
+    assert stored[0] == (renamed, "Giáo viên")  # the one the page kept comes first
+    _compare_in_full()
+    report = _import(twins)
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert [(r["person"], r["occupation"]) for r in _content("NS-1")["relatives"]] == stored
+    for person, occupation in stored:
+        assert Person.objects.get(public_id=person).occupation == occupation
 
 
 def test_a_changed_file_adds_a_version_where_it_changed(tree: Tree) -> None:
@@ -154,7 +200,9 @@ def test_a_changed_file_adds_a_version_where_it_changed(tree: Tree) -> None:
     assert Person.objects.filter(dossier=first).count() == 3  # the same persons, updated
 
 
-def test_dossiers_unchanged_since_their_last_import_are_left_alone(tree: Tree) -> None:
+def test_dossiers_unchanged_since_their_last_import_are_left_alone(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A dossier keeps the digest of the rows it was last imported from and the version that
     import left it at: the same rows into the same version are not compared again. Anything
     that changes the dossier raises its version, and the next import compares it fully."""
@@ -192,6 +240,12 @@ def test_dossiers_unchanged_since_their_last_import_are_left_alone(tree: Tree) -
         assert cursor.fetchone()[0] == new.id
     second = Dossier.objects.get(import_ref="DV-2")
     assert second.imported_version == second.version == 2
+    # Once the import writes differently (IMPORT_WRITES raised), every dossier is compared.
+    Person.objects.filter(pk=father.pk).update(occupation="Sửa ngoài ứng dụng")
+    monkeypatch.setattr(imports, "IMPORT_WRITES", imports.IMPORT_WRITES + 1)
+    assert _import(added).unchanged == 2
+    father.refresh_from_db()
+    assert father.occupation == "Hưu trí"
 
 
 @pytest.mark.parametrize(

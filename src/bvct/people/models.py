@@ -119,7 +119,9 @@ class Dossier(PublicModel):
     imported_rows_sha256 = models.CharField(
         max_length=64, blank=True, db_default="", editable=False
     )
-    imported_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # No CHECK (a PositiveIntegerField's): adding the column is then a catalogue change only,
+    # not a scan of every dossier under an exclusive lock.
+    imported_version = models.IntegerField(null=True, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dossier',
             name='imported_version',
-            field=models.PositiveIntegerField(blank=True, editable=False, null=True),
+            field=models.IntegerField(blank=True, editable=False, null=True),
         ),
     ]
