@@ -187,6 +187,44 @@ def test_namesakes_match_the_persons_the_last_import_gave_their_rows(tree: Tree)
         assert Person.objects.get(public_id=person).occupation == occupation
 
 
+def test_links_are_proposed_for_new_persons_and_changed_identities(
+    tree: Tree, audit_mark: int
+) -> None:
+    from bvct.people.models import PersonLink
+
+    number = make_citizen_id("027", "M", 1952, 7)
+    _import(GOOD)
+    other = [
+        member("K-1", "Phạm Văn Khoa", "1980"),
+        relative("K-1", "Cha đẻ", "Phạm Văn Bình", "1952", citizen_id=number),
+        relative("K-1", "Mẹ đẻ", "Đỗ Thị Hoa", "1955", hometown="Xã Tân Sơn, Bắc Ninh"),
+    ]
+    _import(other, org="t-b")
+    assert not PersonLink.objects.exists()  # nobody alike yet
+    # DV-1's file now gives the father's citizen ID, and a mother like K-1's: both proposed.
+    changed = [list(r) for r in GOOD]
+    changed[1][KEYS.index("citizen_id")] = number
+    changed.append(relative("DV-1", "Mẹ đẻ", "Đỗ Thị Hoa", "1955", hometown="Xã Tân Sơn, Bắc Ninh"))
+    assert _import(changed).updated == 1
+    links = {
+        (link.reason, frozenset((link.person_a.full_name, link.person_b.full_name)))
+        for link in PersonLink.objects.select_related("person_a", "person_b")
+    }
+    assert links == {
+        ("CITIZEN_ID", frozenset({"Nguyễn Văn Bình", "Phạm Văn Bình"})),
+        ("NAME_YEAR_HOMETOWN", frozenset({"Đỗ Thị Hoa"})),
+    }
+    event = events_since(audit_mark, action=AuditAction.DOSSIER_IMPORT)[-1]
+    assert event.after["links_proposed"] == 2
+    # Another occupation changes nothing proposals compare: nothing new is proposed.
+    changed[1][KEYS.index("occupation")] = "Làm ruộng"
+    assert _import(changed).updated == 1
+    assert (
+        events_since(audit_mark, action=AuditAction.DOSSIER_IMPORT)[-1].after["links_proposed"] == 0
+    )
+    assert PersonLink.objects.count() == 2
+
+
 def test_a_changed_file_adds_a_version_where_it_changed(tree: Tree) -> None:
     _import(GOOD)
     changed = [list(r) for r in GOOD]

@@ -117,6 +117,9 @@ def name_tokens_add(names: list[str]) -> None:
 
 
 MAX_NAME_PROPOSALS = 5
+# What proposals compare (_propose): a person whose values of these are unchanged has had
+# every proposal they can make.
+LINK_KEYS = ("citizen_id", "name_norm", "birth_year", "hometown_norm")
 
 
 def links_propose(person_ids: list[int]) -> int:
