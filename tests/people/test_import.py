@@ -223,6 +223,52 @@ def test_links_are_proposed_for_new_persons_and_changed_identities(
         events_since(audit_mark, action=AuditAction.DOSSIER_IMPORT)[-1].after["links_proposed"] == 0
     )
     assert PersonLink.objects.count() == 2
+    with connection.cursor() as cursor:  # (the import's tables, inside the test's transaction)
+        cursor.execute("SELECT count(*) FROM import_touched")
+        assert cursor.fetchone()[0] == 0  # nobody was looked for
+
+
+def _twins() -> list[list[str]]:
+    return [
+        member("NS-2", "Hoàng Văn Long", "1975"),
+        relative("NS-2", "anh-chi-em", "Hoàng Văn Nam", "1978", occupation="Kỹ sư"),
+        relative("NS-2", "anh-chi-em", "Hoàng Văn Nam", "1978", occupation="Bác sĩ"),
+    ]
+
+
+def test_namesakes_reordered_on_the_page_keep_their_own_rows(tree: Tree) -> None:
+    """Rows are matched to the persons whose values they are before any order is used: a
+    page that only reorders two namesakes does not make the same file swap them."""
+    from bvct.people.services import declaration_submit
+
+    rows = _twins()
+    _import(rows)
+    dossier = Dossier.objects.get(import_ref="NS-2")
+    before = {r["person"]: r["occupation"] for r in _content("NS-2")["relatives"]}
+    content = _content("NS-2")
+    content["relatives"] = list(reversed(content["relatives"]))
+    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    _checked_import(rows)
+    after = {
+        str(p.public_id): p.occupation
+        for p in Person.objects.filter(dossier=dossier, is_subject=False)
+    }
+    assert after == before
+
+
+def test_a_namesake_added_on_the_page_does_not_take_the_files_person(tree: Tree) -> None:
+    from bvct.people.services import declaration_submit
+
+    rows = _twins()[:2]
+    _import(rows)
+    dossier = Dossier.objects.get(import_ref="NS-2")
+    (imported,) = [r["person"] for r in _content("NS-2")["relatives"]]
+    content = _content("NS-2")
+    added = dict(content["relatives"][0], person=None, occupation="Thợ mộc")
+    content["relatives"] = [added, *content["relatives"]]
+    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    _checked_import(rows)
+    assert [r["person"] for r in _content("NS-2")["relatives"]] == [imported]
 
 
 def test_a_changed_file_adds_a_version_where_it_changed(tree: Tree) -> None:

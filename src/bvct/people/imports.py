@@ -172,8 +172,9 @@ def _rows_xlsx(stream: IO[bytes]) -> Iterator[list[str]]:
 
 Progress = Callable[[str, int, int], None]  # stage, done, total (0: unknown)
 TEMP_TABLES = (
-    "import_raw import_rows import_dossier import_meta import_match import_ids import_touched "
-    "import_content import_map_relation import_map_sex import_map_date import_map_class "
+    "import_raw import_rows import_dossier import_meta import_match import_listed import_ids "
+    "import_touched import_content import_map_relation import_map_sex import_map_date "
+    "import_map_class "
     "import_map_name import_map_hometown import_map_birthplace import_map_citizen"
 ).split()
 
@@ -497,9 +498,12 @@ def _problem(condition: str, key: str, message: str) -> str:
 
 # A staged row's values (import_rows, besides its row number and problems): everything the
 # import writes comes from these and the dossier's state, so rows with the same values make
-# the same dossier. A real import hashes each row's values as it stages them (PostgreSQL's
-# 64-bit hash of the record: no text conversion, 1 s for a million rows where printing them
-# took 5) and keeps, per dossier, the SHA-256 of the rows' hashes in the file's order (_apply).
+# the same dossier. A real import hashes each row's values as it stages them: the SHA-256 of
+# the record in PostgreSQL's binary form (each value with its type and length: unambiguous,
+# and no text printed, which took 10 s a million rows). PostgreSQL's own 64-bit record hash
+# (2 s faster) is linear in its columns' unkeyed hashes: an uploader could craft a row that
+# collides with the stored one, and the next import of the true file would leave the forged
+# dossier alone. Per dossier, the SHA-256 of its rows' hashes in the file's order (_apply).
 STAGED = (
     "ref is_subject relation_id relation generation full_name name_norm family_norm given_norm "
     "name_sort sex birth birth_year birth_month birth_day birth_lo birth_hi death death_year "
@@ -577,7 +581,7 @@ def _rows_sql(hashed: bool) -> str:
     ]
     cells = " || ".join(f"r.{key}" for key in KEYS)
     values = ", ".join(f"t.{column}" for column in STAGED)
-    row_hash = f"hash_record_extended(row({values}), 0)" if hashed else "NULL::bigint"
+    row_hash = f"sha256(record_send(row({values})))" if hashed else "NULL::bytea"
     return f"""
     CREATE TEMP TABLE import_rows ON COMMIT DROP AS
     SELECT t.row_no, {", ".join("t." + column for column in STAGED)},
@@ -1107,7 +1111,7 @@ def _apply(
                    AS unchanged
         FROM import_rows s
         JOIN (SELECT r.ref, encode(sha256(int4send(%(writes)s)
-                      || string_agg(int8send(r.row_hash), '' ORDER BY r.row_no)), 'hex')
+                      || string_agg(r.row_hash, '' ORDER BY r.row_no)), 'hex')
                   AS rows_sha256
               FROM import_rows r GROUP BY r.ref) g ON g.ref = s.ref
         LEFT JOIN people_dossier d ON d.managing_org_id = %(org)s AND d.import_ref = s.ref
@@ -1175,12 +1179,13 @@ def _apply(
                 WHERE i.existing AND r.ref = i.ref AND r.is_subject
                   AND ({" OR ".join(kept.values())})"""
         )  # fmt: skip
-    # 2. Persons. The subject is the dossier's subject. A relative is the n-th existing
-    #    person of the same relation, name and birth year when it is the n-th such row of the
-    #    file (one to one, so two same-named siblings born the same year stay two), existing
-    #    persons counted in the order the current declaration lists them (the order of the
-    #    file last imported), then those it no longer lists: an import of the rows it was
-    #    written from matches every row to the same person again.
+    # 2. Persons. The subject is the dossier's subject. A relative's row is matched, one to
+    #    one, first to a person of the same relation whose every value is the row's (so an
+    #    import of the rows a dossier was written from matches each row to the same person
+    #    again, whatever a page did to the order or the namesakes since); then the n-th
+    #    remaining row of a relation, name and birth year to the n-th remaining such person
+    #    (so two same-named siblings born the same year stay two). Within either, persons
+    #    count in the order the current declaration lists them, then by id.
     c.execute(
         "CREATE TEMP TABLE import_match (row_no int, id bigint, public_id uuid) ON COMMIT DROP"
     )
@@ -1196,34 +1201,53 @@ def _apply(
         )
         c.execute(
             """
-            INSERT INTO import_match
-            SELECT r.row_no, p.id, p.public_id
-            FROM (SELECT r.row_no, i.dossier_id, r.relation_id, r.name_norm, r.birth_year,
-                         row_number() OVER (PARTITION BY i.dossier_id, r.relation_id,
-                             r.name_norm, r.birth_year ORDER BY r.row_no) AS k
-                  FROM import_rows r JOIN import_dossier i ON i.ref = r.ref AND i.existing
-                  WHERE NOT r.is_subject) r
-            JOIN (SELECT p.id, p.public_id, p.dossier_id, p.relation_id, p.name_norm,
-                         p.birth_year,
-                         row_number() OVER (PARTITION BY p.dossier_id, p.relation_id,
-                             p.name_norm, p.birth_year
-                             ORDER BY at.n NULLS LAST, p.declared DESC, p.id) AS k
-                  FROM people_person p JOIN import_dossier i
-                    ON i.existing AND p.dossier_id = i.dossier_id
-                  LEFT JOIN (
-                      SELECT (e ->> 'person')::uuid AS person, n
-                      FROM import_dossier i
-                      JOIN people_declaration d
-                        ON d.dossier_id = i.dossier_id AND d.status = 'SUBMITTED',
-                      jsonb_array_elements(d.content -> 'relatives') WITH ORDINALITY AS x(e, n)
-                      WHERE i.existing AND jsonb_typeof(e -> 'person') = 'string'
-                  ) at ON at.person = p.public_id
-                  WHERE NOT p.is_subject) p
-              ON p.dossier_id = r.dossier_id AND p.relation_id = r.relation_id
-             AND p.name_norm = r.name_norm AND p.k = r.k
-             AND p.birth_year IS NOT DISTINCT FROM r.birth_year
+            CREATE TEMP TABLE import_listed ON COMMIT DROP AS
+            SELECT d.dossier_id, (x.e ->> 'person')::uuid AS person, x.n
+            FROM import_dossier i
+            JOIN people_declaration d ON d.dossier_id = i.dossier_id AND d.status = 'SUBMITTED',
+            jsonb_array_elements(d.content -> 'relatives') WITH ORDINALITY AS x(e, n)
+            WHERE i.existing AND jsonb_typeof(x.e -> 'person') = 'string'
             """
         )
+        values = ", ".join(PERSON_FIELDS)
+        for key, same in (
+            # (the hash only groups; the values themselves must be equal)
+            (
+                f"hash_record_extended(row({{t}}.{values.replace(', ', ', {t}.')}), 0)",
+                f"({', '.join('p.' + f for f in PERSON_FIELDS)}) IS NOT DISTINCT FROM "
+                f"({', '.join('r.' + f for f in PERSON_FIELDS)})",
+            ),
+            (
+                "{t}.name_norm, {t}.birth_year",
+                "p.name_norm = r.name_norm AND p.birth_year IS NOT DISTINCT FROM r.birth_year",
+            ),
+        ):
+            c.execute(
+                f"""
+                INSERT INTO import_match
+                SELECT r.row_no, p.id, p.public_id
+                FROM (SELECT r.*, i.dossier_id,
+                             row_number() OVER (PARTITION BY i.dossier_id, r.relation_id,
+                                 {key.format(t="r")} ORDER BY r.row_no) AS k
+                      FROM import_rows r JOIN import_dossier i ON i.ref = r.ref AND i.existing
+                      WHERE NOT r.is_subject
+                        AND NOT EXISTS (SELECT 1 FROM import_match m WHERE m.row_no = r.row_no)
+                ) r
+                JOIN (SELECT p.*,
+                             row_number() OVER (PARTITION BY p.dossier_id, p.relation_id,
+                                 {key.format(t="p")}
+                                 ORDER BY at.n NULLS LAST, p.declared DESC, p.id) AS k
+                      FROM people_person p JOIN import_dossier i
+                        ON i.existing AND p.dossier_id = i.dossier_id
+                      LEFT JOIN import_listed at
+                        ON at.dossier_id = p.dossier_id AND at.person = p.public_id
+                      WHERE NOT p.is_subject
+                        AND NOT EXISTS (SELECT 1 FROM import_match m WHERE m.id = p.id)
+                ) p
+                  ON p.dossier_id = r.dossier_id AND p.relation_id = r.relation_id
+                 AND p.k = r.k AND {same}
+                """
+            )
     # New persons get ids from one block reserved on the sequence (not nextval per row),
     # with inserts by others held off (the import's lock) so nobody takes an id in the block.
     c.execute("SELECT count(*) FROM import_match")
