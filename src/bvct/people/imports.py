@@ -29,7 +29,7 @@ import secrets
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePath
@@ -174,8 +174,8 @@ Progress = Callable[[str, int, int], None]  # stage, done, total (0: unknown)
 TEMP_TABLES = (
     "import_raw import_rows import_dossier import_meta import_match import_listed import_ids "
     "import_touched import_content import_map_relation import_map_sex import_map_date "
-    "import_map_class "
-    "import_map_name import_map_hometown import_map_birthplace import_map_citizen"
+    "import_map_class import_map_name import_map_hometown import_map_birthplace "
+    "import_map_citizen"
 ).split()
 
 KEYS = [key for _, key, _, _ in COLUMNS]
@@ -501,7 +501,7 @@ def _problem(condition: str, key: str, message: str) -> str:
 # the same dossier. A real import hashes each row's values as it stages them: the SHA-256 of
 # the record in PostgreSQL's binary form (each value with its type and length: unambiguous,
 # and no text printed, which took 10 s a million rows). PostgreSQL's own 64-bit record hash
-# (2 s faster) is linear in its columns' unkeyed hashes: an uploader could craft a row that
+# (3.5 s faster a million rows) is linear in its columns' unkeyed hashes: an uploader could craft a row that
 # collides with the stored one, and the next import of the true file would leave the forged
 # dossier alone. Per dossier, the SHA-256 of its rows' hashes in the file's order (_apply).
 STAGED = (
@@ -1209,33 +1209,26 @@ def _apply(
             WHERE i.existing AND jsonb_typeof(x.e -> 'person') = 'string'
             """
         )
-        values = ", ".join(PERSON_FIELDS)
-        for key, same in (
-            # (the hash only groups; the values themselves must be equal)
-            (
-                f"hash_record_extended(row({{t}}.{values.replace(', ', ', {t}.')}), 0)",
-                f"({', '.join('p.' + f for f in PERSON_FIELDS)}) IS NOT DISTINCT FROM "
-                f"({', '.join('r.' + f for f in PERSON_FIELDS)})",
-            ),
-            (
-                "{t}.name_norm, {t}.birth_year",
-                "p.name_norm = r.name_norm AND p.birth_year IS NOT DISTINCT FROM r.birth_year",
-            ),
+        for fields, key in (
+            # every value the import writes, grouped by their hash (the values compared)
+            (PERSON_FIELDS, "hash_record_extended(row({t}), 0)"),
+            (["name_norm", "birth_year"], "{t}"),
         ):
             c.execute(
                 f"""
                 INSERT INTO import_match
                 SELECT r.row_no, p.id, p.public_id
-                FROM (SELECT r.*, i.dossier_id,
+                FROM (SELECT r.row_no, i.dossier_id, r.relation_id, {_columns("r", fields)},
                              row_number() OVER (PARTITION BY i.dossier_id, r.relation_id,
-                                 {key.format(t="r")} ORDER BY r.row_no) AS k
+                                 {key.format(t=_columns("r", fields))} ORDER BY r.row_no) AS k
                       FROM import_rows r JOIN import_dossier i ON i.ref = r.ref AND i.existing
                       WHERE NOT r.is_subject
                         AND NOT EXISTS (SELECT 1 FROM import_match m WHERE m.row_no = r.row_no)
                 ) r
-                JOIN (SELECT p.*,
+                JOIN (SELECT p.id, p.public_id, p.dossier_id, p.relation_id,
+                             {_columns("p", fields)},
                              row_number() OVER (PARTITION BY p.dossier_id, p.relation_id,
-                                 {key.format(t="p")}
+                                 {key.format(t=_columns("p", fields))}
                                  ORDER BY at.n NULLS LAST, p.declared DESC, p.id) AS k
                       FROM people_person p JOIN import_dossier i
                         ON i.existing AND p.dossier_id = i.dossier_id
@@ -1244,8 +1237,8 @@ def _apply(
                       WHERE NOT p.is_subject
                         AND NOT EXISTS (SELECT 1 FROM import_match m WHERE m.id = p.id)
                 ) p
-                  ON p.dossier_id = r.dossier_id AND p.relation_id = r.relation_id
-                 AND p.k = r.k AND {same}
+                  ON p.dossier_id = r.dossier_id AND p.relation_id = r.relation_id AND p.k = r.k
+                 AND ({_columns("p", fields)}) IS NOT DISTINCT FROM ({_columns("r", fields)})
                 """
             )
     # New persons get ids from one block reserved on the sequence (not nextval per row),
@@ -1311,7 +1304,7 @@ def _apply(
         INSERT INTO people_person (id, public_id, dossier_id, is_subject, relation_id, declared,
             other_names, org_path, classification, {cols})
         SELECT s.person_id, s.public_id, s.dossier_id, r.is_subject, r.relation_id, true, '',
-               %s, i.classification, {", ".join("r." + f for f in PERSON_FIELDS)}
+               %s, i.classification, {_columns("r", PERSON_FIELDS)}
         FROM import_rows r JOIN import_ids s ON s.row_no = r.row_no
         JOIN import_dossier i ON i.dossier_id = s.dossier_id
         WHERE NOT s.matched
@@ -1334,8 +1327,8 @@ def _apply(
             INSERT INTO import_touched
             SELECT p.id FROM import_rows r JOIN import_ids s ON s.row_no = r.row_no
             JOIN people_person p ON p.id = s.person_id
-            WHERE s.matched AND ({", ".join("p." + f for f in LINK_KEYS)})
-                  IS DISTINCT FROM ({", ".join("r." + f for f in LINK_KEYS)})
+            WHERE s.matched AND ({_columns("p", LINK_KEYS)})
+                  IS DISTINCT FROM ({_columns("r", LINK_KEYS)})
             """
         )
         c.execute(
@@ -1344,8 +1337,8 @@ def _apply(
                 {", ".join(f"{f} = r.{f}" for f in PERSON_FIELDS)}
             FROM import_rows r JOIN import_ids s ON s.row_no = r.row_no
             WHERE s.matched AND p.id = s.person_id
-              AND ({", ".join("p." + f for f in PERSON_FIELDS)}, p.declared)
-                  IS DISTINCT FROM ({", ".join("r." + f for f in PERSON_FIELDS)}, true)
+              AND ({_columns("p", PERSON_FIELDS)}, p.declared)
+                  IS DISTINCT FROM ({_columns("r", PERSON_FIELDS)}, true)
             """
         )
         c.execute(
@@ -1521,6 +1514,11 @@ def _record_dossier_changes(c: Any, actor: User | None, batch: ImportBatch) -> d
     if count:
         sealed["dossier_changes_sha256"] = digest
     return sealed
+
+
+def _columns(alias: str, fields: Iterable[str]) -> str:
+    """``alias.field, ...``: a list of columns in SQL."""
+    return ", ".join(f"{alias}.{field}" for field in fields)
 
 
 def _doubles_person_table(c: Any, new_persons: int) -> bool:
