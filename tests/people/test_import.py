@@ -256,6 +256,28 @@ def test_namesakes_reordered_on_the_page_keep_their_own_rows(tree: Tree) -> None
     assert after == before
 
 
+def test_namesakes_told_apart_by_their_declared_history_keep_it(tree: Tree) -> None:
+    """What sets two namesakes apart may be held only in the declaration (a relative's
+    political history): reordered on the page, they still keep their own rows."""
+    from bvct.people.services import declaration_submit
+
+    rows = [
+        member("NS-3", "Hoàng Văn Long", "1975"),
+        relative("NS-3", "anh-chi-em", "Hoàng Văn Nam", "1978", political_history="Bộ đội 1996"),
+        relative("NS-3", "anh-chi-em", "Hoàng Văn Nam", "1978", political_history="Không"),
+    ]
+    _import(rows)
+    dossier = Dossier.objects.get(import_ref="NS-3")
+    before = {r["person"]: r["political_history"] for r in _content("NS-3")["relatives"]}
+    content = _content("NS-3")
+    content["relatives"] = list(reversed(content["relatives"]))
+    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    report = _checked_import(rows)
+    after = {r["person"]: r["political_history"] for r in _content("NS-3")["relatives"]}
+    assert after == before
+    assert report.updated == 1  # only the order, back to the file's
+
+
 def test_a_namesake_added_on_the_page_does_not_take_the_files_person(tree: Tree) -> None:
     from bvct.people.services import declaration_submit
 

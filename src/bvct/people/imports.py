@@ -501,9 +501,9 @@ def _problem(condition: str, key: str, message: str) -> str:
 # the same dossier. A real import hashes each row's values as it stages them: the SHA-256 of
 # the record in PostgreSQL's binary form (each value with its type and length: unambiguous,
 # and no text printed, which took 10 s a million rows). PostgreSQL's own 64-bit record hash
-# (3.5 s faster a million rows) is linear in its columns' unkeyed hashes: an uploader could craft a row that
-# collides with the stored one, and the next import of the true file would leave the forged
-# dossier alone. Per dossier, the SHA-256 of its rows' hashes in the file's order (_apply).
+# (3.5 s faster a million rows) is linear in its columns' unkeyed hashes: an uploader could
+# craft a row that collides with the stored one, and the next import of the true file would
+# leave the forged dossier alone. Per dossier, the SHA-256 of its rows' hashes in the file's order (_apply).
 STAGED = (
     "ref is_subject relation_id relation generation full_name name_norm family_norm given_norm "
     "name_sort sex birth birth_year birth_month birth_day birth_lo birth_hi death death_year "
@@ -1202,33 +1202,37 @@ def _apply(
         c.execute(
             """
             CREATE TEMP TABLE import_listed ON COMMIT DROP AS
-            SELECT d.dossier_id, (x.e ->> 'person')::uuid AS person, x.n
+            SELECT d.dossier_id, (x.e ->> 'person')::uuid AS person, x.n,
+                   x.e ->> 'political_history' AS political_history,
+                   x.e ->> 'current_situation' AS current_situation,
+                   x.e ->> 'death_details' AS death_details
             FROM import_dossier i
             JOIN people_declaration d ON d.dossier_id = i.dossier_id AND d.status = 'SUBMITTED',
             jsonb_array_elements(d.content -> 'relatives') WITH ORDINALITY AS x(e, n)
             WHERE i.existing AND jsonb_typeof(x.e -> 'person') = 'string'
             """
         )
-        for fields, key in (
-            # every value the import writes, grouped by their hash (the values compared)
-            (PERSON_FIELDS, "hash_record_extended(row({t}), 0)"),
-            (["name_norm", "birth_year"], "{t}"),
-        ):
+        # A relative's details kept in the declaration only, not on the person.
+        listed = ("political_history", "current_situation", "death_details")
+
+        def person(fields: list[str]) -> str:
+            return ", ".join(f"at.{f}" if f in listed else f"p.{f}" for f in fields)
+
+        for fields in ([*PERSON_FIELDS, *listed], ["name_norm", "birth_year"]):
             c.execute(
                 f"""
                 INSERT INTO import_match
                 SELECT r.row_no, p.id, p.public_id
                 FROM (SELECT r.row_no, i.dossier_id, r.relation_id, {_columns("r", fields)},
                              row_number() OVER (PARTITION BY i.dossier_id, r.relation_id,
-                                 {key.format(t=_columns("r", fields))} ORDER BY r.row_no) AS k
+                                 {_columns("r", fields)} ORDER BY r.row_no) AS k
                       FROM import_rows r JOIN import_dossier i ON i.ref = r.ref AND i.existing
                       WHERE NOT r.is_subject
                         AND NOT EXISTS (SELECT 1 FROM import_match m WHERE m.row_no = r.row_no)
                 ) r
-                JOIN (SELECT p.id, p.public_id, p.dossier_id, p.relation_id,
-                             {_columns("p", fields)},
+                JOIN (SELECT p.id, p.public_id, p.dossier_id, p.relation_id, {person(fields)},
                              row_number() OVER (PARTITION BY p.dossier_id, p.relation_id,
-                                 {key.format(t=_columns("p", fields))}
+                                 {person(fields)}
                                  ORDER BY at.n NULLS LAST, p.declared DESC, p.id) AS k
                       FROM people_person p JOIN import_dossier i
                         ON i.existing AND p.dossier_id = i.dossier_id
