@@ -1087,6 +1087,9 @@ PERSON_FIELDS = (
     "hometown hometown_ward hometown_norm residence ethnicity religion nationality occupation"
 ).split()
 
+# A relative's details kept in the declaration only, not on the person.
+DECLARED_ONLY = ("political_history", "current_situation", "death_details")
+
 
 def _apply(
     c: Any, actor: User | None, org: Any, report: ImportReport, file_name: str, digest: str
@@ -1200,25 +1203,21 @@ def _apply(
             """
         )
         c.execute(
-            """
+            f"""
             CREATE TEMP TABLE import_listed ON COMMIT DROP AS
             SELECT d.dossier_id, (x.e ->> 'person')::uuid AS person, x.n,
-                   x.e ->> 'political_history' AS political_history,
-                   x.e ->> 'current_situation' AS current_situation,
-                   x.e ->> 'death_details' AS death_details
+                   {", ".join(f"x.e ->> '{f}' AS {f}" for f in DECLARED_ONLY)}
             FROM import_dossier i
             JOIN people_declaration d ON d.dossier_id = i.dossier_id AND d.status = 'SUBMITTED',
             jsonb_array_elements(d.content -> 'relatives') WITH ORDINALITY AS x(e, n)
             WHERE i.existing AND jsonb_typeof(x.e -> 'person') = 'string'
             """
         )
-        # A relative's details kept in the declaration only, not on the person.
-        listed = ("political_history", "current_situation", "death_details")
 
         def person(fields: list[str]) -> str:
-            return ", ".join(f"at.{f}" if f in listed else f"p.{f}" for f in fields)
+            return ", ".join(f"at.{f}" if f in DECLARED_ONLY else f"p.{f}" for f in fields)
 
-        for fields in ([*PERSON_FIELDS, *listed], ["name_norm", "birth_year"]):
+        for fields in ([*PERSON_FIELDS, *DECLARED_ONLY], ["name_norm", "birth_year"]):
             c.execute(
                 f"""
                 INSERT INTO import_match
