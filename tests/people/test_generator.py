@@ -11,7 +11,7 @@ from bvct.audit.constants import AuditAction
 from bvct.people import generator
 from bvct.people.declarations import clean_content
 from bvct.people.identity import check_citizen_id
-from bvct.people.models import Declaration, Dossier, NameToken, Person
+from bvct.people.models import Declaration, Dossier, Person
 from bvct.people.selectors import PersonSearch, person_search
 from bvct.people.services import relation_generations
 from tests.conftest import events_since
@@ -91,7 +91,6 @@ def test_same_seed_same_people() -> None:
 def test_generated_people_are_searchable_and_audited(
     generated: generator.Generated, audit_mark: int
 ) -> None:
-    assert NameToken.objects.filter(token="nguyen").exists()
     (event,) = events_since(audit_mark, action=AuditAction.DATA_GENERATE)
     assert event.after == {"members": 60, "persons": generated.persons, "seed": 11}
     from bvct.orgs.models import Organisation

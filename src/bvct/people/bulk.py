@@ -63,7 +63,6 @@ PEOPLE_TABLES = (
     "people_person",
     "people_declaration",
     "people_personlink",
-    "people_nametoken",
 )
 
 

@@ -454,7 +454,6 @@ def generate(
             cursor.execute("SELECT setval(%s, %s)", [cursor.fetchone()[0], next_person])
         if rebuild:
             create_indexes(rebuild)
-        _rebuild_name_tokens()
         analyze_people()
         audit_record(
             actor=None,
@@ -474,16 +473,3 @@ def _copy(table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
     ):
         for row in rows:
             copy.write_row(row)
-
-
-def _rebuild_name_tokens() -> None:
-    """Recount the name vocabulary from all persons in one statement."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO people_nametoken (token, freq)
-            SELECT t, count(*) FROM people_person, unnest(string_to_array(name_norm, ' ')) t
-            WHERE t <> '' GROUP BY t
-            ON CONFLICT (token) DO UPDATE SET freq = EXCLUDED.freq
-            """
-        )

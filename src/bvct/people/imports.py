@@ -1280,21 +1280,6 @@ def _apply(
         [base],
     )
     c.execute("ANALYZE import_ids")
-    # Name words of new persons and of changed names, before the persons change.
-    c.execute(
-        """
-        INSERT INTO people_nametoken (token, freq)
-        SELECT t, sum(n) FROM (
-            SELECT r.name_norm, count(*) AS n
-            FROM import_rows r JOIN import_ids s ON s.row_no = r.row_no
-            LEFT JOIN people_person p ON s.matched AND p.id = s.person_id
-            WHERE NOT s.matched OR p.name_norm <> r.name_norm
-            GROUP BY r.name_norm
-        ) names, unnest(string_to_array(name_norm, ' ')) t
-        WHERE t <> '' GROUP BY t
-        ON CONFLICT (token) DO UPDATE SET freq = people_nametoken.freq + EXCLUDED.freq
-        """
-    )
     # A load that at least doubles the table (a province's first data) builds the secondary
     # indexes once, sorted, instead of inserting a million entries into each of them.
     rebuild = drop_person_indexes() if _doubles_person_table(c, new_persons) else []

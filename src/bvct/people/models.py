@@ -302,20 +302,6 @@ class PersonLink(models.Model):
         return f"{self.person_a_id} ~ {self.person_b_id} ({self.status})"
 
 
-class NameToken(models.Model):
-    """The distinct words of all normalised person names, with how often each occurs.
-
-    Typo correction searches this small table (a few thousand rows) with trigrams instead of
-    millions of names; corrected words then hit the btree index on ``Person.name_norm``.
-    """
-
-    token = models.CharField(max_length=50, primary_key=True)
-    freq = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return self.token
-
-
 class ImportBatch(models.Model):
     """One import of a file: who, which organisation, what the file was, what it changed.
 

@@ -1,15 +1,15 @@
 """Reads of dossiers and persons: always through the gate, set-based, bounded.
 
-Name search: the query's words are normalised (no diacritics), each word is corrected against
-the small vocabulary of name words (trigram similarity on a few thousand rows), and every
-candidate name is then looked up by an index scan already ordered by the Vietnamese sort key,
-each stopping after one page. Millions of names are never scanned for similarity.
+Name search: the query's words are normalised (no diacritics), each word that is no known name
+word is corrected to the closest known ones (``namewords``: trigram similarity over a few
+thousand public words, in memory), and every candidate name is then looked up by an index
+scan already ordered by the Vietnamese sort key, each stopping after one page. Millions of
+names are never scanned for similarity.
 """
 
 from __future__ import annotations
 
 import datetime
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from bvct.core.constants import Action
 from bvct.core.gate import get_for_user
 from bvct.core.text import normalize
 from bvct.orgs.selectors import visible_org_path
+from bvct.people import namewords
 from bvct.people.constants import LinkStatus
 from bvct.people.models import (
     Declaration,
@@ -56,32 +57,33 @@ class SearchResult:
 
 
 def correct_words(words: list[str]) -> dict[str, list[str]]:
-    """For each word, itself if it is a known name word, else its closest known words."""
-    if not words:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT q.word, c.token
-            FROM unnest(%s::text[]) AS q(word)
-            CROSS JOIN LATERAL (
-                SELECT token FROM people_nametoken
-                WHERE token = q.word
-                UNION ALL
-                SELECT token FROM (
-                    SELECT token, freq FROM people_nametoken
-                    WHERE token %% q.word AND NOT EXISTS (
-                        SELECT 1 FROM people_nametoken WHERE token = q.word)
-                    ORDER BY token <-> q.word, freq DESC
-                    LIMIT %s
-                ) close_words
-            ) c
-            """,
-            [words, MAX_WORD_CANDIDATES],
-        )
-        found: dict[str, list[str]] = {w: [] for w in words}
-        for word, token in cursor.fetchall():
-            found[word].append(token)
+    """For each word, the close known name words it may be a typo of (none when the word is
+    itself one). Known words are public (``namewords``), never counted from the dossiers, so
+    whether and how a word is corrected says nothing about who is stored."""
+    return {
+        w: [] if namewords.is_known(w) else namewords.close_words(w, MAX_WORD_CANDIDATES)
+        for w in words
+    }
+
+
+def _combinations(options: list[list[str]], limit: int) -> list[tuple[str, ...]]:
+    """Up to ``limit`` names made of one option per word, fewest corrections first (each
+    word's options are itself, then its corrections, closest first)."""
+    found: list[tuple[str, ...]] = []
+
+    def pick(chosen: tuple[str, ...], rest: list[list[str]], left: int) -> None:
+        if len(found) >= limit:
+            return
+        if not rest:
+            if left == 0:
+                found.append(chosen)
+            return
+        for rank, word in enumerate(rest[0][: left + 1]):
+            pick((*chosen, word), rest[1:], left - rank)
+
+    most = sum(len(o) - 1 for o in options)
+    for corrected in range(most + 1):
+        pick((), options, corrected)
     return found
 
 
@@ -103,7 +105,8 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
     if gate is None or not words:
         return SearchResult([])
     corrections = correct_words(words)
-    options = [corrections[w] or [w] for w in words]
+    # A word that is no known name word is searched as typed too (a rare or foreign name).
+    options = [[w, *corrections[w]] for w in words]
     where, params = gate
     filters = [where]
     if search.birth_year is not None:
@@ -121,7 +124,7 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
     branches: list[str] = []
     branch_params: list[Any] = []
     limit = min(max(search.limit, 1), 200)
-    for combo in itertools.islice(itertools.product(*options), MAX_NAME_CANDIDATES):
+    for combo in _combinations(options, MAX_NAME_CANDIDATES):
         if len(combo) == 1:
             cond, cond_params = "p.given_norm = %s", [combo[0]]
         elif len(combo) == 2:
@@ -149,14 +152,9 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
         # Typed with diacritics ("Hưng"): names spelled exactly so come first, then the rest
         # (Hùng, Hừng...) in the same Vietnamese order.
         persons.sort(key=lambda p: not typed <= set(_accented_words(p.full_name)))
-    # Name the corrections only by words of visible results: the vocabulary is shared by the
-    # whole province and must not reveal names that exist only in dossiers one cannot see.
+    # Corrections are told by the words of the results found with them.
     seen = {word for p in persons for word in p.name_norm.split()}
-    changed = {
-        w: [c for c in cands if c in seen]
-        for w, cands in corrections.items()
-        if cands and cands != [w]
-    }
+    changed = {w: [c for c in cands if c in seen] for w, cands in corrections.items()}
     return SearchResult(persons, {w: c for w, c in changed.items() if c})
 
 

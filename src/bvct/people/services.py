@@ -100,22 +100,6 @@ def _fill_person(person: Person, data: dict[str, Any], dossier: Dossier) -> None
     person.classification = dossier.classification
 
 
-def name_tokens_add(names: list[str]) -> None:
-    """Count the words of new names into the typo-correction vocabulary (one statement)."""
-    if not names:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO people_nametoken (token, freq)
-            SELECT t, count(*) FROM unnest(%s::text[]) AS n, unnest(string_to_array(n, ' ')) AS t
-            WHERE t <> '' GROUP BY t
-            ON CONFLICT (token) DO UPDATE SET freq = people_nametoken.freq + EXCLUDED.freq
-            """,
-            [names],
-        )
-
-
 MAX_NAME_PROPOSALS = 5
 # What proposals compare (_propose): a person whose values of these are unchanged has had
 # every proposal they can make.
@@ -190,14 +174,10 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
     }
     relations = dict(RelationKind.objects.values_list("code", "pk"))
     touched: list[int] = []
-    new_names: list[str] = []  # names not yet counted in the vocabulary
     subject = next((p for p in current.values() if p.is_subject), None) or Person(
         dossier=dossier, is_subject=True
     )
-    old_name = subject.name_norm if subject.pk else None
     _fill_person(subject, content["identity"], dossier)
-    if subject.name_norm != old_name:
-        new_names.append(subject.name_norm)
     subject.declared = True
     subject.save()
     touched.append(subject.pk)
@@ -214,10 +194,7 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
             # Declared again without its record's id (an API client, a retyped entry), or
             # removed earlier and entered again: the same record (its links too), not a copy.
             person = _same_relative(current, kept | claimed, entry) or Person(dossier=dossier)
-        old_name = person.name_norm if person.pk else None
         _fill_person(person, entry, dossier)
-        if person.name_norm != old_name:
-            new_names.append(person.name_norm)
         person.relation_id = relations[entry["relation"]]
         person.declared = True
         person.save()
@@ -227,7 +204,6 @@ def _sync_persons(dossier: Dossier, content: dict[str, Any]) -> list[int]:
     gone = [p.pk for key, p in current.items() if key not in kept and p.declared]
     if gone:
         Person.objects.filter(pk__in=gone).update(declared=False)
-    name_tokens_add(new_names)
     return touched
 
 
