@@ -127,6 +127,52 @@ def test_create_api_and_errors(tree: Tree, audit_mark: int) -> None:
     assert outside.status_code == 403
 
 
+def test_the_api_holds_text_to_the_columns_it_is_stored_in(tree: Tree) -> None:
+    # The API used to allow 2,000 characters everywhere: a database error and a 500.
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948"}
+    too_long = declaration(
+        "Nguyễn " + "A" * 200, religion="x" * 51,
+        relatives=[{**father, "occupation": "y" * 201}],
+    )  # fmt: skip
+    response = client.post(
+        "/api/dossiers/", {"managing_org": "t-a", "declaration": too_long},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert {(e["field"], e["message"]) for e in response.json()["errors"]} == {
+        ("identity.full_name", "dài quá 200 ký tự"),
+        ("identity.religion", "dài quá 50 ký tự"),
+        ("relatives[1] (Nguyễn Văn Bình).occupation", "dài quá 200 ký tự"),
+    }
+    posts = client.post(
+        "/api/dossiers/",
+        {"managing_org": "t-a", "current_posts": "z" * 501, "declaration": declaration()},
+        content_type="application/json",
+    )
+    assert posts.status_code == 400
+    assert posts.json() == {"current_posts": ["Trường này không được dài quá 500 ký tự."]}
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    card = declaration(party_card_no="1" * 21)
+    new = client.post(
+        f"/api/dossiers/{dossier.public_id}/declarations/",
+        {"expected_number": 1, "content": card}, content_type="application/json",
+    )  # fmt: skip
+    assert new.status_code == 400
+    assert new.json()["errors"] == [
+        {"field": "identity.party_card_no", "message": "dài quá 20 ký tự"}
+    ]
+    assert Dossier.objects.count() == 1 and Declaration.objects.count() == 1
+
+
+def test_text_limits_are_the_person_columns_sizes() -> None:
+    from bvct.people.declarations import TEXT_LIMITS
+
+    for name, limit in TEXT_LIMITS.items():
+        assert Person._meta.get_field(name).max_length == limit
+
+
 def test_new_version_api_with_conflict_and_diff(tree: Tree) -> None:
     dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
     client = Client()

@@ -127,7 +127,9 @@ class DossierCreateInput(serializers.Serializer):
     managing_org = serializers.CharField(max_length=64)
     classification = serializers.CharField(max_length=16, default="NONE")
     tier = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
-    current_posts = serializers.CharField(required=False, allow_blank=True, default="")
+    current_posts = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
     declaration = serializers.JSONField()
 
 

@@ -61,6 +61,13 @@ FOREIGN_KINDS = {
     "FOREIGN_ORG": "Quan hệ với tổ chức nước ngoài",
 }
 MAX_TEXT = 2000
+# Text stored in a person's own columns is limited to their size (the page's forms and the
+# import check the same sizes; a test holds these to the model); the rest to MAX_TEXT.
+TEXT_LIMITS = {
+    "full_name": 200, "other_names": 200, "party_card_no": 20, "birthplace": 300,
+    "hometown": 300, "residence": 300, "ethnicity": 50, "religion": 50, "nationality": 50,
+    "occupation": 200,
+}  # fmt: skip
 
 
 @dataclass
@@ -90,9 +97,10 @@ def _text(raw: Any, path: str, errors: ContentErrors, *, required: bool = False)
         value = value.replace("\x00", "")
     if required and not value:
         errors.add(path, "không được để trống")
-    if len(value) > MAX_TEXT:
-        errors.add(path, f"dài quá {MAX_TEXT} ký tự")
-    return value[:MAX_TEXT]
+    limit = TEXT_LIMITS.get(path.rsplit(".", 1)[-1], MAX_TEXT)
+    if len(value) > limit:
+        errors.add(path, f"dài quá {limit} ký tự")
+    return value[:limit]
 
 
 def _date(raw: Any, path: str, errors: ContentErrors) -> PartialDate | None:
