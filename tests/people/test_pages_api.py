@@ -124,7 +124,14 @@ def test_create_api_and_errors(tree: Tree, audit_mark: int) -> None:
         {"managing_org": "t-b", "declaration": declaration()},
         content_type="application/json",
     )
-    assert outside.status_code == 403
+    unknown = client.post(
+        "/api/dossiers/",
+        {"managing_org": "t-zz", "declaration": declaration()},
+        content_type="application/json",
+    )
+    # A code outside one's view gets the answer of a code nobody has (it used to be a 403).
+    assert outside.status_code == unknown.status_code == 400
+    assert outside.json()["detail"] == unknown.json()["detail"].replace("t-zz", "t-b")
 
 
 def test_the_api_holds_text_to_the_columns_it_is_stored_in(tree: Tree) -> None:
@@ -304,8 +311,14 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
     page = client.get(f"/ho-so/{a.public_id}/").content.decode()
     assert "Tháng sinh khác nhau" not in page  # one side has no month: not a difference
     assert "Nghề nghiệp khác nhau: “Làm ruộng” và “Hưu trí”" in page
-    (event,) = events_since(audit_mark, action=AuditAction.PERSON_LINK_DECIDE)
-    assert event.after == {"status": "CONFIRMED", "reason": "CITIZEN_ID"}
+    # In both dossiers' records, each named by its subject and filed under its organisation
+    # (one event named by a relative, filed under the decider's, was in neither access log).
+    events = events_since(audit_mark, action=AuditAction.PERSON_LINK_DECIDE)
+    subjects = {d.pk: Person.objects.get(dossier=d, is_subject=True) for d in (a, b)}
+    assert {(e.subject_public_id, e.org_path) for e in events} == {
+        (subjects[d.pk].public_id, d.managing_org.path) for d in (a, b)
+    }
+    assert all(e.after == {"status": "CONFIRMED", "reason": "CITIZEN_ID"} for e in events)
     again = client.post(
         f"/ho-so/lien-ket/{link.public_id}/", {"decision": "reject", "dossier": str(a.public_id)}
     )

@@ -7,7 +7,7 @@ from django.db import DatabaseError, transaction
 
 from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
-from bvct.core.errors import ConflictError, PermissionDeniedError
+from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from bvct.people import services
 from bvct.people.constants import DeclarationStatus, LinkStatus
 from bvct.people.declarations import DeclarationInvalid
@@ -104,8 +104,12 @@ def test_officer_outside_scope_or_clearance_cannot_create(tree: Tree) -> None:
     other = make_user(tree.committee_b, Role.BVCT_OFFICER, clearance="TUYET_MAT")
     low = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="NONE")
     agent = make_user(tree.agency, Role.AGENCY_OFFICER, clearance="TUYET_MAT")
-    for actor, level in ((other, "NONE"), (low, "MAT"), (agent, "NONE")):
-        with pytest.raises(PermissionDeniedError):
+    for actor, level, refusal in (
+        (other, "NONE", ValidationFailed),  # a code one cannot see is a code nobody has
+        (low, "MAT", PermissionDeniedError),
+        (agent, "NONE", ValidationFailed),
+    ):
+        with pytest.raises(refusal):
             services.dossier_create(
                 actor=actor, managing_org_code="t-a", content=declaration(), classification=level
             )
@@ -379,3 +383,66 @@ def test_an_empty_date_is_not_a_date_kept_when_pairing_redated_entries() -> None
         ("added", "2012", ""),
         ("changed", "2010 – 2015", "to"),
     ]
+
+
+def _three_dossiers_declaring_one_father() -> tuple[dict[str, PersonLink], list[Dossier]]:
+    from tests.people.factories import father
+
+    same = {**father(), "hometown": "xã Tiên Du, tỉnh Bắc Ninh"}
+    dossiers = [
+        services.dossier_create(
+            actor=None,
+            managing_org_code="t-a",
+            content=declaration(name, birth, relatives=[relative]),
+        )
+        for name, birth, relative in (
+            ("Nguyễn Văn Hùng", "1975", same),
+            ("Nguyễn Văn Hải", "1977", same),
+            ("Nguyễn Văn Hà", "1979", {**same, "citizen_id": None}),
+        )
+    ]
+    fathers = [Person.objects.get(dossier=d, is_subject=False) for d in dossiers]
+
+    def link(x: int, y: int) -> PersonLink:
+        a, b = sorted([fathers[x].pk, fathers[y].pk])
+        return PersonLink.objects.get(person_a_id=a, person_b_id=b)
+
+    return {"12": link(0, 1), "13": link(0, 2), "23": link(1, 2)}, dossiers
+
+
+def test_link_decisions_never_contradict_each_other(tree: Tree) -> None:
+    links, _ = _three_dossiers_declaring_one_father()
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    services.person_link_decide(actor=officer, link=links["12"], confirm=True)
+    services.person_link_decide(actor=officer, link=links["13"], confirm=True)
+    # 2 and 3 are one human through 1: they cannot be said to be two.
+    with pytest.raises(ConflictError, match="đã được xác nhận là một người qua liên kết khác"):
+        services.person_link_decide(actor=officer, link=links["23"], confirm=False)
+    assert PersonLink.objects.get(pk=links["23"].pk).status == LinkStatus.PROPOSED
+    services.person_link_decide(actor=officer, link=links["23"], confirm=True)
+
+
+def test_a_link_is_not_confirmed_across_a_rejection(tree: Tree) -> None:
+    links, _ = _three_dossiers_declaring_one_father()
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    services.person_link_decide(actor=officer, link=links["12"], confirm=True)
+    services.person_link_decide(actor=officer, link=links["23"], confirm=False)
+    # 1 is 2, 2 is not 3: 1 cannot be 3.
+    with pytest.raises(ConflictError, match="là hai người khác nhau"):
+        services.person_link_decide(actor=officer, link=links["13"], confirm=True)
+    services.person_link_decide(actor=officer, link=links["13"], confirm=False)
+    assert PersonLink.objects.get(pk=links["13"].pk).status == LinkStatus.REJECTED
+
+
+def test_a_link_whose_citizen_ids_now_differ_cannot_be_confirmed(tree: Tree) -> None:
+    links, dossiers = _three_dossiers_declaring_one_father()
+    second = Dossier.objects.get(pk=dossiers[1].pk)
+    content = Declaration.objects.get(dossier=second, status="SUBMITTED").content
+    other_id = make_citizen_id("001", "M", 1948, 12345)
+    content["relatives"][0]["citizen_id"] = other_id
+    services.declaration_submit(actor=None, dossier=second, content=content, expected_number=1)
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    with pytest.raises(ConflictError, match=f"nay đã khác nhau \\(.*{other_id}"):
+        services.person_link_decide(actor=officer, link=links["12"], confirm=True)
+    rejected = services.person_link_decide(actor=officer, link=links["12"], confirm=False)
+    assert rejected.status == LinkStatus.REJECTED

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
@@ -266,7 +267,7 @@ def dossier_create(
     current_posts: str = "",
 ) -> Dossier:
     """Open a dossier for a managed person, with their first declaration."""
-    org = org_by_code(managing_org_code, field="managing_org")
+    org = org_by_code(managing_org_code, field="managing_org", user=actor)
     level = _classification(classification)
     _require_editor(actor, org.path, level)
     tier = None
@@ -293,7 +294,9 @@ def dossier_create(
         submitted_by=actor.public_id if actor else None,
         submitted_by_username=actor.username if actor else "",
     )
-    links = links_propose(touched)
+    # Proposals are not counted in the event: matches in dossiers its readers may not see
+    # would be told by the number.
+    links_propose(touched)
     _dossier_event(
         actor=actor,
         action=AuditAction.DOSSIER_CREATE,
@@ -302,7 +305,6 @@ def dossier_create(
             "managing_org": org.code,
             "classification": level.name,
             "relatives": len(cleaned["relatives"]),
-            "links_proposed": links,
         },
     )
     _check_visible_after(actor, dossier)
@@ -424,7 +426,7 @@ def declaration_submit(
     locked.declaration_count = number
     locked.version += 1
     locked.save(update_fields=["declaration_count", "version", "updated_at"])
-    links = links_propose(touched)
+    links_propose(touched)  # not counted in the event (see dossier_create)
     changes = declaration_diff(previous.content, cleaned)
     _dossier_event(
         actor=actor,
@@ -436,7 +438,6 @@ def declaration_submit(
         after={
             "number": number,
             "changes": [c.as_dict() for c in changes][:200],
-            "links_proposed": links,
         },
     )
     return declaration
@@ -582,30 +583,93 @@ def _dossier_event(
     )
 
 
+# Link decisions are few and made by hand: one at a time (a transaction-level advisory lock),
+# so two decisions made together are checked against each other.
+LINK_DECISIONS_LOCK = 0x6C696E6B  # "link"
+
+
+def _same_as(person_id: int) -> set[int]:
+    """The person and everyone confirmed to be the same human, through any chain of links."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE same(id) AS (
+                SELECT %s::bigint
+                UNION
+                SELECT CASE WHEN l.person_a_id = s.id THEN l.person_b_id ELSE l.person_a_id END
+                FROM same s JOIN people_personlink l
+                  ON l.status = 'CONFIRMED' AND s.id IN (l.person_a_id, l.person_b_id)
+            ) SELECT id FROM same
+            """,
+            [person_id],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _check_decision(link: PersonLink, confirm: bool) -> None:
+    """Refuse a decision that the records or earlier decisions contradict."""
+    a, b = link.person_a, link.person_b
+    side_a = _same_as(a.pk)
+    if not confirm:
+        if b.pk in side_a:
+            raise ConflictError(
+                f"{a.full_name} và {b.full_name} đã được xác nhận là một người qua liên kết "
+                "khác; không thể xác định là hai người."
+            )
+        return
+    if a.citizen_id and b.citizen_id and a.citizen_id != b.citizen_id:
+        raise ConflictError(
+            f"Số CCCD của hai người nay đã khác nhau ({a.citizen_id} và {b.citizen_id}): "
+            "không thể xác nhận là một người."
+        )
+    side_b = _same_as(b.pk)
+    if PersonLink.objects.filter(
+        Q(person_a__in=side_a, person_b__in=side_b) | Q(person_a__in=side_b, person_b__in=side_a),
+        status=LinkStatus.REJECTED,
+    ).exists():
+        raise ConflictError(
+            f"Đã có quyết định {a.full_name} và {b.full_name} (hoặc người đã xác nhận là một "
+            "với họ) là hai người khác nhau: không thể xác nhận là một người."
+        )
+
+
 @transaction.atomic(durable=True)
 def person_link_decide(*, actor: User, link: PersonLink, confirm: bool) -> PersonLink:
-    """An officer says whether two persons of different dossiers are the same human."""
+    """An officer says whether two persons of different dossiers are the same human.
+
+    Refused when it contradicts the records (two different citizen IDs) or earlier decisions
+    (confirmed links chain persons into one human; a rejected link says two are not one).
+    Audited in both dossiers' records, each under its own organisation."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LINK_DECISIONS_LOCK])
     locked = (
         PersonLink.objects.select_for_update(of=("self",))
         .select_related("person_a", "person_b")
         .get(pk=link.pk)
     )
+    # The persons as they are now, kept so while this is decided (a save locks them too).
+    persons = Person.objects.select_for_update(of=("self",)).select_related("dossier__managing_org")
+    locked.person_a = persons.get(pk=locked.person_a_id)
+    locked.person_b = persons.get(pk=locked.person_b_id)
     for person in (locked.person_a, locked.person_b):
         _require_editor(actor, person.org_path, person.classification)
     if locked.status != LinkStatus.PROPOSED:
         raise ConflictError("Liên kết này đã được người khác quyết định.")
+    _check_decision(locked, confirm)
     locked.status = LinkStatus.CONFIRMED if confirm else LinkStatus.REJECTED
     locked.decided_at = timezone.now()
     locked.decided_by = actor.public_id
     locked.save(update_fields=["status", "decided_at", "decided_by"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.PERSON_LINK_DECIDE,
-        obj=locked,
-        object_label=f"{locked.person_a.full_name} ~ {locked.person_b.full_name}",
-        subject_id=locked.person_a.public_id,
-        classification=max(locked.person_a.classification, locked.person_b.classification),
-        before={"status": LinkStatus.PROPOSED},
-        after={"status": locked.status, "reason": locked.reason},
-    )
+    level = max(locked.person_a.classification, locked.person_b.classification)
+    for person in (locked.person_a, locked.person_b):
+        _dossier_event(
+            actor=actor,
+            action=AuditAction.PERSON_LINK_DECIDE,
+            dossier=person.dossier,
+            obj=locked,
+            label=f" (liên kết {locked.person_a.full_name} ~ {locked.person_b.full_name})",
+            classification=level,
+            before={"status": LinkStatus.PROPOSED},
+            after={"status": locked.status, "reason": locked.reason},
+        )
     return locked
