@@ -243,8 +243,10 @@ def test_create_api_matrix(tree: Tree) -> None:
     assert_permission_matrix(
         "/api/dossiers/",
         officers(tree),
-        # Another commune's officer may not open one here, nor one cleared above Mật.
-        Expect.api(other_scope=403, insufficient_clearance=403, agency=403, allowed=201),
+        # Another commune's officer may not open one here (nor learn that the code exists: the
+        # answer for a code one cannot see is the one for a code nobody has), nor one cleared
+        # above Mật.
+        Expect.api(other_scope=400, insufficient_clearance=403, agency=400, allowed=201),
         method="post",
         data={"managing_org": "t-a", "classification": "TOI_MAT", "declaration": declaration()},
         state=lambda: (Dossier.objects.count(), Person.objects.count()),
@@ -285,10 +287,10 @@ def test_import_api_matrix(tree: Tree) -> None:
     outcomes = {name: send(user, True).status_code for name, user in personas.as_dict().items()}
     # The template's example member is Không mật: clearance does not matter, scope does.
     assert outcomes == {
-        "anonymous": 401, "other_scope": 403, "insufficient_clearance": 200, "agency": 403,
+        "anonymous": 401, "other_scope": 400, "insufficient_clearance": 200, "agency": 403,
         "allowed": 200,
     }  # fmt: skip
-    assert send(personas.other_scope, False).status_code == 403
+    assert send(personas.other_scope, False).status_code == 400
     assert Dossier.objects.count() == before
     assert send(personas.allowed, False).json()["created"] == 1
 

@@ -44,9 +44,13 @@ def management_scopes_of(*, org: Organisation, user: Any) -> Any:
     ).select_related("tier", "subject_root")
 
 
-def org_by_code(code: str, *, field: str = "organisation") -> Organisation:
-    """The organisation with this code, or a specific error naming the code."""
-    org = Organisation.objects.select_related("kind").filter(code=code).first()
+def org_by_code(code: str, *, field: str = "organisation", user: Any = None) -> Organisation:
+    """The organisation with this code, or a specific error naming the code. Given a ``user``,
+    only among those the user may see: a hidden code gets the same answer as a missing one."""
+    orgs = (
+        Organisation.objects if user is None else Organisation.objects.visible_to(user, Action.VIEW)
+    )
+    org = orgs.select_related("kind").filter(code=code).first()
     if org is None:
         raise ValidationFailed(f"Không có tổ chức mã {code!r}.", field=field)
     return org

@@ -648,7 +648,8 @@ CROSS_CHECKS = [
     (
         # An existing dossier above the uploader's clearance may not be rewritten by a file.
         "Mã hồ sơ",
-        """SELECT min(r.row_no), 'bạn không được cập nhật hồ sơ có mã “' || r.ref || '”'
+        """SELECT min(r.row_no), 'mã hồ sơ “' || r.ref || '” đã được dùng; tệp không nhập '
+                  || 'được vào hồ sơ đó, hãy dùng mã khác hoặc hỏi người quản lý hồ sơ'
            FROM import_rows r JOIN people_dossier d
              ON d.managing_org_id = %(org)s AND d.import_ref = r.ref
            WHERE r.is_subject AND d.classification > %(clearance)s GROUP BY r.ref""",
@@ -886,7 +887,7 @@ def import_dossiers(
     version entered on its page, another import) or not compared at all is refused, so an
     import never silently overwrites a change it was not checked against.
     """
-    org = org_by_code(managing_org_code, field="managing_org")
+    org = org_by_code(managing_org_code, field="managing_org", user=actor)
     if actor is not None and not can_edit_dossiers_in(actor, org.path, 0):
         raise PermissionDeniedError("Bạn không được nhập hồ sơ cho tổ chức này.")
     suffix = PurePath(file_name).suffix.lower()
@@ -1337,7 +1338,8 @@ def _apply(
         )
     c.execute("ANALYZE import_touched")  # a million new persons: hash joins, not lookups
     c.execute("SELECT EXISTS (SELECT 1 FROM import_touched)")
-    links = links_propose_from(c, "import_touched") if c.fetchone()[0] else 0
+    if c.fetchone()[0]:
+        links_propose_from(c, "import_touched")  # not counted in the event (dossier_create)
     # 3. Declarations: the new content of each dossier; a version only where it changed.
     # Each declaration is one record of named columns (its relatives an array of such
     # records) turned into jsonb in one pass: building each relative's object and then the
@@ -1461,7 +1463,6 @@ def _apply(
             "created": report.created,
             "updated": report.updated,
             "unchanged": report.unchanged,
-            "links_proposed": links,
             **sealed,
         },
     )
