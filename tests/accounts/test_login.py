@@ -471,3 +471,37 @@ def test_one_address_is_locked_after_many_names(official: User, settings: Any) -
     other = Client(REMOTE_ADDR="10.9.8.8")
     _post_login(other, "canbo.a", PASSWORD)
     assert _signed_in(other)
+
+
+KEEPALIVE_URL = "/accounts/giu-phien/"
+
+
+def test_typing_in_a_form_keeps_the_session_alive(official: User) -> None:
+    # A long declaration typed for more than the idle timeout used to be thrown away at
+    # "Nộp": typing never reached the server. The form now pings while the officer types.
+    client = _signed_in_client("canbo.a")
+    mark = last_seq()
+    idle = django_settings.BVCT_SESSION_IDLE_SECONDS
+    _set_session(client, **{SEEN_AT: int(time.time()) - (idle - 5)})
+    assert client.post(KEEPALIVE_URL, headers={"HX-Request": "true"}).status_code == 204
+    assert client.session[SEEN_AT] >= int(time.time()) - 2
+    assert client.get(KEEPALIVE_URL).status_code == 405
+    assert events_since(mark) == []  # no read, no write: nothing to audit
+
+
+def test_a_form_whose_session_ran_out_says_so_in_place(official: User) -> None:
+    client = _signed_in_client("canbo.a")
+    mark = last_seq()
+    _expire_idle(client)
+    response = client.post(KEEPALIVE_URL, headers={"HX-Request": "true"})
+    # Not a redirect (the typed form would be left): a warning the page shows where it is.
+    assert response.status_code == 200 and "HX-Redirect" not in response
+    assert "Phiên làm việc đã hết hạn" in response.content.decode()
+    assert not _signed_in(client)
+    [event] = events_since(mark)
+    assert event.action == AuditAction.SESSION_EXPIRED
+
+
+def test_the_declaration_form_pings_while_typed_in(official: User) -> None:
+    page = _signed_in_client("canbo.a").get("/ho-so/lap-moi/").content.decode()
+    assert f'hx-post="{KEEPALIVE_URL}"' in page and "from:form.declaration" in page

@@ -167,7 +167,10 @@ def submit_occupation_change(page: Page, base_url: str, case: dict[str, str], va
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bản khai mới: {case['name']}")
     field = page.locator(f"[name='{relative_prefix(page, case['relative'])}-occupation']")
     expect(field).to_have_value(case["occupation"])
-    field.fill(value)
+    # Typing keeps the session alive: the page tells the server (at most once a minute).
+    with page.expect_response(lambda r: r.url.endswith("/accounts/giu-phien/")) as ping:
+        field.fill(value)
+    assert ping.value.status == 204
     page.get_by_role("button", name="Nộp").click()
     expect(page).to_have_url(re.compile(r"#versions$"))
     expect(page.locator(".messages")).to_contain_text("Đã nộp bản khai số 2.")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 
 from bvct.accounts.services import session_expired_record
 
@@ -55,6 +56,11 @@ class SessionLifetimeMiddleware:
         )
         if request.path.startswith("/api/"):
             return JsonResponse({"code": "session_expired", "detail": text}, status=401)
+        if request.path == reverse("accounts:keepalive"):
+            # Not a redirect: the page being filled in stays, and says so (views.keepalive).
+            from bvct.accounts.views import SESSION_LOST
+
+            return HttpResponse(SESSION_LOST)
         messages.info(request, text)
         redirect = redirect_to_login(request.get_full_path())
         if getattr(request, "htmx", False):

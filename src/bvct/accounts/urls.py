@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("giu-phien/", views.keepalive, name="keepalive"),
 ]

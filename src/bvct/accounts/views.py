@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
 
 from bvct.accounts.forms import LoginForm
 from bvct.accounts.services import login_success_record, logout_record
@@ -44,6 +45,25 @@ class LoginView(View):
         ):
             return target
         return resolve_url("core:home")
+
+
+# What a page being filled in shows when the session ran out while it was open (the form is
+# still in the browser: the officer can copy what was typed before signing in again).
+SESSION_LOST = (
+    '<p class="message error" role="alert">Phiên làm việc đã hết hạn: bấm “Nộp” bây giờ sẽ '
+    "mất nội dung đang nhập. Hãy chép lại nội dung cần giữ, rồi đăng nhập lại.</p>"
+)
+
+
+@require_POST
+@never_cache
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """Sent by a page being filled in, at most once a minute while the officer types: typing
+    is activity, so the idle clock (moved by SessionLifetimeMiddleware) must not run out
+    under a long declaration. Nothing is read or written but the session's clock."""
+    if not request.user.is_authenticated:
+        return HttpResponse(SESSION_LOST)
+    return HttpResponse(status=204)
 
 
 @method_decorator([csrf_protect, never_cache], name="dispatch")
