@@ -353,6 +353,10 @@ def test_dossiers_unchanged_since_their_last_import_are_left_alone(
         (relative("DV-1", "chú", "Phạm Văn D", "1960"), "Quan hệ", "không có trong danh mục"),
         (relative("DV-1", "Cha đẻ", "Phạm Văn E", "1995"), "Ngày sinh", "bậc trên phải sinh trước"),
         (relative("DV-1", "Con", "Phạm Văn F", "1970"), "Ngày sinh", "con sinh 1970"),
+        # The same year is not before: a father born the year of his child is refused.
+        (relative("DV-1", "Cha đẻ", "Phạm Văn E", "1980"), "Ngày sinh", "không trước người"),
+        (member("X", "Phạm Văn C", "1990", death="2090"), "Ngày mất", "2090 ở tương lai"),
+        (relative("DV-1", "Con", "Phạm Văn F", "2095"), "Ngày sinh", "2095 ở tương lai"),
         (relative("KHONG-CO", "Con", "Phạm Văn G", "2010"), "Quan hệ", "không có dòng “Bản thân”"),
         (member("DV-1", "Nguyễn Văn An", "1980"), "Quan hệ", "nhiều hơn một dòng"),
     ],

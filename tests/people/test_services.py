@@ -100,6 +100,31 @@ def test_every_relative_error_is_reported_at_once(tree: Tree) -> None:
     assert "relatives[4] (Trần Thị E).death" in messages
 
 
+@pytest.mark.parametrize(
+    ("identity", "relative", "path", "message"),
+    [
+        ({"death": "2090"}, {}, "identity.death", "ngày mất (2090) ở tương lai"),
+        ({}, {"death": "12/2099"}, "relatives[1] (Nguyễn Văn Bình).death",
+         "ngày mất (12/2099) ở tương lai"),
+        ({}, {"relation": "con", "birth": "2095"}, "relatives[1] (Nguyễn Văn Bình).birth",
+         "ngày sinh (2095) ở tương lai"),
+        # A father born the same day, or the same year, as the person is not born before.
+        ({}, {"birth": "12/05/1975"}, "relatives[1] (Nguyễn Văn Bình).birth",
+         "sinh 12/05/1975, không trước người khai (12/05/1975): bậc trên phải sinh trước"),
+        ({}, {"birth": "1975"}, "relatives[1] (Nguyễn Văn Bình).birth",
+         "sinh 1975, không trước người khai (12/05/1975): bậc trên phải sinh trước"),
+    ],
+)  # fmt: skip
+def test_dates_that_cannot_be_are_refused(
+    tree: Tree, identity: dict[str, str], relative: dict[str, str], path: str, message: str
+) -> None:
+    father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", **relative}
+    content = declaration(birth="12/05/1975", relatives=[father], **identity)
+    with pytest.raises(DeclarationInvalid) as err:
+        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    assert err.value.errors == [(path, message)]
+
+
 def test_officer_outside_scope_or_clearance_cannot_create(tree: Tree) -> None:
     other = make_user(tree.committee_b, Role.BVCT_OFFICER, clearance="TUYET_MAT")
     low = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="NONE")

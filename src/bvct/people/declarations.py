@@ -103,12 +103,17 @@ def _text(raw: Any, path: str, errors: ContentErrors, *, required: bool = False)
     return value[:limit]
 
 
-def _date(raw: Any, path: str, errors: ContentErrors) -> PartialDate | None:
+def _date(raw: Any, path: str, errors: ContentErrors, *, past: str = "") -> PartialDate | None:
+    """A partial date; with ``past`` (what it is: "ngày sinh", "ngày mất"), never one after
+    today."""
     try:
-        return PartialDate.parse(None if raw is None else str(raw))
+        date = PartialDate.parse(None if raw is None else str(raw))
     except PartialDateError as exc:
         errors.add(path, str(exc))
         return None
+    if past and date is not None and date.earliest() > dt.date.today():
+        errors.add(path, f"{past} ({date}) ở tương lai")
+    return date
 
 
 def _sex(raw: Any, path: str, errors: ContentErrors) -> str:
@@ -203,12 +208,10 @@ def clean_content(raw: Any, *, relation_kinds: Mapping[str, int]) -> dict[str, A
     ident_raw = raw.get("identity") or {}
     if not isinstance(ident_raw, Mapping):
         raise DeclarationInvalid([("identity", "phải là một đối tượng")])
-    birth = _date(ident_raw.get("birth"), "identity.birth", errors)
-    if birth is not None and birth.earliest() > dt.date.today():
-        errors.add("identity.birth", f"ngày sinh ({birth}) ở tương lai")
+    birth = _date(ident_raw.get("birth"), "identity.birth", errors, past="ngày sinh")
     if birth is None and "identity.birth" not in {p for p, _ in errors.items}:
         errors.add("identity.birth", "cần ngày sinh (ít nhất năm sinh)")
-    death = _date(ident_raw.get("death"), "identity.death", errors)
+    death = _date(ident_raw.get("death"), "identity.death", errors, past="ngày mất")
     sex = _sex(ident_raw.get("sex"), "identity.sex", errors)
     identity: dict[str, Any] = {
         "full_name": _text(ident_raw.get("full_name"), "identity.full_name", errors, required=True),
@@ -242,21 +245,22 @@ def clean_content(raw: Any, *, relation_kinds: Mapping[str, int]) -> dict[str, A
         relation = str(item.get("relation", "")).strip().lower()
         if relation not in relation_kinds:
             errors.add(f"{label}.relation", f"quan hệ “{relation}” không có trong danh mục")
-        r_birth = _date(item.get("birth"), f"{label}.birth", errors)
-        r_death = _date(item.get("death"), f"{label}.death", errors)
+        r_birth = _date(item.get("birth"), f"{label}.birth", errors, past="ngày sinh")
+        r_death = _date(item.get("death"), f"{label}.death", errors, past="ngày mất")
         if r_birth and r_death and r_death.surely_before(r_birth):
             errors.add(f"{label}.death", f"ngày mất ({r_death}) trước ngày sinh ({r_birth})")
         generation = relation_kinds.get(relation)
+        # Surely: a parent born the same year (or day) as the person is refused too.
         if birth and r_birth and generation:
-            if generation > 0 and birth.surely_before(r_birth):
+            if generation > 0 and not r_birth.surely_before(birth):
                 errors.add(
                     f"{label}.birth",
-                    f"sinh năm {r_birth}, sau người khai ({birth}): bậc trên phải sinh trước",
+                    f"sinh {r_birth}, không trước người khai ({birth}): bậc trên phải sinh trước",
                 )
-            if generation < 0 and r_birth.surely_before(birth):
+            if generation < 0 and not birth.surely_before(r_birth):
                 errors.add(
                     f"{label}.birth",
-                    f"sinh năm {r_birth}, trước người khai ({birth}): con phải sinh sau",
+                    f"sinh {r_birth}, không sau người khai ({birth}): con phải sinh sau",
                 )
         person = item.get("person")
         if person:

@@ -246,7 +246,8 @@ def _date_value(raw: str) -> tuple[Any, ...]:
         return "", None, None, None, None, None, str(exc)
     if date is None:
         return "", None, None, None, None, None, None
-    return str(date), date.year, date.month, date.day, date.earliest(), date.latest(), None
+    future = f"{date} ở tương lai" if date.earliest() > dt.date.today() else None
+    return str(date), date.year, date.month, date.day, date.earliest(), date.latest(), future
 
 
 def _classification_value(raw: str) -> tuple[Any, ...]:
@@ -636,14 +637,15 @@ CROSS_CHECKS = [
     (
         "Ngày sinh",
         """SELECT r.row_no, CASE WHEN r.generation > 0
-                   THEN r.relation || ' sinh ' || r.birth || ', sau người được quản lý ('
+                   THEN r.relation || ' sinh ' || r.birth || ', không trước người được quản lý ('
                         || s.birth || '): bậc trên phải sinh trước'
-                   ELSE 'con sinh ' || r.birth || ', trước người được quản lý (' || s.birth || ')'
+                   ELSE 'con sinh ' || r.birth || ', không sau người được quản lý (' || s.birth
+                        || '): con phải sinh sau'
                    END
            FROM import_rows r JOIN import_rows s ON s.ref = r.ref AND s.is_subject
            WHERE NOT r.is_subject AND r.problems = '{}' AND s.problems = '{}'
-             AND ((r.generation > 0 AND s.birth_hi < r.birth_lo)
-                  OR (r.generation < 0 AND r.birth_hi < s.birth_lo))""",
+             AND ((r.generation > 0 AND NOT r.birth_hi < s.birth_lo)
+                  OR (r.generation < 0 AND NOT s.birth_hi < r.birth_lo))""",
     ),
     (
         # An existing dossier above the uploader's clearance may not be rewritten by a file.
