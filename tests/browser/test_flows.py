@@ -245,7 +245,7 @@ def test_second_of_two_concurrent_edits_is_refused_and_overwrites_nothing(
     second.fill(field, "Cựu chiến binh")
     second.get_by_role("button", name="Nộp").click()
     alert = second.get_by_role("alert")
-    expect(alert).to_contain_text("Bản khai chưa hợp lệ; chưa ghi gì")
+    expect(alert).to_contain_text("Bản khai chưa được ghi")
     expect(alert).to_contain_text(
         "Hồ sơ vừa có bản khai số 2 do người khác nộp. Hãy xem bản mới nhất rồi nhập lại thay đổi."
     )

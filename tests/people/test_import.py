@@ -818,6 +818,13 @@ def _content(ref: str) -> dict[str, Any]:
     return Declaration.objects.get(dossier__import_ref=ref, status="SUBMITTED").content
 
 
+def _edited(ref: str) -> dict[str, Any]:
+    """The current content with one change, as a version entered on the page (the same content
+    again is no version)."""
+    content = _content(ref)
+    return {**content, "identity": {**content["identity"], "education": "Sửa trên trang"}}
+
+
 def test_death_details_are_imported_and_member_only_cells_are_refused(tree: Tree) -> None:
     rows = [
         member("DD-1", "Phan Văn Tâm", "1975"),
@@ -1005,7 +1012,7 @@ def test_the_import_page_carries_the_check_time_into_the_import(tree: Tree) -> N
     [checked_at] = re.findall(r'name="checked_at" value="([^"]+)"', page)
     [check_id] = re.findall(r'name="check_id" value="([^"]+)"', page)
     dossier = Dossier.objects.get(import_ref="DV-2")
-    declaration_submit(actor=None, dossier=dossier, content=_content("DV-2"), expected_number=1)
+    declaration_submit(actor=None, dossier=dossier, content=_edited("DV-2"), expected_number=1)
     page = upload("import", checked_at=checked_at, check_id=check_id)
     assert "đã thay đổi sau khi tệp được kiểm tra" in page and "Tệp có 1 lỗi" in page
     assert "Cần lưu ý" in page  # the page's version since the last import, too
@@ -1178,7 +1185,7 @@ def test_a_check_that_compares_existing_dossiers_is_a_recorded_read(
     # A check is not an import: a page version after the last import is still warned of.
     from bvct.people.services import declaration_submit
 
-    declaration_submit(actor=None, dossier=dossier, content=_content("DV-1"), expected_number=1)
+    declaration_submit(actor=None, dossier=dossier, content=_edited("DV-1"), expected_number=1)
     _import(GOOD, dry_run=True)
     assert [c for _, c, _ in _import(GOOD, dry_run=True).warnings] == ["Mã hồ sơ"]
 

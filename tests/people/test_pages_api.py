@@ -373,7 +373,29 @@ def test_open_a_dossier_and_submit_a_new_version_in_the_pages(tree: Tree, audit_
             ],
         ),
     }
+    # “Thêm dòng”: the page comes back with five more blank rows and what was typed; nothing
+    # is saved and no error is shown for rows still being filled in.
+    more = client.post(
+        f"/ho-so/{dossier.public_id}/khai-moi/",
+        {**version, "more": "relatives", "identity-citizen_id": "12"},
+    ).content.decode()
+    assert (
+        'name="relatives-TOTAL_FORMS" value="6"' in more and 'name="relatives-5-full_name"' in more
+    )
+    assert 'value="Phật giáo"' in more and "12 chữ số" not in more
+    assert Declaration.objects.filter(dossier=dossier).count() == 1
+    # Errors are named as the page names the fields, not by the content's paths.
+    wrong = client.post(
+        f"/ho-so/{dossier.public_id}/khai-moi/", {**version, "identity-citizen_id": "12"}
+    ).content.decode()
+    assert (
+        "<strong>Sơ yếu lý lịch › Số CCCD</strong>: số CCCD “12” phải gồm đúng 12 chữ số" in wrong
+    )
     assert client.post(f"/ho-so/{dossier.public_id}/khai-moi/", version).status_code == 302
+    # The same content again is no new version.
+    same = client.post(f"/ho-so/{dossier.public_id}/khai-moi/", {**version, "expected_number": "2"})
+    assert "Bản khai không khác bản số 2: không có gì để nộp." in same.content.decode()
+    assert Declaration.objects.filter(dossier=dossier).count() == 2
     stale = client.post(f"/ho-so/{dossier.public_id}/khai-moi/", version)
     assert "bản khai số 2 do người khác nộp" in stale.content.decode()
     latest = Declaration.objects.get(dossier=dossier, status="SUBMITTED")

@@ -181,14 +181,34 @@ def test_new_version_supersedes_and_records_the_differences(tree: Tree, audit_ma
 
 def test_a_stale_version_is_refused(tree: Tree) -> None:
     dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
-    services.declaration_submit(
-        actor=None, dossier=dossier, content=_new_version(dossier), expected_number=1
-    )
+    edited = _new_version(dossier, history=[{"from": "2000", "to": "2004", "text": "Học"}])
+    services.declaration_submit(actor=None, dossier=dossier, content=edited, expected_number=1)
     with pytest.raises(ConflictError, match="bản khai số 2"):
         services.declaration_submit(
             actor=None, dossier=dossier, content=_new_version(dossier), expected_number=1
         )
     assert Declaration.objects.filter(dossier=dossier).count() == 2
+
+
+def test_the_same_content_again_is_no_new_version(tree: Tree, audit_mark: int) -> None:
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    with pytest.raises(ValidationFailed, match="không khác bản số 1: không có gì để nộp"):
+        services.declaration_submit(
+            actor=None, dossier=dossier, content=_new_version(dossier), expected_number=1
+        )
+    assert Declaration.objects.get(dossier=dossier).status == DeclarationStatus.SUBMITTED
+    assert Dossier.objects.get(pk=dossier.pk).version == dossier.version
+    assert events_since(audit_mark, action=AuditAction.DECLARATION_SUBMIT) == []
+    # A new order of the same relatives is a version (the page shows that order).
+    two = declaration(relatives=[
+        {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948"},
+        {"relation": "me", "full_name": "Trần Thị Lan", "birth": "1950"},
+    ])  # fmt: skip
+    other = services.dossier_create(actor=None, managing_org_code="t-a", content=two)
+    content = _new_version(other)
+    content["relatives"] = content["relatives"][::-1]
+    services.declaration_submit(actor=None, dossier=other, content=content, expected_number=1)
+    assert Declaration.objects.filter(dossier=other).count() == 2
 
 
 def test_submitted_declarations_never_change(tree: Tree) -> None:

@@ -6,6 +6,7 @@ events by their position and dates; every difference that matters becomes one Ch
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,26 @@ SECTIONS = {
 }
 # What the comparison page calls each part (the API keeps the keys).
 SECTION_LABELS = {"identity": "Sơ yếu lý lịch", "relatives": "Thân nhân", **SECTIONS}
+ENTRY_LABELS = {"from": "Từ", "to": "Đến", "text": "Nội dung", "kind": "Loại", "country": "Nước",
+                "person": "Mã người", "relation": "Quan hệ"}  # fmt: skip
+_PATH = re.compile(
+    r"^(?P<section>[a-z_]+)(?:\[(?P<n>[0-9]+)\](?P<who> \(.*\))?)?(?:\.(?P<field>[a-z_]+))?$"
+)
+
+
+def path_label(path: str) -> str:
+    """How the page names an error's path: "relatives[5] (Lê Xuân Minh).birth" is
+    "Thân nhân thứ 5 (Lê Xuân Minh) › Ngày sinh" (the API keeps the path itself)."""
+    match = _PATH.match(path)
+    if match is None or match["section"] not in SECTION_LABELS:
+        return path
+    parts = [SECTION_LABELS[match["section"]]]
+    if match["n"]:
+        parts[0] += f" thứ {match['n']}{match['who'] or ''}"
+    if match["field"]:
+        field = match["field"]
+        parts.append(FIELD_LABELS.get(field) or ENTRY_LABELS.get(field, field))
+    return " › ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,26 @@ from bvct.people.places import ward_of
 SECTIONS = ("history", "political_events", "foreign_ties")
 
 
+TABLES = ("relatives", "history", "political_events", "foreign_ties")
+MORE_ROWS = 5
+MAX_ROWS = 200  # a table of the page never holds more rows than this plus MORE_ROWS
+
+
 class DeclarationForms:
     """The identity form and the formsets of one declaration, bound or prefilled."""
 
     def __init__(
-        self, data: QueryDict | None = None, content: dict[str, Any] | None = None
+        self, data: QueryDict | None = None, content: dict[str, Any] | None = None, more: str = ""
     ) -> None:
+        """``more``: the prefix of a table to show MORE_ROWS more blank rows in (the page's
+        “Thêm dòng” buttons send the form back for that, nothing is saved)."""
         content = content or {}
+        if data is not None and more in TABLES:
+            total = f"{more}-TOTAL_FORMS"
+            raw = str(data.get(total, ""))
+            count = int(raw) if raw.isascii() and raw.isdigit() else 0
+            data = data.copy()
+            data[total] = str(min(count, MAX_ROWS) + MORE_ROWS)
         self.identity = IdentityForm(data, initial=content.get("identity"), prefix="identity")
         self.relatives = RelativeFormSet(
             data, initial=content.get("relatives") or None, prefix="relatives"

@@ -414,6 +414,12 @@ def declaration_submit(
     previous = Declaration.objects.get(dossier=locked, status=DeclarationStatus.SUBMITTED)
     Declaration.objects.filter(pk=previous.pk).update(status=DeclarationStatus.SUPERSEDED)
     touched = _sync_persons(locked, cleaned)
+    if cleaned == previous.content:
+        # Rolled back whole (the persons' records too): a version must say something new. (A
+        # new order of the same entries is new: the comparison does not list it, the page does.)
+        raise ValidationFailed(
+            f"Bản khai không khác bản số {previous.number}: không có gì để nộp.", field="content"
+        )
     number = locked.declaration_count + 1
     declaration = Declaration.objects.create(
         dossier=locked,

@@ -18,7 +18,7 @@ from bvct.core.constants import Classification
 from bvct.core.errors import ServiceError
 from bvct.orgs.selectors import visible_org_path
 from bvct.people.declarations import DeclarationInvalid
-from bvct.people.diff import declaration_diff
+from bvct.people.diff import declaration_diff, path_label
 from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
@@ -266,9 +266,10 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
     if not can_use_dossiers(request.user, "change"):
         raise Http404
     head = DossierOpenForm(request.POST or None, prefix="dossier")
-    forms = DeclarationForms(request.POST or None)
+    more = request.POST.get("more", "")
+    forms = DeclarationForms(request.POST or None, more=more)
     errors: list[tuple[str, str]] = []
-    if request.method == "POST" and head.is_valid() and forms.is_valid():
+    if request.method == "POST" and not more and head.is_valid() and forms.is_valid():
         try:
             dossier = dossier_create(
                 actor=request.user,  # type: ignore[arg-type]
@@ -278,7 +279,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
                 content=forms.content(),
             )
         except DeclarationInvalid as exc:
-            errors = exc.errors
+            errors = [(path_label(path), message) for path, message in exc.errors]
         except ServiceError as exc:
             errors = [("", exc.message)]
         else:
@@ -287,7 +288,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/declaration_form.html",
-        {"head": head, "forms": forms, "errors": errors, "dossier": None},
+        {"head": head, "forms": forms, "errors": errors, "dossier": None, "quiet": bool(more)},
     )
 
 
@@ -296,8 +297,9 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """A new version of the declaration, starting from the current one."""
     dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
     current = Declaration.objects.filter(dossier=dossier, status="SUBMITTED").first()
+    more = request.POST.get("more", "")
     if request.method == "POST":
-        forms = DeclarationForms(request.POST)
+        forms = DeclarationForms(request.POST, more=more)
         raw_expected = request.POST.get("expected_number", "")
         expected = int(raw_expected) if raw_expected.isascii() and raw_expected.isdigit() else 0
     else:
@@ -311,7 +313,7 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
             part="mở bản khai để nhập bản mới",
         )
     errors: list[tuple[str, str]] = []
-    if request.method == "POST" and forms.is_valid():
+    if request.method == "POST" and not more and forms.is_valid():
         try:
             declaration = declaration_submit(
                 actor=request.user,  # type: ignore[arg-type]
@@ -320,7 +322,7 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 expected_number=expected,
             )
         except DeclarationInvalid as exc:
-            errors = exc.errors
+            errors = [(path_label(path), message) for path, message in exc.errors]
         except ServiceError as exc:
             errors = [("", exc.message)]
         else:
@@ -338,6 +340,7 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "dossier": dossier,
             "subject": subject,
             "expected_number": expected,
+            "quiet": bool(more),
         },
     )
 
