@@ -554,6 +554,32 @@ def test_the_pages_show_what_was_declared_about_relatives_and_the_kinds_of_event
         assert "Bị bắt, bị tù" in page and "Ở nước ngoài từ 3 tháng trở lên" in page
 
 
+def test_every_declared_identity_field_is_on_the_page_and_the_print(tree: Tree) -> None:
+    # The member's death, other names, nationality and education, and the relatives'
+    # residence and citizen ID, were only on the comparison and the edit form.
+    from bvct.people.identity import make_citizen_id
+
+    mother_id = make_citizen_id("027", "F", 1950, 31)
+    content = declaration(
+        "Nguyễn Văn Kiên", "17/04/1974", death="15/08/2024", other_names="Tư Kiên",
+        nationality="Việt Nam, Lào", education="Thạc sĩ Luật", occupation="Kỹ sư cầu đường",
+        relatives=[{"relation": "me", "full_name": "Lê Thị Na", "birth": "1950", "sex": "Nữ",
+                    "residence": "Pháp", "citizen_id": mother_id}],
+    )  # fmt: skip
+    content["political_events"] = [{"from": "1999", "text": "Bị tạm giữ", "kind": "ARREST"}]
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    for url in (f"/ho-so/{dossier.public_id}/", f"/ho-so/{dossier.public_id}/ban-in/"):
+        page = client.get(url).content.decode()
+        for text in ("15/08/2024", "Tư Kiên", "Việt Nam, Lào", "Thạc sĩ Luật", "Kỹ sư cầu đường",
+                     "Pháp", mother_id):  # fmt: skip
+            assert text in page, (url, text)
+    printed = client.get(f"/ho-so/{dossier.public_id}/ban-in/").content.decode()
+    assert "1999: Bị tạm giữ" in printed and "1999–:" not in printed
+    assert "<td>Pháp; CCCD " + mother_id in printed  # no home town: no leading separator
+
+
 def test_the_comparison_page_lists_a_relative_added_and_one_removed(tree: Tree) -> None:
     dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
     content = Declaration.objects.get(dossier=dossier).content

@@ -16,6 +16,12 @@ def born(person: Person) -> str:
 
 
 @register.filter
+def place_job(person: Person) -> list[str]:
+    """A relative's home town, residence and occupation, those declared."""
+    return [part for part in (person.hometown, person.residence, person.occupation) if part]
+
+
+@register.filter
 def died(person: Person) -> str:
     return str(person.death) if person.death else ""
 
