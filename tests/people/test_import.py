@@ -491,6 +491,28 @@ def test_xlsx_template_round_trip_and_formulas(tree: Tree) -> None:
         )  # fmt: skip
 
 
+def test_the_template_is_text_and_a_cccd_that_lost_its_zero_is_named(tree: Tree) -> None:
+    from openpyxl import load_workbook
+
+    from bvct.people.identity import make_citizen_id
+
+    # Typed into a number cell, a CCCD loses its leading 0 (every CCCD has one) and
+    # “05/1952” becomes a date: every column of the template is text.
+    sheet = load_workbook(io.BytesIO(template_xlsx())).active
+    for index in range(len(HEADERS)):
+        assert sheet.column_dimensions[chr(ord("A") + index)].number_format == "@"
+    assert sheet["H2"].number_format == "@"
+    number = make_citizen_id("027", "M", 1980, 1234)
+    row: list[Any] = member("Z", "Hồ Văn Z", "1980")
+    row[KEYS.index("citizen_id")] = int(number)  # as a spreadsheet keeps a number cell
+    report = import_dossiers(
+        actor=None, managing_org_code="t-a", stream=_xlsx([HEADERS, row]),
+        file_name="so.xlsx", dry_run=True,
+    )  # fmt: skip
+    assert [(r, c) for r, c, _ in report.errors] == [(2, "Số CCCD")]
+    assert "bỏ số 0 ở đầu" in report.errors[0][2] and number[1:] in report.errors[0][2]
+
+
 @given(st.integers(1850, 2100), st.integers(1, 12), st.integers(1, 28))
 def test_partial_dates_round_trip(year: int, month: int, day: int) -> None:
     for date in (PartialDate(year), PartialDate(year, month), PartialDate(year, month, day)):

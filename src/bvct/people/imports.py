@@ -284,6 +284,12 @@ def _citizen_value(raw: str) -> tuple[Any, ...]:
     try:
         return citizen_id_digits(text), None
     except CitizenIdError as exc:
+        if text.isascii() and text.isdigit() and len(text) == 11:
+            # Every CCCD starts with 0, which a spreadsheet drops from a number cell.
+            return None, (
+                f"{exc}; có thể bảng tính đã bỏ số 0 ở đầu (ô định dạng số): hãy định dạng "
+                "cột là Văn bản (Text) rồi nhập lại số"
+            )
         return None, str(exc)
 
 
@@ -1574,8 +1580,14 @@ def template_xlsx() -> bytes:
               "sex": "Nam", "birth": "1952", "occupation": "Hưu trí"}  # fmt: skip
     for row in (example, father):
         sheet.append([row.get(key, "") for _, key, _, _ in COLUMNS])
+    # Every column is text: typed into a number or date cell, a CCCD loses its leading 0 and
+    # “05/1952” becomes a date.
     for index, (title, _, _, _) in enumerate(COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = max(12, len(title) + 4)
+        letter = chr(ord("A") + index)
+        sheet.column_dimensions[letter].width = max(12, len(title) + 4)
+        sheet.column_dimensions[letter].number_format = "@"
+        for cell in sheet[letter][1:]:
+            cell.number_format = "@"
     # The accepted relations, for the officer filling the file in (only the first sheet is read).
     kinds = book.create_sheet("Danh mục quan hệ")
     kinds.append(["Quan hệ", "Cũng được viết", "Bên"])
