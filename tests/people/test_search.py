@@ -161,3 +161,41 @@ def test_the_api_and_page_filters_and_an_organisation_one_may_not_see(
     unknown = officer.get("/api/persons/", {"q": "nguyen van hung", "org": "khong-co"})
     assert hidden.status_code == unknown.status_code == 200
     assert hidden.json() == unknown.json() and hidden.json()["results"] == []
+
+
+def test_a_cut_list_says_so(tree: Tree, people: None) -> None:
+    board = make_user(tree.board, Role.BVCT_OFFICER)
+    cut = person_search(user=board, search=PersonSearch(query="hung", limit=2))
+    assert len(cut.persons) == 2 and cut.truncated
+    whole = person_search(user=board, search=PersonSearch(query="hung", limit=4))
+    assert len(whole.persons) == 4 and not whole.truncated
+
+
+def test_filters_without_a_name_list_the_dossiers_they_select(tree: Tree, people: None) -> None:
+    from django.test import Client
+
+    from bvct.audit.constants import AuditAction
+    from tests.conftest import events_since
+
+    client = Client()
+    client.force_login(make_user(tree.board, Role.BVCT_OFFICER))
+
+    def listed(**params: str) -> str:
+        return client.get("/ho-so/", params).content.decode()
+
+    # Used to show “Chưa có hồ sơ.” whatever the filters.
+    page = listed(birth_year="1980")
+    assert "Nguyễn Văn Hưng" in page and "Nguyễn Văn Hùng" not in page
+    page = listed(hometown="hiep hoa")
+    assert "Nguyễn Văn Hùng" in page and "Lê Thị Hoa" not in page
+    page = listed(org="t-b")
+    assert "Nguyễn Văn Hùng" in page and "Lê Thị Hoa" not in page
+    assert 'href="/ho-so/xuat-excel/?org=t-b"' in page  # the export follows the filter
+    (event,) = events_since(0, action=AuditAction.DOSSIER_SEARCH)[-1:]
+    assert (event.after["list_page"], event.after["org"], event.after["results"]) == (1, "t-b", 1)
+    page = listed(q="nguyen", birth_year="abc")
+    assert "Năm sinh: Năm sinh phải là một số, ví dụ 1975." in page
+    assert "Điều kiện tìm chưa hợp lệ." in page
+    hidden = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    client.force_login(hidden)
+    assert "Nguyễn Văn Hùng" not in listed(org="t-b")  # a code one cannot see lists nobody

@@ -60,6 +60,7 @@ class PersonOutput(serializers.Serializer):
 class SearchOutput(serializers.Serializer):
     results = PersonOutput(many=True)
     corrections = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    truncated = serializers.BooleanField(help_text="Có thêm người phù hợp ngoài số đã trả về")
 
 
 class PersonSearchApi(APIView):
@@ -91,6 +92,7 @@ class PersonSearchApi(APIView):
             {
                 "results": PersonOutput(result.persons, many=True).data,
                 "corrections": result.corrections,
+                "truncated": result.truncated,
             }
         )
 

@@ -14,7 +14,15 @@ class PersonSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     birth_year = forms.IntegerField(
-        label=_("Năm sinh"), required=False, min_value=1850, max_value=2100
+        label=_("Năm sinh"),
+        required=False,
+        min_value=1850,
+        max_value=2100,
+        error_messages={
+            "invalid": _("Năm sinh phải là một số, ví dụ 1975."),
+            "min_value": _("Năm sinh phải từ 1850 đến 2100."),
+            "max_value": _("Năm sinh phải từ 1850 đến 2100."),
+        },
     )
     hometown = forms.CharField(label=_("Quê quán"), required=False, max_length=100)
     org = forms.CharField(label=_("Mã tổ chức"), required=False, max_length=64)

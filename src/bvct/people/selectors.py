@@ -54,6 +54,7 @@ class PersonSearch:
 class SearchResult:
     persons: list[Person]
     corrections: dict[str, list[str]] = field(default_factory=dict)
+    truncated: bool = False  # more persons matched than the limit: the user narrows the search
 
 
 def correct_words(words: list[str]) -> dict[str, list[str]]:
@@ -135,16 +136,19 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
             cond, cond_params = "p.name_norm = %s", [" ".join(combo)]
         branches.append(
             f"(SELECT p.id, p.name_sort FROM people_person p WHERE {cond} AND {extra} "
-            f"ORDER BY p.name_sort, p.id LIMIT {limit})"
+            f"ORDER BY p.name_sort, p.id LIMIT {limit + 1})"
         )
         branch_params += [*cond_params, *params]
+    # One more than shown: whether the list is cut (never silently).
     sql = (
         "SELECT id FROM (" + " UNION ".join(branches) + ") hits "
-        f"ORDER BY name_sort, id LIMIT {limit}"
+        f"ORDER BY name_sort, id LIMIT {limit + 1}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, branch_params)
         ids = [row[0] for row in cursor.fetchall()]
+    truncated = len(ids) > limit
+    ids = ids[:limit]
     by_id = Person.objects.select_related("dossier", "relation").in_bulk(ids)
     persons = [by_id[i] for i in ids if i in by_id]
     typed = _accented_words(search.query)
@@ -155,7 +159,7 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
     # Corrections are told by the words of the results found with them.
     seen = {word for p in persons for word in p.name_norm.split()}
     changed = {w: [c for c in cands if c in seen] for w, cands in corrections.items()}
-    return SearchResult(persons, {w: c for w, c in changed.items() if c})
+    return SearchResult(persons, {w: c for w, c in changed.items() if c}, truncated)
 
 
 def _accented_words(text: str) -> set[str]:
@@ -391,8 +395,11 @@ def link_get_for_user(*, user: Any, public_id: str) -> PersonLink:
     return found
 
 
-def dossier_list(*, user: Any, org_path: str = "") -> Any:
-    """Subjects of the dossiers the user may see (for the list page and export)."""
+def dossier_list(
+    *, user: Any, org_path: str = "", birth_year: int | None = None, hometown: str = ""
+) -> Any:
+    """Subjects of the dossiers the user may see (for the list page and export), optionally
+    of one organisation's subtree, born in one year, from a home town (no diacritics)."""
     qs = (
         Person.objects.visible_to(user)
         .filter(is_subject=True)
@@ -400,4 +407,8 @@ def dossier_list(*, user: Any, org_path: str = "") -> Any:
     )
     if org_path:
         qs = qs.filter(org_path__startswith=org_path)
+    if birth_year is not None:
+        qs = qs.filter(birth_year=birth_year)
+    if hometown:
+        qs = qs.filter(hometown_norm__contains=normalize(hometown))
     return qs.order_by("name_sort", "id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -66,7 +67,9 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
     searching = any(request.GET.get(k) for k in ("q", "birth_year", "hometown", "org"))
     form = PersonSearchForm(request.GET if searching else None)
     context: dict[str, object] = {"form": form, "persons": [], "corrections": {}}
-    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+    if form.is_bound and not form.is_valid():
+        context.update(invalid=True)
+    elif form.is_bound and form.cleaned_data["q"]:
         result = person_search_from_form(user=request.user, data=form.cleaned_data)
         dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
@@ -74,18 +77,43 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
             filters=form.cleaned_data,
             persons=result.persons,
         )
-        context.update(persons=result.persons, corrections=result.corrections, searched=True)
-    elif not form.is_bound:
-        page = Paginator(dossier_list(user=request.user), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        context.update(
+            persons=result.persons,
+            corrections=result.corrections,
+            truncated=result.truncated,
+            searched=True,
         )
+    else:
+        # The list of dossiers, narrowed by the filters given without a name (birth year,
+        # home town, organisation), page by page.
+        data = form.cleaned_data if form.is_bound else {}
+        org_path = ""
+        if data.get("org"):
+            org_path = visible_org_path(user=request.user, code=data["org"]) or "/-/"
+        subjects = dossier_list(
+            user=request.user,
+            org_path=org_path,
+            birth_year=data.get("birth_year"),
+            hometown=data.get("hometown") or "",
+        )
+        page = Paginator(subjects, PAGE_SIZE).get_page(request.GET.get("page"))
+        filters = {k: v for k, v in data.items() if k != "relatives" and v not in (None, "")}
         dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
-            filters={"list_page": page.number},
+            filters={"list_page": page.number, **filters},
             kind=Listing.Kind.LIST,
             persons=list(page.object_list),
         )
-        context.update(persons=list(page.object_list), page=page)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            persons=list(page.object_list),
+            page=page,
+            page_query=query.urlencode(),
+            searched=form.is_bound,
+        )
+    if form.is_bound and form.is_valid() and form.cleaned_data["org"]:
+        context["export_query"] = urlencode({"org": form.cleaned_data["org"]})
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
