@@ -272,8 +272,24 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
 
     cccd = make_citizen_id("027", "M", 1948, 77)
     father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "sex": "Nam", "citizen_id": cccd}
-    father_a = [{**father, "birth": "1948", "occupation": "Làm ruộng"}]
-    father_b = [{**father, "birth": "05/1948", "occupation": "Hưu trí"}]
+    father_a = [
+        {
+            **father,
+            "birth": "12/05/1948",
+            "death": "2010",
+            "occupation": "Làm ruộng",
+            "residence": "Hà Nội",
+        }
+    ]
+    father_b = [
+        {
+            **father,
+            "birth": "13/05/1948",
+            "death": "03/2010",
+            "occupation": "Hưu trí",
+            "residence": "Pháp",
+        }
+    ]
     a = services.dossier_create(
         actor=None, managing_org_code="t-a", content=declaration(relatives=father_a)
     )
@@ -309,8 +325,12 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
     link.refresh_from_db()
     assert link.status == "CONFIRMED"
     page = client.get(f"/ho-so/{a.public_id}/").content.decode()
-    assert "Tháng sinh khác nhau" not in page  # one side has no month: not a difference
+    assert "Tháng sinh khác nhau" not in page  # the same month
+    assert "Tháng mất khác nhau" not in page  # one side has no month: not a difference
     assert "Nghề nghiệp khác nhau: “Làm ruộng” và “Hưu trí”" in page
+    # The day of birth and the residence were not compared.
+    assert "Ngày sinh khác nhau: “12” và “13”" in page
+    assert "Nơi ở khác nhau: “Hà Nội” và “Pháp”" in page
     # In both dossiers' records, each named by its subject and filed under its organisation
     # (one event named by a relative, filed under the decider's, was in neither access log).
     events = events_since(audit_mark, action=AuditAction.PERSON_LINK_DECIDE)

@@ -328,15 +328,25 @@ def dossier_batches(*, user: Any, dossier: Dossier, limit: int = 100) -> Dossier
     )
 
 
+# Every field a person's record holds that two dossiers can describe differently; one side
+# left empty (a year without its month) is no difference.
 LINK_COMPARED = (
     ("full_name", "Họ và tên"),
+    ("sex", "Giới tính"),
     ("birth_year", "Năm sinh"),
     ("birth_month", "Tháng sinh"),
+    ("birth_day", "Ngày sinh"),
     ("death_year", "Năm mất"),
+    ("death_month", "Tháng mất"),
+    ("death_day", "Ngày mất"),
     ("citizen_id", "Số CCCD"),
+    ("birthplace", "Nơi sinh"),
     ("hometown_norm", "Quê quán"),
-    ("occupation", "Nghề nghiệp"),
+    ("residence", "Nơi ở"),
+    ("ethnicity", "Dân tộc"),
     ("religion", "Tôn giáo"),
+    ("nationality", "Quốc tịch"),
+    ("occupation", "Nghề nghiệp"),
 )
 
 
@@ -378,8 +388,10 @@ def dossier_links(*, user: Any, dossier: Dossier) -> list[LinkView]:
             for name, label in LINK_COMPARED:
                 a, b = getattr(mine, name), getattr(other, name)
                 if a and b and a != b:
-                    shown = "hometown" if name == "hometown_norm" else name
-                    differences.append((label, getattr(mine, shown), getattr(other, shown)))
+                    shown = {"hometown_norm": "hometown", "sex": "get_sex_display"}.get(name, name)
+                    values = [getattr(p, shown) for p in (mine, other)]
+                    values = [v() if callable(v) else v for v in values]
+                    differences.append((label, *values))
         views.append(LinkView(link, mine, other, differences))
     return views
 
