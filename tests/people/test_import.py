@@ -359,6 +359,18 @@ def test_dossiers_unchanged_since_their_last_import_are_left_alone(
         (relative("DV-1", "Con", "Phạm Văn F", "2095"), "Ngày sinh", "2095 ở tương lai"),
         (relative("KHONG-CO", "Con", "Phạm Văn G", "2010"), "Quan hệ", "không có dòng “Bản thân”"),
         (member("DV-1", "Nguyễn Văn An", "1980"), "Quan hệ", "nhiều hơn một dòng"),
+        # The member's own citizen ID again on a relative's row: a typing error.
+        (
+            relative(
+                "DV-1",
+                "Anh trai",
+                "Phạm Văn H",
+                "1980",
+                citizen_id=GOOD[0][KEYS.index("citizen_id")],
+            ),
+            "Số CCCD",
+            "trùng với dòng 2",
+        ),
     ],
 )
 def test_a_bad_row_is_reported_with_its_number_and_nothing_is_written(

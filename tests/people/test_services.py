@@ -491,3 +491,22 @@ def test_a_link_whose_citizen_ids_now_differ_cannot_be_confirmed(tree: Tree) -> 
         services.person_link_decide(actor=officer, link=links["12"], confirm=True)
     rejected = services.person_link_decide(actor=officer, link=links["12"], confirm=False)
     assert rejected.status == LinkStatus.REJECTED
+
+
+def test_one_citizen_id_twice_in_a_declaration_is_refused(tree: Tree) -> None:
+    number = make_citizen_id("027", "M", 1975, 4321)
+    twin = {"relation": "anh-chi-em", "full_name": "Nguyễn Văn Hưng", "birth": "1975",
+            "sex": "Nam", "citizen_id": number}  # fmt: skip
+    content = declaration(birth="12/05/1975", citizen_id=number, relatives=[twin, dict(twin)])
+    with pytest.raises(DeclarationInvalid) as err:
+        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    assert err.value.errors == [
+        ("relatives[1] (Nguyễn Văn Hưng).citizen_id", f"số CCCD {number} trùng với người khai"),
+        ("relatives[2] (Nguyễn Văn Hưng).citizen_id", f"số CCCD {number} trùng với người khai"),
+    ]
+    content = declaration(birth="12/05/1975", relatives=[twin, {**twin, "full_name": "Lê B"}])
+    with pytest.raises(DeclarationInvalid) as err:
+        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    assert err.value.errors == [
+        ("relatives[2] (Lê B).citizen_id", f"số CCCD {number} trùng với Nguyễn Văn Hưng")
+    ]

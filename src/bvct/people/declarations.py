@@ -235,6 +235,8 @@ def clean_content(raw: Any, *, relation_kinds: Mapping[str, int]) -> dict[str, A
         errors.add("relatives", "phải là một danh sách")
         raw_relatives = []
     seen_ids: set[str] = set()
+    # One citizen ID is one person: twice in one declaration is a typing error.
+    citizen_ids = {identity["citizen_id"]: "người khai"} if identity["citizen_id"] else {}
     for i, item in enumerate(raw_relatives):
         here = f"relatives[{i + 1}]"
         if not isinstance(item, Mapping):
@@ -286,6 +288,11 @@ def clean_content(raw: Any, *, relation_kinds: Mapping[str, int]) -> dict[str, A
         }
         for key in RELATIVE_TEXT:
             entry[key] = _text(item.get(key), f"{label}.{key}", errors)
+        number = entry["citizen_id"]
+        if number and number in citizen_ids:
+            errors.add(f"{label}.citizen_id", f"số CCCD {number} trùng với {citizen_ids[number]}")
+        elif number:
+            citizen_ids[number] = name or here
         relatives.append(entry)
     content = {
         "identity": identity,

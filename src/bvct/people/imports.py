@@ -654,6 +654,15 @@ CROSS_CHECKS = [
                   OR (r.generation < 0 AND NOT s.birth_hi < r.birth_lo))""",
     ),
     (
+        # One citizen ID is one person: twice under one reference is a typing error.
+        "Số CCCD",
+        """SELECT row_no, 'số CCCD ' || citizen_id || ' trùng với dòng ' || first_row
+           FROM (SELECT row_no, citizen_id,
+                        min(row_no) OVER (PARTITION BY ref, citizen_id) AS first_row
+                 FROM import_rows WHERE citizen_id IS NOT NULL AND ref <> '') s
+           WHERE row_no > first_row""",
+    ),
+    (
         # An existing dossier above the uploader's clearance may not be rewritten by a file.
         "Mã hồ sơ",
         """SELECT min(r.row_no), 'mã hồ sơ “' || r.ref || '” đã được dùng; tệp không nhập '
