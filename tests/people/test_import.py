@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from bvct.audit.constants import AuditAction
 from bvct.core.errors import PermissionDeniedError, ValidationFailed
-from bvct.people import imports
+from bvct.people import imports, services
 from bvct.people.dates import PartialDate, PartialDateError
+from bvct.people.declarations import DeclarationInvalid
 from bvct.people.identity import CitizenIdError, check_citizen_id, make_citizen_id
 from bvct.people.imports import (
     COLUMNS,
@@ -30,6 +31,7 @@ from bvct.people.imports import (
 from bvct.people.models import Declaration, Dossier, ImportBatch, Person
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
+from tests.people.factories import declaration
 
 pytestmark = pytest.mark.django_db
 KEYS = [key for _, key, _, _ in COLUMNS]
@@ -384,10 +386,40 @@ def test_a_bad_row_is_reported_with_its_number_and_nothing_is_written(
 
 
 def test_references_are_per_organisation_and_reveal_nothing_elsewhere(tree: Tree) -> None:
-    _import(GOOD, org="t-b")
+    others = [list(row) for row in GOOD]
+    others[0][KEYS.index("citizen_id")] = ""  # another person under the same references
+    _import(others, org="t-b")
     report = _import(GOOD)
     assert report.ok and report.created == 2  # t-a gets its own dossiers; t-b's stay unseen
     assert Dossier.objects.filter(import_ref="DV-1").count() == 2
+
+
+def test_a_member_who_has_a_dossier_gets_no_second_one(tree: Tree) -> None:
+    number = GOOD[0][KEYS.index("citizen_id")]
+    _import(GOOD)
+    # The same person under another reference, or twice in one file: refused, naming where.
+    again = [member("MOI-1", "Nguyễn Văn An", "12/05/1980", citizen_id=number)]
+    report = _import(again)
+    assert report.errors == [(2, "Số CCCD", f"số CCCD {number} là của Nguyễn Văn An, người được "
+                              "quản lý trong hồ sơ đã có (mã hồ sơ “DV-1”): hãy nhập vào hồ sơ "
+                              "đó, không lập hồ sơ thứ hai")]  # fmt: skip
+    twice = [
+        member("X-1", "Lê Văn B", "1980"),
+        member("MOI-1", "Nguyễn Văn An", "12/05/1980", citizen_id=number),
+        member("MOI-2", "Nguyễn Văn An", "12/05/1980", citizen_id=number),
+    ]
+    assert (4, "Số CCCD", f"số CCCD {number} trùng với người được quản lý ở dòng 3") in (
+        _import(twice, org="t-b").errors
+    )
+    # One the uploader may not see is neither named nor refused (that would tell it exists).
+    outsider = make_user(tree.committee_b, "BVCT_OFFICER")
+    assert _import(again, org="t-b", actor=outsider).ok
+    # On the page and in the API alike.
+    with pytest.raises(DeclarationInvalid, match="không lập hồ sơ thứ hai"):
+        services.dossier_create(
+            actor=make_user(tree.committee_a, "BVCT_OFFICER"), managing_org_code="t-a",
+            content=declaration("Nguyễn Văn An", "12/05/1980", citizen_id=number),
+        )  # fmt: skip
 
 
 def test_an_import_cannot_rewrite_a_dossier_above_ones_clearance(tree: Tree) -> None:
@@ -707,6 +739,7 @@ citizen_cases = st.lists(
     ),
     min_size=1,
     max_size=25,
+    unique_by=lambda case: case[0].replace(" ", ""),  # one person per number (a second is refused)
 )  # fmt: skip
 
 

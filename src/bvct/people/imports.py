@@ -663,6 +663,30 @@ CROSS_CHECKS = [
            WHERE row_no > first_row""",
     ),
     (
+        # A managed person has one dossier: a member row with the citizen ID of another
+        # dossier's subject (one the uploader may see; services._refuse_second_dossier), or of
+        # another member row of the file.
+        "Số CCCD",
+        """SELECT r.row_no, 'số CCCD ' || r.citizen_id || ' là của ' || p.full_name
+                  || ', người được quản lý trong hồ sơ đã có'
+                  || CASE WHEN d.import_ref <> '' THEN ' (mã hồ sơ “' || d.import_ref || '”)'
+                          ELSE '' END
+                  || ': hãy nhập vào hồ sơ đó, không lập hồ sơ thứ hai'
+           FROM import_rows r
+           JOIN people_person p ON p.citizen_id = r.citizen_id AND p.is_subject
+           JOIN people_dossier d ON d.id = p.dossier_id
+           WHERE r.is_subject AND NOT (d.managing_org_id = %(org)s AND d.import_ref = r.ref)
+             AND p.org_path LIKE %(scope)s AND p.classification <= %(clearance)s
+           UNION ALL
+           SELECT row_no, 'số CCCD ' || citizen_id || ' trùng với người được quản lý ở dòng '
+                  || first_row
+           FROM (SELECT row_no, ref, citizen_id,
+                        min(row_no) OVER w AS first_row, first_value(ref) OVER w AS first_ref
+                 FROM import_rows WHERE is_subject AND citizen_id IS NOT NULL
+                 WINDOW w AS (PARTITION BY citizen_id ORDER BY row_no)) s
+           WHERE row_no > first_row AND ref <> first_ref""",
+    ),
+    (
         # An existing dossier above the uploader's clearance may not be rewritten by a file.
         "Mã hồ sơ",
         """SELECT min(r.row_no), 'mã hồ sơ “' || r.ref || '” đã được dùng; tệp không nhập '
@@ -969,9 +993,12 @@ def import_dossiers(
             # never deadlock. The person lock also keeps other inserts out of the block of ids
             # reserved for new persons.
             cursor.execute("LOCK TABLE people_dossier, people_person IN SHARE ROW EXCLUSIVE MODE")
-        params = {
+        # The uploader's scope, as the gate writes it (services._refuse_second_dossier).
+        scope = str(actor.scope_path).replace("%", r"\%").replace("_", r"\_") if actor else ""
+        params: dict[str, Any] = {
             "org": org.pk,
             "clearance": actor.clearance if actor else 3,
+            "scope": scope + "%",
             "guarded": since is not None or check_id is not None,
             "dry_run": dry_run,
             "check": _check_made(actor, org, digest, check_id),

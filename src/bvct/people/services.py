@@ -256,6 +256,36 @@ def _check_visible_after(actor: User | None, dossier: Dossier) -> None:
         raise PermissionDeniedError("Thao tác sẽ đưa hồ sơ ra ngoài phạm vi của bạn.")
 
 
+def _refuse_second_dossier(actor: User | None, cleaned: dict[str, Any], dossier: Any) -> None:
+    """A managed person has one dossier: a member whose citizen ID is the subject's of another
+    dossier the author may see is refused, naming it (enter a new version there). One the
+    author may not see is not named, nor refused (that would tell it exists): the link
+    proposal between the two records goes to whoever may see both."""
+    number = cleaned["identity"]["citizen_id"]
+    if not number:
+        return
+    with connection.cursor() as cursor:  # two saves of one number: one after the other
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["subject-cccd " + number])
+    persons = Person.objects if actor is None else Person.objects.visible_to(actor)
+    other = (
+        persons.filter(is_subject=True, citizen_id=number)
+        .exclude(dossier=dossier)
+        .select_related("dossier__managing_org")
+        .first()
+    )
+    if other is not None:
+        raise DeclarationInvalid(
+            [
+                (
+                    "identity.citizen_id",
+                    f"số CCCD {number} là của {other.full_name}, người được quản lý trong hồ sơ "
+                    f"đã có ({other.dossier.managing_org.name}): hãy nhập bản khai mới vào hồ "
+                    "sơ đó, không lập hồ sơ thứ hai",
+                )
+            ]
+        )
+
+
 @transaction.atomic(durable=True)
 def dossier_create(
     *,
@@ -277,6 +307,7 @@ def dossier_create(
             raise ValidationFailed(f"Không có diện quản lý mã {tier_code!r}.", field="tier")
     cleaned = clean_content(content, relation_kinds=relation_generations())
     _lock_dossiers_for_writing()
+    _refuse_second_dossier(actor, cleaned, None)
     dossier = Dossier.objects.create(
         managing_org=org,
         org_path=org.path,
@@ -411,6 +442,7 @@ def declaration_submit(
             "Hãy xem bản mới nhất rồi nhập lại thay đổi."
         )
     cleaned = clean_content(content, relation_kinds=relation_generations())
+    _refuse_second_dossier(actor, cleaned, locked)
     previous = Declaration.objects.get(dossier=locked, status=DeclarationStatus.SUBMITTED)
     Declaration.objects.filter(pk=previous.pk).update(status=DeclarationStatus.SUPERSEDED)
     touched = _sync_persons(locked, cleaned)
