@@ -309,6 +309,7 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
     page = client.get(f"/ho-so/{a.public_id}/").content.decode()
     assert "Thân nhân có trong hồ sơ khác" in page and "Trùng số CCCD" in page
+    assert 'value="confirm"' in page
     # The page showed a person of dossier b: b's access log has that read, not only a's.
     b_subject = Person.objects.get(dossier=b, is_subject=True)
     (read_b,) = [
@@ -318,6 +319,11 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
     ]
     assert read_b.object_public_id == str(b.public_id)
     assert read_b.object_label == f"Nguyễn Văn Hải (liên kết thân nhân, xem từ hồ sơ {a.public_id})"
+    # Who may read both but not decide (an auditor) sees the proposal, not the buttons.
+    auditor = Client()
+    auditor.force_login(make_user(tree.committee_a, Role.AUDITOR, clearance="TUYET_MAT"))
+    seen = auditor.get(f"/ho-so/{a.public_id}/").content.decode()
+    assert "Trùng số CCCD" in seen and "Chờ xác nhận" in seen and 'value="confirm"' not in seen
     response = client.post(
         f"/ho-so/lien-ket/{link.public_id}/", {"decision": "confirm", "dossier": str(a.public_id)}
     )
@@ -651,3 +657,22 @@ def test_export_of_one_organisation_and_never_a_cut_list(
     )
     assert len(events_since(audit_mark, action=AuditAction.DOSSIER_EXPORT)) == exports
     assert names(board.get("/ho-so/xuat-excel/", {"org": "t-b"})) == ["Lê Thị Hoa"]
+
+
+def test_pages_offer_only_what_the_user_may_do(tree: Tree) -> None:
+    officer = Client()
+    officer.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT"))
+    form = officer.get("/ho-so/lap-moi/").content.decode()
+    assert 'value="MAT"' in form and 'value="TOI_MAT"' not in form  # levels above: refused
+    auditor = Client()
+    auditor.force_login(make_user(tree.committee_a, Role.AUDITOR, clearance="TUYET_MAT"))
+    assert auditor.get("/ho-so/nhap/").status_code == 404  # nothing to import
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    # The edit's address left in the address bar after a refused edit: back to the page.
+    back = officer.get(f"/ho-so/{dossier.public_id}/sua/")
+    assert back.status_code == 302 and back["Location"] == f"/ho-so/{dossier.public_id}/"
+    stranger = Client()
+    stranger.force_login(make_user(tree.committee_b, Role.BVCT_OFFICER))
+    assert stranger.get(f"/ho-so/{dossier.public_id}/sua/").status_code == 404
+    home = officer.get("/").content.decode()
+    assert 'rel="icon"' in home and "favicon.svg" in home

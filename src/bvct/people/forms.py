@@ -136,3 +136,9 @@ class DossierOpenForm(forms.Form):
         ],
     )
     current_posts = forms.CharField(label=_("Chức vụ hiện nay"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, clearance: int = 3, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only levels the officer holds (as DossierUpdateForm): one above would be refused.
+        field = cast(forms.ChoiceField, self.fields["classification"])
+        field.choices = list(cast(list[tuple[str, str]], field.choices))[: clearance + 1]

@@ -35,6 +35,7 @@ from bvct.people.models import (
     PersonLink,
     dossier_condition,
 )
+from bvct.people.permissions import can_edit_dossiers_in
 
 MAX_WORD_CANDIDATES = 3
 MAX_NAME_CANDIDATES = 12
@@ -356,6 +357,7 @@ class LinkView:
     mine: Person
     other: Person
     differences: list[tuple[str, Any, Any]]
+    decidable: bool = False  # whether this user may confirm or reject it (services)
 
 
 def dossier_links(*, user: Any, dossier: Dossier) -> list[LinkView]:
@@ -392,7 +394,10 @@ def dossier_links(*, user: Any, dossier: Dossier) -> list[LinkView]:
                     values = [getattr(p, shown) for p in (mine, other)]
                     values = [v() if callable(v) else v for v in values]
                     differences.append((label, *values))
-        views.append(LinkView(link, mine, other, differences))
+        decidable = all(
+            can_edit_dossiers_in(user, p.org_path, p.classification) for p in (mine, other)
+        )
+        views.append(LinkView(link, mine, other, differences, decidable))
     return views
 
 

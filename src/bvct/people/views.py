@@ -124,7 +124,8 @@ MAX_EXPORT_ROWS = 200_000
 @login_required
 def dossier_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a file: "Kiểm tra" checks it (nothing written), "Nhập" imports it all or nothing."""
-    _require_dossier_role(request)
+    if not can_use_dossiers(request.user, "change"):
+        raise Http404  # readers and auditors have nothing to import (as the new-dossier page)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -293,7 +294,11 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
     """Open a dossier with its first declaration."""
     if not can_use_dossiers(request.user, "change"):
         raise Http404
-    head = DossierOpenForm(request.POST or None, prefix="dossier")
+    head = DossierOpenForm(
+        request.POST or None,
+        prefix="dossier",
+        clearance=request.user.clearance,  # type: ignore[union-attr]
+    )
     more = request.POST.get("more", "")
     forms = DeclarationForms(request.POST or None, more=more)
     errors: list[tuple[str, str]] = []
@@ -374,9 +379,12 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def dossier_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The dossier's classification and current posts, from its page."""
+    """The dossier's classification and current posts, from its page (whose address a GET of
+    this one, left in the address bar after a refused edit, is sent back to)."""
+    if request.method != "POST":
+        dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+        return HttpResponseRedirect(reverse("people:detail", args=[dossier.public_id]))
     dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
     form = DossierUpdateForm(request.POST, clearance=request.user.clearance)  # type: ignore[union-attr]
     if not form.is_valid():
