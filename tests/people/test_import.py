@@ -6,6 +6,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import json
 import re
 from typing import Any
 
@@ -1081,6 +1082,7 @@ def test_the_import_page_carries_the_check_time_into_the_import(tree: Tree) -> N
         return client.post("/ho-so/nhap/", data).content.decode()
 
     page = upload("check")
+    assert "Khi nhập: 0 hồ sơ mới sẽ được tạo; 2 hồ sơ đã có sẽ được so với tệp" in page
     [checked_at] = re.findall(r'name="checked_at" value="([^"]+)"', page)
     [check_id] = re.findall(r'name="check_id" value="([^"]+)"', page)
     dossier = Dossier.objects.get(import_ref="DV-2")
@@ -1337,3 +1339,13 @@ def test_an_imported_declaration_is_stored_as_the_page_would_store_it(tree: Tree
     )
     assert first["identity"]["citizen_id"] == GOOD[0][KEYS.index("citizen_id")]
     assert first["history"] == [] and first["foreign_ties"] == []
+
+
+def test_a_check_says_what_the_import_would_create(tree: Tree) -> None:
+    first = _import(GOOD, dry_run=True)
+    assert (first.dossiers, first.new, first.existing) == (2, 2, 0)
+    _import(GOOD)
+    more = [*GOOD, member("DV-3", "Hà Văn Ba", "1990")]
+    again = _import(more, dry_run=True)
+    assert (again.dossiers, again.new, again.existing) == (3, 1, 2)
+    assert json.loads(imports.report_json(again))["existing"] == 2

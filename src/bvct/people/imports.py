@@ -116,6 +116,9 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Of the file's dossiers, those that exist already (compared with the file; a check tells
+    # so before anything is written: the others would be created).
+    existing: int = 0
     dry_run: bool = True
     batch: ImportBatch | None = None
 
@@ -128,6 +131,11 @@ class ImportReport:
         self.warning_count += 1
         if len(self.warnings) < MAX_ERRORS_KEPT:
             self.warnings.append((row, column, message))
+
+    @property
+    def new(self) -> int:
+        """Dossiers of the file that do not exist yet (what a check says the import creates)."""
+        return self.dossiers - self.existing
 
     @property
     def ok(self) -> bool:
@@ -1010,6 +1018,7 @@ def import_dossiers(
         if suffix == ".csv" and b"=" in data:  # XLSX formulas are refused as the file is read
             _check_formulas(cursor, report)
         compared = _check_existing(cursor, report, params)
+        report.existing = len(compared)
         cursor.execute("SELECT count(DISTINCT ref) FROM import_rows")
         report.dossiers = cursor.fetchone()[0]
         report.errors.sort()
@@ -1654,6 +1663,7 @@ def report_json(report: ImportReport) -> str:
             "checked_at": report.checked_at.isoformat() if report.checked_at else None,
             "file_sha256": report.file_sha256,
             "check_id": str(report.check_id) if report.check_id else None,
+            "existing": report.existing,
             "created": report.created,
             "updated": report.updated,
             "unchanged": report.unchanged,
