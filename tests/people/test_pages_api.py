@@ -676,3 +676,22 @@ def test_pages_offer_only_what_the_user_may_do(tree: Tree) -> None:
     assert stranger.get(f"/ho-so/{dossier.public_id}/sua/").status_code == 404
     home = officer.get("/").content.decode()
     assert 'rel="icon"' in home and "favicon.svg" in home
+
+
+def test_more_rows_never_drop_rows_and_enter_still_submits(tree: Tree) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    periods = [{"start": str(1800 + i), "end": "", "text": f"Việc {i}"} for i in range(210)]
+    data = {
+        "expected_number": "1", "identity-full_name": "Nguyễn Văn Hùng", "identity-sex": "M",
+        "identity-birth": "12/05/1975", "more": "history",
+        **formset("relatives", []), **formset("history", periods),
+        **formset("political_events", []), **formset("foreign_ties", []),
+    }  # fmt: skip
+    page = client.post(f"/ho-so/{dossier.public_id}/khai-moi/", data).content.decode()
+    # A long table keeps every row (it was cut to 205, and “Nộp” then saved what was left).
+    assert 'name="history-TOTAL_FORMS" value="215"' in page and 'value="Việc 209"' in page
+    # Enter submits with the form's first button: “Nộp”, before any table's “Thêm dòng”.
+    form = page[page.index('<form method="post" class="declaration">') :]
+    assert form.index('<button type="submit" class="visually-hidden"') < form.index('name="more"')

@@ -487,7 +487,7 @@ def test_a_link_whose_citizen_ids_now_differ_cannot_be_confirmed(tree: Tree) -> 
     content["relatives"][0]["citizen_id"] = other_id
     services.declaration_submit(actor=None, dossier=second, content=content, expected_number=1)
     officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
-    with pytest.raises(ConflictError, match=f"nay đã khác nhau \\(.*{other_id}"):
+    with pytest.raises(ConflictError, match=f"Số CCCD khác nhau \\(.*{other_id}"):
         services.person_link_decide(actor=officer, link=links["12"], confirm=True)
     rejected = services.person_link_decide(actor=officer, link=links["12"], confirm=False)
     assert rejected.status == LinkStatus.REJECTED
@@ -510,3 +510,65 @@ def test_one_citizen_id_twice_in_a_declaration_is_refused(tree: Tree) -> None:
     assert err.value.errors == [
         ("relatives[2] (Lê B).citizen_id", f"số CCCD {number} trùng với Nguyễn Văn Hưng")
     ]
+
+
+def test_link_decisions_are_checked_only_against_what_the_decider_sees(tree: Tree) -> None:
+    # A refusal citing a chain through a record the decider may not see would tell it exists.
+    from tests.people.factories import father
+
+    same = {**father(), "hometown": "xã Tiên Du, tỉnh Bắc Ninh"}
+    made = [
+        services.dossier_create(
+            actor=None,
+            managing_org_code=org,
+            content=declaration(name, birth, relatives=[same]),
+        )
+        for org, name, birth in (
+            ("t-a", "Nguyễn Văn Hùng", "1975"),
+            ("t-a", "Nguyễn Văn Hải", "1977"),
+            ("t-b", "Nguyễn Văn Hà", "1979"),
+        )
+    ]
+    fathers = [Person.objects.get(dossier=d, is_subject=False) for d in made]
+
+    def link(x: int, y: int) -> PersonLink:
+        a, b = sorted([fathers[x].pk, fathers[y].pk])
+        return PersonLink.objects.get(person_a_id=a, person_b_id=b)
+
+    board = make_user(tree.board, Role.BVCT_OFFICER)
+    services.person_link_decide(actor=board, link=link(0, 2), confirm=True)
+    services.person_link_decide(actor=board, link=link(1, 2), confirm=True)
+    commune = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    rejected = services.person_link_decide(actor=commune, link=link(0, 1), confirm=False)
+    assert rejected.status == LinkStatus.REJECTED  # the chain through t-b is not theirs to see
+
+
+def test_two_citizen_ids_are_never_one_human_even_through_a_record_without_one(
+    tree: Tree,
+) -> None:
+    from tests.people.factories import father
+
+    same = {**father(), "hometown": "xã Tiên Du, tỉnh Bắc Ninh"}
+    other_id = make_citizen_id("001", "M", 1948, 12345)
+    made = [
+        services.dossier_create(
+            actor=None,
+            managing_org_code="t-a",
+            content=declaration(name, birth, relatives=[{**same, "citizen_id": number}]),
+        )
+        for name, birth, number in (
+            ("Nguyễn Văn Hùng", "1975", same["citizen_id"]),
+            ("Nguyễn Văn Hải", "1977", None),
+            ("Nguyễn Văn Hà", "1979", other_id),
+        )
+    ]
+    fathers = [Person.objects.get(dossier=d, is_subject=False) for d in made]
+
+    def link(x: int, y: int) -> PersonLink:
+        a, b = sorted([fathers[x].pk, fathers[y].pk])
+        return PersonLink.objects.get(person_a_id=a, person_b_id=b)
+
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    services.person_link_decide(actor=officer, link=link(0, 1), confirm=True)
+    with pytest.raises(ConflictError, match="Số CCCD khác nhau"):
+        services.person_link_decide(actor=officer, link=link(1, 2), confirm=True)

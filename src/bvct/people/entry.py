@@ -16,7 +16,7 @@ SECTIONS = ("history", "political_events", "foreign_ties")
 
 TABLES = ("relatives", "history", "political_events", "foreign_ties")
 MORE_ROWS = 5
-MAX_ROWS = 200  # a table of the page never holds more rows than this plus MORE_ROWS
+MAX_ROWS = 1000  # “Thêm dòng” adds no rows to a table that has this many
 
 
 class DeclarationForms:
@@ -33,7 +33,9 @@ class DeclarationForms:
             raw = str(data.get(total, ""))
             count = int(raw) if raw.isascii() and raw.isdigit() else 0
             data = data.copy()
-            data[total] = str(min(count, MAX_ROWS) + MORE_ROWS)
+            # Never fewer rows than were sent (a long table loses nothing); past MAX_ROWS no
+            # more are added (Django refuses a formset of more than 2,000).
+            data[total] = str(count + MORE_ROWS if count < MAX_ROWS else count)
         self.identity = IdentityForm(data, initial=content.get("identity"), prefix="identity")
         self.relatives = RelativeFormSet(
             data, initial=content.get("relatives") or None, prefix="relatives"

@@ -292,8 +292,8 @@ def _citizen_value(raw: str) -> tuple[Any, ...]:
     try:
         return citizen_id_digits(text), None
     except CitizenIdError as exc:
-        if text.isascii() and text.isdigit() and len(text) == 11:
-            # Every CCCD starts with 0, which a spreadsheet drops from a number cell.
+        if text.isascii() and text.isdigit() and len(text) in (10, 11):
+            # Every CCCD starts with 0 (001–009: two), which a number cell drops.
             return None, (
                 f"{exc}; có thể bảng tính đã bỏ số 0 ở đầu (ô định dạng số): hãy định dạng "
                 "cột là Văn bản (Text) rồi nhập lại số"
@@ -679,12 +679,18 @@ CROSS_CHECKS = [
                   || ', người được quản lý trong hồ sơ đã có'
                   || CASE WHEN d.import_ref <> '' THEN ' (mã hồ sơ “' || d.import_ref || '”)'
                           ELSE '' END
-                  || ': hãy nhập vào hồ sơ đó, không lập hồ sơ thứ hai'
+                  || ': mỗi người chỉ có một hồ sơ, hãy nhập vào hồ sơ đó'
            FROM import_rows r
            JOIN people_person p ON p.citizen_id = r.citizen_id AND p.is_subject
            JOIN people_dossier d ON d.id = p.dossier_id
            WHERE r.is_subject AND NOT (d.managing_org_id = %(org)s AND d.import_ref = r.ref)
              AND p.org_path LIKE %(scope)s AND p.classification <= %(clearance)s
+             -- an update that keeps its member's number is no second dossier (two that share
+             -- one already, opened by authors who could not see each other's, stay writable)
+             AND NOT EXISTS (
+                 SELECT 1 FROM people_dossier o JOIN people_person s
+                   ON s.dossier_id = o.id AND s.is_subject AND s.citizen_id = r.citizen_id
+                 WHERE o.managing_org_id = %(org)s AND o.import_ref = r.ref)
            UNION ALL
            SELECT row_no, 'số CCCD ' || citizen_id || ' trùng với người được quản lý ở dòng '
                   || first_row

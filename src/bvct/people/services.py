@@ -256,13 +256,17 @@ def _check_visible_after(actor: User | None, dossier: Dossier) -> None:
         raise PermissionDeniedError("Thao tác sẽ đưa hồ sơ ra ngoài phạm vi của bạn.")
 
 
-def _refuse_second_dossier(actor: User | None, cleaned: dict[str, Any], dossier: Any) -> None:
+def _refuse_second_dossier(
+    actor: User | None, cleaned: dict[str, Any], dossier: Any, before: str | None = None
+) -> None:
     """A managed person has one dossier: a member whose citizen ID is the subject's of another
     dossier the author may see is refused, naming it (enter a new version there). One the
     author may not see is not named, nor refused (that would tell it exists): the link
-    proposal between the two records goes to whoever may see both."""
+    proposal between the two records goes to whoever may see both. A new version is held to
+    this only when it changes the number (``before``): two dossiers that already share one,
+    opened by authors who could not see each other's, must stay writable."""
     number = cleaned["identity"]["citizen_id"]
-    if not number:
+    if not number or number == before:
         return
     with connection.cursor() as cursor:  # two saves of one number: one after the other
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["subject-cccd " + number])
@@ -278,9 +282,9 @@ def _refuse_second_dossier(actor: User | None, cleaned: dict[str, Any], dossier:
             [
                 (
                     "identity.citizen_id",
-                    f"số CCCD {number} là của {other.full_name}, người được quản lý trong hồ sơ "
-                    f"đã có ({other.dossier.managing_org.name}): hãy nhập bản khai mới vào hồ "
-                    "sơ đó, không lập hồ sơ thứ hai",
+                    f"số CCCD {number} là của {other.full_name}, người được quản lý trong một "
+                    f"hồ sơ khác ({other.dossier.managing_org.name}): mỗi người chỉ có một hồ "
+                    "sơ, hãy nhập bản khai vào hồ sơ đó",
                 )
             ]
         )
@@ -442,7 +446,10 @@ def declaration_submit(
             "Hãy xem bản mới nhất rồi nhập lại thay đổi."
         )
     cleaned = clean_content(content, relation_kinds=relation_generations())
-    _refuse_second_dossier(actor, cleaned, locked)
+    before = Person.objects.filter(dossier=locked, is_subject=True).values_list(
+        "citizen_id", flat=True
+    )
+    _refuse_second_dossier(actor, cleaned, locked, before.first())
     previous = Declaration.objects.get(dossier=locked, status=DeclarationStatus.SUBMITTED)
     Declaration.objects.filter(pk=previous.pk).update(status=DeclarationStatus.SUPERSEDED)
     touched = _sync_persons(locked, cleaned)
@@ -626,28 +633,36 @@ def _dossier_event(
 LINK_DECISIONS_LOCK = 0x6C696E6B  # "link"
 
 
-def _same_as(person_id: int) -> set[int]:
-    """The person and everyone confirmed to be the same human, through any chain of links."""
+def _same_as(person_id: int, actor: User) -> set[int]:
+    """The person and everyone confirmed to be the same human through any chain of links,
+    among the persons the actor may see (a chain through a hidden record is not followed: a
+    refusal citing it would tell that it exists)."""
+    scope = actor.scope_path.replace("%", r"\%").replace("_", r"\_") + "%"
     with connection.cursor() as cursor:
         cursor.execute(
             """
             WITH RECURSIVE same(id) AS (
                 SELECT %s::bigint
                 UNION
-                SELECT CASE WHEN l.person_a_id = s.id THEN l.person_b_id ELSE l.person_a_id END
+                SELECT o.id
                 FROM same s JOIN people_personlink l
                   ON l.status = 'CONFIRMED' AND s.id IN (l.person_a_id, l.person_b_id)
+                JOIN people_person o
+                  ON o.id = CASE WHEN l.person_a_id = s.id THEN l.person_b_id
+                                 ELSE l.person_a_id END
+                 AND o.org_path LIKE %s AND o.classification <= %s
             ) SELECT id FROM same
             """,
-            [person_id],
+            [person_id, scope, actor.clearance],
         )
         return {row[0] for row in cursor.fetchall()}
 
 
-def _check_decision(link: PersonLink, confirm: bool) -> None:
-    """Refuse a decision that the records or earlier decisions contradict."""
+def _check_decision(link: PersonLink, confirm: bool, actor: User) -> None:
+    """Refuse a decision that the records or earlier decisions contradict, as far as the actor
+    may see them (the decider sees both persons; the gate has checked that)."""
     a, b = link.person_a, link.person_b
-    side_a = _same_as(a.pk)
+    side_a = _same_as(a.pk, actor)
     if not confirm:
         if b.pk in side_a:
             raise ConflictError(
@@ -655,12 +670,21 @@ def _check_decision(link: PersonLink, confirm: bool) -> None:
                 "khác; không thể xác định là hai người."
             )
         return
-    if a.citizen_id and b.citizen_id and a.citizen_id != b.citizen_id:
-        raise ConflictError(
-            f"Số CCCD của hai người nay đã khác nhau ({a.citizen_id} và {b.citizen_id}): "
-            "không thể xác nhận là một người."
+    side_b = _same_as(b.pk, actor)
+    # One human has one citizen ID: not two, not even through a record that has none.
+    numbers = {
+        number
+        for number in Person.objects.filter(pk__in=side_a | side_b).values_list(
+            "citizen_id", flat=True
         )
-    side_b = _same_as(b.pk)
+        if number
+    }
+    if len(numbers) > 1:
+        raise ConflictError(
+            f"Số CCCD khác nhau ({', '.join(sorted(numbers))}) giữa {a.full_name}, "
+            f"{b.full_name} và những người đã xác nhận là một với họ: không thể xác nhận là "
+            "một người."
+        )
     if PersonLink.objects.filter(
         Q(person_a__in=side_a, person_b__in=side_b) | Q(person_a__in=side_b, person_b__in=side_a),
         status=LinkStatus.REJECTED,
@@ -693,7 +717,7 @@ def person_link_decide(*, actor: User, link: PersonLink, confirm: bool) -> Perso
         _require_editor(actor, person.org_path, person.classification)
     if locked.status != LinkStatus.PROPOSED:
         raise ConflictError("Liên kết này đã được người khác quyết định.")
-    _check_decision(locked, confirm)
+    _check_decision(locked, confirm, actor)
     locked.status = LinkStatus.CONFIRMED if confirm else LinkStatus.REJECTED
     locked.decided_at = timezone.now()
     locked.decided_by = actor.public_id
