@@ -1274,6 +1274,11 @@ def test_a_check_that_compares_existing_dossiers_is_a_recorded_read(
     dossier = Dossier.objects.get(import_ref="DV-1")
     page = auditor.get(f"/ho-so/{dossier.public_id}/").content.decode()
     assert "Kiểm tra (so với hồ sơ, không ghi)" in page
+    assert "Nhập (tạo mới)" in page and "Nhập (không đổi)" not in page
+    # An import that finds the dossier unchanged compared it all the same: in its log too.
+    assert _import(GOOD).unchanged == 2
+    page = auditor.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    assert "Nhập (không đổi)" in page and "Nhập (tạo mới)" in page
     # A check is not an import: a page version after the last import is still warned of.
     from bvct.people.services import declaration_submit
 

@@ -1502,14 +1502,21 @@ def _apply(
         actor, org, report, file_name, digest,
         created=report.created, updated=report.updated, unchanged=report.unchanged,
     )  # fmt: skip
+    # Every dossier of the file, the unchanged ones too (compared, if only by their digest: a
+    # read their access logs list).
     c.execute(
         """INSERT INTO people_importbatchitem (batch_id, dossier_id, outcome)
-           SELECT %s, dossier_id, CASE WHEN existing THEN 'updated' ELSE 'created' END
-           FROM import_content
-           UNION ALL
-           SELECT %s, m.dossier_id, 'updated' FROM import_meta m
-           WHERE NOT EXISTS (SELECT 1 FROM import_content n WHERE n.dossier_id = m.dossier_id)""",
-        [batch.pk, batch.pk],
+           SELECT %(batch)s, d.id,
+                  CASE WHEN n.dossier_id IS NOT NULL
+                       THEN CASE WHEN n.existing THEN 'updated' ELSE 'created' END
+                       WHEN m.dossier_id IS NOT NULL THEN 'updated'
+                       ELSE 'unchanged' END
+           FROM import_rows r
+           JOIN people_dossier d ON d.managing_org_id = %(org)s AND d.import_ref = r.ref
+           LEFT JOIN import_content n ON n.dossier_id = d.id
+           LEFT JOIN import_meta m ON m.dossier_id = d.id
+           WHERE r.is_subject""",
+        {"batch": batch.pk, "org": org.pk},
     )
     report.batch = batch
     sealed = _record_dossier_changes(c, actor, batch)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 
 from bvct.audit.models import AuditEvent
@@ -306,7 +306,9 @@ def dossier_batches(*, user: Any, dossier: Dossier, limit: int = 100) -> Dossier
     this user may read: scope and clearance), and the searches and list pages that showed
     its persons, newest first."""
     imports = list(
-        ImportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")[:limit]
+        ImportBatch.objects.filter(items__dossier=dossier)
+        .annotate(outcome=F("items__outcome"))
+        .order_by("-created_at", "-id")[:limit]
     )
     exports = list(
         ExportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")[:limit]
