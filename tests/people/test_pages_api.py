@@ -695,3 +695,23 @@ def test_more_rows_never_drop_rows_and_enter_still_submits(tree: Tree) -> None:
     # Enter submits with the form's first button: “Nộp”, before any table's “Thêm dòng”.
     form = page[page.index('<form method="post" class="declaration">') :]
     assert form.index('<button type="submit" class="visually-hidden"') < form.index('name="more"')
+
+
+def test_the_comparison_writes_words_not_codes(tree: Tree) -> None:
+    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    content = Declaration.objects.get(dossier=dossier).content
+    content["relatives"][0] = {**content["relatives"][0], "sex": "Nữ", "relation": "me"}
+    content["relatives"].append(
+        {"relation": "con", "full_name": "Nguyễn Thị Mới", "birth": "2005", "sex": "Nữ"}
+    )
+    content["foreign_ties"] = [
+        {"kind": "TRIP", "from": "2019", "to": "2019", "text": "Du lịch", "country": "Nhật Bản"}
+    ]
+    services.declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    page = client.get(f"/ho-so/{dossier.public_id}/so-sanh/1/2/").content.decode()
+    assert "<td>Nam</td>" in page and "<td>Nữ</td>" in page  # not M, F
+    assert "<td>Cha đẻ</td>" in page and "<td>Mẹ đẻ</td>" in page  # not cha, me
+    assert "Nguyễn Thị Mới (Con, sinh 2005)" in page
+    assert "Đi nước ngoài, Nhật Bản, 2019–2019: Du lịch" in page

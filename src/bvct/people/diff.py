@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
+
 FIELD_LABELS = {
     "full_name": "Họ và tên",
     "other_names": "Tên gọi khác",
@@ -88,6 +90,34 @@ class Change:
     @property
     def section_label(self) -> str:
         return SECTION_LABELS.get(self.section, self.section)
+
+    def shown(self, relations: dict[str, str]) -> tuple[str, str]:
+        """The two sides as the comparison page writes them: words, not codes (Nam, not M;
+        the relation's name), and a whole entry added or removed by what identifies it."""
+        before = _shown(self.field, self.before, relations)
+        return before, _shown(self.field, self.after, relations)
+
+
+def _shown(field: str, value: Any, relations: dict[str, str]) -> str:
+    if value in ("", None):
+        return "—"
+    if field == "sex":
+        return {"M": "Nam", "F": "Nữ"}.get(value, value)
+    if field == "relation":
+        return relations.get(value, value)
+    if field == "kind":
+        return {**EVENT_KINDS, **FOREIGN_KINDS}.get(value, value)
+    if field or not isinstance(value, dict):
+        return str(value)
+    if "full_name" in value:  # a relative
+        born = f", sinh {value['birth']}" if value.get("birth") else ""
+        relation = relations.get(value.get("relation") or "", value.get("relation") or "")
+        return f"{value['full_name']} ({relation}{born})"
+    when = "–".join(part for part in (value.get("from"), value.get("to")) if part)
+    kind = {**EVENT_KINDS, **FOREIGN_KINDS}.get(value.get("kind") or "", "")
+    where = value.get("country") or ""
+    head = ", ".join(part for part in (kind, where, when) if part)
+    return f"{head}: {value.get('text', '')}" if head else str(value.get("text", ""))
 
 
 def _fields(section: str, subject: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:

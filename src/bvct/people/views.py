@@ -24,7 +24,7 @@ from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
-from bvct.people.models import Declaration, Dossier, Listing, Person
+from bvct.people.models import Declaration, Dossier, Listing, Person, RelationKind
 from bvct.people.permissions import (
     can_edit_dossiers_in,
     can_use_dossiers,
@@ -463,7 +463,11 @@ def declaration_diff_view(request: HttpRequest, public_id: str, a: int, b: int) 
         subject=subject,
         part=f"so sánh bản khai {a} và {b}",
     )
-    changes = declaration_diff(versions[a].content, versions[b].content)
+    relations = dict(RelationKind.objects.values_list("code", "name"))
+    changes = [
+        (change, *change.shown(relations))
+        for change in declaration_diff(versions[a].content, versions[b].content)
+    ]
     return render(
         request,
         "people/diff.html",
