@@ -435,6 +435,22 @@ def test_htmx_request_with_an_expired_session_is_redirected_by_header(official: 
     assert response["HX-Redirect"].startswith(LOGIN_URL)
 
 
+def test_a_fragment_asked_for_without_a_session_sends_the_page_to_sign_in(db: Any) -> None:
+    # The search's live results used to get the whole sign-in page inside their table.
+    page = "http://testserver/ho-so/?q=nguyen"
+    response = Client().get(
+        "/ho-so/", {"q": "nguyen"}, headers={"HX-Request": "true", "HX-Current-URL": page}
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{LOGIN_URL}?next=/ho-so/%3Fq%3Dnguyen"
+    # A page from elsewhere is never where sign-in sends one back to.
+    other = Client().get(
+        "/ho-so/", headers={"HX-Request": "true", "HX-Current-URL": "http://evil.example/x"}
+    )
+    assert other["HX-Redirect"] == f"{LOGIN_URL}?next=/"
+    assert Client().get("/ho-so/")["Location"].startswith(LOGIN_URL)  # no htmx: as before
+
+
 def test_deactivated_user_loses_their_session(official: User) -> None:
     client = _signed_in_client("canbo.a")
     services.user_update(actor=None, user=official, is_active=False)

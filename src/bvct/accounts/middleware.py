@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from bvct.accounts.services import session_expired_record
@@ -44,7 +46,12 @@ class SessionLifetimeMiddleware:
                 return self._expire(request, "idle" if idle else "lifetime")
             if now - seen_at >= _TOUCH_EVERY:
                 request.session[SEEN_AT] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "htmx", False) and _to_login(response):
+            # A fragment's request without a session (signed out elsewhere, cookie gone):
+            # the whole page goes to sign-in, instead of the sign-in page inside a table.
+            return _htmx_redirect(redirect_to_login(_page_path(request)))
+        return response
 
     def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
         session_expired_record(user=request.user, reason=reason)  # type: ignore[arg-type]
@@ -62,9 +69,28 @@ class SessionLifetimeMiddleware:
 
             return HttpResponse(SESSION_LOST)
         messages.info(request, text)
-        redirect = redirect_to_login(request.get_full_path())
         if getattr(request, "htmx", False):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = redirect["Location"]
-            return response
-        return redirect
+            return _htmx_redirect(redirect_to_login(_page_path(request)))
+        return redirect_to_login(request.get_full_path())
+
+
+def _to_login(response: HttpResponse) -> bool:
+    return response.status_code == 302 and str(response.get("Location", "")).startswith(
+        resolve_url(settings.LOGIN_URL)
+    )
+
+
+def _page_path(request: HttpRequest) -> str:
+    """Where to come back to after signing in: the page an htmx request came from (its own
+    address is a fragment's), as a path on this site."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if current.netloc and current.netloc != request.get_host():
+        return "/"
+    path = current.path or "/"
+    return f"{path}?{current.query}" if current.query else path
+
+
+def _htmx_redirect(redirect: HttpResponse) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = redirect["Location"]
+    return response
