@@ -199,3 +199,15 @@ def test_filters_without_a_name_list_the_dossiers_they_select(tree: Tree, people
     hidden = make_user(tree.committee_a, Role.BVCT_OFFICER)
     client.force_login(hidden)
     assert "Nguyễn Văn Hùng" not in listed(org="t-b")  # a code one cannot see lists nobody
+
+
+def test_a_family_name_alone_is_told_how_to_search(tree: Tree, people: None) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    page = client.get("/ho-so/", {"q": "Trần"}).content.decode()
+    assert "“Trần” là họ: hãy gõ thêm tên (ví dụ “Trần Hùng”)" in page
+    page = client.get("/ho-so/", {"q": "tran quoc"}).content.decode()
+    assert "Tên được tìm theo từ cuối cùng" in page and "là họ:" not in page
+    assert "Trần Văn Hùng" in client.get("/ho-so/", {"q": "Trần Hùng"}).content.decode()

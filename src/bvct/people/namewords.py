@@ -106,6 +106,12 @@ def _index() -> tuple[frozenset[str], dict[str, float], dict[str, list[str]]]:
     return known, weights, by_trigram
 
 
+@lru_cache(maxsize=1)
+def family_names() -> frozenset[str]:
+    """The family names of the name tables (search keys)."""
+    return frozenset(normalize(name) for name, _ in namedata.FAMILY)
+
+
 def is_known(word: str) -> bool:
     return word in _index()[0]
 

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from bvct.audit.models import AuditEvent
 from bvct.core.constants import Classification
 from bvct.core.errors import ServiceError
+from bvct.core.text import normalize
 from bvct.orgs.selectors import visible_org_path
+from bvct.people import namewords
 from bvct.people.declarations import DeclarationInvalid
 from bvct.people.diff import declaration_diff, path_label
 from bvct.people.entry import DeclarationForms
@@ -77,11 +79,17 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
             filters=form.cleaned_data,
             persons=result.persons,
         )
+        words = normalize(form.cleaned_data["q"]).split()
         context.update(
             persons=result.persons,
             corrections=result.corrections,
             truncated=result.truncated,
             searched=True,
+            # Nothing found for a family name alone ("Trần"): a name is searched by its
+            # last word, so the page says how to search rather than that nobody exists.
+            family_only=(
+                words[0] if len(words) == 1 and words[0] in namewords.family_names() else ""
+            ),
         )
     else:
         # The list of dossiers, narrowed by the filters given without a name (birth year,
