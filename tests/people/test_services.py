@@ -430,29 +430,38 @@ def test_an_empty_date_is_not_a_date_kept_when_pairing_redated_entries() -> None
     ]
 
 
-def _three_dossiers_declaring_one_father() -> tuple[dict[str, PersonLink], list[Dossier]]:
-    from tests.people.factories import father
+def _three_dossiers_declaring_one_father(
+    orgs: tuple[str, str, str] = ("t-a", "t-a", "t-a"),
+    numbers: tuple[str | None, ...] | None = None,
+) -> tuple[dict[str, PersonLink], list[Dossier]]:
+    """Three members declaring the same father, in ``orgs``, with ``numbers`` as his citizen
+    ID in each (default: the same, the same, none); the links proposed between the three."""
+    from tests.people.factories import FATHER_ID, father
 
     same = {**father(), "hometown": "xã Tiên Du, tỉnh Bắc Ninh"}
+    numbers = numbers or (FATHER_ID, FATHER_ID, None)
     dossiers = [
         services.dossier_create(
             actor=None,
-            managing_org_code="t-a",
-            content=declaration(name, birth, relatives=[relative]),
+            managing_org_code=org,
+            content=declaration(name, birth, relatives=[{**same, "citizen_id": number}]),
         )
-        for name, birth, relative in (
-            ("Nguyễn Văn Hùng", "1975", same),
-            ("Nguyễn Văn Hải", "1977", same),
-            ("Nguyễn Văn Hà", "1979", {**same, "citizen_id": None}),
+        for org, number, (name, birth) in zip(
+            orgs,
+            numbers,
+            (("Nguyễn Văn Hùng", "1975"), ("Nguyễn Văn Hải", "1977"), ("Nguyễn Văn Hà", "1979")),
+            strict=True,
         )
     ]
     fathers = [Person.objects.get(dossier=d, is_subject=False) for d in dossiers]
 
-    def link(x: int, y: int) -> PersonLink:
+    links = {}
+    for x, y in ((0, 1), (0, 2), (1, 2)):  # those proposed (none between two citizen IDs)
         a, b = sorted([fathers[x].pk, fathers[y].pk])
-        return PersonLink.objects.get(person_a_id=a, person_b_id=b)
-
-    return {"12": link(0, 1), "13": link(0, 2), "23": link(1, 2)}, dossiers
+        found = PersonLink.objects.filter(person_a_id=a, person_b_id=b).first()
+        if found is not None:
+            links[f"{x + 1}{y + 1}"] = found
+    return links, dossiers
 
 
 def test_link_decisions_never_contradict_each_other(tree: Tree) -> None:
@@ -514,61 +523,23 @@ def test_one_citizen_id_twice_in_a_declaration_is_refused(tree: Tree) -> None:
 
 def test_link_decisions_are_checked_only_against_what_the_decider_sees(tree: Tree) -> None:
     # A refusal citing a chain through a record the decider may not see would tell it exists.
-    from tests.people.factories import father
-
-    same = {**father(), "hometown": "xã Tiên Du, tỉnh Bắc Ninh"}
-    made = [
-        services.dossier_create(
-            actor=None,
-            managing_org_code=org,
-            content=declaration(name, birth, relatives=[same]),
-        )
-        for org, name, birth in (
-            ("t-a", "Nguyễn Văn Hùng", "1975"),
-            ("t-a", "Nguyễn Văn Hải", "1977"),
-            ("t-b", "Nguyễn Văn Hà", "1979"),
-        )
-    ]
-    fathers = [Person.objects.get(dossier=d, is_subject=False) for d in made]
-
-    def link(x: int, y: int) -> PersonLink:
-        a, b = sorted([fathers[x].pk, fathers[y].pk])
-        return PersonLink.objects.get(person_a_id=a, person_b_id=b)
-
+    links, _ = _three_dossiers_declaring_one_father(orgs=("t-a", "t-a", "t-b"))
     board = make_user(tree.board, Role.BVCT_OFFICER)
-    services.person_link_decide(actor=board, link=link(0, 2), confirm=True)
-    services.person_link_decide(actor=board, link=link(1, 2), confirm=True)
+    services.person_link_decide(actor=board, link=links["13"], confirm=True)
+    services.person_link_decide(actor=board, link=links["23"], confirm=True)
     commune = make_user(tree.committee_a, Role.BVCT_OFFICER)
-    rejected = services.person_link_decide(actor=commune, link=link(0, 1), confirm=False)
+    rejected = services.person_link_decide(actor=commune, link=links["12"], confirm=False)
     assert rejected.status == LinkStatus.REJECTED  # the chain through t-b is not theirs to see
 
 
 def test_two_citizen_ids_are_never_one_human_even_through_a_record_without_one(
     tree: Tree,
 ) -> None:
-    from tests.people.factories import father
+    from tests.people.factories import FATHER_ID
 
-    same = {**father(), "hometown": "xã Tiên Du, tỉnh Bắc Ninh"}
     other_id = make_citizen_id("001", "M", 1948, 12345)
-    made = [
-        services.dossier_create(
-            actor=None,
-            managing_org_code="t-a",
-            content=declaration(name, birth, relatives=[{**same, "citizen_id": number}]),
-        )
-        for name, birth, number in (
-            ("Nguyễn Văn Hùng", "1975", same["citizen_id"]),
-            ("Nguyễn Văn Hải", "1977", None),
-            ("Nguyễn Văn Hà", "1979", other_id),
-        )
-    ]
-    fathers = [Person.objects.get(dossier=d, is_subject=False) for d in made]
-
-    def link(x: int, y: int) -> PersonLink:
-        a, b = sorted([fathers[x].pk, fathers[y].pk])
-        return PersonLink.objects.get(person_a_id=a, person_b_id=b)
-
+    links, _ = _three_dossiers_declaring_one_father(numbers=(FATHER_ID, None, other_id))
     officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
-    services.person_link_decide(actor=officer, link=link(0, 1), confirm=True)
+    services.person_link_decide(actor=officer, link=links["12"], confirm=True)
     with pytest.raises(ConflictError, match="Số CCCD khác nhau"):
-        services.person_link_decide(actor=officer, link=link(1, 2), confirm=True)
+        services.person_link_decide(actor=officer, link=links["23"], confirm=True)
