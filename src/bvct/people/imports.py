@@ -55,7 +55,7 @@ from bvct.people.bulk import (
 from bvct.people.constants import SEX_WORDS
 from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.identity import CCCD_PLACE_CODES, CitizenIdError, citizen_id_digits
-from bvct.people.models import ImportBatch, RelationKind
+from bvct.people.models import ImportBatch, RelationKind, scope_pattern
 from bvct.people.permissions import can_edit_dossiers_in
 from bvct.people.places import ward_of
 from bvct.people.services import LINK_KEYS, hometown_key, links_propose_from, name_fields
@@ -1007,12 +1007,10 @@ def import_dossiers(
             # never deadlock. The person lock also keeps other inserts out of the block of ids
             # reserved for new persons.
             cursor.execute("LOCK TABLE people_dossier, people_person IN SHARE ROW EXCLUSIVE MODE")
-        # The uploader's scope, as the gate writes it (services._refuse_second_dossier).
-        scope = str(actor.scope_path).replace("%", r"\%").replace("_", r"\_") if actor else ""
         params: dict[str, Any] = {
             "org": org.pk,
             "clearance": actor.clearance if actor else 3,
-            "scope": scope + "%",
+            "scope": scope_pattern(actor),  # as the gate (services._refuse_second_dossier)
             "guarded": since is not None or check_id is not None,
             "dry_run": dry_run,
             "check": _check_made(actor, org, digest, check_id),

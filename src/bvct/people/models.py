@@ -43,6 +43,14 @@ def dossier_condition(user: Any, action: str, prefix: str = "") -> Q | None:
     )
 
 
+def scope_pattern(user: Any) -> str:
+    """The scope half of dossier_condition for raw SQL: ``org_path LIKE`` this (the path's
+    LIKE characters escaped); every path for no user (the system)."""
+    if user is None:
+        return "%"
+    return user.scope_path.replace("%", r"\%").replace("_", r"\_") + "%"
+
+
 class DossierQuerySet(GateQuerySet["Dossier"]):
     def visible_to(self, user: Any, action: str = Action.VIEW) -> DossierQuerySet:
         condition = dossier_condition(user, action)

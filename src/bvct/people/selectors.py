@@ -34,6 +34,7 @@ from bvct.people.models import (
     Person,
     PersonLink,
     dossier_condition,
+    scope_pattern,
 )
 from bvct.people.permissions import can_edit_dossiers_in
 
@@ -95,7 +96,7 @@ def _gate_sql(user: Any) -> tuple[str, list[Any]] | None:
         return None
     actor = user
     return "p.org_path LIKE %s AND p.classification <= %s", [
-        actor.scope_path.replace("%", r"\%").replace("_", r"\_") + "%",
+        scope_pattern(actor),
         actor.clearance,
     ]
 

@@ -31,6 +31,7 @@ from bvct.people.models import (
     Person,
     PersonLink,
     RelationKind,
+    scope_pattern,
 )
 from bvct.people.permissions import can_edit_dossiers_in
 from bvct.people.places import ward_of
@@ -637,7 +638,6 @@ def _same_as(person_id: int, actor: User) -> set[int]:
     """The person and everyone confirmed to be the same human through any chain of links,
     among the persons the actor may see (a chain through a hidden record is not followed: a
     refusal citing it would tell that it exists)."""
-    scope = actor.scope_path.replace("%", r"\%").replace("_", r"\_") + "%"
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -653,7 +653,7 @@ def _same_as(person_id: int, actor: User) -> set[int]:
                  AND o.org_path LIKE %s AND o.classification <= %s
             ) SELECT id FROM same
             """,
-            [person_id, scope, actor.clearance],
+            [person_id, scope_pattern(actor), actor.clearance],
         )
         return {row[0] for row in cursor.fetchall()}
 
