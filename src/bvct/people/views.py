@@ -297,6 +297,14 @@ def _detail_page(
     )
 
 
+def _declaration_errors(exc: ServiceError) -> list[tuple[str, str]]:
+    """A refused declaration's errors as its page lists them: each field named as the page
+    names it (the API keeps the paths); any other refusal as one message."""
+    if isinstance(exc, DeclarationInvalid):
+        return [(path_label(path), message) for path, message in exc.errors]
+    return [("", exc.message)]
+
+
 @login_required
 def dossier_new_view(request: HttpRequest) -> HttpResponse:
     """Open a dossier with its first declaration."""
@@ -319,10 +327,8 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
                 current_posts=head.cleaned_data["current_posts"],
                 content=forms.content(),
             )
-        except DeclarationInvalid as exc:
-            errors = [(path_label(path), message) for path, message in exc.errors]
         except ServiceError as exc:
-            errors = [("", exc.message)]
+            errors = _declaration_errors(exc)
         else:
             messages.success(request, "Đã lập hồ sơ.")
             return HttpResponseRedirect(reverse("people:detail", args=[dossier.public_id]))
@@ -362,10 +368,8 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 content=forms.content(base=current.content if current else None),
                 expected_number=expected,
             )
-        except DeclarationInvalid as exc:
-            errors = [(path_label(path), message) for path, message in exc.errors]
         except ServiceError as exc:
-            errors = [("", exc.message)]
+            errors = _declaration_errors(exc)
         else:
             messages.success(request, f"Đã nộp bản khai số {declaration.number}.")
             return HttpResponseRedirect(
