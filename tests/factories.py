@@ -9,6 +9,7 @@ import factory
 
 from bvct.accounts import services as account_services
 from bvct.accounts.models import User
+from bvct.core.gate import SYSTEM
 from bvct.orgs import services as org_services
 from bvct.orgs.models import Organisation
 
@@ -40,7 +41,7 @@ def build_tree() -> Tree:
     ]
     for code, name, committee, advisory, agency in kinds:
         org_services.org_kind_create(
-            actor=None,
+            actor=SYSTEM,
             code=code,
             name=name,
             is_committee=committee,
@@ -50,7 +51,7 @@ def build_tree() -> Tree:
 
     def org(code: str, name: str, kind: str, parent: str | None) -> Organisation:
         return org_services.organisation_create(
-            actor=None, code=code, name=name, kind_code=kind, parent_code=parent
+            actor=SYSTEM, code=code, name=name, kind_code=kind, parent_code=parent
         )
 
     root = org("t-root", "Tỉnh ủy Thử nghiệm", "tinh-uy", None)
@@ -74,7 +75,7 @@ def make_user(
     password: str = PASSWORD,
 ) -> User:
     return account_services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username=username or f"user{next(_seq)}",
         full_name="Người Thử Nghiệm",
         organisation_code=org.code,

@@ -19,6 +19,7 @@ from bvct.accounts.constants import Role
 from bvct.accounts.middleware import LOGIN_AT, SEEN_AT
 from bvct.accounts.models import LoginThrottle, User
 from bvct.audit.constants import AuditAction
+from bvct.core.gate import SYSTEM
 from tests.accounts.helpers import last_seq
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user
@@ -133,7 +134,7 @@ def test_wrong_password_and_unknown_account_get_the_same_answer(
 
 
 def test_inactive_user_gets_the_generic_message(official: User, audit_mark: int) -> None:
-    services.user_update(actor=None, user=official, is_active=False)
+    services.user_update(actor=SYSTEM, user=official, is_active=False)
     client = Client()
     response = _post_login(client, "canbo.a", PASSWORD)
     assert response.status_code == 200
@@ -147,7 +148,7 @@ def test_inactive_user_gets_the_generic_message(official: User, audit_mark: int)
 
 def test_account_without_password_cannot_sign_in(tree: Tree) -> None:
     services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username="chua.co.mk",
         full_name="Chưa có mật khẩu",
         organisation_code=tree.committee_a.code,
@@ -453,7 +454,7 @@ def test_a_fragment_asked_for_without_a_session_sends_the_page_to_sign_in(db: An
 
 def test_deactivated_user_loses_their_session(official: User) -> None:
     client = _signed_in_client("canbo.a")
-    services.user_update(actor=None, user=official, is_active=False)
+    services.user_update(actor=SYSTEM, user=official, is_active=False)
     assert client.get("/")["Location"].startswith(LOGIN_URL)
     assert client.get("/api/me/").status_code == 401
 

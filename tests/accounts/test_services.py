@@ -15,6 +15,7 @@ from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
 from bvct.core.constants import Classification
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.core.gate import SYSTEM
 from tests.accounts.helpers import event_text, last_seq
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user
@@ -109,7 +110,7 @@ def test_user_create_without_password_cannot_sign_in(
 
 def test_system_actor_is_recorded_as_no_one(tree: Tree, audit_mark: int) -> None:
     user = services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username="hethong1",
         full_name="Tài khoản hệ thống",
         organisation_code=tree.root.code,
@@ -250,7 +251,7 @@ def test_user_create_by_a_non_administrator_is_denied(
 
 def test_a_disabled_administrator_is_denied(admin: User, tree: Tree) -> None:
     make_user(tree.board, Role.SYSADMIN)  # someone must remain to administer the system
-    services.user_update(actor=None, user=admin, is_active=False)
+    services.user_update(actor=SYSTEM, user=admin, is_active=False)
     admin.refresh_from_db()
     with pytest.raises(PermissionDeniedError):
         _create(admin, tree)
@@ -551,12 +552,12 @@ def test_the_last_active_administrator_cannot_be_removed(tree: Tree) -> None:
     assert not others.exists(), "the session tree has no other administrator"
     mark = last_seq()
     with pytest.raises(ValidationFailed, match="ít nhất một quản trị hệ thống"):
-        services.user_update(actor=None, user=only, roles=[Role.AUDITOR])
+        services.user_update(actor=SYSTEM, user=only, roles=[Role.AUDITOR])
     with pytest.raises(ValidationFailed, match="ít nhất một quản trị hệ thống"):
-        services.user_update(actor=None, user=only, is_active=False)
+        services.user_update(actor=SYSTEM, user=only, is_active=False)
     assert User.objects.get(pk=only.pk).roles == [Role.SYSADMIN]
     second = make_user(tree.board, Role.SYSADMIN)
-    services.user_update(actor=None, user=only, roles=[Role.AUDITOR])
+    services.user_update(actor=SYSTEM, user=only, roles=[Role.AUDITOR])
     assert User.objects.get(pk=only.pk).roles == [Role.AUDITOR]
     assert second.is_active
     assert len(events_since(mark, action=AuditAction.USER_UPDATE)) == 1

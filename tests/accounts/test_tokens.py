@@ -17,6 +17,7 @@ from bvct.accounts.constants import Role
 from bvct.accounts.models import ApiToken, User
 from bvct.audit.constants import AuditAction
 from bvct.core.errors import ValidationFailed
+from bvct.core.gate import SYSTEM
 from tests.accounts.helpers import event_text, last_seq
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
@@ -164,7 +165,7 @@ def _wrong(user: User) -> str:
 
 def _inactive_owner(user: User) -> str:
     _, key = services.api_token_create(actor=user, name="t")
-    services.user_update(actor=None, user=user, is_active=False)
+    services.user_update(actor=SYSTEM, user=user, is_active=False)
     return key
 
 

@@ -18,6 +18,7 @@ from bvct.audit.services import audit_record
 from bvct.audit.verify import verify_chain
 from bvct.core import context
 from bvct.core.constants import Classification
+from bvct.core.gate import SYSTEM
 from tests.factories import Tree, make_user
 
 pytestmark = pytest.mark.django_db
@@ -284,7 +285,7 @@ def test_audit_verify_rejects_malformed_anchor() -> None:
 def test_event_rolls_back_with_its_transaction(tree: Tree) -> None:
     before = AuditEvent.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record(actor=None, action=AuditAction.ORG_UPDATE, obj=tree.root)
+        audit_record(actor=SYSTEM, action=AuditAction.ORG_UPDATE, obj=tree.root)
         raise RuntimeError("the change failed")
     assert AuditEvent.objects.count() == before
     assert verify_chain().ok

@@ -12,6 +12,7 @@ from bvct.audit.constants import AuditAction
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
 from bvct.core.constants import Classification
+from bvct.core.gate import SYSTEM
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
 from tests.permission_matrix import Expect, Personas, assert_permission_matrix, make_personas
@@ -33,7 +34,7 @@ def _auditors(tree: Tree) -> Personas:
 
 def _secret_event(tree: Tree) -> AuditEvent:
     seq = audit_record(
-        actor=None,
+        actor=SYSTEM,
         action=AuditAction.ORG_UPDATE,
         obj=tree.committee_a,
         org=tree.committee_a,

@@ -12,6 +12,7 @@ from bvct.accounts.models import User
 from bvct.audit.models import AuditEvent
 from bvct.audit.verify import verify_chain
 from bvct.core.demo import AGENCIES, LOGINS
+from bvct.core.gate import SYSTEM
 from bvct.orgs.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_if_empty_completes_an_interrupted_demo() -> None:
     from bvct.core.demo import ROOT
     from bvct.orgs import services
 
-    services.organisation_create(actor=None, code=ROOT[0], name=ROOT[1], kind_code="tinh-uy")
+    services.organisation_create(actor=SYSTEM, code=ROOT[0], name=ROOT[1], kind_code="tinh-uy")
     call_command("seed_demo", "--if-empty", stdout=StringIO())
     assert User.objects.filter(username__in=[x.username for x in LOGINS]).count() == len(LOGINS)
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bvct.accounts.constants import Role
+from bvct.core.gate import SYSTEM
 from bvct.orgs.models import Organisation
 from tests.factories import Tree, make_user
 from tests.permission_matrix import Expect, assert_permission_matrix, make_personas
@@ -131,12 +132,12 @@ def test_org_page_names_only_scopes_the_user_may_see(tree: Tree) -> None:
     """The root's management rules are shown without naming organisations outside one's view."""
     from bvct.orgs import services
 
-    services.tier_create(actor=None, code="t-dv", name="Đảng viên", rank=3)
+    services.tier_create(actor=SYSTEM, code="t-dv", name="Đảng viên", rank=3)
     services.scope_set(
-        actor=None, tier_code="t-dv", subject_root_code="t-b", managing_org_code="t-root"
+        actor=SYSTEM, tier_code="t-dv", subject_root_code="t-b", managing_org_code="t-root"
     )
     services.scope_set(
-        actor=None, tier_code="t-dv", subject_root_code="t-a", managing_org_code="t-root"
+        actor=SYSTEM, tier_code="t-dv", subject_root_code="t-a", managing_org_code="t-root"
     )
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from bvct.accounts.constants import Role
 from bvct.accounts.services import user_update
 from bvct.core.constants import Action
+from bvct.core.gate import SYSTEM
 from bvct.orgs.models import Organisation
 from tests.factories import Tree, make_user
 
@@ -25,7 +26,7 @@ def _codes(user: object, action: str = Action.VIEW) -> set[str]:
 def test_anonymous_and_inactive_see_nothing(tree: Tree) -> None:
     assert _codes(AnonymousUser()) == set()
     user = make_user(tree.board, Role.BVCT_OFFICER)
-    user_update(actor=None, user=user, is_active=False)
+    user_update(actor=SYSTEM, user=user, is_active=False)
     user.refresh_from_db()
     assert _codes(user) == set()
 

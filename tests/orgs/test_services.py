@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.core.gate import SYSTEM
 from bvct.orgs import services
 from bvct.orgs.models import ManagementScope, Organisation
 from bvct.orgs.querysets import ancestor_paths
@@ -77,7 +78,7 @@ def test_organisation_create_bad_input_changes_nothing(
     args.update(kwargs)
     count = Organisation.objects.count()
     with pytest.raises(ValidationFailed) as err:
-        services.organisation_create(actor=None, **args)  # type: ignore[arg-type]
+        services.organisation_create(actor=SYSTEM, **args)  # type: ignore[arg-type]
     assert err.value.field == field
     assert fragment in err.value.message
     assert Organisation.objects.count() == count
@@ -96,12 +97,12 @@ def test_only_sysadmin_changes_the_tree(tree: Tree) -> None:
 
 def test_update_refuses_stale_version(tree: Tree, audit_mark: int) -> None:
     org = services.organisation_update(
-        actor=None, org=tree.committee_a, name="Đảng ủy phường A mới"
+        actor=SYSTEM, org=tree.committee_a, name="Đảng ủy phường A mới"
     )
     assert org.version == tree.committee_a.version + 1
     with pytest.raises(ConflictError):
         services.organisation_update(
-            actor=None, org=tree.committee_a, expected_version=tree.committee_a.version, name="Cũ"
+            actor=SYSTEM, org=tree.committee_a, expected_version=tree.committee_a.version, name="Cũ"
         )
     assert Organisation.objects.get(pk=tree.committee_a.pk).name == "Đảng ủy phường A mới"
     (event,) = events_since(audit_mark, action=AuditAction.ORG_UPDATE)
@@ -110,7 +111,7 @@ def test_update_refuses_stale_version(tree: Tree, audit_mark: int) -> None:
 
 
 def test_noop_update_writes_nothing(tree: Tree, audit_mark: int) -> None:
-    services.organisation_update(actor=None, org=tree.committee_a, name=tree.committee_a.name)
+    services.organisation_update(actor=SYSTEM, org=tree.committee_a, name=tree.committee_a.name)
     assert events_since(audit_mark) == []
 
 
@@ -122,16 +123,16 @@ def test_board_staff_work_in_the_committee_scope(tree: Tree) -> None:
 
 
 def test_competent_body_is_the_nearest_rule(tree: Tree, audit_mark: int) -> None:
-    top = services.tier_create(actor=None, code="t-top", name="Diện Tỉnh ủy", rank=1)
-    member = services.tier_create(actor=None, code="t-member", name="Đảng viên", rank=3)
+    top = services.tier_create(actor=SYSTEM, code="t-top", name="Diện Tỉnh ủy", rank=1)
+    member = services.tier_create(actor=SYSTEM, code="t-member", name="Đảng viên", rank=3)
     services.scope_set(
-        actor=None, tier_code="t-top", subject_root_code="t-root", managing_org_code="t-root"
+        actor=SYSTEM, tier_code="t-top", subject_root_code="t-root", managing_org_code="t-root"
     )
     services.scope_set(
-        actor=None, tier_code="t-member", subject_root_code="t-root", managing_org_code="t-root"
+        actor=SYSTEM, tier_code="t-member", subject_root_code="t-root", managing_org_code="t-root"
     )
     services.scope_set(
-        actor=None, tier_code="t-member", subject_root_code="t-a", managing_org_code="t-a"
+        actor=SYSTEM, tier_code="t-member", subject_root_code="t-a", managing_org_code="t-a"
     )
     assert competent_body_for(tree.cell_a, top) == tree.root
     assert competent_body_for(tree.cell_a, member) == tree.committee_a
@@ -140,12 +141,12 @@ def test_competent_body_is_the_nearest_rule(tree: Tree, audit_mark: int) -> None
 
 
 def test_scope_set_replaces_and_records_before(tree: Tree, audit_mark: int) -> None:
-    services.tier_create(actor=None, code="t-tier", name="Diện", rank=2)
+    services.tier_create(actor=SYSTEM, code="t-tier", name="Diện", rank=2)
     services.scope_set(
-        actor=None, tier_code="t-tier", subject_root_code="t-a", managing_org_code="t-root"
+        actor=SYSTEM, tier_code="t-tier", subject_root_code="t-a", managing_org_code="t-root"
     )
     services.scope_set(
-        actor=None, tier_code="t-tier", subject_root_code="t-a", managing_org_code="t-a"
+        actor=SYSTEM, tier_code="t-tier", subject_root_code="t-a", managing_org_code="t-a"
     )
     assert ManagementScope.objects.get(tier__code="t-tier").managing_org == tree.committee_a
     events = events_since(audit_mark, action=AuditAction.SCOPE_SET)
@@ -162,9 +163,9 @@ def test_scope_set_replaces_and_records_before(tree: Tree, audit_mark: int) -> N
     ],
 )
 def test_scope_set_bad_input(tree: Tree, tier: str, root: str, manager: str, fragment: str) -> None:
-    services.tier_create(actor=None, code="t-tier2", name="Diện", rank=2)
+    services.tier_create(actor=SYSTEM, code="t-tier2", name="Diện", rank=2)
     with pytest.raises(ValidationFailed, match=fragment):
         services.scope_set(
-            actor=None, tier_code=tier, subject_root_code=root, managing_org_code=manager
+            actor=SYSTEM, tier_code=tier, subject_root_code=root, managing_org_code=manager
         )
     assert not ManagementScope.objects.filter(tier__code="t-tier2").exists()

@@ -12,6 +12,7 @@ from django.test import Client
 from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.models import Dossier, DossierChange, Person
 from tests.conftest import events_since
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def dossier(tree: Tree) -> Dossier:
     return services.dossier_create(
-        actor=None, managing_org_code="t-a", content=declaration(), current_posts="Phó Bí thư"
+        actor=SYSTEM, managing_org_code="t-a", content=declaration(), current_posts="Phó Bí thư"
     )
 
 
@@ -71,7 +72,7 @@ def test_a_stale_edit_is_refused_and_a_no_op_writes_nothing(
     officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
     seen = dossier.version
     services.declaration_submit(
-        actor=None, dossier=dossier, content=declaration(residence="Hà Nội"), expected_number=1
+        actor=SYSTEM, dossier=dossier, content=declaration(residence="Hà Nội"), expected_number=1
     )
     before = _state(dossier)
     with pytest.raises(ConflictError, match="vừa được người khác sửa"):
@@ -147,7 +148,7 @@ def test_update_api_matrix(tree: Tree, dossier: Dossier) -> None:
         clearance="MAT",
     )
     services.dossier_update(
-        actor=None, dossier=dossier, expected_version=dossier.version, classification="MAT"
+        actor=SYSTEM, dossier=dossier, expected_version=dossier.version, classification="MAT"
     )
     version = Dossier.objects.get(pk=dossier.pk).version
     responses = assert_permission_matrix(
@@ -222,7 +223,7 @@ def test_a_refused_edit_never_shows_a_dossier_raised_above_the_officer_meanwhile
     def raised_meanwhile(**kwargs: object) -> Dossier:
         # Another officer raises it to Tối mật and writes secret posts while this save waits.
         services.dossier_update(
-            actor=None, dossier=dossier, expected_version=dossier.version,
+            actor=SYSTEM, dossier=dossier, expected_version=dossier.version,
             classification="TOI_MAT", current_posts="Bí mật nhà nước",
         )  # fmt: skip
         raise PermissionDeniedError("Bạn không được lập hoặc sửa hồ sơ của tổ chức này.")

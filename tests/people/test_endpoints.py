@@ -11,6 +11,7 @@ from django.test import Client
 
 from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
+from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.models import Dossier, Person, PersonLink
 from tests.conftest import events_since
@@ -32,16 +33,16 @@ class Linked:
 @pytest.fixture
 def linked(tree: Tree) -> Linked:
     secret = services.dossier_create(
-        actor=None, managing_org_code="t-a", classification="TOI_MAT",
+        actor=SYSTEM, managing_org_code="t-a", classification="TOI_MAT",
         content=declaration(relatives=[father("Làm ruộng")]),
     )  # fmt: skip
     services.declaration_submit(
-        actor=None, dossier=secret, expected_number=1,
+        actor=SYSTEM, dossier=secret, expected_number=1,
         content=declaration(relatives=[father("Làm ruộng")], residence="Hà Nội"),
     )  # fmt: skip
     secret.refresh_from_db()
     plain = services.dossier_create(
-        actor=None, managing_org_code="t-a",
+        actor=SYSTEM, managing_org_code="t-a",
         content=declaration("Nguyễn Văn Hải", "1979", relatives=[father("Hưu trí")]),
     )  # fmt: skip
     return Linked(secret, plain, PersonLink.objects.get(person_a__citizen_id=FATHER_ID))
@@ -139,7 +140,7 @@ def test_a_rejected_link_is_not_listed_nor_proposed_again(tree: Tree, linked: Li
     assert "Thân nhân có trong hồ sơ khác" not in page
     # The plain dossier declares its father again (a new version): the pair stays rejected.
     services.declaration_submit(
-        actor=None, dossier=linked.plain, expected_number=1,
+        actor=SYSTEM, dossier=linked.plain, expected_number=1,
         content=declaration("Nguyễn Văn Hải", "1979", relatives=[father("Hưu trí")],
                             residence="Bắc Ninh"),
     )  # fmt: skip
@@ -191,7 +192,7 @@ def test_the_list_api_pages_through_what_the_user_may_see(
     from bvct.people import api
 
     services.dossier_create(
-        actor=None, managing_org_code="t-b", content=declaration("Lê Thị Hoa", "1980", sex="Nữ")
+        actor=SYSTEM, managing_org_code="t-b", content=declaration("Lê Thị Hoa", "1980", sex="Nữ")
     )
     personas = officers(tree)
     responses = assert_permission_matrix(
@@ -315,7 +316,7 @@ def test_the_list_and_links_apis_are_a_bounded_number_of_queries(
     # except the one audit event the links endpoint writes per other dossier it shows.
     for name in ("Nguyễn Văn Hà", "Nguyễn Văn Hòa", "Nguyễn Văn Huy"):
         services.dossier_create(
-            actor=None, managing_org_code="t-a",
+            actor=SYSTEM, managing_org_code="t-a",
             content=declaration(name, "1981", relatives=[father("Hưu trí")]),
         )  # fmt: skip
     assert len(client.get(urls[1]).json()) == 4

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from bvct.audit.constants import AuditAction
 from bvct.core.errors import PermissionDeniedError, ValidationFailed
+from bvct.core.gate import SYSTEM
 from bvct.people import imports, services
 from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.declarations import DeclarationInvalid
@@ -69,7 +70,7 @@ def _csv(rows: list[list[str]], header: list[str] | None = None) -> io.BytesIO:
 
 def _import(rows: list[list[str]], *, dry_run: bool = False, **kw: Any) -> Any:
     return import_dossiers(
-        actor=kw.pop("actor", None), managing_org_code=kw.pop("org", "t-a"),
+        actor=kw.pop("actor", SYSTEM), managing_org_code=kw.pop("org", "t-a"),
         stream=_csv(rows), file_name="ho-so.csv", dry_run=dry_run, **kw,
     )  # fmt: skip
 
@@ -172,7 +173,7 @@ def test_namesakes_match_the_persons_the_last_import_gave_their_rows(tree: Tree)
     # On the page: Nam is no longer declared, and Bắc is renamed Nam (a corrected name).
     content = _content("NS-1")
     content["relatives"] = [dict(content["relatives"][1], full_name="Hoàng Văn Nam")]
-    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     renamed = content["relatives"][0]["person"]
     twins = [
         rows[0],
@@ -255,7 +256,7 @@ def test_namesakes_reordered_on_the_page_keep_their_own_rows(tree: Tree, detail:
     before = {r["person"]: r[detail] for r in _content("NS-2")["relatives"]}
     content = _content("NS-2")
     content["relatives"] = list(reversed(content["relatives"]))
-    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     report = _checked_import(rows)
     assert {r["person"]: r[detail] for r in _content("NS-2")["relatives"]} == before
     assert report.updated == 1  # only the order, back to the file's
@@ -274,7 +275,7 @@ def test_a_namesake_added_on_the_page_does_not_take_the_files_person(tree: Tree)
     content = _content("NS-2")
     added = dict(content["relatives"][0], person=None, occupation="Thợ mộc")
     content["relatives"] = [added, *content["relatives"]]
-    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     _checked_import(rows)
     assert [r["person"] for r in _content("NS-2")["relatives"]] == [imported]
 
@@ -312,7 +313,7 @@ def test_dossiers_unchanged_since_their_last_import_are_left_alone(
     assert father.occupation == "Sửa ngoài ứng dụng"
     # Once the dossier changes (here its posts, on the page), the file is compared again.
     dossier_update(
-        actor=None, dossier=first, expected_version=first.version, current_posts="Bí thư"
+        actor=SYSTEM, dossier=first, expected_version=first.version, current_posts="Bí thư"
     )
     report = _import(GOOD)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
@@ -482,7 +483,7 @@ def test_malformed_files_get_specific_errors(
 ) -> None:
     with pytest.raises(ImportFileError, match=fragment):
         import_dossiers(
-            actor=None,
+            actor=SYSTEM,
             managing_org_code="t-a",
             stream=io.BytesIO(data),
             file_name=name,
@@ -503,7 +504,7 @@ def test_too_many_rows(tree: Tree, settings: Any) -> None:
         _import(GOOD, dry_run=True)
     with pytest.raises(ImportFileError, match="hơn 3 dòng"):
         import_dossiers(
-            actor=None, managing_org_code="t-a", stream=_xlsx([HEADERS, *GOOD]),
+            actor=SYSTEM, managing_org_code="t-a", stream=_xlsx([HEADERS, *GOOD]),
             file_name="nhieu.xlsx", dry_run=False,
         )  # fmt: skip
     assert Dossier.objects.filter(import_ref="DV-1").count() == 0
@@ -533,7 +534,7 @@ def test_xlsx_template_round_trip_and_formulas(tree: Tree) -> None:
     kinds = {row[0]: row[1] for row in template["Danh mục quan hệ"].iter_rows(values_only=True)}
     assert "Bố vợ" in kinds["Cha vợ/chồng"] and SELF in kinds  # the accepted spellings
     report = import_dossiers(
-        actor=None, managing_org_code="t-a", stream=io.BytesIO(template_xlsx()),
+        actor=SYSTEM, managing_org_code="t-a", stream=io.BytesIO(template_xlsx()),
         file_name="mau.xlsx", dry_run=True,
     )  # fmt: skip
     assert report.ok and report.rows == 2
@@ -541,7 +542,7 @@ def test_xlsx_template_round_trip_and_formulas(tree: Tree) -> None:
     formula[2] = "=CONCAT(A1,B1)"  # cell C2 (openpyxl stores a "=" string as a formula)
     with pytest.raises(ImportFileError, match="ô C2: có công thức"):
         import_dossiers(
-            actor=None, managing_org_code="t-a", stream=_xlsx([HEADERS, formula]),
+            actor=SYSTEM, managing_org_code="t-a", stream=_xlsx([HEADERS, formula]),
             file_name="f.xlsx", dry_run=True,
         )  # fmt: skip
 
@@ -561,7 +562,7 @@ def test_the_template_is_text_and_a_cccd_that_lost_its_zero_is_named(tree: Tree)
     row: list[Any] = member("Z", "Hồ Văn Z", "1980")
     row[KEYS.index("citizen_id")] = int(number)  # as a spreadsheet keeps a number cell
     report = import_dossiers(
-        actor=None, managing_org_code="t-a", stream=_xlsx([HEADERS, row]),
+        actor=SYSTEM, managing_org_code="t-a", stream=_xlsx([HEADERS, row]),
         file_name="so.xlsx", dry_run=True,
     )  # fmt: skip
     assert [(r, c) for r, c, _ in report.errors] == [(2, "Số CCCD")]
@@ -570,7 +571,7 @@ def test_the_template_is_text_and_a_cccd_that_lost_its_zero_is_named(tree: Tree)
     hanoi = make_citizen_id("001", "M", 1980, 1234)
     row[KEYS.index("citizen_id")] = int(hanoi)
     report = import_dossiers(
-        actor=None, managing_org_code="t-a", stream=_xlsx([HEADERS, row]),
+        actor=SYSTEM, managing_org_code="t-a", stream=_xlsx([HEADERS, row]),
         file_name="so.xlsx", dry_run=True,
     )  # fmt: skip
     assert "bỏ số 0 ở đầu" in report.errors[0][2] and hanoi[2:] in report.errors[0][2]
@@ -693,7 +694,7 @@ def test_import_api(tree: Tree) -> None:
 
 def _raw_import(data: bytes, *, dry_run: bool = True, name: str = "ho-so.csv") -> Any:
     return import_dossiers(
-        actor=None, managing_org_code="t-a", stream=io.BytesIO(data), file_name=name,
+        actor=SYSTEM, managing_org_code="t-a", stream=io.BytesIO(data), file_name=name,
         dry_run=dry_run,
     )  # fmt: skip
 
@@ -830,7 +831,7 @@ def test_posts_edited_on_the_page_are_not_replaced_by_an_unchecked_import(tree: 
     _import([member("M-1", "Vũ Văn Mật", "1970", current_posts="Bí thư")])
     dossier = Dossier.objects.get(import_ref="M-1")
     dossier_update(
-        actor=None, dossier=dossier, expected_version=dossier.version, current_posts="Chủ tịch"
+        actor=SYSTEM, dossier=dossier, expected_version=dossier.version, current_posts="Chủ tịch"
     )
     older = [member("M-1", "Vũ Văn Mật", "1970", current_posts="Bí thư")]
     before = _state(), Dossier.objects.get(pk=dossier.pk).current_posts
@@ -847,7 +848,7 @@ def test_posts_edited_on_the_page_are_not_replaced_by_an_unchecked_import(tree: 
     assert _import(newer).updated == 1
     # A page edit of the classification alone does not hold back a file's other posts.
     dossier = Dossier.objects.get(pk=dossier.pk)
-    dossier_update(actor=None, dossier=dossier, expected_version=dossier.version,
+    dossier_update(actor=SYSTEM, dossier=dossier, expected_version=dossier.version,
                    classification="MAT")  # fmt: skip
     report = _import([member("M-1", "Vũ Văn Mật", "1970", current_posts="Chủ tịch")])
     assert report.ok and Dossier.objects.get(pk=dossier.pk).current_posts == "Chủ tịch"
@@ -945,7 +946,7 @@ def test_an_old_template_without_the_death_details_column_is_refused(tree: Tree)
     rows = [[cell for key, cell in zip(KEYS, row, strict=True) if key != "death_details"]
             for row in GOOD]  # fmt: skip
     with pytest.raises(ImportFileError, match="Thiếu cột: Chi tiết khi mất"):
-        import_dossiers(actor=None, managing_org_code="t-a", stream=_csv(rows, header),
+        import_dossiers(actor=SYSTEM, managing_org_code="t-a", stream=_csv(rows, header),
                         file_name="cu.csv", dry_run=True)  # fmt: skip
 
 
@@ -989,7 +990,7 @@ def test_a_version_entered_on_the_page_since_the_last_import_is_warned(tree: Tre
     dossier = Dossier.objects.get(import_ref="DV-2")
     content = _content("DV-2")
     content["identity"]["occupation"] = "Giáo viên"
-    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     report = _import(GOOD, dry_run=True)
     assert [(row, column) for row, column, _ in report.warnings] == [(5, "Mã hồ sơ")]
     assert "bản khai lần 2 nộp trên trang" in report.warnings[0][2]
@@ -1013,7 +1014,7 @@ def test_an_import_refuses_dossiers_changed_after_the_file_was_checked(tree: Tre
     dossier = Dossier.objects.get(import_ref="DV-1")
     content = _content("DV-1")
     content["identity"]["residence"] = "Hà Nội"
-    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     before = _state()
     report = _import(GOOD, since=check.checked_at, check_id=check.check_id)
     assert not report.ok and [(r, c) for r, c, _ in report.errors] == [(2, "Mã hồ sơ")]
@@ -1044,7 +1045,7 @@ def test_a_save_stamped_before_the_check_but_committed_after_it_is_still_refused
     dossier = Dossier.objects.get(import_ref="DV-1")
     content = _content("DV-1")
     content["identity"]["residence"] = "Hà Nội"
-    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     Dossier.objects.filter(pk=dossier.pk).update(
         updated_at=check.checked_at - dt.timedelta(seconds=1)
     )
@@ -1104,7 +1105,7 @@ def test_the_import_page_carries_the_check_time_into_the_import(tree: Tree) -> N
     [checked_at] = re.findall(r'name="checked_at" value="([^"]+)"', page)
     [check_id] = re.findall(r'name="check_id" value="([^"]+)"', page)
     dossier = Dossier.objects.get(import_ref="DV-2")
-    declaration_submit(actor=None, dossier=dossier, content=_edited("DV-2"), expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=_edited("DV-2"), expected_number=1)
     page = upload("import", checked_at=checked_at, check_id=check_id)
     assert "đã thay đổi sau khi tệp được kiểm tra" in page and "Tệp có 1 lỗi" in page
     assert "Cần lưu ý" in page  # the page's version since the last import, too
@@ -1139,10 +1140,10 @@ def test_a_page_save_waits_for_an_import_then_says_so(
         with pytest.raises(ConflictError, match="đang được cập nhật bởi một lượt nhập tệp"):
             # The lock is the save's first statement: the dossier is not even read.
             services.declaration_submit(
-                actor=None, dossier=Dossier(pk=0), content={}, expected_number=1
+                actor=SYSTEM, dossier=Dossier(pk=0), content={}, expected_number=1
             )
         with pytest.raises(ConflictError, match="đang được cập nhật bởi một lượt nhập tệp"):
-            services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+            services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
 
 
 def test_units_come_from_the_places_and_an_old_addresss_unit_is_kept(tree: Tree) -> None:
@@ -1163,7 +1164,7 @@ def test_units_come_from_the_places_and_an_old_addresss_unit_is_kept(tree: Tree)
     content = _content("U-1")
     content["identity"]["hometown_ward"] = 7531
     dossier = Dossier.objects.get(import_ref="U-1")
-    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     # The same file again: the text has not changed, so the unit stays; nothing is new.
     report = _checked_import(rows)
     assert (report.updated, report.unchanged) == (0, 1)
@@ -1232,7 +1233,7 @@ def test_an_import_keeps_the_other_names_entered_on_the_page(tree: Tree) -> None
     content = _content("DV-1")
     content["identity"]["other_names"] = "Ba An"
     dossier = Dossier.objects.get(import_ref="DV-1")
-    declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     report = _checked_import(GOOD)
     assert report.ok and report.unchanged == 2
     assert _content("DV-1")["identity"]["other_names"] == "Ba An"
@@ -1282,7 +1283,7 @@ def test_a_check_that_compares_existing_dossiers_is_a_recorded_read(
     # A check is not an import: a page version after the last import is still warned of.
     from bvct.people.services import declaration_submit
 
-    declaration_submit(actor=None, dossier=dossier, content=_edited("DV-1"), expected_number=1)
+    declaration_submit(actor=SYSTEM, dossier=dossier, content=_edited("DV-1"), expected_number=1)
     _import(GOOD, dry_run=True)
     assert [c for _, c, _ in _import(GOOD, dry_run=True).warnings] == ["Mã hồ sơ"]
 

@@ -14,6 +14,7 @@ from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.audit.models import AuditEvent
 from bvct.core.constants import Classification
+from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.models import Dossier, Listing, ListingItem, Person
 from bvct.people.verify import verify_sealed_batches
@@ -32,15 +33,15 @@ def _digest(persons: list[Person]) -> str:
 
 @pytest.fixture
 def dossiers(tree: Tree) -> tuple[Dossier, Dossier, Dossier]:
-    seen = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    seen = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     secret = services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-a",
         content=declaration("Nguyễn Văn Hải", "1979", relatives=[]),
         classification="TOI_MAT",
     )
     elsewhere = services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-b",
         content=declaration("Nguyễn Văn Hưng", "1981", relatives=[]),
     )
@@ -133,7 +134,7 @@ def test_an_auditor_not_cleared_for_the_whole_list_still_sees_the_appearance(
     # the appearance of this dossier is hers to see, shown as every other row is.
     seen, _, _ = dossiers
     namesake = services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-a",
         content=declaration(relatives=[]),
         classification="TOI_MAT",
@@ -161,7 +162,7 @@ def test_an_auditor_not_cleared_for_the_whole_list_still_sees_the_appearance(
 
 
 def test_each_person_shown_is_named_once(tree: Tree) -> None:
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     persons = list(Person.objects.filter(dossier=dossier).order_by("id"))
     officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
     services.dossier_listing_record(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.imports import COLUMNS
 from bvct.people.models import Declaration, Dossier, PersonLink
@@ -26,7 +27,7 @@ REFUSED = Expect(allowed=302)
 def secret(tree: Tree) -> Dossier:
     """Tối mật: the officer short of clearance (Mật) does not see it."""
     return services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-a",
         classification="TOI_MAT",
         content=declaration(relatives=[father()]),
@@ -105,7 +106,7 @@ def test_a_new_dossier(tree: Tree) -> None:
 
 def test_deciding_a_link(tree: Tree, secret: Dossier) -> None:
     services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-a",
         content=declaration("Nguyễn Văn Hải", "1979", relatives=[father()]),
     )

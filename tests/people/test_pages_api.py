@@ -10,6 +10,7 @@ from django.test import Client
 
 from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
+from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.models import Declaration, Dossier, ExportBatch, Person
 from tests.conftest import events_since
@@ -24,7 +25,7 @@ MISSING = "00000000-0000-4000-8000-000000000000"
 @pytest.fixture
 def secret_dossier(tree: Tree) -> Dossier:
     return services.dossier_create(
-        actor=None, managing_org_code="t-a", content=declaration(), classification="TOI_MAT"
+        actor=SYSTEM, managing_org_code="t-a", content=declaration(), classification="TOI_MAT"
     )
 
 
@@ -160,7 +161,7 @@ def test_the_api_holds_text_to_the_columns_it_is_stored_in(tree: Tree) -> None:
     )
     assert posts.status_code == 400
     assert posts.json() == {"current_posts": ["Trường này không được dài quá 500 ký tự."]}
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     card = declaration(party_card_no="1" * 21)
     new = client.post(
         f"/api/dossiers/{dossier.public_id}/declarations/",
@@ -181,7 +182,7 @@ def test_text_limits_are_the_person_columns_sizes() -> None:
 
 
 def test_new_version_api_with_conflict_and_diff(tree: Tree) -> None:
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
     current = client.get(f"/api/dossiers/{dossier.public_id}/").json()["declaration"]
@@ -226,9 +227,9 @@ def test_export_xlsx_holds_only_visible_dossiers(tree: Tree, audit_mark: int) ->
 
     from openpyxl import load_workbook
 
-    seen = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    seen = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     unseen = services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-b",
         content=declaration("Lê Thị Hoa", "1980", sex="Nữ", relatives=[]),
     )
@@ -291,10 +292,10 @@ def test_linking_a_relative_across_dossiers(tree: Tree, audit_mark: int) -> None
         }
     ]
     a = services.dossier_create(
-        actor=None, managing_org_code="t-a", content=declaration(relatives=father_a)
+        actor=SYSTEM, managing_org_code="t-a", content=declaration(relatives=father_a)
     )
     b = services.dossier_create(
-        actor=None, managing_org_code="t-a",
+        actor=SYSTEM, managing_org_code="t-a",
         content=declaration("Nguyễn Văn Hải", "1979", relatives=father_b),
     )  # fmt: skip
     link = PersonLink.objects.get(person_a__citizen_id=cccd)
@@ -442,7 +443,7 @@ def test_export_neutralises_formulas_and_control_characters(tree: Tree) -> None:
     from openpyxl import load_workbook
 
     services.dossier_create(
-        actor=None, managing_org_code="t-a",
+        actor=SYSTEM, managing_org_code="t-a",
         content=declaration("=HYPERLINK(1)", "1980", relatives=[], hometown="Xã\x0bA"),
     )  # fmt: skip
     client = Client()
@@ -455,7 +456,7 @@ def test_export_neutralises_formulas_and_control_characters(tree: Tree) -> None:
 def test_list_pages_are_not_searches_and_are_audited(tree: Tree, audit_mark: int) -> None:
     for i in range(3):
         services.dossier_create(
-            actor=None, managing_org_code="t-a",
+            actor=SYSTEM, managing_org_code="t-a",
             content=declaration(f"Người Thứ {i}", "1980", relatives=[]),
         )  # fmt: skip
     client = Client()
@@ -473,7 +474,7 @@ def test_list_pages_are_not_searches_and_are_audited(tree: Tree, audit_mark: int
 
 def test_corrections_never_name_words_of_hidden_dossiers(tree: Tree) -> None:
     services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-b",
         content=declaration("Quách Văn Khổng", "1980", relatives=[]),
     )
@@ -496,7 +497,7 @@ def test_a_page_version_keeps_fields_the_page_does_not_show(tree: Tree) -> None:
     father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", "sex": "Nam",
               "religion": "Phật giáo", "birthplace": "xã Tiên Du"}  # fmt: skip
     dossier = services.dossier_create(
-        actor=None, managing_org_code="t-a", content=declaration(relatives=[father])
+        actor=SYSTEM, managing_org_code="t-a", content=declaration(relatives=[father])
     )
     person = Declaration.objects.get(dossier=dossier).content["relatives"][0]["person"]
     client = Client()
@@ -569,7 +570,7 @@ def test_the_pages_show_what_was_declared_about_relatives_and_the_kinds_of_event
     content["foreign_ties"] = [
         {"from": "2010", "to": "2012", "text": "Học thạc sĩ", "kind": "STAY", "country": "Nhật Bản"}
     ]
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=content)
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
     for url in (f"/ho-so/{dossier.public_id}/", f"/ho-so/{dossier.public_id}/ban-in/"):
@@ -593,7 +594,7 @@ def test_every_declared_identity_field_is_on_the_page_and_the_print(tree: Tree) 
                     "residence": "Pháp", "citizen_id": mother_id}],
     )  # fmt: skip
     content["political_events"] = [{"from": "1999", "text": "Bị tạm giữ", "kind": "ARREST"}]
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=content)
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
     for url in (f"/ho-so/{dossier.public_id}/", f"/ho-so/{dossier.public_id}/ban-in/"):
@@ -607,12 +608,12 @@ def test_every_declared_identity_field_is_on_the_page_and_the_print(tree: Tree) 
 
 
 def test_the_comparison_page_lists_a_relative_added_and_one_removed(tree: Tree) -> None:
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     content = Declaration.objects.get(dossier=dossier).content
     content["relatives"] = [
         {"relation": "con", "full_name": "Nguyễn Thị Mới", "birth": "2005", "sex": "Nữ"}
     ]
-    services.declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    services.declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
     response = client.get(f"/ho-so/{dossier.public_id}/so-sanh/1/2/")
@@ -630,9 +631,9 @@ def test_export_of_one_organisation_and_never_a_cut_list(
 
     from bvct.people import views
 
-    services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     services.dossier_create(
-        actor=None, managing_org_code="t-b",
+        actor=SYSTEM, managing_org_code="t-b",
         content=declaration("Lê Thị Hoa", "1980", sex="Nữ", relatives=[]),
     )  # fmt: skip
     board = Client()
@@ -667,7 +668,7 @@ def test_pages_offer_only_what_the_user_may_do(tree: Tree) -> None:
     auditor = Client()
     auditor.force_login(make_user(tree.committee_a, Role.AUDITOR, clearance="TUYET_MAT"))
     assert auditor.get("/ho-so/nhap/").status_code == 404  # nothing to import
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     # The edit's address left in the address bar after a refused edit: back to the page.
     back = officer.get(f"/ho-so/{dossier.public_id}/sua/")
     assert back.status_code == 302 and back["Location"] == f"/ho-so/{dossier.public_id}/"
@@ -681,7 +682,7 @@ def test_pages_offer_only_what_the_user_may_do(tree: Tree) -> None:
 def test_more_rows_never_drop_rows_and_enter_still_submits(tree: Tree) -> None:
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     periods = [{"start": str(1800 + i), "end": "", "text": f"Việc {i}"} for i in range(210)]
     data = {
         "expected_number": "1", "identity-full_name": "Nguyễn Văn Hùng", "identity-sex": "M",
@@ -698,7 +699,7 @@ def test_more_rows_never_drop_rows_and_enter_still_submits(tree: Tree) -> None:
 
 
 def test_the_comparison_writes_words_not_codes(tree: Tree) -> None:
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     content = Declaration.objects.get(dossier=dossier).content
     content["relatives"][0] = {**content["relatives"][0], "sex": "Nữ", "relation": "me"}
     content["relatives"].append(
@@ -707,7 +708,7 @@ def test_the_comparison_writes_words_not_codes(tree: Tree) -> None:
     content["foreign_ties"] = [
         {"kind": "TRIP", "from": "2019", "to": "2019", "text": "Du lịch", "country": "Nhật Bản"}
     ]
-    services.declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    services.declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
     page = client.get(f"/ho-so/{dossier.public_id}/so-sanh/1/2/").content.decode()

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from vietnam_provinces import Province, Ward
 
+from bvct.core.gate import SYSTEM
 from bvct.core.text import normalize
 from bvct.people import services
 from bvct.people.declarations import DeclarationInvalid, clean_content
@@ -134,7 +135,7 @@ def test_a_place_changed_on_the_page_is_resolved_again(tree: Tree) -> None:
 
 def test_persons_carry_their_units(tree: Tree) -> None:
     dossier = services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-a",
         content=declaration(
             hometown="Xã Tân Sơn, Bắc Ninh",
@@ -163,14 +164,14 @@ def test_the_dossier_page_names_todays_unit_of_an_old_address(tree: Tree) -> Non
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
     old = "Xã Hoàn Sơn, huyện Tiên Du, tỉnh Bắc Ninh"
     recorded = services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-a",
         content=declaration(hometown=old, hometown_ward="7531"),
     )
     page = client.get(f"/ho-so/{recorded.public_id}/").content.decode()
     assert f"{old} <small>(đơn vị hiện nay: Xã Tân Sơn, Bắc Ninh)</small>" in page
     named = services.dossier_create(
-        actor=None,
+        actor=SYSTEM,
         managing_org_code="t-a",
         content=declaration("Lê Văn Tám", hometown="xã tân sơn, tỉnh bắc ninh"),
     )

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bvct.accounts.constants import Role
+from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.selectors import PersonSearch, person_search
 from tests.factories import Tree, make_user
@@ -28,7 +29,7 @@ PEOPLE = [
 def people(tree: Tree) -> None:
     for org, name, birth, hometown in PEOPLE:
         services.dossier_create(
-            actor=None, managing_org_code=org,
+            actor=SYSTEM, managing_org_code=org,
             content=declaration(name, birth, hometown=hometown, relatives=[]),
         )  # fmt: skip
 
@@ -82,7 +83,7 @@ def test_only_what_the_user_may_see(tree: Tree, people: None) -> None:
 def test_clearance_hides_classified_dossiers(tree: Tree) -> None:
     content = declaration("Phạm Minh Tuấn", "1970", relatives=[])
     services.dossier_create(
-        actor=None, managing_org_code="t-a", content=content, classification="TOI_MAT"
+        actor=SYSTEM, managing_org_code="t-a", content=content, classification="TOI_MAT"
     )
     assert (
         _names(make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="MAT"), "pham minh tuan")
@@ -121,7 +122,7 @@ def test_a_hidden_dossier_changes_nothing_a_search_answers(
     before = answer()
     for org, classification in (("t-b", "KHONG_MAT"), ("t-a", "TUYET_MAT")):
         services.dossier_create(
-            actor=None, managing_org_code=org, classification=classification,
+            actor=SYSTEM, managing_org_code=org, classification=classification,
             content=declaration(hidden, "1970", relatives=[]),
         )  # fmt: skip
     assert answer() == before
@@ -129,7 +130,9 @@ def test_a_hidden_dossier_changes_nothing_a_search_answers(
 
 def test_a_word_that_is_no_name_word_is_searched_as_typed_too(tree: Tree) -> None:
     services.dossier_create(
-        actor=None, managing_org_code="t-a", content=declaration("Ksor Hoaa", "1970", relatives=[])
+        actor=SYSTEM,
+        managing_org_code="t-a",
+        content=declaration("Ksor Hoaa", "1970", relatives=[]),
     )
     officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
     assert _names(officer, "ksor hoaa") == [("Ksor Hoaa", 1970)]

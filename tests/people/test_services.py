@@ -8,6 +8,7 @@ from django.db import DatabaseError, transaction
 from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.constants import DeclarationStatus, LinkStatus
 from bvct.people.declarations import DeclarationInvalid
@@ -73,7 +74,7 @@ def test_bad_identity_is_refused_with_its_path(
     content["identity"].update(change)
     before = Dossier.objects.count()
     with pytest.raises(DeclarationInvalid) as err:
-        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+        services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=content)
     assert any(p == path and fragment in m for p, m in err.value.errors), err.value.errors
     assert Dossier.objects.count() == before
     assert events_since(audit_mark) == []
@@ -89,7 +90,7 @@ def test_every_relative_error_is_reported_at_once(tree: Tree) -> None:
         ]
     )
     with pytest.raises(DeclarationInvalid) as err:
-        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+        services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=content)
     messages = " | ".join(f"{p}: {m}" for p, m in err.value.errors)
     assert (
         "relatives[1] (Nguyễn Văn Bình).birth" in messages
@@ -121,7 +122,7 @@ def test_dates_that_cannot_be_are_refused(
     father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", **relative}
     content = declaration(birth="12/05/1975", relatives=[father], **identity)
     with pytest.raises(DeclarationInvalid) as err:
-        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+        services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=content)
     assert err.value.errors == [(path, message)]
 
 
@@ -156,7 +157,7 @@ def _new_version(dossier: Dossier, **changes: object) -> dict[str, object]:
 
 
 def test_new_version_supersedes_and_records_the_differences(tree: Tree, audit_mark: int) -> None:
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     content = _new_version(dossier)
     content["identity"]["residence"] = "phường Kinh Bắc, tỉnh Bắc Ninh"
     spouse = next(r for r in content["relatives"] if r["relation"] == "vo-chong")
@@ -165,7 +166,7 @@ def test_new_version_supersedes_and_records_the_differences(tree: Tree, audit_ma
         {"relation": "con", "full_name": "Nguyễn Minh Khang", "birth": "2010", "sex": "Nam"}
     )
     new = services.declaration_submit(
-        actor=None, dossier=dossier, content=content, expected_number=1
+        actor=SYSTEM, dossier=dossier, content=content, expected_number=1
     )
     assert new.number == 2
     statuses = dict(Declaration.objects.filter(dossier=dossier).values_list("number", "status"))
@@ -180,21 +181,21 @@ def test_new_version_supersedes_and_records_the_differences(tree: Tree, audit_ma
 
 
 def test_a_stale_version_is_refused(tree: Tree) -> None:
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     edited = _new_version(dossier, history=[{"from": "2000", "to": "2004", "text": "Học"}])
-    services.declaration_submit(actor=None, dossier=dossier, content=edited, expected_number=1)
+    services.declaration_submit(actor=SYSTEM, dossier=dossier, content=edited, expected_number=1)
     with pytest.raises(ConflictError, match="bản khai số 2"):
         services.declaration_submit(
-            actor=None, dossier=dossier, content=_new_version(dossier), expected_number=1
+            actor=SYSTEM, dossier=dossier, content=_new_version(dossier), expected_number=1
         )
     assert Declaration.objects.filter(dossier=dossier).count() == 2
 
 
 def test_the_same_content_again_is_no_new_version(tree: Tree, audit_mark: int) -> None:
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     with pytest.raises(ValidationFailed, match="không khác bản số 1: không có gì để nộp"):
         services.declaration_submit(
-            actor=None, dossier=dossier, content=_new_version(dossier), expected_number=1
+            actor=SYSTEM, dossier=dossier, content=_new_version(dossier), expected_number=1
         )
     assert Declaration.objects.get(dossier=dossier).status == DeclarationStatus.SUBMITTED
     assert Dossier.objects.get(pk=dossier.pk).version == dossier.version
@@ -204,15 +205,15 @@ def test_the_same_content_again_is_no_new_version(tree: Tree, audit_mark: int) -
         {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948"},
         {"relation": "me", "full_name": "Trần Thị Lan", "birth": "1950"},
     ])  # fmt: skip
-    other = services.dossier_create(actor=None, managing_org_code="t-a", content=two)
+    other = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=two)
     content = _new_version(other)
     content["relatives"] = content["relatives"][::-1]
-    services.declaration_submit(actor=None, dossier=other, content=content, expected_number=1)
+    services.declaration_submit(actor=SYSTEM, dossier=other, content=content, expected_number=1)
     assert Declaration.objects.filter(dossier=other).count() == 2
 
 
 def test_submitted_declarations_never_change(tree: Tree) -> None:
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     first = Declaration.objects.get(dossier=dossier)
     with pytest.raises(DatabaseError, match="never changes"), transaction.atomic():
         Declaration.objects.filter(pk=first.pk).update(content={"identity": {}})
@@ -231,9 +232,11 @@ def test_same_relative_in_two_dossiers_is_only_proposed(tree: Tree) -> None:
             "citizen_id": father,
         }
     ]
-    services.dossier_create(actor=None, managing_org_code="t-a", content=declaration(relatives=rel))
     services.dossier_create(
-        actor=None,
+        actor=SYSTEM, managing_org_code="t-a", content=declaration(relatives=rel)
+    )
+    services.dossier_create(
+        actor=SYSTEM,
         managing_org_code="t-b",
         content=declaration("Nguyễn Văn Hải", "1978", relatives=rel),
     )
@@ -248,7 +251,7 @@ def test_name_matches_are_capped_and_skip_different_citizen_ids(tree: Tree) -> N
               "hometown": "xã Tiên Du"}  # fmt: skip
     for i in range(MAX_NAME_PROPOSALS + 3):
         services.dossier_create(
-            actor=None, managing_org_code="t-a",
+            actor=SYSTEM, managing_org_code="t-a",
             content=declaration(f"Nguyễn Văn Con{i}", "1978", relatives=[father]),
         )  # fmt: skip
     last = Person.objects.filter(full_name="Nguyễn Văn Bình").order_by("-id").first()
@@ -258,10 +261,10 @@ def test_name_matches_are_capped_and_skip_different_citizen_ids(tree: Tree) -> N
     other = {**father, "citizen_id": make_citizen_id("027", "M", 1950, 1)}
     mine = {**father, "citizen_id": make_citizen_id("027", "M", 1950, 2)}
     services.dossier_create(
-        actor=None, managing_org_code="t-b", content=declaration("A B", "1979", relatives=[other])
+        actor=SYSTEM, managing_org_code="t-b", content=declaration("A B", "1979", relatives=[other])
     )
     services.dossier_create(
-        actor=None, managing_org_code="t-b", content=declaration("C D", "1979", relatives=[mine])
+        actor=SYSTEM, managing_org_code="t-b", content=declaration("C D", "1979", relatives=[mine])
     )
     newest = Person.objects.filter(citizen_id=mine["citizen_id"]).get()
     partners = PersonLink.objects.filter(person_b=newest).values_list(
@@ -287,14 +290,14 @@ def test_diff_keeps_undated_periods_apart() -> None:
 
 
 def test_a_relative_removed_then_entered_again_is_the_same_record(tree: Tree) -> None:
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     spouse = Person.objects.get(dossier=dossier, full_name="Lê Thị Hoa")
     without = _new_version(dossier)
     without["relatives"] = [r for r in without["relatives"] if r["full_name"] != "Lê Thị Hoa"]
-    services.declaration_submit(actor=None, dossier=dossier, content=without, expected_number=1)
+    services.declaration_submit(actor=SYSTEM, dossier=dossier, content=without, expected_number=1)
     again = _new_version(dossier)
     again["relatives"].append({"relation": "vo-chong", "full_name": "Lê Thị Hoa", "birth": "1978"})
-    services.declaration_submit(actor=None, dossier=dossier, content=again, expected_number=2)
+    services.declaration_submit(actor=SYSTEM, dossier=dossier, content=again, expected_number=2)
     assert Person.objects.filter(dossier=dossier, full_name="Lê Thị Hoa").count() == 1
     spouse.refresh_from_db()
     assert spouse.declared is True
@@ -310,7 +313,7 @@ def test_a_new_version_without_record_ids_keeps_each_relatives_record(tree: Tree
     ]
     father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", "sex": "Nam"}
     dossier = services.dossier_create(
-        actor=None, managing_org_code="t-a", content=declaration(relatives=[father, *twins])
+        actor=SYSTEM, managing_org_code="t-a", content=declaration(relatives=[father, *twins])
     )
     before = sorted(Person.objects.filter(dossier=dossier).values_list("pk", flat=True))
     retyped = declaration(
@@ -318,14 +321,14 @@ def test_a_new_version_without_record_ids_keeps_each_relatives_record(tree: Tree
                    {**father, "birth": "03/1948"}],
         residence="Hà Nội",
     )  # fmt: skip
-    services.declaration_submit(actor=None, dossier=dossier, content=retyped, expected_number=1)
+    services.declaration_submit(actor=SYSTEM, dossier=dossier, content=retyped, expected_number=1)
     assert sorted(Person.objects.filter(dossier=dossier).values_list("pk", flat=True)) == before
     assert Person.objects.filter(dossier=dossier, declared=False).count() == 0
     father_record = Person.objects.get(dossier=dossier, full_name="Nguyễn Văn Bình")
     assert (father_record.birth_year, father_record.birth_month) == (1948, 3)
     # One twin fewer: one record retires, the other stays.
     services.declaration_submit(
-        actor=None, dossier=dossier, expected_number=2,
+        actor=SYSTEM, dossier=dossier, expected_number=2,
         content=declaration(relatives=[dict(twins[0]), dict(father)]),
     )  # fmt: skip
     marys = Person.objects.filter(dossier=dossier, full_name="Nguyễn Thị Mai")
@@ -341,9 +344,9 @@ def test_the_comparison_lists_events_no_longer_declared_and_corrected_dates(tree
             "text": "Tham quan"}  # fmt: skip
     content = declaration(relatives=[])
     content.update(political_events=[arrest, joined], foreign_ties=[trip])
-    dossier = services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+    dossier = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=content)
     later = _new_version(dossier, political_events=[{**arrest, "from": "1971"}], foreign_ties=[])
-    services.declaration_submit(actor=None, dossier=dossier, content=later, expected_number=1)
+    services.declaration_submit(actor=SYSTEM, dossier=dossier, content=later, expected_number=1)
     first, second = Declaration.objects.filter(dossier=dossier).order_by("number")
     changes = {
         (c.section, c.kind, c.subject, c.field)
@@ -396,19 +399,19 @@ def test_an_entry_without_record_id_never_takes_a_record_claimed_later_or_a_reti
 ) -> None:
     aunt = {"relation": "anh-chi-em", "full_name": "Nguyễn Thị Lệ", "birth": "", "sex": "Nữ"}
     dossier = services.dossier_create(
-        actor=None, managing_org_code="t-a", content=declaration(relatives=[aunt, dict(aunt)])
+        actor=SYSTEM, managing_org_code="t-a", content=declaration(relatives=[aunt, dict(aunt)])
     )
     first, second = Person.objects.filter(dossier=dossier, full_name="Nguyễn Thị Lệ").order_by("pk")
     # Version 2 declares one of them only (the second record): the first retires.
     content = declaration(relatives=[{**aunt, "person": str(second.public_id)}])
-    services.declaration_submit(actor=None, dossier=dossier, content=content, expected_number=1)
+    services.declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=1)
     first.refresh_from_db()
     assert first.declared is False
     # Version 3: one entry without an id, then the second record named explicitly later in the
     # list. The entry without id must not take the second record (claimed by the later entry),
     # and takes the retired first one back rather than making a third.
     content = declaration(relatives=[dict(aunt), {**aunt, "person": str(second.public_id)}])
-    services.declaration_submit(actor=None, dossier=dossier, content=content, expected_number=2)
+    services.declaration_submit(actor=SYSTEM, dossier=dossier, content=content, expected_number=2)
     records = Person.objects.filter(dossier=dossier, full_name="Nguyễn Thị Lệ")
     assert sorted(records.values_list("pk", "declared")) == [(first.pk, True), (second.pk, True)]
 
@@ -442,7 +445,7 @@ def _three_dossiers_declaring_one_father(
     numbers = numbers or (FATHER_ID, FATHER_ID, None)
     dossiers = [
         services.dossier_create(
-            actor=None,
+            actor=SYSTEM,
             managing_org_code=org,
             content=declaration(name, birth, relatives=[{**same, "citizen_id": number}]),
         )
@@ -494,7 +497,7 @@ def test_a_link_whose_citizen_ids_now_differ_cannot_be_confirmed(tree: Tree) -> 
     content = Declaration.objects.get(dossier=second, status="SUBMITTED").content
     other_id = make_citizen_id("001", "M", 1948, 12345)
     content["relatives"][0]["citizen_id"] = other_id
-    services.declaration_submit(actor=None, dossier=second, content=content, expected_number=1)
+    services.declaration_submit(actor=SYSTEM, dossier=second, content=content, expected_number=1)
     officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
     with pytest.raises(ConflictError, match=f"Số CCCD khác nhau \\(.*{other_id}"):
         services.person_link_decide(actor=officer, link=links["12"], confirm=True)
@@ -508,14 +511,14 @@ def test_one_citizen_id_twice_in_a_declaration_is_refused(tree: Tree) -> None:
             "sex": "Nam", "citizen_id": number}  # fmt: skip
     content = declaration(birth="12/05/1975", citizen_id=number, relatives=[twin, dict(twin)])
     with pytest.raises(DeclarationInvalid) as err:
-        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+        services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=content)
     assert err.value.errors == [
         ("relatives[1] (Nguyễn Văn Hưng).citizen_id", f"số CCCD {number} trùng với người khai"),
         ("relatives[2] (Nguyễn Văn Hưng).citizen_id", f"số CCCD {number} trùng với người khai"),
     ]
     content = declaration(birth="12/05/1975", relatives=[twin, {**twin, "full_name": "Lê B"}])
     with pytest.raises(DeclarationInvalid) as err:
-        services.dossier_create(actor=None, managing_org_code="t-a", content=content)
+        services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=content)
     assert err.value.errors == [
         ("relatives[2] (Lê B).citizen_id", f"số CCCD {number} trùng với Nguyễn Văn Hưng")
     ]

@@ -12,6 +12,7 @@ from django.test import Client
 
 from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
+from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.imports import KEYS
 from bvct.people.models import DossierChange, ExportBatch, ImportBatch
@@ -32,7 +33,7 @@ def _export(tree: Tree) -> ExportBatch:
 
 
 def test_untouched_batches_verify_and_the_run_is_on_the_record(tree: Tree, audit_mark: int) -> None:
-    services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     _export(tree)
     _import(GOOD)
     rows = [list(row) for row in GOOD]
@@ -49,9 +50,9 @@ def test_untouched_batches_verify_and_the_run_is_on_the_record(tree: Tree, audit
 
 
 def test_an_altered_export_list_or_import_history_is_named(tree: Tree) -> None:
-    services.dossier_create(actor=None, managing_org_code="t-a", content=declaration())
+    services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
     services.dossier_create(
-        actor=None, managing_org_code="t-a", content=declaration("Lê Thị Hoa", "1980", sex="Nữ")
+        actor=SYSTEM, managing_org_code="t-a", content=declaration("Lê Thị Hoa", "1980", sex="Nữ")
     )
     export = _export(tree)
     _import(GOOD)

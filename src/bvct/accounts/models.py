@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bvct.accounts.constants import Role
 from bvct.core.constants import Action, Classification
-from bvct.core.gate import GateQuerySet, active_user
+from bvct.core.gate import GateQuerySet, active_user, may
 from bvct.orgs.models import Organisation
 
 USERNAME_VALIDATOR = RegexValidator(
@@ -29,9 +29,9 @@ class UserQuerySet(GateQuerySet["User"]):
         actor = active_user(user)
         if actor is None:
             return self.none()
-        if actor.has_role(Role.SYSADMIN):
+        if may(actor, Action.ADMINISTER):
             return self.all()
-        if action == Action.VIEW and actor.has_role(Role.AUDITOR):
+        if action == Action.VIEW and may(actor, Action.AUDIT):
             # Auditors look people up by who acted: the accounts of their scope.
             return self.filter(Q(organisation__path__startswith=actor.scope_path) | Q(pk=actor.pk))
         if action == Action.VIEW:

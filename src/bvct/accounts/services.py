@@ -27,6 +27,7 @@ from bvct.core.errors import (
     ValidationFailed,
     unique_as_error,
 )
+from bvct.core.gate import SYSTEM, SystemPrincipal
 from bvct.core.versioning import lock_for_edit, save_edit
 from bvct.orgs.selectors import org_by_code, scope_root_for
 
@@ -70,9 +71,8 @@ def parse_clearance(raw: str | int) -> Classification:
         ) from exc
 
 
-def _require_user_admin(actor: User | None) -> None:
-    # actor None is the system itself (a management command run on the server).
-    if actor is not None and not can_manage_users(actor):
+def _require_user_admin(actor: User | SystemPrincipal) -> None:
+    if not can_manage_users(actor):
         raise PermissionDeniedError("Chỉ quản trị hệ thống được quản lý tài khoản.")
 
 
@@ -86,7 +86,7 @@ def _check_password(password: str, user: User) -> None:
 @transaction.atomic(durable=True)
 def user_create(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     username: str,
     full_name: str,
     organisation_code: str,
@@ -139,7 +139,7 @@ def user_create(
 @transaction.atomic(durable=True)
 def user_update(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     user: User,
     expected_version: int | None = None,
     full_name: str | None = None,
@@ -176,7 +176,7 @@ def user_update(
     if clearance is not None:
         locked.clearance = parse_clearance(clearance)
     if is_active is not None:
-        if actor is not None and locked.pk == actor.pk and not is_active:
+        if locked.pk == actor.pk and not is_active:
             raise ValidationFailed("Không thể tự khóa tài khoản của chính mình.", field="is_active")
         locked.is_active = is_active
     _keep_an_administrator(was=user_is_admin(before), now=locked)
@@ -207,9 +207,9 @@ def _keep_an_administrator(*, was: bool, now: User) -> None:
 
 
 @transaction.atomic(durable=True)
-def user_set_password(*, actor: User | None, user: User, password: str) -> None:
+def user_set_password(*, actor: User | SystemPrincipal, user: User, password: str) -> None:
     """Set a password (the user's own, or by the administrator); the audit keeps no secret."""
-    if actor is not None and actor.pk != user.pk:
+    if actor.pk != user.pk:
         _require_user_admin(actor)
     locked = User.objects.select_for_update().get(pk=user.pk)
     _check_password(password, locked)
@@ -345,7 +345,7 @@ def login_failure_record(
     if ip_locked is not None:
         details["address_locked_until"] = ip_locked
     audit_record(
-        actor=None,
+        actor=SYSTEM,
         action=AuditAction.LOGIN_LOCKED if locked or ip_locked else AuditAction.LOGIN_FAILED,
         object_type="accounts.user",
         object_id=str(user.public_id) if user else "",

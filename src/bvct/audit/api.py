@@ -9,9 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bvct.accounts.permissions import can_view_audit
 from bvct.audit.forms import EventSearchForm
 from bvct.audit.models import AuditEvent
+from bvct.audit.permissions import can_view_audit
 from bvct.audit.selectors import event_search
 from bvct.audit.services import audit_read_record, audit_search_record
 from bvct.core.errors import PermissionDeniedError

@@ -10,22 +10,27 @@ from django.db import models
 from django.db.models import Q
 
 from bvct.core.constants import Action, Classification
-from bvct.core.gate import GateQuerySet, active_user
+from bvct.core.gate import GateQuerySet, ScopeRule, active_user
+
+# Events carry the organisation they concern and a classification, as dossiers do.
+AUDIT_GATE = ScopeRule(path="org_path", level="classification")
 
 
 class AuditEventQuerySet(GateQuerySet["AuditEvent"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> AuditEventQuerySet:
-        from bvct.accounts.constants import Role
+    gate = AUDIT_GATE
 
-        actor = active_user(user)
-        if actor is None or action != Action.VIEW or not actor.has_role(Role.AUDITOR):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> AuditEventQuerySet:
+        # Reading events is auditing: the grant checked is AUDIT, whatever the caller asks.
+        if action != Action.VIEW:
             return self.none()
-        # Auditors read what happened in their scope, up to their clearance. Events with no
-        # organisation (system-wide configuration) belong to the top of the tree.
-        in_scope = Q(org_path__startswith=actor.scope_path)
+        condition = AUDIT_GATE.q(user, Action.AUDIT)
+        if condition is None:
+            return self.none()
+        actor = active_user(user)
         if actor.scope_depth == 0:
-            in_scope |= Q(org_path="")
-        return self.filter(in_scope, classification__lte=actor.clearance)
+            # Events with no organisation (system-wide configuration) belong to the top.
+            condition |= Q(org_path="", classification__lte=actor.clearance)
+        return self.filter(condition)
 
 
 class AuditEvent(models.Model):

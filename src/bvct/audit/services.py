@@ -14,6 +14,7 @@ from django.db import connection, models
 from bvct.audit.constants import AuditAction
 from bvct.core import context
 from bvct.core.constants import Classification
+from bvct.core.gate import SYSTEM, SystemPrincipal
 from bvct.core.ids import uuid7
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -85,14 +86,14 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "public_id", obj.pk))
         object_label = object_label or str(obj)[:300]
-    if org is None and actor is not None:
-        org = actor.organisation
+    if org is None:
+        org = getattr(actor, "organisation", None)  # the system has none
     ctx = context.current()
     content: dict[str, Any] = {
         "id": str(uuid7()),
         "action": str(action),
-        "actor": str(actor.public_id) if actor else None,
-        "actor_username": actor.username if actor else "",
+        "actor": str(actor.public_id) if actor is not None and actor.public_id else None,
+        "actor_username": actor.username if actor is not None else "",
         "org": str(org.public_id) if org else None,
         "org_path": org.path if org else "",
         "object_type": object_type,
@@ -137,7 +138,7 @@ def audit_read_record(*, actor: User, event: AuditEvent) -> None:
 def audit_verify_record(*, result: VerifyResult) -> None:
     """A verification run and the head it found (the anchor to write down) join the chain."""
     audit_record(
-        actor=None,
+        actor=SYSTEM,
         action=AuditAction.AUDIT_VERIFY,
         object_type="audit.auditevent",
         object_id=str(result.bad_seq or result.head_seq or ""),

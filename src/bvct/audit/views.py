@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views import View
 
-from bvct.accounts.permissions import can_view_audit
 from bvct.audit.forms import EventSearchForm
 from bvct.audit.models import AuditEvent
+from bvct.audit.permissions import can_view_audit
 from bvct.audit.selectors import EventFilter, event_search
 from bvct.audit.services import audit_read_record, audit_search_record
 from bvct.core.gate import get_for_user

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bvct.accounts import services as account_services
 from bvct.accounts.constants import Role
 from bvct.accounts.models import User
+from bvct.core.gate import SYSTEM
 from bvct.orgs import services as org_services
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
 
@@ -91,7 +92,7 @@ def _commune_code(name: str) -> str:
 def _org(code: str, name: str, kind: str, parent: str | None, short: str = "") -> None:
     if not Organisation.objects.filter(code=code).exists():
         org_services.organisation_create(
-            actor=None, code=code, name=name, kind_code=kind, parent_code=parent, short_name=short
+            actor=SYSTEM, code=code, name=name, kind_code=kind, parent_code=parent, short_name=short
         )
 
 
@@ -121,7 +122,7 @@ def seed_demo_structure() -> None:
     for kind_code, kind_name, is_committee, is_advisory, is_agency in KINDS:
         if not OrganisationKind.objects.filter(code=kind_code).exists():
             org_services.org_kind_create(
-                actor=None,
+                actor=SYSTEM,
                 code=kind_code,
                 name=kind_name,
                 is_committee=is_committee,
@@ -151,7 +152,7 @@ def seed_demo_structure() -> None:
     for tier_code, tier_name, rank in TIERS:
         if not ManagementTier.objects.filter(code=tier_code).exists():
             org_services.tier_create(
-                actor=None, code=tier_code, name=tier_name, rank=rank, source=SOURCE
+                actor=SYSTEM, code=tier_code, name=tier_name, rank=rank, source=SOURCE
             )
     _scope("dien-btv-tinh-uy", root_code, root_code)
     for committee in committees:
@@ -160,7 +161,7 @@ def seed_demo_structure() -> None:
     for login in LOGINS:
         if not User.objects.filter(username=login.username).exists():
             account_services.user_create(
-                actor=None,
+                actor=SYSTEM,
                 username=login.username,
                 full_name=login.full_name,
                 organisation_code=login.organisation,
@@ -174,6 +175,6 @@ def _scope(tier: str, root: str, manager: str) -> None:
     exists = ManagementScope.objects.filter(tier__code=tier, subject_root__code=root).exists()
     if not exists:
         org_services.scope_set(
-            actor=None, tier_code=tier, subject_root_code=root, managing_org_code=manager,
+            actor=SYSTEM, tier_code=tier, subject_root_code=root, managing_org_code=manager,
             source=SOURCE,
         )  # fmt: skip

@@ -1,42 +1,268 @@
-"""The permission gate: the one place that decides which rows a user may see or change.
+"""The permission gate: the one place that decides who may do what to which rows.
 
-Every protected model's queryset subclasses :class:`GateQuerySet` and implements
-``visible_to(user, action)`` as one SQL condition over indexed columns (organisation path,
-classification, assignment). Pages and the API never look an object up any other way:
-:func:`get_for_user` raises ``Http404`` for hidden rows exactly as for missing ones, so the
-answer does not reveal that a hidden row exists.
+Three pieces, each defined once:
+
+* :data:`GRANTS`, the roles × actions table: for each role, the actions it may take and how
+  far each reaches (:class:`Reach`). An action no role of the user was granted is refused;
+  nothing is granted by default.
+* :class:`ScopeRule`, the row condition for rows that carry an organisation path and a
+  classification (a dossier, and everything that hangs below one). From one definition come
+  the ``Q`` for querysets (:meth:`ScopeRule.q`), the SQL fragment with its parameters for
+  set-based statements (:meth:`ScopeRule.sql`) and the check of one object
+  (:meth:`ScopeRule.allows`).
+* :class:`GateQuerySet`: every protected model's queryset. ``visible_to(user, action)`` applies
+  the model's rule, on its own columns or through a parent (``gate_lookup = "dossier"``), so
+  child rows are gated by their parent, never by convention.
+
+:data:`SYSTEM` is the one principal for work no person does (commands, demo data, the
+generator): it may do everything, everywhere, and is audited as the system. ``None`` is no
+principal: it sees nothing.
+
+Pages and the API never look an object up any other way: :func:`get_for_user` raises
+``Http404`` for hidden rows exactly as for missing ones, so the answer does not reveal that a
+hidden row exists.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
-from bvct.core.constants import Action
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from bvct.accounts.models import User
+from bvct.core.constants import Action, Classification, Role
 
 M = TypeVar("M", bound=models.Model)
 
 
-class GateQuerySet(models.QuerySet[M]):
-    def visible_to(self, user: User | AnonymousUser, action: str = Action.VIEW) -> GateQuerySet[M]:
-        raise NotImplementedError(f"{self.model.__name__} must define visible_to()")
+class Reach(enum.Enum):
+    """How far a granted action reaches, as a condition on the rows' own columns."""
+
+    SCOPE = "scope"  # rows of the user's scope subtree, up to their clearance
+    COMPETENT_BODY = "competent_body"  # rows whose competent body is the user's organisation
+    ADDRESSEE = "addressee"  # rows addressed to the user's organisation (an agency's requests)
+    ASSIGNED = "assigned"  # rows the user is assigned to
+    EVERYWHERE = "everywhere"  # configuration that holds no personal data
 
 
-def active_user(user: Any) -> User | None:
-    """The user if signed in and active, else None (anonymous and disabled users see nothing)."""
+_S, _C, _A, _ME = Reach.SCOPE, Reach.COMPETENT_BODY, Reach.ADDRESSEE, Reach.ASSIGNED
+
+#: The roles × actions table (docs/permissions.md). A model's rule says which reaches it has
+#: columns for; a reach it has none for grants nothing on it.
+GRANTS: Mapping[str, Mapping[str, frozenset[Reach]]] = {
+    Role.BVCT_OFFICER: {
+        Action.VIEW: frozenset({_S}),
+        Action.CHANGE: frozenset({_S}),
+        Action.OPEN_CASE: frozenset({_S}),
+        Action.ASSIGN: frozenset({_S}),
+        Action.REQUEST_VERIFICATION: frozenset({_S}),
+    },
+    Role.COMMITTEE_MEMBER: {
+        Action.VIEW: frozenset({_S}),
+        Action.SIGN_CONCLUSION: frozenset({_C}),
+    },
+    Role.AUDITOR: {
+        Action.VIEW: frozenset({_S}),
+        Action.AUDIT: frozenset({_S}),
+    },
+    Role.AGENCY_OFFICER: {
+        Action.REPLY_AS_AGENCY: frozenset({_A}),
+    },
+    Role.SECRET_CLERK: {
+        Action.REGISTER_SECRET: frozenset({_S}),
+    },
+    Role.SYSADMIN: {
+        Action.ADMINISTER: frozenset({Reach.EVERYWHERE}),
+    },
+}
+
+
+class SystemPrincipal:
+    """Work that no person does (management commands, demo data, the generator, migrations).
+
+    It may do everything everywhere; the audit trail records it as the system (no account).
+    """
+
+    pk = None
+    public_id = None
+    username = ""
+    full_name = "Hệ thống"
+    roles: tuple[str, ...] = ()
+    clearance = int(Classification.TUYET_MAT)
+    is_active = True
+    is_authenticated = True
+    scope_path = "/"
+    scope_depth = 0
+
+    def has_role(self, role: str) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemPrincipal()
+
+
+def is_system(user: Any) -> bool:
+    return user is SYSTEM
+
+
+def active_user(user: Any) -> Any:
+    """The principal if it may act at all: :data:`SYSTEM`, or a signed-in, active account;
+    else None (anonymous and disabled users see nothing)."""
+    if user is SYSTEM:
+        return user
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if not getattr(user, "is_active", False):
         return None
     return user
+
+
+def reaches(user: Any, action: str) -> frozenset[Reach]:
+    """How far ``action`` reaches for this user: the union over their roles (empty: refused)."""
+    actor = active_user(user)
+    if actor is None:
+        return frozenset()
+    if actor is SYSTEM:
+        return frozenset({Reach.EVERYWHERE})
+    found: set[Reach] = set()
+    for role in actor.roles:
+        found |= GRANTS.get(role, {}).get(action, frozenset())
+    return frozenset(found)
+
+
+def may(user: Any, action: str) -> bool:
+    """Whether any role of the user was granted ``action`` at all (which rows is the rule's)."""
+    return bool(reaches(user, action))
+
+
+def _like_prefix(path: str) -> str:
+    """``LIKE`` pattern for the subtree of ``path`` (its LIKE characters escaped)."""
+    return path.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """Which rows a user may act on, for rows with an organisation path and a classification.
+
+    ``path`` and ``level`` name the two columns (the same names as model fields and as SQL
+    columns). ``columns`` names, per further reach, the column it compares with the user:
+    ``COMPETENT_BODY`` and ``ADDRESSEE`` an organisation id (the user's organisation),
+    ``ASSIGNED`` an account id (the user). Every reach is also bounded by the clearance.
+    """
+
+    path: str = "org_path"
+    level: str = "classification"
+    columns: Mapping[Reach, str] = field(default_factory=dict)
+
+    def _terms(self, user: Any, action: str) -> list[tuple[Reach, Any]] | None:
+        """The (reach, value) terms that let ``user`` act, or None when none does."""
+        actor = active_user(user)
+        if actor is None:
+            return None
+        terms: list[tuple[Reach, Any]] = []
+        for reach in sorted(reaches(actor, action), key=lambda r: r.value):
+            if reach is Reach.EVERYWHERE:
+                return [(reach, None)]
+            if reach is Reach.SCOPE:
+                terms.append((reach, actor.scope_path))
+            elif reach in self.columns:
+                value = actor.pk if reach is Reach.ASSIGNED else actor.organisation_id
+                terms.append((reach, value))
+        return terms or None
+
+    def q(self, user: Any, action: str = Action.VIEW, prefix: str = "") -> Q | None:
+        """The queryset condition (``prefix`` applies it through a relation, ``"dossier__"``);
+        None: nothing."""
+        terms = self._terms(user, action)
+        if terms is None:
+            return None
+        if terms[0][0] is Reach.EVERYWHERE:
+            return Q()
+        either = Q()
+        for reach, value in terms:
+            if reach is Reach.SCOPE:
+                either |= Q(**{f"{prefix}{self.path}__startswith": value})
+            else:
+                either |= Q(**{f"{prefix}{self.columns[reach]}": value})
+        return either & Q(**{f"{prefix}{self.level}__lte": active_user(user).clearance})
+
+    def sql(
+        self, user: Any, action: str = Action.VIEW, alias: str = "", named: str = ""
+    ) -> tuple[str, Any] | None:
+        """The same condition as SQL text over ``alias``'s columns, with its parameters
+        (a list; a dict of ``%(named_…)s`` parameters when ``named`` is given); None: nothing."""
+        terms = self._terms(user, action)
+        if terms is None:
+            return None
+        if terms[0][0] is Reach.EVERYWHERE:
+            return "TRUE", ({} if named else [])
+        col = (alias + ".") if alias else ""
+        values: list[Any] = []
+        parts: list[str] = []
+        for reach, value in terms:
+            if reach is Reach.SCOPE:
+                parts.append(f"{col}{self.path} LIKE {{}}")
+                values.append(_like_prefix(value))
+            else:
+                parts.append(f"{col}{self.columns[reach]} = {{}}")
+                values.append(value)
+        values.append(active_user(user).clearance)
+        text = f"({' OR '.join(parts)}) AND {col}{self.level} <= {{}}"
+        if not named:
+            return text.format(*(["%s"] * len(values))), values
+        keys = [f"{named}_{i}" for i in range(len(values))]
+        return text.format(*(f"%({k})s" for k in keys)), dict(zip(keys, values, strict=True))
+
+    def allows(self, user: Any, action: str = Action.VIEW, obj: Any = None, **values: Any) -> bool:
+        """The check of one object (or of the column ``values`` given by name)."""
+        terms = self._terms(user, action)
+        if terms is None:
+            return False
+        if terms[0][0] is Reach.EVERYWHERE:
+            return True
+
+        def get(name: str) -> Any:
+            return values[name] if name in values else getattr(obj, name)
+
+        if get(self.level) > active_user(user).clearance:
+            return False
+        for reach, value in terms:
+            if reach is Reach.SCOPE and str(get(self.path)).startswith(value):
+                return True
+            if reach is not Reach.SCOPE and get(self.columns[reach]) == value:
+                return True
+        return False
+
+
+class GateQuerySet(models.QuerySet[M]):
+    """A protected model's queryset: ``visible_to`` applies the model's :class:`ScopeRule`.
+
+    ``gate_lookup`` names the relation(s) whose rows carry the rule's columns: ``""`` for the
+    model's own columns, ``"dossier"`` for a child of a dossier, several for a row that joins
+    two gated rows (each must be visible).
+    """
+
+    gate: ClassVar[ScopeRule | None] = None
+    gate_lookup: ClassVar[tuple[str, ...]] = ("",)
+
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> GateQuerySet[M]:
+        if self.gate is None:
+            raise NotImplementedError(f"{self.model.__name__} must define visible_to()")
+        condition = Q()
+        for lookup in self.gate_lookup:
+            part = self.gate.q(user, action, prefix=f"{lookup}__" if lookup else "")
+            if part is None:
+                return self.none()
+            condition &= part
+        return self.filter(condition)
 
 
 def get_for_user(

@@ -13,6 +13,7 @@ from django.db import models
 
 from bvct.audit.services import audit_record, snapshot
 from bvct.core.errors import ConflictError
+from bvct.core.gate import SystemPrincipal
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
@@ -37,7 +38,7 @@ def save_edit(
     *,
     before: dict[str, Any],
     fields: Iterable[str],
-    actor: User | None,
+    actor: User | SystemPrincipal,
     action: str,
     org: Organisation | None,
 ) -> bool:

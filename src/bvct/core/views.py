@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bvct.accounts.constants import Role
-from bvct.accounts.permissions import can_manage_organisations, can_view_audit
+from bvct.audit.permissions import can_view_audit
 from bvct.core.constants import Classification
+from bvct.orgs.permissions import can_manage_organisations
 
 
 @dataclass(frozen=True)

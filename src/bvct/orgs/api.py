@@ -10,12 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bvct.accounts.permissions import can_manage_organisations
 from bvct.core.api import Page
 from bvct.core.constants import Action
 from bvct.core.errors import PermissionDeniedError
 from bvct.orgs import services
 from bvct.orgs.models import Organisation
+from bvct.orgs.permissions import can_manage_organisations
 from bvct.orgs.selectors import organisation_get_for_user, organisation_list
 
 

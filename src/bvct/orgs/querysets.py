@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bvct.core.constants import Action
-from bvct.core.gate import GateQuerySet, active_user
+from bvct.core.gate import GateQuerySet, active_user, may
 
 if TYPE_CHECKING:
     from bvct.orgs.models import Organisation  # noqa: F401  (named in the generic base)
@@ -17,12 +17,10 @@ class OrganisationQuerySet(GateQuerySet["Organisation"]):
         return self.filter(path__startswith=path)
 
     def visible_to(self, user: Any, action: str = Action.VIEW) -> OrganisationQuerySet:
-        from bvct.accounts.constants import Role
-
         actor = active_user(user)
         if actor is None:
             return self.none()
-        if actor.has_role(Role.SYSADMIN):
+        if may(actor, Action.ADMINISTER):
             # The administrator configures the tree; organisations hold no personal data.
             return self.all()
         if action != Action.VIEW:

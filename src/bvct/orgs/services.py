@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from bvct.accounts.permissions import can_manage_organisations
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record, snapshot
 from bvct.core.errors import (
@@ -15,9 +14,11 @@ from bvct.core.errors import (
     ValidationFailed,
     unique_as_error,
 )
+from bvct.core.gate import SystemPrincipal
 from bvct.core.text import normalize
 from bvct.core.versioning import lock_for_edit, save_edit
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
+from bvct.orgs.permissions import can_manage_organisations
 from bvct.orgs.selectors import org_by_code
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 ORG_AUDIT_FIELDS = ("code", "name", "short_name", "kind", "parent", "path", "is_active")
 
 
-def _require_admin(actor: User | None) -> None:
-    if actor is not None and not can_manage_organisations(actor):
+def _require_admin(actor: User | SystemPrincipal) -> None:
+    if not can_manage_organisations(actor):
         raise PermissionDeniedError("Chỉ quản trị hệ thống được sửa cơ cấu tổ chức.")
 
 
@@ -55,7 +56,7 @@ def kind_by_code(code: str) -> OrganisationKind:
 @transaction.atomic(durable=True)
 def org_kind_create(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     code: str,
     name: str,
     is_committee: bool = False,
@@ -90,7 +91,7 @@ def org_kind_create(
 @transaction.atomic(durable=True)
 def organisation_create(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     code: str,
     name: str,
     kind_code: str,
@@ -134,7 +135,7 @@ def organisation_create(
 @transaction.atomic(durable=True)
 def organisation_update(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     org: Organisation,
     expected_version: int | None = None,
     name: str | None = None,
@@ -172,7 +173,7 @@ def organisation_update(
 
 @transaction.atomic(durable=True)
 def tier_create(
-    *, actor: User | None, code: str, name: str, rank: int, source: str = ""
+    *, actor: User | SystemPrincipal, code: str, name: str, rank: int, source: str = ""
 ) -> ManagementTier:
     _require_admin(actor)
     code = _check_code(code, "diện quản lý")
@@ -194,7 +195,7 @@ def tier_create(
 @transaction.atomic(durable=True)
 def scope_set(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     tier_code: str,
     subject_root_code: str,
     managing_org_code: str,

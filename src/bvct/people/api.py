@@ -22,7 +22,7 @@ from bvct.people.diff import declaration_diff
 from bvct.people.forms import PersonSearchForm
 from bvct.people.imports import import_dossiers, report_json
 from bvct.people.models import Declaration, Listing, Person
-from bvct.people.permissions import can_use_dossiers
+from bvct.people.permissions import can_use_dossiers, dossier_access
 from bvct.people.selectors import (
     LinkView,
     dossier_declarations,
@@ -30,7 +30,6 @@ from bvct.people.selectors import (
     dossier_links,
     dossier_list,
     dossier_relatives,
-    dossier_subject,
     link_get_for_user,
     person_search_from_form,
 )
@@ -231,10 +230,9 @@ class DossierDetailApi(APIView):
         responses=DossierDetailOutput, summary="Một hồ sơ (mỗi lần đọc được ghi nhật ký)"
     )
     def get(self, request: Request, public_id: str) -> Response:
-        dossier = dossier_get_for_user(user=request.user, public_id=public_id)
-        subject = dossier_subject(dossier)
+        access = dossier_access(request.user, public_id)
+        dossier, subject = access.dossier, access.subject
         declarations = dossier_declarations(dossier)
-        services.dossier_read_record(actor=request.user, dossier=dossier, subject=subject)  # type: ignore[arg-type]
         body = dict(DossierOutput(dossier).data)
         body["subject"] = PersonOutput(subject).data
         body["relatives"] = PersonOutput(dossier_relatives(dossier), many=True).data
@@ -271,13 +269,7 @@ class DeclarationSubmitInput(serializers.Serializer):
 class DeclarationListApi(APIView):
     @extend_schema(responses=DeclarationOutput(many=True), summary="Các bản khai của hồ sơ")
     def get(self, request: Request, public_id: str) -> Response:
-        dossier = dossier_get_for_user(user=request.user, public_id=public_id)
-        services.dossier_read_record(
-            actor=request.user,  # type: ignore[arg-type]
-            dossier=dossier,
-            subject=dossier_subject(dossier),
-            part="danh sách bản khai",
-        )
+        dossier = dossier_access(request.user, public_id, "danh sách bản khai").dossier
         return Response(DeclarationOutput(dossier_declarations(dossier), many=True).data)
 
     @extend_schema(
@@ -316,13 +308,7 @@ class DeclarationDiffApi(APIView):
         }
         if a not in found or b not in found:
             raise NotFound
-        subject = dossier_subject(dossier)
-        services.dossier_read_record(
-            actor=request.user,  # type: ignore[arg-type]
-            dossier=dossier,
-            subject=subject,
-            part=f"so sánh bản khai {a} và {b}",
-        )
+        dossier_access(request.user, public_id, f"so sánh bản khai {a} và {b}")
         changes = declaration_diff(found[a].content, found[b].content)
         return Response(ChangeOutput([c.as_dict() for c in changes], many=True).data)
 
@@ -423,14 +409,8 @@ class DossierLinksApi(APIView):
         summary="Thân nhân có thể là cùng một người ở hồ sơ khác (đề xuất, đã xác nhận)",
     )
     def get(self, request: Request, public_id: str) -> Response:
-        dossier = dossier_get_for_user(user=request.user, public_id=public_id)
+        dossier = dossier_access(request.user, public_id, "liên kết thân nhân").dossier
         links = dossier_links(user=request.user, dossier=dossier)
-        services.dossier_read_record(
-            actor=request.user,  # type: ignore[arg-type]
-            dossier=dossier,
-            subject=dossier_subject(dossier),
-            part="liên kết thân nhân",
-        )
         services.dossier_linked_reads_record(
             actor=request.user,  # type: ignore[arg-type]
             viewed=dossier,

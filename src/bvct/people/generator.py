@@ -26,6 +26,7 @@ from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
 from bvct.core.constants import Classification
 from bvct.core.demo import seed_demo_structure
+from bvct.core.gate import SYSTEM
 from bvct.orgs.models import ManagementTier, Organisation
 from bvct.people import namedata
 from bvct.people.bulk import (
@@ -456,7 +457,7 @@ def generate(
             create_indexes(rebuild)
         analyze_people()
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action=AuditAction.DATA_GENERATE,
             object_type="people.dossier",
             org=root,

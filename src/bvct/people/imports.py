@@ -42,8 +42,9 @@ from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
-from bvct.core.constants import Classification
+from bvct.core.constants import Action, Classification
 from bvct.core.errors import PermissionDeniedError, ServiceError
+from bvct.core.gate import SystemPrincipal
 from bvct.core.text import normalize
 from bvct.orgs.selectors import org_by_code
 from bvct.people.bulk import (
@@ -55,8 +56,7 @@ from bvct.people.bulk import (
 from bvct.people.constants import SEX_WORDS
 from bvct.people.dates import PartialDate, PartialDateError
 from bvct.people.identity import CCCD_PLACE_CODES, CitizenIdError, citizen_id_digits
-from bvct.people.models import ImportBatch, RelationKind, scope_pattern
-from bvct.people.permissions import can_edit_dossiers_in
+from bvct.people.models import DOSSIER_GATE, ImportBatch, RelationKind
 from bvct.people.places import ward_of
 from bvct.people.services import LINK_KEYS, hometown_key, links_propose_from, name_fields
 
@@ -684,7 +684,7 @@ CROSS_CHECKS = [
            JOIN people_person p ON p.citizen_id = r.citizen_id AND p.is_subject
            JOIN people_dossier d ON d.id = p.dossier_id
            WHERE r.is_subject AND NOT (d.managing_org_id = %(org)s AND d.import_ref = r.ref)
-             AND p.org_path LIKE %(scope)s AND p.classification <= %(clearance)s
+             AND {gate}
              -- an update that keeps its member's number is no second dossier (two that share
              -- one already, opened by authors who could not see each other's, stay writable)
              AND NOT EXISTS (
@@ -924,7 +924,7 @@ def _check_existing(
 
 def import_dossiers(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     managing_org_code: str,
     stream: IO[bytes],
     file_name: str,
@@ -943,7 +943,7 @@ def import_dossiers(
     import never silently overwrites a change it was not checked against.
     """
     org = org_by_code(managing_org_code, field="managing_org", user=actor)
-    if actor is not None and not can_edit_dossiers_in(actor, org.path, 0):
+    if not DOSSIER_GATE.allows(actor, Action.CHANGE, org_path=org.path, classification=0):
         raise PermissionDeniedError("Bạn không được nhập hồ sơ cho tổ chức này.")
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
@@ -1009,14 +1009,19 @@ def import_dossiers(
             cursor.execute("LOCK TABLE people_dossier, people_person IN SHARE ROW EXCLUSIVE MODE")
         params: dict[str, Any] = {
             "org": org.pk,
-            "clearance": actor.clearance if actor else 3,
-            "scope": scope_pattern(actor),  # as the gate (services._refuse_second_dossier)
+            "clearance": actor.clearance,
             "guarded": since is not None or check_id is not None,
             "dry_run": dry_run,
             "check": _check_made(actor, org, digest, check_id),
         }
+        # The persons the uploader may see, as the gate (services._refuse_second_dossier).
+        gate, gate_params = DOSSIER_GATE.sql(actor, Action.VIEW, alias="p", named="gate") or (
+            "FALSE",
+            {},
+        )
+        params.update(gate_params)
         for column, sql in CROSS_CHECKS:
-            cursor.execute(sql, params)
+            cursor.execute(sql.replace("{gate}", gate), params)
             for row_no, message in cursor.fetchall():
                 report.add(row_no, column, message)
         if suffix == ".csv" and b"=" in data:  # XLSX formulas are refused as the file is read
@@ -1042,7 +1047,7 @@ def import_dossiers(
 
 
 def _check_made(
-    actor: User | None, org: Any, digest: str, check_id: uuid.UUID | None
+    actor: User | SystemPrincipal, org: Any, digest: str, check_id: uuid.UUID | None
 ) -> int | None:
     """The record of the check an import follows: that very check of this file, for this
     organisation, by the same person. None when no check id is given (the check compared no
@@ -1055,7 +1060,7 @@ def _check_made(
             dry_run=True,
             managing_org=org,
             file_sha256=digest,
-            actor=actor.public_id if actor else None,
+            actor=actor.public_id,
         )
         .values_list("id", flat=True)
         .first()
@@ -1070,7 +1075,12 @@ def _check_made(
 
 
 def _new_batch(
-    actor: User | None, org: Any, report: ImportReport, file_name: str, digest: str, **fields: Any
+    actor: User | SystemPrincipal,
+    org: Any,
+    report: ImportReport,
+    file_name: str,
+    digest: str,
+    **fields: Any,
 ) -> ImportBatch:
     """The record of one run over a file (an import, or a check that compared dossiers)."""
     return ImportBatch.objects.create(
@@ -1078,15 +1088,15 @@ def _new_batch(
         file_name=file_name[:255],
         file_sha256=digest,
         rows=report.rows,
-        actor=actor.public_id if actor else None,
-        actor_username=actor.username if actor else "",
+        actor=actor.public_id,
+        actor_username=actor.username,
         **fields,
     )
 
 
 @transaction.atomic(durable=True)
 def _record_check(
-    actor: User | None,
+    actor: User | SystemPrincipal,
     org: Any,
     report: ImportReport,
     file_name: str,
@@ -1123,7 +1133,7 @@ def _record_check(
 
 
 def _batch_event(
-    actor: User | None, action: str, batch: ImportBatch, after: dict[str, Any]
+    actor: User | SystemPrincipal, action: str, batch: ImportBatch, after: dict[str, Any]
 ) -> None:
     """The audit event of an import or a check, naming its batch (whose items name the
     dossiers) and the file by its SHA-256."""
@@ -1150,7 +1160,12 @@ DECLARED_ONLY = ("political_history", "current_situation", "death_details")
 
 
 def _apply(
-    c: Any, actor: User | None, org: Any, report: ImportReport, file_name: str, digest: str
+    c: Any,
+    actor: User | SystemPrincipal,
+    org: Any,
+    report: ImportReport,
+    file_name: str,
+    digest: str,
 ) -> None:
     """The set-based writes (inside the import's transaction, after every check passed)."""
     uuid7 = _uuid7_sql(c)
@@ -1472,7 +1487,7 @@ def _apply(
                now(), %s, %s
         FROM import_content n JOIN people_dossier d ON d.id = n.dossier_id
         """,
-        [actor.public_id if actor else None, actor.username if actor else "import"],
+        [actor.public_id, actor.username or "import"],
     )
     # Every dossier the import changed gets a new version (what an import after a check is
     # held to) and the clock time of this, its last write, not the transaction's start,
@@ -1532,7 +1547,9 @@ def _apply(
     )
 
 
-def _record_dossier_changes(c: Any, actor: User | None, batch: ImportBatch) -> dict[str, Any]:
+def _record_dossier_changes(
+    c: Any, actor: User | SystemPrincipal, batch: ImportBatch
+) -> dict[str, Any]:
     """The import's changes of dossiers' classification and posts (import_meta) as their
     history, as a page's edit records it (services.dossier_update), each row naming the batch;
     returned for the import's audit event, which seals them: their count and the SHA-256 of
@@ -1557,8 +1574,8 @@ def _record_dossier_changes(c: Any, actor: User | None, batch: ImportBatch) -> d
            FROM made m JOIN people_dossier d ON d.id = m.dossier_id""",
         {
             "batch": batch.pk,
-            "actor": actor.public_id if actor else None,
-            "username": actor.username if actor else "",
+            "actor": actor.public_id,
+            "username": actor.username,
             "names": names,
         },
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bvct.core.constants import Action, Classification
-from bvct.core.gate import GateQuerySet, active_user
+from bvct.core.gate import GateQuerySet, ScopeRule
 from bvct.core.ids import uuid7
 from bvct.core.models import PublicModel
 from bvct.orgs.models import ManagementTier, Organisation
@@ -23,46 +23,46 @@ from bvct.people.constants import (
 )
 from bvct.people.dates import PartialDate
 
-# Who works on dossiers at all; agencies and administrators see none (DOMAIN.md §1).
-DOSSIER_ROLES = ("BVCT_OFFICER", "COMMITTEE_MEMBER", "AUDITOR")
-
-
-def dossier_condition(user: Any, action: str, prefix: str = "") -> Q | None:
-    """The one SQL condition for dossier data: scope subtree and clearance (None: nothing).
-
-    ``prefix`` applies it through a relation (``person_a__``), so a join is gated on the
-    joined rows' own indexed columns.
-    """
-    actor = active_user(user)
-    if actor is None or not any(actor.has_role(r) for r in DOSSIER_ROLES):
-        return None
-    if action != Action.VIEW and not actor.has_role("BVCT_OFFICER"):
-        return None
-    return Q(**{f"{prefix}org_path__startswith": actor.scope_path}) & Q(
-        **{f"{prefix}classification__lte": actor.clearance}
-    )
-
-
-def scope_pattern(user: Any) -> str:
-    """The scope half of dossier_condition for raw SQL: ``org_path LIKE`` this (the path's
-    LIKE characters escaped); every path for no user (the system)."""
-    if user is None:
-        return "%"
-    return user.scope_path.replace("%", r"\%").replace("_", r"\_") + "%"
+# Dossier data: rows carrying the dossier's organisation path and classification.
+DOSSIER_GATE = ScopeRule(path="org_path", level="classification")
 
 
 class DossierQuerySet(GateQuerySet["Dossier"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> DossierQuerySet:
-        condition = dossier_condition(user, action)
-        return self.filter(condition) if condition is not None else self.none()
+    gate = DOSSIER_GATE
 
 
 class PersonQuerySet(GateQuerySet["Person"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> PersonQuerySet:
-        # Persons carry their dossier's organisation path and classification, so this is the
-        # same single condition, on the person table's own indexed columns.
-        condition = dossier_condition(user, action)
-        return self.filter(condition) if condition is not None else self.none()
+    # Persons carry their dossier's organisation path and classification, so this is the
+    # same single condition, on the person table's own indexed columns.
+    gate = DOSSIER_GATE
+
+
+class DossierChildQuerySet(GateQuerySet[Any]):
+    """Rows that belong to one dossier (declarations, changes, batch and listing items):
+    visible as their dossier is."""
+
+    gate = DOSSIER_GATE
+    gate_lookup = ("dossier",)
+
+
+class PersonLinkQuerySet(GateQuerySet["PersonLink"]):
+    """A link is visible when both of its persons are."""
+
+    gate = DOSSIER_GATE
+    gate_lookup = ("person_a", "person_b")
+
+
+class BatchQuerySet(GateQuerySet[Any]):
+    """Import and export batches and listings: visible through the dossiers they hold (one
+    visible dossier is enough; what the batch says of the others stays behind their gate)."""
+
+    gate = DOSSIER_GATE
+
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> BatchQuerySet:
+        condition = DOSSIER_GATE.q(user, action, prefix="items__dossier__")
+        if condition is None:
+            return self.none()
+        return self.filter(pk__in=self.filter(condition).values("pk"))
 
 
 class RelationKind(models.Model):
@@ -266,6 +266,8 @@ class Declaration(models.Model):
     submitted_by = models.UUIDField(null=True)
     submitted_by_username = models.CharField(max_length=150, blank=True)
 
+    objects = DossierChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["dossier", "-number"]
         constraints = [
@@ -297,6 +299,8 @@ class PersonLink(models.Model):
     decided_at = models.DateTimeField(null=True)
     decided_by = models.UUIDField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonLinkQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -331,6 +335,8 @@ class ImportBatch(models.Model):
     # existing dossiers its items name (outcome "checked"), which is a read of them.
     dry_run = models.BooleanField(default=False)
 
+    objects = BatchQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.file_name} ({self.rows} dòng)"
 
@@ -353,6 +359,8 @@ class DossierChange(models.Model):
     before = models.JSONField()  # {"classification": "MAT", "current_posts": "..."}
     after = models.JSONField()
 
+    objects = DossierChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["-changed_at", "-id"]
 
@@ -369,6 +377,8 @@ class ImportBatchItem(models.Model):
     # A check's: the dossier's version it compared the file with. An import of the checked
     # file refuses the dossier unless it still has this version (no clock involved).
     version = models.PositiveIntegerField(null=True)
+
+    objects = DossierChildQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.batch_id}: {self.dossier_id} {self.outcome}"
@@ -389,6 +399,8 @@ class ExportBatch(models.Model):
     actor_username = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = BatchQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"Xuất {self.rows} hồ sơ ({self.created_at:%d/%m/%Y})"
 
@@ -397,6 +409,8 @@ class ExportBatchItem(models.Model):
     batch = models.ForeignKey(ExportBatch, on_delete=models.PROTECT, related_name="items")
     # A dossier's exports are found through the foreign key's own index.
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+
+    objects = DossierChildQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.batch_id}: {self.dossier_id}"
@@ -423,6 +437,8 @@ class Listing(models.Model):
     persons_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = BatchQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.rows} ({self.created_at:%d/%m/%Y})"
 
@@ -435,6 +451,8 @@ class ListingItem(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=10, choices=Listing.Kind.choices)
+
+    objects = DossierChildQuerySet.as_manager()
 
     class Meta:
         indexes = [

@@ -1,33 +1,49 @@
-"""May this user do X with dossiers (rows come from Dossier.objects.visible_to)."""
+"""May this user do X with dossiers (which rows: ``DOSSIER_GATE``, the model querysets' rule)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from bvct.accounts.constants import Role
-from bvct.core.gate import active_user
+from bvct.core.constants import Action
+from bvct.core.gate import may
+from bvct.people.models import DOSSIER_GATE, Dossier, Person
+from bvct.people.selectors import dossier_get_for_user, dossier_subject
+from bvct.people.services import dossier_read_record
 
 
-def can_use_dossiers(user: Any, action: str = "view") -> bool:
+def can_use_dossiers(user: Any, action: str = Action.VIEW) -> bool:
     """Whether the user's roles give any access to dossier data for ``action`` at all
     (which dossiers is the gate's business: ``Dossier.objects.visible_to``)."""
-    from bvct.people.models import dossier_condition
-
-    return dossier_condition(user, action) is not None
+    return DOSSIER_GATE.q(user, action) is not None
 
 
 def can_edit_dossiers_in(user: Any, org_path: str, classification: int) -> bool:
-    """Open dossiers and submit declarations: BVCTNB officers, in scope, cleared enough."""
-    actor = active_user(user)
-    return (
-        actor is not None
-        and actor.has_role(Role.BVCT_OFFICER)
-        and org_path.startswith(actor.scope_path)
-        and classification <= actor.clearance
+    """Open dossiers and submit declarations there: BVCTNB officers, in scope, cleared enough."""
+    return DOSSIER_GATE.allows(
+        user, Action.CHANGE, org_path=org_path, classification=classification
     )
 
 
 def can_view_access_log(user: Any) -> bool:
     """The dossier's access log tab: auditors."""
-    actor = active_user(user)
-    return actor is not None and actor.has_role(Role.AUDITOR)
+    return may(user, Action.AUDIT)
+
+
+@dataclass(frozen=True)
+class DossierAccess:
+    """A dossier a user was let into for a purpose, with its subject (the read is recorded)."""
+
+    dossier: Dossier
+    subject: Person
+
+
+def dossier_access(user: Any, public_id: Any, purpose: str = "") -> DossierAccess:
+    """The dossier for this purpose ("bản in", "so sánh bản khai 1 và 2"; empty: its page):
+    through the gate (hidden and missing alike raise Http404), its subject loaded, and the
+    read on the record, named by the purpose. Every page and API that shows a dossier's
+    content asks for it here."""
+    dossier = dossier_get_for_user(user=user, public_id=public_id)
+    subject = dossier_subject(dossier)
+    dossier_read_record(actor=user, dossier=dossier, subject=subject, part=purpose)
+    return DossierAccess(dossier, subject)

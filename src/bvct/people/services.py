@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
-from bvct.core.constants import Classification
+from bvct.core.constants import Action, Classification
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from bvct.core.gate import SystemPrincipal
 from bvct.core.ids import uuid7
 from bvct.core.text import collation_key_str, normalize
 from bvct.orgs.models import ManagementTier
@@ -24,6 +25,7 @@ from bvct.people.dates import PartialDate
 from bvct.people.declarations import DeclarationInvalid, clean_content
 from bvct.people.diff import declaration_diff
 from bvct.people.models import (
+    DOSSIER_GATE,
     Declaration,
     Dossier,
     DossierChange,
@@ -31,9 +33,7 @@ from bvct.people.models import (
     Person,
     PersonLink,
     RelationKind,
-    scope_pattern,
 )
-from bvct.people.permissions import can_edit_dossiers_in
 from bvct.people.places import ward_of
 
 if TYPE_CHECKING:
@@ -159,8 +159,10 @@ def _propose(cursor: Any, persons: str, params: list[Any]) -> int:
     return total
 
 
-def _require_editor(actor: User | None, org_path: str, classification: int) -> None:
-    if actor is not None and not can_edit_dossiers_in(actor, org_path, classification):
+def _require_editor(actor: User | SystemPrincipal, org_path: str, classification: int) -> None:
+    if not DOSSIER_GATE.allows(
+        actor, Action.CHANGE, org_path=org_path, classification=classification
+    ):
         raise PermissionDeniedError(
             "Bạn không được lập hoặc sửa hồ sơ của tổ chức này (ngoài phạm vi hoặc mức mật)."
         )
@@ -238,7 +240,7 @@ def _classification(raw: str | int) -> Classification:
         raise ValidationFailed(f"Mức mật không hợp lệ: {raw!r}.", field="classification") from exc
 
 
-def _locked_for_editing(actor: User | None, dossier: Dossier) -> Dossier:
+def _locked_for_editing(actor: User | SystemPrincipal, dossier: Dossier) -> Dossier:
     """The dossier locked for a change, after the table lock every dossier write takes first
     (an import's order), and only for an officer who may edit it as it now is."""
     _lock_dossiers_for_writing()
@@ -251,14 +253,14 @@ def _locked_for_editing(actor: User | None, dossier: Dossier) -> Dossier:
     return locked
 
 
-def _check_visible_after(actor: User | None, dossier: Dossier) -> None:
+def _check_visible_after(actor: User | SystemPrincipal, dossier: Dossier) -> None:
     # STYLE rule 3: a write must not leave the object outside the actor's own view.
-    if actor is not None and not Dossier.objects.visible_to(actor).filter(pk=dossier.pk).exists():
+    if not Dossier.objects.visible_to(actor).filter(pk=dossier.pk).exists():
         raise PermissionDeniedError("Thao tác sẽ đưa hồ sơ ra ngoài phạm vi của bạn.")
 
 
 def _refuse_second_dossier(
-    actor: User | None, cleaned: dict[str, Any], dossier: Any, before: str | None = None
+    actor: User | SystemPrincipal, cleaned: dict[str, Any], dossier: Any, before: str | None = None
 ) -> None:
     """A managed person has one dossier: a member whose citizen ID is the subject's of another
     dossier the author may see is refused, naming it (enter a new version there). One the
@@ -271,7 +273,7 @@ def _refuse_second_dossier(
         return
     with connection.cursor() as cursor:  # two saves of one number: one after the other
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["subject-cccd " + number])
-    persons = Person.objects if actor is None else Person.objects.visible_to(actor)
+    persons = Person.objects.visible_to(actor)
     other = (
         persons.filter(is_subject=True, citizen_id=number)
         .exclude(dossier=dossier)
@@ -294,7 +296,7 @@ def _refuse_second_dossier(
 @transaction.atomic(durable=True)
 def dossier_create(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     managing_org_code: str,
     content: Any,
     classification: str | int = Classification.NONE,
@@ -327,8 +329,8 @@ def dossier_create(
         number=1,
         status=DeclarationStatus.SUBMITTED,
         content=cleaned,
-        submitted_by=actor.public_id if actor else None,
-        submitted_by_username=actor.username if actor else "",
+        submitted_by=actor.public_id,
+        submitted_by_username=actor.username,
     )
     # Proposals are not counted in the event: matches in dossiers its readers may not see
     # would be told by the number.
@@ -381,7 +383,7 @@ def dossier_fields(dossier: Dossier) -> dict[str, str]:
 @transaction.atomic(durable=True)
 def dossier_update(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     dossier: Dossier,
     expected_version: int,
     classification: str | int | None = None,
@@ -414,8 +416,8 @@ def dossier_update(
         Person.objects.filter(dossier=locked).update(classification=locked.classification)
     DossierChange.objects.create(
         dossier=locked,
-        actor=actor.public_id if actor else None,
-        actor_username=actor.username if actor else "",
+        actor=actor.public_id,
+        actor_username=actor.username,
         via="page",
         before=before,
         after=after,
@@ -433,7 +435,7 @@ def dossier_update(
 
 @transaction.atomic(durable=True)
 def declaration_submit(
-    *, actor: User | None, dossier: Dossier, content: Any, expected_number: int
+    *, actor: User | SystemPrincipal, dossier: Dossier, content: Any, expected_number: int
 ) -> Declaration:
     """A new version of the lý lịch; the previous one is kept unchanged and superseded.
 
@@ -466,8 +468,8 @@ def declaration_submit(
         number=number,
         status=DeclarationStatus.SUBMITTED,
         content=cleaned,
-        submitted_by=actor.public_id if actor else None,
-        submitted_by_username=actor.username if actor else "",
+        submitted_by=actor.public_id,
+        submitted_by_username=actor.username,
     )
     locked.declaration_count = number
     locked.version += 1
@@ -601,7 +603,7 @@ def dossier_read_record(*, actor: User, dossier: Dossier, subject: Person, part:
 
 def _dossier_event(
     *,
-    actor: User | None,
+    actor: User | SystemPrincipal,
     action: str,
     dossier: Dossier,
     obj: Any = None,
@@ -638,6 +640,7 @@ def _same_as(person_id: int, actor: User) -> set[int]:
     """The person and everyone confirmed to be the same human through any chain of links,
     among the persons the actor may see (a chain through a hidden record is not followed: a
     refusal citing it would tell that it exists)."""
+    gate, gate_params = DOSSIER_GATE.sql(actor, Action.VIEW, alias="o") or ("FALSE", [])
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -650,10 +653,10 @@ def _same_as(person_id: int, actor: User) -> set[int]:
                 JOIN people_person o
                   ON o.id = CASE WHEN l.person_a_id = s.id THEN l.person_b_id
                                  ELSE l.person_a_id END
-                 AND o.org_path LIKE %s AND o.classification <= %s
+                 AND {gate}
             ) SELECT id FROM same
-            """,
-            [person_id, scope_pattern(actor), actor.clearance],
+            """.replace("{gate}", gate),
+            [person_id, *gate_params],
         )
         return {row[0] for row in cursor.fetchall()}
 

@@ -26,11 +26,13 @@ from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
-from bvct.people.models import Declaration, Dossier, Listing, Person, RelationKind
+from bvct.people.models import Declaration, Listing, Person, RelationKind
 from bvct.people.permissions import (
+    DossierAccess,
     can_edit_dossiers_in,
     can_use_dossiers,
     can_view_access_log,
+    dossier_access,
 )
 from bvct.people.selectors import (
     dossier_batches,
@@ -218,10 +220,9 @@ def dossier_export_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def dossier_print_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """One dossier laid out for printing (A4); the read is audited like any other."""
-    dossier = dossier_get_for_user(user=request.user, public_id=public_id)
-    subject = dossier_subject(dossier)
+    access = dossier_access(request.user, public_id, "bản in")
+    dossier, subject = access.dossier, access.subject
     declarations = dossier_declarations(dossier)
-    dossier_read_record(actor=request.user, dossier=dossier, subject=subject, part="bản in")  # type: ignore[arg-type]
     return render(
         request,
         "people/print.html",
@@ -240,19 +241,20 @@ def dossier_print_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def dossier_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    dossier = dossier_get_for_user(user=request.user, public_id=public_id)
-    return _detail_page(request, dossier)
+    return _detail_page(request, dossier_access(request.user, public_id))
 
 
 def _detail_page(
-    request: HttpRequest, dossier: Dossier, edit: DossierUpdateForm | None = None, status: int = 200
+    request: HttpRequest,
+    access: DossierAccess,
+    edit: DossierUpdateForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """The dossier page (a read, audited); ``edit``: the officer's form as sent, with its
-    error, instead of a fresh one."""
-    subject = dossier_subject(dossier)
+    """The dossier page (``access``: its read, recorded); ``edit``: the officer's form as
+    sent, with its error, instead of a fresh one."""
+    dossier, subject = access.dossier, access.subject
     declarations = dossier_declarations(dossier)
     current = declarations[0] if declarations else None
-    dossier_read_record(actor=request.user, dossier=dossier, subject=subject)  # type: ignore[arg-type]
     access_log = batches = None
     if can_view_access_log(request.user):
         access_log = list(
@@ -400,7 +402,7 @@ def dossier_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
     dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
     form = DossierUpdateForm(request.POST, clearance=request.user.clearance)  # type: ignore[union-attr]
     if not form.is_valid():
-        return _detail_page(request, dossier, form, status=400)
+        return _detail_page(request, dossier_access(request.user, public_id), form, status=400)
     try:
         updated = dossier_update(
             actor=request.user,  # type: ignore[arg-type]
@@ -415,11 +417,12 @@ def dossier_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
         # with the other change in view. Read through the gate again: meanwhile the dossier
         # may have been raised above the officer's clearance.
         try:
-            current = dossier_get_for_user(user=request.user, public_id=public_id)
+            access = dossier_access(request.user, public_id)
         except Http404:
             messages.error(request, exc.message)
             return HttpResponseRedirect(reverse("people:search"))
         again = None
+        current = access.dossier
         if can_edit_dossiers_in(request.user, current.org_path, current.classification):
             data = request.POST.copy()
             data["version"] = str(current.version)
@@ -428,7 +431,7 @@ def dossier_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
             again.add_error(None, exc.message)
         else:
             messages.error(request, exc.message)
-        return _detail_page(request, current, again, status=exc.status)
+        return _detail_page(request, access, again, status=exc.status)
     changed = updated.version != form.cleaned_data["version"]
     messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
     return HttpResponseRedirect(reverse("people:detail", args=[dossier.public_id]) + "#identity")
@@ -468,13 +471,7 @@ def declaration_diff_view(request: HttpRequest, public_id: str, a: int, b: int) 
     versions = {d.number: d for d in Declaration.objects.filter(dossier=dossier, number__in=[a, b])}
     if a not in versions or b not in versions:
         raise Http404
-    subject = dossier_subject(dossier)
-    dossier_read_record(
-        actor=request.user,  # type: ignore[arg-type]
-        dossier=dossier,
-        subject=subject,
-        part=f"so sánh bản khai {a} và {b}",
-    )
+    subject = dossier_access(request.user, public_id, f"so sánh bản khai {a} và {b}").subject
     relations = dict(RelationKind.objects.values_list("code", "name"))
     changes = [
         (change, *change.shown(relations))

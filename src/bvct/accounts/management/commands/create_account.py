@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from bvct.accounts.constants import Role
 from bvct.accounts.services import user_create
 from bvct.core.errors import ServiceError
+from bvct.core.gate import SYSTEM
 
 
 class Command(BaseCommand):
@@ -49,7 +50,7 @@ class Command(BaseCommand):
                 raise CommandError("Chưa nhập mật khẩu (hoặc dùng --no-password).")
         try:
             user = user_create(
-                actor=None,
+                actor=SYSTEM,
                 username=options["username"],
                 full_name=options["full_name"],
                 organisation_code=options["org"],

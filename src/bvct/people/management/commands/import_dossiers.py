@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from bvct.core.errors import ServiceError
+from bvct.core.gate import SYSTEM
 from bvct.people.imports import import_dossiers, template_xlsx
 
 
@@ -79,7 +80,7 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as stream:
                 report = import_dossiers(
-                    actor=None,
+                    actor=SYSTEM,
                     managing_org_code=options["org"],
                     stream=stream,
                     file_name=path.name,

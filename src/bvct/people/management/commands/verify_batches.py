@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
+from bvct.core.gate import SYSTEM
 from bvct.people.verify import verify_sealed_batches
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = verify_sealed_batches()
         audit_record(
-            actor=None,
+            actor=SYSTEM,
             action=AuditAction.AUDIT_VERIFY,
             object_type="people.sealed_batches",
             after={"ok": result.ok, "batches": result.batches, "problems": result.problems[:50]},
