@@ -22,7 +22,7 @@ from bvct.people.diff import declaration_diff
 from bvct.people.forms import PersonSearchForm
 from bvct.people.imports import import_dossiers, report_json
 from bvct.people.models import Declaration, Listing, Person
-from bvct.people.permissions import can_use_dossiers, dossier_access
+from bvct.people.permissions import can_decide_link, can_use_dossiers, dossier_access
 from bvct.people.selectors import (
     LinkView,
     dossier_declarations,
@@ -439,6 +439,8 @@ class LinkDecisionApi(APIView):
     )
     def post(self, request: Request, public_id: str) -> Response:
         link = link_get_for_user(user=request.user, public_id=public_id)
+        if not can_decide_link(request.user, link):
+            raise PermissionDeniedError("Chỉ cán bộ BVCTNB quản lý cả hai hồ sơ được quyết định.")
         data = LinkDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         decided = services.person_link_decide(

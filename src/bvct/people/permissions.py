@@ -7,7 +7,7 @@ from typing import Any
 
 from bvct.core.constants import Action
 from bvct.core.gate import may
-from bvct.people.models import DOSSIER_GATE, Dossier, Person
+from bvct.people.models import DOSSIER_GATE, Dossier, Person, PersonLink
 from bvct.people.selectors import dossier_get_for_user, dossier_subject
 from bvct.people.services import dossier_read_record
 
@@ -23,6 +23,11 @@ def can_edit_dossiers_in(user: Any, org_path: str, classification: int) -> bool:
     return DOSSIER_GATE.allows(
         user, Action.CHANGE, org_path=org_path, classification=classification
     )
+
+
+def can_decide_link(user: Any, link: PersonLink) -> bool:
+    """Confirm or reject a proposed link: who may change both persons' dossiers."""
+    return all(DOSSIER_GATE.allows(user, Action.CHANGE, p) for p in (link.person_a, link.person_b))
 
 
 def can_view_access_log(user: Any) -> bool:

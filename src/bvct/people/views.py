@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -29,6 +30,7 @@ from bvct.people.imports import import_dossiers, template_xlsx
 from bvct.people.models import Declaration, Listing, Person, RelationKind
 from bvct.people.permissions import (
     DossierAccess,
+    can_decide_link,
     can_edit_dossiers_in,
     can_use_dossiers,
     can_view_access_log,
@@ -170,7 +172,8 @@ def dossier_import_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_template_view(request: HttpRequest) -> HttpResponse:
-    _require_dossier_role(request)
+    if not can_use_dossiers(request.user, "change"):
+        raise Http404  # as the import page it belongs to
     response = HttpResponse(
         template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -441,6 +444,8 @@ def dossier_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def person_link_decide_view(request: HttpRequest, public_id: str) -> HttpResponse:
     link = link_get_for_user(user=request.user, public_id=public_id)
+    if not can_decide_link(request.user, link):
+        raise PermissionDenied
     decision = request.POST.get("decision")
     if decision not in ("confirm", "reject"):
         return HttpResponse("Thiếu quyết định (confirm hoặc reject).", status=400)

@@ -1,0 +1,96 @@
+"""Every route of the application, registered with who may use it.
+
+``tests/core/test_routes.py`` walks Django's URL resolver and fails on any route that is not
+here, then tries each registered route as a persona of every role (anonymous too) and holds
+the answer to what is registered. The detailed matrices (other scope, short of clearance,
+hidden answering as missing, nothing written on refusal) stay in each app's endpoint tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bvct.core.constants import Role
+
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # any active account
+ALL_ROLES = frozenset(Role)
+DOSSIER_READERS = frozenset({Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER, Role.AUDITOR})
+OFFICERS = frozenset({Role.BVCT_OFFICER})
+ADMINS = frozenset({Role.SYSADMIN})
+AUDITORS = frozenset({Role.AUDITOR})
+
+
+@dataclass(frozen=True)
+class Route:
+    """``who``: the roles that may use it (a persona of each, in scope and cleared, gets an
+    answer other than 403/404), or PUBLIC / SIGNED_IN. ``url``: the address to try, built
+    from the sweep's objects. ``method``: the one to try (GET unless the route takes none).
+    ``api``: answers anonymous callers 401/403 rather than a redirect to sign-in."""
+
+    who: frozenset[str] | str
+    url: Callable[[Any], str]
+    method: str = "get"
+    api: bool = False
+
+
+def _d(path: str) -> Callable[[Any], str]:
+    return lambda o: path.format(d=o.dossier.public_id, link=o.link.public_id)
+
+
+ROUTES: dict[str, Route] = {
+    "core:home": Route(SIGNED_IN, lambda o: "/"),
+    "set_language": Route(PUBLIC, lambda o: "/i18n/setlang/", method="post"),
+    "accounts:login": Route(PUBLIC, lambda o: "/accounts/login/"),
+    "accounts:logout": Route(PUBLIC, lambda o: "/accounts/logout/", method="post"),
+    # Answers anyone: without a session it says so in place (the typed form stays).
+    "accounts:keepalive": Route(PUBLIC, lambda o: "/accounts/giu-phien/", method="post"),
+    "audit:event_list": Route(AUDITORS, lambda o: "/audit/"),
+    "audit:event_detail": Route(AUDITORS, lambda o: f"/audit/{o.event.public_id}/"),
+    "orgs:list": Route(SIGNED_IN, lambda o: "/orgs/"),
+    "orgs:detail": Route(SIGNED_IN, lambda o: f"/orgs/{o.org.public_id}/"),
+    "people:search": Route(DOSSIER_READERS, _d("/ho-so/")),
+    "people:export": Route(DOSSIER_READERS, _d("/ho-so/xuat-excel/")),
+    "people:import": Route(OFFICERS, _d("/ho-so/nhap/")),
+    "people:import_template": Route(OFFICERS, _d("/ho-so/nhap/tep-mau.xlsx")),
+    "people:new": Route(OFFICERS, _d("/ho-so/lap-moi/")),
+    "people:declaration_new": Route(OFFICERS, _d("/ho-so/{d}/khai-moi/")),
+    "people:print": Route(DOSSIER_READERS, _d("/ho-so/{d}/ban-in/")),
+    "people:link_decide": Route(OFFICERS, _d("/ho-so/lien-ket/{link}/"), method="post"),
+    "people:update": Route(OFFICERS, _d("/ho-so/{d}/sua/"), method="post"),
+    "people:detail": Route(DOSSIER_READERS, _d("/ho-so/{d}/")),
+    "people:diff": Route(DOSSIER_READERS, _d("/ho-so/{d}/so-sanh/1/2/")),
+    "api:me": Route(SIGNED_IN, lambda o: "/api/me/", api=True),
+    # Everyone lists the accounts they may see: their own, an auditor's scope, all (admin).
+    "api:user_list": Route(SIGNED_IN, lambda o: "/api/users/", api=True),
+    "api:user_detail": Route(
+        ADMINS | AUDITORS, lambda o: f"/api/users/{o.user.public_id}/", api=True
+    ),
+    "api:token_list": Route(SIGNED_IN, lambda o: "/api/tokens/", api=True),
+    # Only the token's owner, who is none of the sweep's personas.
+    "api:token_revoke": Route(
+        frozenset(), lambda o: f"/api/tokens/{o.token.public_id}/", method="delete", api=True
+    ),
+    "api:org_list": Route(SIGNED_IN, lambda o: "/api/orgs/", api=True),
+    "api:org_detail": Route(SIGNED_IN, lambda o: f"/api/orgs/{o.org.public_id}/", api=True),
+    "api:audit_event_list": Route(AUDITORS, lambda o: "/api/audit/events/", api=True),
+    "api:audit_event_detail": Route(
+        AUDITORS, lambda o: f"/api/audit/events/{o.event.public_id}/", api=True
+    ),
+    "api:person_search": Route(DOSSIER_READERS, _d("/api/persons/?q=hung"), api=True),
+    "api:dossier_create": Route(DOSSIER_READERS, _d("/api/dossiers/"), api=True),
+    "api:dossier_import": Route(OFFICERS, _d("/api/dossiers/import/"), method="post", api=True),
+    "api:dossier_detail": Route(DOSSIER_READERS, _d("/api/dossiers/{d}/"), api=True),
+    "api:declaration_list": Route(DOSSIER_READERS, _d("/api/dossiers/{d}/declarations/"), api=True),
+    "api:dossier_links": Route(DOSSIER_READERS, _d("/api/dossiers/{d}/links/"), api=True),
+    "api:link_decision": Route(
+        OFFICERS, _d("/api/links/{link}/decision/"), method="post", api=True
+    ),
+    "api:declaration_diff": Route(
+        DOSSIER_READERS, _d("/api/dossiers/{d}/declarations/1/diff/2/"), api=True
+    ),
+    "api:schema": Route(SIGNED_IN, lambda o: "/api/schema/", api=True),
+    "api:docs": Route(SIGNED_IN, lambda o: "/api/docs/", api=True),
+}
