@@ -20,6 +20,7 @@ from bvct.accounts.constants import Role
 from bvct.accounts.models import USERNAME_VALIDATOR, ApiToken, LoginThrottle, User
 from bvct.accounts.permissions import can_manage_users
 from bvct.audit.constants import AuditAction
+from bvct.audit.edits import lock_for_edit, save_edit
 from bvct.audit.services import audit_record, snapshot
 from bvct.core.constants import Classification
 from bvct.core.errors import (
@@ -28,7 +29,6 @@ from bvct.core.errors import (
     unique_as_error,
 )
 from bvct.core.gate import SYSTEM, SystemPrincipal
-from bvct.core.versioning import lock_for_edit, save_edit
 from bvct.orgs.selectors import org_by_code, scope_root_for
 
 ADMIN_CHANGE_LOCK_KEY = 0x4256435441444D  # "BVCTADM"

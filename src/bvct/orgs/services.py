@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from bvct.audit.constants import AuditAction
+from bvct.audit.edits import lock_for_edit, save_edit
 from bvct.audit.services import audit_record, snapshot
 from bvct.core.errors import (
     PermissionDeniedError,
@@ -16,7 +17,6 @@ from bvct.core.errors import (
 )
 from bvct.core.gate import SystemPrincipal
 from bvct.core.text import normalize
-from bvct.core.versioning import lock_for_edit, save_edit
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind
 from bvct.orgs.permissions import can_manage_organisations
 from bvct.orgs.selectors import org_by_code
