@@ -21,6 +21,7 @@ def writer(seconds: float, queue: mp.Queue) -> None:  # type: ignore[type-arg]
 
     from bvct.audit.constants import AuditAction
     from bvct.audit.services import audit_record
+    from bvct.core.gate import SYSTEM
 
     latencies = []
     deadline = time.perf_counter() + seconds
@@ -28,7 +29,7 @@ def writer(seconds: float, queue: mp.Queue) -> None:  # type: ignore[type-arg]
         t0 = time.perf_counter()
         with transaction.atomic():
             audit_record(
-                actor=None,
+                actor=SYSTEM,
                 action=AuditAction.ORG_UPDATE,
                 object_type="orgs.organisation",
                 object_id=str(os.getpid()),

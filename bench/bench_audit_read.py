@@ -31,16 +31,17 @@ def main() -> None:
     from bvct.audit.constants import AuditAction
     from bvct.audit.models import AuditEvent
     from bvct.audit.services import audit_record
+    from bvct.core.gate import SYSTEM
     from bvct.orgs import services as org_services
     from bvct.orgs.models import Organisation, OrganisationKind
 
     if not OrganisationKind.objects.filter(code="bench").exists():
-        org_services.org_kind_create(actor=None, code="bench", name="Bench", is_committee=True)
+        org_services.org_kind_create(actor=SYSTEM, code="bench", name="Bench", is_committee=True)
     org = Organisation.objects.filter(code="bench-org").first() or org_services.organisation_create(
-        actor=None, code="bench-org", name="Bench", kind_code="bench"
+        actor=SYSTEM, code="bench-org", name="Bench", kind_code="bench"
     )
     auditor = User.objects.filter(username="bench.auditor").first() or account_services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username="bench.auditor",
         full_name="Kiểm tra viên",
         organisation_code=org.code,

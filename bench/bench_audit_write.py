@@ -23,13 +23,14 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
     from bvct.audit.models import AuditEvent
+    from bvct.core.gate import SYSTEM
     from bvct.orgs import services
     from bvct.orgs.models import Organisation, OrganisationKind
 
     if not OrganisationKind.objects.filter(code="bench").exists():
-        services.org_kind_create(actor=None, code="bench", name="Bench", is_committee=True)
+        services.org_kind_create(actor=SYSTEM, code="bench", name="Bench", is_committee=True)
     org = Organisation.objects.filter(code="bench-org").first() or services.organisation_create(
-        actor=None, code="bench-org", name="Bench", kind_code="bench"
+        actor=SYSTEM, code="bench-org", name="Bench", kind_code="bench"
     )
     with_audit: list[float] = []
     without_audit: list[float] = []
@@ -38,11 +39,11 @@ def main() -> None:
             name = f"Tên {i} {audited}"
             started = time.perf_counter()
             if audited:
-                services.organisation_update(actor=None, org=org, name=name)
+                services.organisation_update(actor=SYSTEM, org=org, name=name)
             else:
                 with mock.patch.object(services, "audit_record", lambda **kw: 0):
                     started = time.perf_counter()
-                    services.organisation_update(actor=None, org=org, name=name)
+                    services.organisation_update(actor=SYSTEM, org=org, name=name)
             elapsed = (time.perf_counter() - started) * 1000
             (with_audit if audited else without_audit).append(elapsed)
     med_with, med_without = statistics.median(with_audit), statistics.median(without_audit)

@@ -26,12 +26,13 @@ def main() -> None:
 
     from bvct.accounts.models import User
     from bvct.accounts.services import user_create
+    from bvct.core.gate import SYSTEM
     from bvct.orgs.models import Organisation
     from bvct.people.models import Dossier, Person
 
     commune = Organisation.objects.get(code="du-phuong-kinh-bac")
     user = User.objects.filter(username="bench.xa").first() or user_create(
-        actor=None,
+        actor=SYSTEM,
         username="bench.xa",
         full_name="Cán bộ đo hiệu năng",
         organisation_code=commune.code,

@@ -206,11 +206,13 @@ def _run(
     import_dossiers: Callable[..., Any],
     connection: Any,
 ) -> float:
+    from bvct.core.gate import SYSTEM
+
     timings: list[tuple[float, str]] = []
     with path.open("rb") as stream, connection.execute_wrapper(_timer(timings)):
         t0 = time.perf_counter()
         report = import_dossiers(
-            actor=None, managing_org_code=args.org, stream=stream,
+            actor=SYSTEM, managing_org_code=args.org, stream=stream,
             file_name=path.name, dry_run=dry,
         )  # fmt: skip
         elapsed = time.perf_counter() - t0

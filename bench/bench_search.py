@@ -50,6 +50,7 @@ def main() -> None:
 
     from bvct.accounts.models import User
     from bvct.accounts.services import user_create
+    from bvct.core.gate import SYSTEM
     from bvct.orgs.models import Organisation
     from bvct.people.models import Person
     from bvct.people.selectors import PersonSearch, person_search
@@ -83,7 +84,7 @@ def main() -> None:
 
     def officer(username: str, org_code: str, clearance: str) -> User:
         user = User.objects.filter(username=username).first() or user_create(
-            actor=None,
+            actor=SYSTEM,
             username=username,
             full_name="Cán bộ đo hiệu năng",
             organisation_code=org_code,

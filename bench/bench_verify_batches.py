@@ -27,12 +27,13 @@ def main() -> None:
     setup_django()
     from bvct.accounts.models import User
     from bvct.accounts.services import user_create
+    from bvct.core.gate import SYSTEM
     from bvct.people.models import Listing, Person
     from bvct.people.services import dossier_listing_record
     from bvct.people.verify import verify_sealed_batches
 
     user = User.objects.filter(username="bench.tinh").first() or user_create(
-        actor=None,
+        actor=SYSTEM,
         username="bench.tinh",
         full_name="Cán bộ đo hiệu năng",
         organisation_code="btc-tu",
