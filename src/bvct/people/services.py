@@ -16,6 +16,7 @@ from bvct.audit.services import audit_record
 from bvct.core.constants import Classification
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from bvct.core.ids import uuid7
+from bvct.core.submissions import submission_claim, submission_result
 from bvct.core.text import collation_key_str, normalize
 from bvct.orgs.models import ManagementTier
 from bvct.orgs.selectors import org_by_code
@@ -336,12 +337,15 @@ def dossier_create(
     tier_code: str | None = None,
     current_posts: str = "",
     confirm_not_duplicate: bool = False,
+    submission: uuid.UUID | None = None,
 ) -> Dossier:
     """Open a dossier for a managed person, with their first declaration.
 
     Refused (:class:`LikelyDuplicate`) when a dossier the author sees has a member of the same
     name and date of birth, unless ``confirm_not_duplicate``: the author says it is another
-    person."""
+    person. ``submission``: the form's one-time token (``core.submissions``); a second
+    submission of it makes nothing and raises ``AlreadySubmitted`` with this dossier."""
+    submission_claim(actor=actor, token=submission)
     org = org_by_code(managing_org_code, field="managing_org", user=actor)
     level = _classification(classification)
     _require_editor(actor, org.path, level)
@@ -387,6 +391,7 @@ def dossier_create(
         | ({"confirmed_not_duplicate": True} if confirm_not_duplicate else {}),
     )
     _check_visible_after(actor, dossier)
+    submission_result(actor=actor, token=submission, result=dossier.public_id)
     return dossier
 
 
@@ -481,12 +486,15 @@ def declaration_submit(
     dossier: Dossier,
     content: Any,
     expected_number: int,
+    submission: uuid.UUID | None = None,
 ) -> Declaration:
     """A new version of the lý lịch; the previous one is kept unchanged and superseded.
 
     ``expected_number`` is the version the author started from: if someone submitted another
     version meanwhile, this one is refused rather than silently replacing theirs.
+    ``submission``: the form's one-time token, as for :func:`dossier_create`.
     """
+    submission_claim(actor=actor, token=submission)
     locked = _locked_for_editing(actor, dossier)
     if locked.declaration_count != expected_number:
         raise ConflictError(
@@ -533,6 +541,7 @@ def declaration_submit(
             "changes": [c.as_dict() for c in changes][:200],
         },
     )
+    submission_result(actor=actor, token=submission, result=declaration.public_id)
     return declaration
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bvct.audit.models import AuditEvent
 from bvct.core.constants import Classification
 from bvct.core.errors import ServiceError
+from bvct.core.submissions import once_per_submission
 from bvct.core.text import normalize
 from bvct.orgs.selectors import visible_org_path
 from bvct.people import namewords
@@ -315,6 +316,7 @@ def _declaration_made(declaration: uuid.UUID, public_id: str) -> str:
 
 
 @login_required
+@once_per_submission(_dossier_made)
 def dossier_new_view(request: HttpRequest) -> HttpResponse:
     """Open a dossier with its first declaration. Members of dossiers the officer sees with
     the same name and date of birth are shown first: the officer opens one of them, or says
@@ -339,6 +341,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
                 current_posts=head.cleaned_data["current_posts"],
                 content=forms.content(),
                 confirm_not_duplicate=request.POST.get("confirm_not_duplicate") == "1",
+                submission=request.submission_token,  # type: ignore[attr-defined]
             )
         except LikelyDuplicate as exc:
             duplicates = exc.candidates
@@ -368,6 +371,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once_per_submission(_declaration_made)
 def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """A new version of the declaration, starting from the current one."""
     dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
@@ -395,6 +399,7 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 dossier=dossier,
                 content=forms.content(base=current.content if current else None),
                 expected_number=expected,
+                submission=request.submission_token,  # type: ignore[attr-defined]
             )
         except ServiceError as exc:
             errors = _declaration_errors(exc)
