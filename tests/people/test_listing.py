@@ -138,6 +138,7 @@ def test_an_auditor_not_cleared_for_the_whole_list_still_sees_the_appearance(
         managing_org_code="t-a",
         content=declaration(relatives=[]),
         classification="TOI_MAT",
+        confirm_not_duplicate=True,
     )
     officer = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT")
     searcher = Client()

@@ -123,7 +123,7 @@ def test_a_hidden_dossier_changes_nothing_a_search_answers(
     for org, classification in (("t-b", "KHONG_MAT"), ("t-a", "TUYET_MAT")):
         services.dossier_create(
             actor=SYSTEM, managing_org_code=org, classification=classification,
-            content=declaration(hidden, "1970", relatives=[]),
+            content=declaration(hidden, "1970", relatives=[]), confirm_not_duplicate=True,
         )  # fmt: skip
     assert answer() == before
 

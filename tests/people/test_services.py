@@ -205,7 +205,9 @@ def test_the_same_content_again_is_no_new_version(tree: Tree, audit_mark: int) -
         {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948"},
         {"relation": "me", "full_name": "Trần Thị Lan", "birth": "1950"},
     ])  # fmt: skip
-    other = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=two)
+    other = services.dossier_create(
+        actor=SYSTEM, managing_org_code="t-a", content=two, confirm_not_duplicate=True
+    )
     content = _new_version(other)
     content["relatives"] = content["relatives"][::-1]
     services.declaration_submit(actor=SYSTEM, dossier=other, content=content, expected_number=1)

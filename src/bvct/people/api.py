@@ -132,6 +132,36 @@ class DossierCreateInput(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=500
     )
     declaration = serializers.JSONField()
+    confirm_not_duplicate = serializers.BooleanField(
+        default=False,
+        help_text="Người lập đã xem các hồ sơ có thể trùng (cùng họ tên và ngày sinh, câu trả "
+        "lời 409 likely_duplicate) và xác nhận đây là người khác: lập hồ sơ mới.",
+    )
+
+
+class DuplicateCandidateOutput(serializers.Serializer):
+    dossier = serializers.UUIDField(source="dossier.public_id")
+    full_name = serializers.CharField()
+    birth = serializers.SerializerMethodField()
+    managing_org = serializers.CharField(source="dossier.managing_org.code")
+    managing_org_name = serializers.CharField(source="dossier.managing_org.name")
+
+    def get_birth(self, p: Person) -> str:
+        return str(p.birth) if p.birth else ""
+
+
+class DossierCreateConflictOutput(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="likely_duplicate: có thể người này đã có hồ sơ (xem candidates); conflict: "
+        "hồ sơ đang được một lượt nhập tệp cập nhật, gửi lại sau"
+    )
+    detail = serializers.CharField()
+    candidates = DuplicateCandidateOutput(
+        many=True,
+        required=False,
+        help_text="Với likely_duplicate: người được quản lý của các hồ sơ người dùng được xem "
+        "có cùng họ tên và ngày sinh. Gửi lại với confirm_not_duplicate=true nếu là người khác.",
+    )
 
 
 class DossierListItem(serializers.Serializer):
@@ -199,19 +229,39 @@ class DossierCreateApi(APIView):
             }
         )
 
-    @extend_schema(request=DossierCreateInput, responses={201: DossierOutput}, summary="Lập hồ sơ")
+    @extend_schema(
+        request=DossierCreateInput,
+        responses={201: DossierOutput, 409: DossierCreateConflictOutput},
+        summary="Lập hồ sơ (409 likely_duplicate nếu có thể trùng một hồ sơ đã có)",
+    )
     def post(self, request: Request) -> Response:
         data = DossierCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        dossier = services.dossier_create(
-            actor=request.user,  # type: ignore[arg-type]
-            managing_org_code=v["managing_org"],
-            classification=v["classification"],
-            tier_code=v["tier"],
-            current_posts=v["current_posts"],
-            content=v["declaration"],
-        )
+        try:
+            dossier = services.dossier_create(
+                actor=request.user,  # type: ignore[arg-type]
+                managing_org_code=v["managing_org"],
+                classification=v["classification"],
+                tier_code=v["tier"],
+                current_posts=v["current_posts"],
+                content=v["declaration"],
+                confirm_not_duplicate=v["confirm_not_duplicate"],
+            )
+        except services.LikelyDuplicate as exc:
+            # The candidates are names shown to the user: recorded like a search's.
+            services.dossier_listing_record(
+                actor=request.user,  # type: ignore[arg-type]
+                kind=Listing.Kind.SEARCH,
+                filters=exc.filters,
+                persons=exc.candidates,
+            )
+            body = {
+                "code": exc.code,
+                "detail": exc.message,
+                "candidates": DuplicateCandidateOutput(exc.candidates, many=True).data,
+            }
+            return Response(body, status=exc.status)
         return Response(DossierOutput(dossier).data, status=status.HTTP_201_CREATED)
 
 

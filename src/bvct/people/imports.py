@@ -673,7 +673,10 @@ CROSS_CHECKS = [
     (
         # A managed person has one dossier: a member row with the citizen ID of another
         # dossier's subject (one the uploader may see; services._refuse_second_dossier), or of
-        # another member row of the file.
+        # another member row of the file. "Another" than the row's own (its organisation and
+        # reference) compared NULL-safely: a dossier opened on the page or by the generator has
+        # no reference (NULL), and a plain NOT (... = r.ref) would be NULL for it, letting the
+        # organisation's own members through.
         "Số CCCD",
         """SELECT r.row_no, 'số CCCD ' || r.citizen_id || ' là của ' || p.full_name
                   || ', người được quản lý trong hồ sơ đã có'
@@ -683,7 +686,8 @@ CROSS_CHECKS = [
            FROM import_rows r
            JOIN people_person p ON p.citizen_id = r.citizen_id AND p.is_subject
            JOIN people_dossier d ON d.id = p.dossier_id
-           WHERE r.is_subject AND NOT (d.managing_org_id = %(org)s AND d.import_ref = r.ref)
+           WHERE r.is_subject
+             AND (d.managing_org_id, d.import_ref) IS DISTINCT FROM (%(org)s, r.ref)
              AND {gate}
              -- an update that keeps its member's number is no second dossier (two that share
              -- one already, opened by authors who could not see each other's, stay writable)

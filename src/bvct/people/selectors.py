@@ -23,6 +23,7 @@ from bvct.core.text import normalize
 from bvct.orgs.selectors import visible_org_path
 from bvct.people import namewords
 from bvct.people.constants import LinkStatus
+from bvct.people.dates import PartialDate
 from bvct.people.models import (
     DOSSIER_GATE,
     Declaration,
@@ -408,3 +409,33 @@ def dossier_list(
     if hometown:
         qs = qs.filter(hometown_norm__contains=normalize(hometown))
     return qs.order_by("name_sort", "id")
+
+
+MAX_LIKELY_DUPLICATES = 10
+
+
+def dossier_likely_duplicates(*, user: Any, identity: dict[str, Any]) -> list[Person]:
+    """Members of dossiers the user may see who are likely the person of this identity (a
+    cleaned declaration's): the same normalised full name and the same date of birth (as far
+    as declared: a year matches a year), unless both have a citizen ID (two different ones
+    are two people; the same one is refused outright). Through the gate only, so nothing is
+    told about dossiers the user may not see; ``user`` None (the system) sees every dossier.
+    """
+    birth = PartialDate.parse(identity.get("birth"))
+    if birth is None:
+        return []
+    persons = Person.objects if user is None else Person.objects.visible_to(user)
+    found = persons.filter(
+        is_subject=True,
+        name_norm=normalize(identity["full_name"])[:200],
+        birth_year=birth.year,
+        birth_month=birth.month,
+        birth_day=birth.day,
+    )
+    if identity.get("citizen_id"):
+        found = found.filter(Q(citizen_id__isnull=True) | Q(citizen_id=identity["citizen_id"]))
+    return list(
+        found.select_related("dossier__managing_org").order_by("name_sort", "id")[
+            :MAX_LIKELY_DUPLICATES
+        ]
+    )

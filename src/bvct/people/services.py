@@ -17,6 +17,7 @@ from bvct.core.constants import Action, Classification
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import SystemPrincipal
 from bvct.core.ids import uuid7
+from bvct.core.submissions import submission_claim, submission_result
 from bvct.core.text import collation_key_str, normalize
 from bvct.orgs.models import ManagementTier
 from bvct.orgs.selectors import org_by_code
@@ -35,6 +36,7 @@ from bvct.people.models import (
     RelationKind,
 )
 from bvct.people.places import ward_of
+from bvct.people.selectors import dossier_likely_duplicates
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
@@ -293,6 +295,40 @@ def _refuse_second_dossier(
         )
 
 
+class LikelyDuplicate(ConflictError):
+    """The person may already have a dossier the author sees (same name and date of birth,
+    no citizen ID telling them apart): ``candidates`` are those dossiers' members. Opened
+    anyway only when the author confirms it is somebody else."""
+
+    code = "likely_duplicate"
+
+    def __init__(self, identity: dict[str, Any], candidates: list[Person]) -> None:
+        super().__init__(
+            "Có thể người này đã có hồ sơ: cùng họ tên và ngày sinh với người được quản lý "
+            "của hồ sơ đã có. Hãy mở hồ sơ đó để nhập bản khai mới; chỉ lập hồ sơ mới nếu "
+            "là người khác."
+        )
+        self.candidates = candidates
+        # What was looked for, as the listing of the candidates shown records it.
+        self.filters = {
+            "q": identity["full_name"],
+            "birth": identity["birth"],
+            "likely_duplicates": True,
+        }
+
+
+def _warn_of_likely_duplicates(actor: User | SystemPrincipal, cleaned: dict[str, Any]) -> None:
+    identity = cleaned["identity"]
+    with connection.cursor() as cursor:  # two openings of one person: one after the other
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))",
+            ["subject-name " + normalize(identity["full_name"]) + " " + identity["birth"]],
+        )
+    candidates = dossier_likely_duplicates(user=actor, identity=identity)
+    if candidates:
+        raise LikelyDuplicate(identity, candidates)
+
+
 @transaction.atomic(durable=True)
 def dossier_create(
     *,
@@ -302,8 +338,16 @@ def dossier_create(
     classification: str | int = Classification.NONE,
     tier_code: str | None = None,
     current_posts: str = "",
+    confirm_not_duplicate: bool = False,
+    submission: uuid.UUID | None = None,
 ) -> Dossier:
-    """Open a dossier for a managed person, with their first declaration."""
+    """Open a dossier for a managed person, with their first declaration.
+
+    Refused (:class:`LikelyDuplicate`) when a dossier the author sees has a member of the same
+    name and date of birth, unless ``confirm_not_duplicate``: the author says it is another
+    person. ``submission``: the form's one-time token (``core.submissions``); a second
+    submission of it makes nothing and raises ``AlreadySubmitted`` with this dossier."""
+    submission_claim(actor=actor, token=submission)
     org = org_by_code(managing_org_code, field="managing_org", user=actor)
     level = _classification(classification)
     _require_editor(actor, org.path, level)
@@ -315,6 +359,8 @@ def dossier_create(
     cleaned = clean_content(content, relation_kinds=relation_generations())
     _lock_dossiers_for_writing()
     _refuse_second_dossier(actor, cleaned, None)
+    if not confirm_not_duplicate:
+        _warn_of_likely_duplicates(actor, cleaned)
     dossier = Dossier.objects.create(
         managing_org=org,
         org_path=org.path,
@@ -343,9 +389,11 @@ def dossier_create(
             "managing_org": org.code,
             "classification": level.name,
             "relatives": len(cleaned["relatives"]),
-        },
+        }
+        | ({"confirmed_not_duplicate": True} if confirm_not_duplicate else {}),
     )
     _check_visible_after(actor, dossier)
+    submission_result(actor=actor, token=submission, result=dossier.public_id)
     return dossier
 
 
@@ -435,13 +483,20 @@ def dossier_update(
 
 @transaction.atomic(durable=True)
 def declaration_submit(
-    *, actor: User | SystemPrincipal, dossier: Dossier, content: Any, expected_number: int
+    *,
+    actor: User | SystemPrincipal,
+    dossier: Dossier,
+    content: Any,
+    expected_number: int,
+    submission: uuid.UUID | None = None,
 ) -> Declaration:
     """A new version of the lý lịch; the previous one is kept unchanged and superseded.
 
     ``expected_number`` is the version the author started from: if someone submitted another
     version meanwhile, this one is refused rather than silently replacing theirs.
+    ``submission``: the form's one-time token, as for :func:`dossier_create`.
     """
+    submission_claim(actor=actor, token=submission)
     locked = _locked_for_editing(actor, dossier)
     if locked.declaration_count != expected_number:
         raise ConflictError(
@@ -488,6 +543,7 @@ def declaration_submit(
             "changes": [c.as_dict() for c in changes][:200],
         },
     )
+    submission_result(actor=actor, token=submission, result=declaration.public_id)
     return declaration
 
 

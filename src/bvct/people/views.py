@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from bvct.audit.models import AuditEvent
 from bvct.core.constants import Classification
 from bvct.core.errors import ServiceError
+from bvct.core.submissions import once_per_submission
 from bvct.core.text import normalize
 from bvct.orgs.selectors import visible_org_path
 from bvct.people import namewords
@@ -48,6 +49,7 @@ from bvct.people.selectors import (
     person_search_from_form,
 )
 from bvct.people.services import (
+    LikelyDuplicate,
     declaration_submit,
     dossier_create,
     dossier_export_record,
@@ -310,9 +312,20 @@ def _declaration_errors(exc: ServiceError) -> list[tuple[str, str]]:
     return [("", exc.message)]
 
 
+def _dossier_made(dossier: uuid.UUID) -> str:
+    return reverse("people:detail", args=[dossier])
+
+
+def _declaration_made(declaration: uuid.UUID, public_id: str) -> str:
+    return reverse("people:detail", args=[public_id]) + "#versions"
+
+
 @login_required
+@once_per_submission(_dossier_made)
 def dossier_new_view(request: HttpRequest) -> HttpResponse:
-    """Open a dossier with its first declaration."""
+    """Open a dossier with its first declaration. Members of dossiers the officer sees with
+    the same name and date of birth are shown first: the officer opens one of them, or says
+    it is another person ("Vẫn lập hồ sơ mới")."""
     if not can_use_dossiers(request.user, "change"):
         raise Http404
     head = DossierOpenForm(
@@ -323,6 +336,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
     more = request.POST.get("more", "")
     forms = DeclarationForms(request.POST or None, more=more)
     errors: list[tuple[str, str]] = []
+    duplicates: list[Person] = []
     if request.method == "POST" and not more and head.is_valid() and forms.is_valid():
         try:
             dossier = dossier_create(
@@ -331,20 +345,38 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
                 classification=head.cleaned_data["classification"],
                 current_posts=head.cleaned_data["current_posts"],
                 content=forms.content(),
+                confirm_not_duplicate=request.POST.get("confirm_not_duplicate") == "1",
+                submission=request.submission_token,  # type: ignore[attr-defined]
+            )
+        except LikelyDuplicate as exc:
+            duplicates = exc.candidates
+            dossier_listing_record(
+                actor=request.user,  # type: ignore[arg-type]
+                kind=Listing.Kind.SEARCH,
+                filters=exc.filters,
+                persons=duplicates,
             )
         except ServiceError as exc:
             errors = _declaration_errors(exc)
         else:
             messages.success(request, "Đã lập hồ sơ.")
-            return HttpResponseRedirect(reverse("people:detail", args=[dossier.public_id]))
+            return HttpResponseRedirect(_dossier_made(dossier.public_id))
     return render(
         request,
         "people/declaration_form.html",
-        {"head": head, "forms": forms, "errors": errors, "dossier": None, "quiet": bool(more)},
+        {
+            "head": head,
+            "forms": forms,
+            "errors": errors,
+            "duplicates": duplicates,
+            "dossier": None,
+            "quiet": bool(more),
+        },
     )
 
 
 @login_required
+@once_per_submission(_declaration_made)
 def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """A new version of the declaration, starting from the current one."""
     dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
@@ -372,13 +404,14 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 dossier=dossier,
                 content=forms.content(base=current.content if current else None),
                 expected_number=expected,
+                submission=request.submission_token,  # type: ignore[attr-defined]
             )
         except ServiceError as exc:
             errors = _declaration_errors(exc)
         else:
             messages.success(request, f"Đã nộp bản khai số {declaration.number}.")
             return HttpResponseRedirect(
-                reverse("people:detail", args=[dossier.public_id]) + "#versions"
+                _declaration_made(declaration.public_id, str(dossier.public_id))
             )
     subject = dossier_subject(dossier)
     return render(
