@@ -415,7 +415,8 @@ def test_open_a_dossier_and_submit_a_new_version_in_the_pages(tree: Tree, audit_
         f"/ho-so/{dossier.public_id}/khai-moi/", {**version, "identity-citizen_id": "12"}
     ).content.decode()
     assert (
-        "<strong>Sơ yếu lý lịch › Số CCCD</strong>: số CCCD “12” phải gồm đúng 12 chữ số" in wrong
+        "<strong>Sơ yếu lý lịch › Số CCCD</strong></a>: số CCCD “12” phải gồm đúng 12 chữ số"
+        in wrong
     )
     assert client.post(f"/ho-so/{dossier.public_id}/khai-moi/", version).status_code == 302
     # The same content again is no new version.

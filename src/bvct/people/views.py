@@ -21,7 +21,7 @@ from bvct.core.text import normalize
 from bvct.orgs.selectors import visible_org_path
 from bvct.people import namewords
 from bvct.people.declarations import DeclarationInvalid
-from bvct.people.diff import declaration_diff, path_label
+from bvct.people.diff import declaration_diff
 from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
@@ -297,11 +297,12 @@ def _detail_page(
     )
 
 
-def _declaration_errors(exc: ServiceError) -> list[tuple[str, str]]:
-    """A refused declaration's errors as its page lists them: each field named as the page
-    names it (the API keeps the paths); any other refusal as one message."""
+def _declaration_errors(exc: ServiceError, forms: DeclarationForms) -> list[tuple[str, str]]:
+    """A refused declaration's errors: each put on its field, those that belong to none
+    listed named as the page names them (the API keeps the paths); any other refusal as one
+    message."""
     if isinstance(exc, DeclarationInvalid):
-        return [(path_label(path), message) for path, message in exc.errors]
+        return forms.place_errors(exc.errors)
     return [("", exc.message)]
 
 
@@ -328,7 +329,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
                 content=forms.content(),
             )
         except ServiceError as exc:
-            errors = _declaration_errors(exc)
+            errors = _declaration_errors(exc, forms)
         else:
             messages.success(request, "Đã lập hồ sơ.")
             return HttpResponseRedirect(reverse("people:detail", args=[dossier.public_id]))
@@ -369,7 +370,7 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 expected_number=expected,
             )
         except ServiceError as exc:
-            errors = _declaration_errors(exc)
+            errors = _declaration_errors(exc, forms)
         else:
             messages.success(request, f"Đã nộp bản khai số {declaration.number}.")
             return HttpResponseRedirect(
