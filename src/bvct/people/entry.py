@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bvct.core.text import normalize
 from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
