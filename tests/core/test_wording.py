@@ -90,6 +90,7 @@ def test_main_pages_show_no_english_and_no_internal_names() -> None:
         _assert_clean(client, "/")
     home = _assert_clean(officer, "/")
     assert "API" not in home  # the API documentation is for the administrator, not officers
+    assert 'href="/api/docs/"' in _as("quantri").get("/").content.decode()
 
     for client in (officer, reader):
         _assert_clean(client, "/ho-so/")
