@@ -186,7 +186,7 @@ def test_new_declaration_version_is_listed_and_compared_side_by_side(
 
     versions = page.locator("#versions tbody tr")
     expect(versions).to_have_count(2)
-    expect(versions.nth(0)).to_contain_text("canbo.bvct")
+    expect(versions.nth(0)).to_contain_text("Nguyễn Thị Lan")  # the submitter's full name
     expect(versions.nth(0)).to_contain_text("Đang hiệu lực")
     expect(versions.nth(1)).to_contain_text("Đã được thay thế")
     expect(relatives_row(page, case["relative"])).to_contain_text(after)

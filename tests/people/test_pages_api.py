@@ -416,7 +416,8 @@ def test_open_a_dossier_and_submit_a_new_version_in_the_pages(tree: Tree, audit_
         f"/ho-so/{dossier.public_id}/khai-moi/", {**version, "identity-citizen_id": "12"}
     ).content.decode()
     assert (
-        "<strong>Sơ yếu lý lịch › Số CCCD</strong>: số CCCD “12” phải gồm đúng 12 chữ số" in wrong
+        "<strong>Sơ yếu lý lịch › Số CCCD</strong></a>: số CCCD “12” phải gồm đúng 12 chữ số"
+        in wrong
     )
     assert client.post(f"/ho-so/{dossier.public_id}/khai-moi/", version).status_code == 302
     # The same content again is no new version.
@@ -604,7 +605,8 @@ def test_every_declared_identity_field_is_on_the_page_and_the_print(tree: Tree) 
             assert text in page, (url, text)
     printed = client.get(f"/ho-so/{dossier.public_id}/ban-in/").content.decode()
     assert "1999: Bị tạm giữ" in printed and "1999–:" not in printed
-    assert "<td>Pháp; CCCD " + mother_id in printed  # no home town: no leading separator
+    # No home town: the residence stays in its own column, never in the home town's.
+    assert "<td></td><td>Pháp</td><td>CCCD " + mother_id in printed
 
 
 def test_the_comparison_page_lists_a_relative_added_and_one_removed(tree: Tree) -> None:

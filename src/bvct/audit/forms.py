@@ -7,11 +7,22 @@ from bvct.audit.constants import AuditAction
 from bvct.audit.selectors import EventFilter
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+# The form's own words for what it refuses (Django's would be English for a UUID).
+BAD_DATE = {"invalid": _("Ngày không hợp lệ: viết dd/mm/yyyy, ví dụ 25/12/2025.")}
 
 
 class EventSearchForm(forms.Form):
     actor = forms.CharField(label=_("Người thực hiện (tên đăng nhập)"), required=False)
-    subject = forms.UUIDField(label=_("Người được nói đến (mã định danh)"), required=False)
+    subject = forms.UUIDField(
+        label=_("Người được nói đến (mã định danh)"),
+        required=False,
+        error_messages={
+            "invalid": _(
+                "Mã định danh không hợp lệ: cần dạng 8-4-4-4-12 chữ số và chữ a–f, "
+                "như ở trang hồ sơ hoặc trang sự kiện."
+            )
+        },
+    )
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=64)
     action = forms.ChoiceField(
         label=_("Loại sự kiện"),
@@ -22,15 +33,26 @@ class EventSearchForm(forms.Form):
         label=_("Từ ngày"),
         required=False,
         input_formats=DATE_FORMATS,
+        error_messages=BAD_DATE,
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
     )
     date_to = forms.DateField(
         label=_("Đến ngày"),
         required=False,
         input_formats=DATE_FORMATS,
+        error_messages=BAD_DATE,
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
     )
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(
+        label=_("Trang tiếp theo"),
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Địa chỉ trang không hợp lệ; hãy tìm lại."),
+            "min_value": _("Địa chỉ trang không hợp lệ; hãy tìm lại."),
+        },
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -95,6 +95,13 @@ class AuditEvent(models.Model):
         except ValueError:
             return self.action
 
+    @property
+    def object_type_label(self) -> str:
+        """The object type in the user's language (the trail keeps the code)."""
+        from bvct.audit.labels import object_type_label
+
+        return object_type_label(self.object_type)
+
     @cached_property
     def content(self) -> dict[str, Any]:
         return json.loads(self.payload)

@@ -9,6 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 from bvct.audit.forms import EventSearchForm
+from bvct.audit.labels import field_label, value_label
 from bvct.audit.models import AuditEvent
 from bvct.audit.permissions import can_view_audit
 from bvct.audit.selectors import EventFilter, event_search
@@ -47,12 +48,13 @@ class AuditEventDetailView(View):
         event = get_for_user(AuditEvent.objects.all(), request.user, public_id=public_id)
         audit_read_record(actor=request.user, event=event)  # type: ignore[arg-type]
         keys = sorted(set((event.before or {}).keys()) | set((event.after or {}).keys()))
+        before, after = event.before or {}, event.after or {}
         changes = [
             {
-                "field": key,
-                "before": (event.before or {}).get(key),
-                "after": (event.after or {}).get(key),
-                "changed": (event.before or {}).get(key) != (event.after or {}).get(key),
+                "field": field_label(key),
+                "before": value_label(key, before.get(key)),
+                "after": value_label(key, after.get(key)),
+                "changed": before.get(key) != after.get(key),
             }
             for key in keys
         ]

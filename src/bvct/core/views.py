@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bvct.accounts.constants import Role
@@ -68,8 +69,18 @@ def capabilities_for(user: object) -> list[Capability]:
                 _("Tổ chức"), _("Xem cây tổ chức trong phạm vi của mình."), reverse("orgs:list")
             )
         )
-    caps.append(Capability(_("API"), _("Tài liệu giao diện lập trình."), reverse("api:docs")))
     return caps
+
+
+def uses_the_api(user: object) -> bool:
+    """Administrators, and whoever holds a live API token, get the API documentation's link;
+    for everyone else it would only lead to pages written for programmers."""
+    if Role.SYSADMIN in set(getattr(user, "roles", [])):
+        return True
+    tokens = getattr(user, "api_tokens", None)
+    return tokens is not None and (
+        tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).exists()
+    )
 
 
 @login_required
@@ -79,6 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "capabilities": capabilities_for(user),
         "role_labels": [Role(r).label for r in getattr(user, "roles", [])],
         "clearance_label": Classification(getattr(user, "clearance", 0)).label,
+        "api_docs": reverse("api:docs") if uses_the_api(user) else None,
     }
     return render(request, "core/home.html", context)
 

@@ -49,6 +49,15 @@ _PATH = re.compile(
 )
 
 
+def path_parts(path: str) -> tuple[str, int | None, str] | None:
+    """An error's path as (section, item number from 1 or None, field or ""):
+    "relatives[5] (Lê Xuân Minh).birth" is ("relatives", 5, "birth"); None if no section."""
+    match = _PATH.match(path)
+    if match is None or match["section"] not in SECTION_LABELS:
+        return None
+    return match["section"], int(match["n"]) if match["n"] else None, match["field"] or ""
+
+
 def path_label(path: str) -> str:
     """How the page names an error's path: "relatives[5] (Lê Xuân Minh).birth" is
     "Thân nhân thứ 5 (Lê Xuân Minh) › Ngày sinh" (the API keeps the path itself)."""

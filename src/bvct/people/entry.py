@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bvct.core.text import normalize
 from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
+from bvct.people.diff import path_label, path_parts
 from bvct.people.forms import EventFormSet, IdentityForm, PeriodFormSet, RelativeFormSet
 from bvct.people.places import ward_of
 
@@ -17,6 +21,32 @@ SECTIONS = ("history", "political_events", "foreign_ties")
 TABLES = ("relatives", "history", "political_events", "foreign_ties")
 MORE_ROWS = 5
 MAX_ROWS = 1000  # “Thêm dòng” adds no rows to a table that has this many
+TITLES = {
+    "identity": _("Sơ yếu lý lịch"),
+    "relatives": _("Thân nhân"),
+    "history": _("Quá trình công tác"),
+    "political_events": _("Lịch sử chính trị"),
+    "foreign_ties": _("Yếu tố nước ngoài"),
+}
+# The page's field for an error's path where the content names it otherwise (a period's
+# "from"), or the field is not on the page (a relative's id, a place's unit code).
+PAGE_FIELD = {"from": "start", "to": "end", "person": "full_name",
+              "birthplace_ward": "birthplace", "hometown_ward": "hometown"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Table:
+    """One of the page's tables: its formset and what the page calls one of its rows."""
+
+    prefix: str
+    title: str
+    formset: Any
+    stacked: bool  # each row's fields laid out as a block of labelled fields, not one line
+
+
+def _kept(formset: Any) -> list[Any]:
+    """The rows that become the declaration's items, in order (blank and deleted rows not)."""
+    return [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
 class DeclarationForms:
@@ -66,6 +96,51 @@ class DeclarationForms:
     def is_valid(self) -> bool:
         return all(part.is_valid() for part in self.all())
 
+    def tables(self) -> list[Table]:
+        return [Table(p, str(TITLES[p]), getattr(self, p), p == "relatives") for p in TABLES]
+
+    def place_errors(self, errors: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Put a refused declaration's errors (content paths) on the fields they are about,
+        so the page shows each at its field; returns those that belong to no field shown,
+        named as the page names them. Call after is_valid() and content()."""
+        kept = {prefix: _kept(getattr(self, prefix)) for prefix in TABLES}
+        rest = []
+        for path, message in errors:
+            parts = path_parts(path)
+            form, field = None, ""
+            if parts is not None:
+                section, number, field = parts
+                field = PAGE_FIELD.get(field, field)
+                if section == "identity":
+                    form = self.identity
+                elif section in kept and number is not None and 0 < number <= len(kept[section]):
+                    form = kept[section][number - 1]
+                    # A period's own error (ends before it starts) is shown at its end.
+                    field = field or ("end" if "end" in form.fields else "")
+            if form is not None and field in form.fields and not form[field].is_hidden:
+                form.add_error(field, message)
+            else:
+                rest.append((path_label(path), message))
+        return rest
+
+    def summary(self) -> list[tuple[str, str, str]]:
+        """Every error shown at a field, as (where, message, the field's id) for the list at
+        the top of the page; rows are numbered as the page numbers them."""
+        found = []
+        title = TITLES["identity"]
+        for field in self.identity:
+            found += [(f"{title} › {field.label}", str(e), field.auto_id) for e in field.errors]
+        for table in self.tables():
+            found += [(table.title, str(e), "") for e in table.formset.non_form_errors()]
+            for n, form in enumerate(table.formset.forms, 1):
+                where = gettext("%(title)s thứ %(n)s") % {"title": table.title, "n": n}
+                found += [(where, str(e), "") for e in form.non_field_errors()]
+                for field in form.visible_fields():
+                    found += [
+                        (f"{where} › {field.label}", str(e), field.auto_id) for e in field.errors
+                    ]
+        return found
+
     def content(self, base: dict[str, Any] | None = None) -> dict[str, Any]:
         """The raw content for clean_content() (which does the real checking).
 
@@ -75,11 +150,7 @@ class DeclarationForms:
         base = base or {}
 
         def rows(formset: Any) -> list[dict[str, Any]]:
-            return [
-                f.cleaned_data
-                for f in formset.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")
-            ]
+            return [f.cleaned_data for f in _kept(formset)]
 
         def periods(formset: Any) -> list[dict[str, Any]]:
             return [

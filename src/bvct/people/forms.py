@@ -45,7 +45,9 @@ class IdentityForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
     other_names = forms.CharField(label=_("Tên gọi khác"), max_length=200, required=False)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=SEX_CHOICES, required=False)
-    birth = forms.CharField(label=_("Ngày sinh (dd/mm/yyyy, mm/yyyy hoặc yyyy)"), max_length=20)
+    birth = forms.CharField(
+        label=_("Ngày sinh"), help_text=_("dd/mm/yyyy, mm/yyyy hoặc yyyy"), max_length=20
+    )
     death = forms.CharField(label=_("Ngày mất"), max_length=20, required=False)
     citizen_id = forms.CharField(label=_("Số CCCD"), max_length=20, required=False)
     party_card_no = forms.CharField(label=_("Số thẻ đảng viên"), max_length=20, required=False)

@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+<<<<<<< HEAD
 from django.db.models import F, Q
+=======
+from django.db.models import F, OuterRef, Q, Subquery
+from django.http import Http404
+>>>>>>> h-ui
 
+from bvct.accounts.models import User
 from bvct.audit.models import AuditEvent
 from bvct.core.constants import Action
 from bvct.core.gate import get_for_user
@@ -225,7 +231,14 @@ def dossier_relative_rows(dossier: Dossier, declaration: Declaration | None) -> 
 
 
 def dossier_declarations(dossier: Dossier) -> list[Declaration]:
-    return list(Declaration.objects.filter(dossier=dossier).order_by("-number"))
+    """The dossier's declarations, newest first, each with ``submitter_name``: the full name
+    of the user who submitted it (None for the system and the data generator)."""
+    submitter = User.objects.filter(public_id=OuterRef("submitted_by")).values("full_name")[:1]
+    return list(
+        Declaration.objects.filter(dossier=dossier)
+        .annotate(submitter_name=Subquery(submitter))
+        .order_by("-number")
+    )
 
 
 @dataclass

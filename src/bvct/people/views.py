@@ -23,7 +23,7 @@ from bvct.core.text import normalize
 from bvct.orgs.selectors import visible_org_path
 from bvct.people import namewords
 from bvct.people.declarations import DeclarationInvalid
-from bvct.people.diff import declaration_diff, path_label
+from bvct.people.diff import declaration_diff
 from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
@@ -304,11 +304,12 @@ def _detail_page(
     )
 
 
-def _declaration_errors(exc: ServiceError) -> list[tuple[str, str]]:
-    """A refused declaration's errors as its page lists them: each field named as the page
-    names it (the API keeps the paths); any other refusal as one message."""
+def _declaration_errors(exc: ServiceError, forms: DeclarationForms) -> list[tuple[str, str]]:
+    """A refused declaration's errors: each put on its field, those that belong to none
+    listed named as the page names them (the API keeps the paths); any other refusal as one
+    message."""
     if isinstance(exc, DeclarationInvalid):
-        return [(path_label(path), message) for path, message in exc.errors]
+        return forms.place_errors(exc.errors)
     return [("", exc.message)]
 
 
@@ -357,7 +358,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
                 persons=duplicates,
             )
         except ServiceError as exc:
-            errors = _declaration_errors(exc)
+            errors = _declaration_errors(exc, forms)
         else:
             messages.success(request, "Đã lập hồ sơ.")
             return HttpResponseRedirect(_dossier_made(dossier.public_id))
@@ -407,7 +408,7 @@ def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 submission=request.submission_token,  # type: ignore[attr-defined]
             )
         except ServiceError as exc:
-            errors = _declaration_errors(exc)
+            errors = _declaration_errors(exc, forms)
         else:
             messages.success(request, f"Đã nộp bản khai số {declaration.number}.")
             return HttpResponseRedirect(

@@ -1,0 +1,80 @@
+"""The declaration form on an officer's laptop screen (1366x768): it fits without scrolling
+sideways, every field has a name a screen reader reads, and “Thêm dòng” adds a row in place."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pytest
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed (pip: .[dev])"
+)
+expect = sync_api.expect
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1366, "height": 768}
+FIELDS = (
+    "form.declaration input:not([type=hidden]), form.declaration select, form.declaration textarea"
+)
+
+
+def _signed_in_on_a_laptop(
+    new_context: Callable[..., BrowserContext], base_url: str, username: str
+) -> Page:
+    from tests.browser.conftest import sign_in
+
+    page = new_context(viewport=LAPTOP).new_page()
+    sign_in(page, base_url, username)
+    return page
+
+
+def _assert_fits_and_every_field_is_named(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= LAPTOP["width"], f"the page is {width} px wide"
+    fields = page.locator(FIELDS).filter(visible=True)
+    # The hidden “Nộp” that makes Enter submit is out of the accessibility tree.
+    fields = fields.and_(page.locator(":not([aria-hidden=true])"))
+    assert fields.count() > 50
+    for i in range(fields.count()):
+        expect(fields.nth(i)).to_have_accessible_name(re.compile(r"\S"))
+
+
+def test_declaration_form_fits_a_laptop_screen_and_every_field_is_named(
+    new_context: Callable[..., BrowserContext], base_url: str
+) -> None:
+    page = _signed_in_on_a_laptop(new_context, base_url, "canbo.bvct")
+    page.goto(f"{base_url}/ho-so/lap-moi/")
+    _assert_fits_and_every_field_is_named(page)
+    # A table field is named by its column and row, as the page counts rows.
+    expect(page.get_by_label("Thân nhân thứ 2 — Họ và tên", exact=True)).to_have_count(1)
+
+    # “Thêm dòng” adds a row in place: no reload, the page stays where it was, the new row
+    # has its own names and takes the focus.
+    page.evaluate("window.__before_add_row = true")
+    total = page.locator("#id_relatives-TOTAL_FORMS")
+    rows = int(total.input_value())
+    page.locator("#table-relatives").get_by_role("button", name="Thêm dòng").click()
+    expect(total).to_have_value(str(rows + 1))
+    assert page.evaluate("window.__before_add_row === true"), "the page was reloaded"
+    added = page.get_by_label(f"Thân nhân thứ {rows + 1} — Quan hệ", exact=True)
+    expect(added).to_be_focused()
+    page.locator("#table-history").get_by_role("button", name="Thêm dòng").click()
+    _assert_fits_and_every_field_is_named(page)
+
+
+def test_new_version_of_a_declaration_fits_a_laptop_screen(
+    new_context: Callable[..., BrowserContext], base_url: str
+) -> None:
+    page = _signed_in_on_a_laptop(new_context, base_url, "canbo.bvct")
+    page.goto(f"{base_url}/ho-so/")
+    page.locator("#results tbody a").first.click()
+    page.get_by_role("link", name="Nhập bản khai mới").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bản khai mới")
+    _assert_fits_and_every_field_is_named(page)
