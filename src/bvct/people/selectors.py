@@ -14,12 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-<<<<<<< HEAD
-from django.db.models import F, Q
-=======
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import Http404
->>>>>>> h-ui
 
 from bvct.accounts.models import User
 from bvct.audit.models import AuditEvent
