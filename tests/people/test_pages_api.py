@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.core.gate import SYSTEM
 from bvct.people import services
-from bvct.people.models import Declaration, Dossier, ExportBatch, Person
+from bvct.people.models import Declaration, Dossier, Person
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration, formset, officers
@@ -222,43 +221,6 @@ def test_new_version_api_with_conflict_and_diff(tree: Tree) -> None:
     assert refused.status_code == 404  # may read, may not change: cannot find it to change
 
 
-def test_export_xlsx_holds_only_visible_dossiers(tree: Tree, audit_mark: int) -> None:
-    import io
-
-    from openpyxl import load_workbook
-
-    seen = services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
-    unseen = services.dossier_create(
-        actor=SYSTEM,
-        managing_org_code="t-b",
-        content=declaration("Lê Thị Hoa", "1980", sex="Nữ", relatives=[]),
-    )
-    client = Client()
-    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
-    response = client.get("/ho-so/xuat-excel/")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Họ và tên", "Giới tính", "Ngày sinh")
-    assert [r[0] for r in rows[1:]] == ["Nguyễn Văn Hùng"]
-    assert rows[1][2] == "12/05/1975"
-    (event,) = events_since(audit_mark, action=AuditAction.DOSSIER_EXPORT)
-    # The event seals which dossiers were in the file; the batch names them for their logs.
-    digest = hashlib.sha256(str(seen.public_id).encode()).hexdigest()
-    assert event.after == {"org": None, "rows": 1, "dossiers_sha256": digest}
-    batch = ExportBatch.objects.get(public_id=event.object_public_id)
-    assert list(batch.items.values_list("dossier_id", flat=True)) == [seen.pk]
-    auditor = Client()
-    auditor.force_login(make_user(tree.root, Role.AUDITOR, clearance="TUYET_MAT"))
-    page = auditor.get(f"/ho-so/{seen.public_id}/").content.decode()
-    assert "Có trong danh sách đã xuất Excel" in page and batch.actor_username in page
-    page = auditor.get(f"/ho-so/{unseen.public_id}/").content.decode()
-    assert "Có trong danh sách đã xuất Excel" not in page
-    agency = Client()
-    agency.force_login(make_user(tree.agency, Role.AGENCY_OFFICER, clearance="TUYET_MAT"))
-    assert agency.get("/ho-so/xuat-excel/").status_code == 404
-
-
 def test_print_page_matrix(tree: Tree, secret_dossier: Dossier) -> None:
     responses = assert_permission_matrix(
         f"/ho-so/{secret_dossier.public_id}/ban-in/", officers(tree), Expect()
@@ -438,22 +400,6 @@ def test_open_a_dossier_and_submit_a_new_version_in_the_pages(tree: Tree, audit_
     assert reader.get("/ho-so/lap-moi/").status_code == 404
 
 
-def test_export_neutralises_formulas_and_control_characters(tree: Tree) -> None:
-    import io
-
-    from openpyxl import load_workbook
-
-    services.dossier_create(
-        actor=SYSTEM, managing_org_code="t-a",
-        content=declaration("=HYPERLINK(1)", "1980", relatives=[], hometown="Xã\x0bA"),
-    )  # fmt: skip
-    client = Client()
-    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
-    sheet = load_workbook(io.BytesIO(client.get("/ho-so/xuat-excel/").content)).active
-    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if "HYPERLINK" in r[0])
-    assert row[0] == "'=HYPERLINK(1)" and row[4] == "XãA"
-
-
 def test_list_pages_are_not_searches_and_are_audited(tree: Tree, audit_mark: int) -> None:
     for i in range(3):
         services.dossier_create(
@@ -622,44 +568,6 @@ def test_the_comparison_page_lists_a_relative_added_and_one_removed(tree: Tree) 
     assert response.status_code == 200
     page = response.content.decode()
     assert "Nguyễn Thị Mới (thêm)" in page and "(không còn khai)" in page
-
-
-def test_export_of_one_organisation_and_never_a_cut_list(
-    tree: Tree, audit_mark: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import io
-
-    from openpyxl import load_workbook
-
-    from bvct.people import views
-
-    services.dossier_create(actor=SYSTEM, managing_org_code="t-a", content=declaration())
-    services.dossier_create(
-        actor=SYSTEM, managing_org_code="t-b",
-        content=declaration("Lê Thị Hoa", "1980", sex="Nữ", relatives=[]),
-    )  # fmt: skip
-    board = Client()
-    board.force_login(make_user(tree.board, Role.BVCT_OFFICER))
-
-    def names(response: Any) -> list[str]:
-        book = load_workbook(io.BytesIO(response.content))
-        return [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
-
-    assert sorted(names(board.get("/ho-so/xuat-excel/"))) == ["Lê Thị Hoa", "Nguyễn Văn Hùng"]
-    assert names(board.get("/ho-so/xuat-excel/", {"org": "t-b"})) == ["Lê Thị Hoa"]
-    # A commune officer naming the other commune: as if it did not exist.
-    officer = Client()
-    officer.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
-    assert officer.get("/ho-so/xuat-excel/", {"org": "t-b"}).status_code == 404
-    # Over the limit, the list is refused with what to do, not cut short.
-    monkeypatch.setattr(views, "MAX_EXPORT_ROWS", 1)
-    exports = len(events_since(audit_mark, action=AuditAction.DOSSIER_EXPORT))
-    response = board.get("/ho-so/xuat-excel/", follow=True)
-    assert "hơn 1 hồ sơ, quá lớn cho một tệp Excel; hãy chọn một tổ chức" in (
-        response.content.decode()
-    )
-    assert len(events_since(audit_mark, action=AuditAction.DOSSIER_EXPORT)) == exports
-    assert names(board.get("/ho-so/xuat-excel/", {"org": "t-b"})) == ["Lê Thị Hoa"]
 
 
 def test_pages_offer_only_what_the_user_may_do(tree: Tree) -> None:

@@ -157,13 +157,16 @@ def test_the_api_and_page_filters_and_an_organisation_one_may_not_see(
     assert board.get("/api/persons/", {"q": "hung", "birth_year": "1700"}).status_code == 400
     page = board.get("/ho-so/", {"q": "nguyen van hung", "org": "t-b"}).content.decode()
     assert "1979" in page and "Tiên Du" not in page
-    # A commune officer naming the other commune's code: nothing, exactly as an unknown code.
+    # The API takes the organisation's public id as well as its code.
+    assert found(org=str(tree.committee_b.public_id)) == [("Nguyễn Văn Hùng", "1979")]
+    # A commune officer naming the other commune: refused exactly as an unknown code.
     officer = Client()
     officer.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
     hidden = officer.get("/api/persons/", {"q": "nguyen van hung", "org": "t-b"})
     unknown = officer.get("/api/persons/", {"q": "nguyen van hung", "org": "khong-co"})
-    assert hidden.status_code == unknown.status_code == 200
-    assert hidden.json() == unknown.json() and hidden.json()["results"] == []
+    assert hidden.status_code == unknown.status_code == 400
+    assert hidden.json() == unknown.json()
+    assert "Không có tổ chức này trong phạm vi của bạn" in hidden.content.decode()
 
 
 def test_a_cut_list_says_so(tree: Tree, people: None) -> None:
@@ -193,7 +196,8 @@ def test_filters_without_a_name_list_the_dossiers_they_select(tree: Tree, people
     assert "Nguyễn Văn Hùng" in page and "Lê Thị Hoa" not in page
     page = listed(org="t-b")
     assert "Nguyễn Văn Hùng" in page and "Lê Thị Hoa" not in page
-    assert 'href="/ho-so/xuat-excel/?org=t-b"' in page  # the export follows the filter
+    # The export follows the filter (the organisation by its public id, never its code).
+    assert f'href="/ho-so/xuat-excel/?org={tree.committee_b.public_id}"' in page
     (event,) = events_since(0, action=AuditAction.DOSSIER_SEARCH)[-1:]
     assert (event.after["list_page"], event.after["org"], event.after["results"]) == (1, "t-b", 1)
     page = listed(q="nguyen", birth_year="abc")
@@ -201,7 +205,8 @@ def test_filters_without_a_name_list_the_dossiers_they_select(tree: Tree, people
     assert "Điều kiện tìm chưa hợp lệ." in page
     hidden = make_user(tree.committee_a, Role.BVCT_OFFICER)
     client.force_login(hidden)
-    assert "Nguyễn Văn Hùng" not in listed(org="t-b")  # a code one cannot see lists nobody
+    page = listed(org="t-b")  # a code one cannot see lists nobody: refused as a missing one
+    assert "Nguyễn Văn Hùng" not in page and "Không có tổ chức này trong phạm vi" in page
 
 
 def test_a_family_name_alone_is_told_how_to_search(tree: Tree, people: None) -> None:

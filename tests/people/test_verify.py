@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 def _export(tree: Tree) -> ExportBatch:
     client = Client()
     client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
-    assert client.get("/ho-so/xuat-excel/").status_code == 200
+    response = client.post("/ho-so/xuat-excel/", {"ceiling": "NONE", "purpose": "REVIEW"})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
     return ExportBatch.objects.latest("id")
 
 

@@ -135,18 +135,20 @@ def seed_demo_structure() -> None:
         _org(code, name, "ban-tham-muu", root_code, short)
     for code, name, short in AGENCIES:
         _org(code, name, "co-quan-phoi-hop", root_code, short)
-    committees: list[str] = []
+    committees: dict[str, str] = {}
     for code, name in UPPER_COMMITTEES:
         _org(code, name, "dang-uy-tren-co-so", root_code)
-        committees.append(code)
+        committees[code] = name
     for commune in COMMUNES:
         code = _commune_code(commune)
         _org(code, f"Đảng ủy {commune}", "dang-uy-xa-phuong", root_code)
-        committees.append(code)
-    for committee in committees:
+        committees[code] = f"Đảng ủy {commune}"
+    for committee, committee_name in committees.items():
         for i in range(1, 4):
             grassroots = f"{committee}-cs{i}"
-            _org(grassroots, f"Đảng bộ cơ sở số {i} ({committee})", "dang-bo-co-so", committee)
+            # Named for people (pages never show codes): the committee by its name.
+            name = f"Đảng bộ cơ sở số {i} – {committee_name}"
+            _org(grassroots, name, "dang-bo-co-so", committee)
             for j in range(1, 3):
                 _org(f"{grassroots}-cb{j}", f"Chi bộ {j}", "chi-bo", grassroots)
     for tier_code, tier_name, rank in TIERS:

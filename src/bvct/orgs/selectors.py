@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -22,10 +24,73 @@ def organisation_list(*, user: Any, query: str = "") -> OrganisationQuerySet:
     return qs.order_by("path")
 
 
+def _as_uuid(key: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(key.strip())
+    except ValueError:
+        return None
+
+
+def _by_key(key: str) -> Q:
+    """An organisation by its public id (what pages send) or its code (what the API and
+    older links send)."""
+    public_id = _as_uuid(key)
+    return Q(public_id=public_id) if public_id else Q(code=key.strip())
+
+
 def visible_org_path(*, user: Any, code: str) -> str | None:
-    """The path of an organisation the user may see, by code; None when hidden or missing."""
-    org = Organisation.objects.visible_to(user, Action.VIEW).filter(code=code).first()
+    """The path of an organisation the user may see, by code or public id; None when hidden
+    or missing."""
+    org = Organisation.objects.visible_to(user, Action.VIEW).filter(_by_key(code)).first()
     return org.path if org else None
+
+
+CHOICES_SHOWN = 30
+
+
+@dataclass
+class OrganisationChoices:
+    """What an organisation chooser shows: the matching organisations (the chosen one first)
+    and whether more match than are shown."""
+
+    orgs: list[Organisation]
+    more: bool
+
+
+def organisation_choosable(*, user: Any) -> OrganisationQuerySet:
+    """The organisations a user may choose on a dossier page (search filter, new dossier,
+    import): those the gate lets them see, within their own scope's subtree (the chain above
+    it narrows nothing and holds no dossier they may open)."""
+    from bvct.core.gate import active_user
+
+    actor = active_user(user)
+    if actor is None:
+        return Organisation.objects.none()
+    return Organisation.objects.visible_to(actor, Action.VIEW).subtree(actor.scope_path)
+
+
+def organisation_choice(*, user: Any, key: str) -> Organisation | None:
+    """The organisation chosen by its public id (or code), if the user may choose it; None
+    for one outside their scope exactly as for one that does not exist."""
+    if not key or not key.strip():
+        return None
+    return organisation_choosable(user=user).filter(_by_key(key)).select_related("parent").first()
+
+
+def organisation_choices(
+    *, user: Any, query: str = "", chosen: Organisation | None = None, limit: int = CHOICES_SHOWN
+) -> OrganisationChoices:
+    """Choosable organisations whose name (or short name) holds every word of ``query``,
+    typed with or without diacritics; the scope's top first, then by name."""
+    qs = organisation_choosable(user=user)
+    for word in normalize(query).split():
+        qs = qs.filter(Q(name_norm__contains=word) | Q(short_name__icontains=word))
+    found = list(qs.select_related("parent").order_by("depth", "name_norm", "id")[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    if chosen is not None:
+        found = [chosen, *(o for o in found if o.pk != chosen.pk)]
+    return OrganisationChoices(found, more)
 
 
 def organisation_get_for_user(
@@ -45,13 +110,16 @@ def management_scopes_of(*, org: Organisation, user: Any) -> Any:
 
 
 def org_by_code(code: str, *, field: str = "organisation", user: Any = None) -> Organisation:
-    """The organisation with this code, or a specific error naming the code. Given a ``user``,
-    only among those the user may see: a hidden code gets the same answer as a missing one."""
+    """The organisation with this code (or public id), or a specific error naming the code.
+    Given a ``user``, only among those the user may see: a hidden code gets the same answer as
+    a missing one."""
     orgs = (
         Organisation.objects if user is None else Organisation.objects.visible_to(user, Action.VIEW)
     )
-    org = orgs.select_related("kind").filter(code=code).first()
+    org = orgs.select_related("kind").filter(_by_key(code)).first()
     if org is None:
+        if _as_uuid(code):
+            raise ValidationFailed("Không có tổ chức này.", field=field)
         raise ValidationFailed(f"Không có tổ chức mã {code!r}.", field=field)
     return org
 

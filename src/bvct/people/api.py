@@ -68,7 +68,12 @@ class PersonSearchApi(APIView):
             OpenApiParameter("q", str, description="Họ tên, có dấu hoặc không, chấp nhận gõ sai"),
             OpenApiParameter("birth_year", int),
             OpenApiParameter("hometown", str),
-            OpenApiParameter("org", str, description="Mã tổ chức (thu hẹp phạm vi)"),
+            OpenApiParameter(
+                "org",
+                str,
+                description="Tổ chức trong phạm vi của bạn (mã hoặc id công khai); tổ chức "
+                "ngoài phạm vi bị từ chối như tổ chức không có (400)",
+            ),
             OpenApiParameter("relatives", bool, description="Tìm cả thân nhân"),
         ],
         responses=SearchOutput,
@@ -77,14 +82,14 @@ class PersonSearchApi(APIView):
     def get(self, request: Request) -> Response:
         if not can_use_dossiers(request.user, "view"):
             raise PermissionDeniedError("Bạn không được tra cứu hồ sơ.")
-        form = PersonSearchForm(request.query_params)
+        form = PersonSearchForm(request.query_params, user=request.user)
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
         result = person_search_from_form(user=request.user, data=form.cleaned_data)
         services.dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             kind=Listing.Kind.SEARCH,
-            filters=form.cleaned_data,
+            filters=form.filters(),
             persons=result.persons,
         )
         return Response(
@@ -125,7 +130,9 @@ class DossierDetailOutput(DossierOutput):
 
 
 class DossierCreateInput(serializers.Serializer):
-    managing_org = serializers.CharField(max_length=64)
+    managing_org = serializers.CharField(
+        max_length=64, help_text="Mã tổ chức quản lý, hoặc id công khai của tổ chức"
+    )
     classification = serializers.CharField(max_length=16, default="NONE")
     tier = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
     current_posts = serializers.CharField(
@@ -191,7 +198,9 @@ LIST_PAGE_SIZE = 50
 class DossierCreateApi(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("org", str, description="Mã tổ chức (thu hẹp phạm vi)"),
+            OpenApiParameter(
+                "org", str, description="Mã hoặc id công khai của tổ chức (thu hẹp phạm vi)"
+            ),
             OpenApiParameter("page", int, description="Trang (50 hồ sơ mỗi trang)"),
         ],
         responses=DossierListOutput,
@@ -364,7 +373,9 @@ class DeclarationDiffApi(APIView):
 
 
 class ImportInput(serializers.Serializer):
-    managing_org = serializers.CharField(max_length=64)
+    managing_org = serializers.CharField(
+        max_length=64, help_text="Mã tổ chức quản lý, hoặc id công khai của tổ chức"
+    )
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=True)
     checked_at = serializers.DateTimeField(

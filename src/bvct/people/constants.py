@@ -34,3 +34,14 @@ class LinkStatus(models.TextChoices):
 class LinkReason(models.TextChoices):
     CITIZEN_ID = "CITIZEN_ID", _("Trùng số CCCD")
     NAME_YEAR_HOMETOWN = "NAME_YEAR_HOMETOWN", _("Trùng họ tên, năm sinh và quê quán")
+
+
+class ExportPurpose(models.TextChoices):
+    """Why a dossier list was taken out as a file (personal data is purpose-bound: DOMAIN.md
+    §1); recorded with the export."""
+
+    REVIEW = "REVIEW", _("Rà soát, đối chiếu hồ sơ")
+    PERSONNEL = "PERSONNEL", _("Phục vụ công tác cán bộ (quy hoạch, bổ nhiệm, ứng cử)")
+    VETTING = "VETTING", _("Thẩm định, thẩm tra, xác minh")
+    REPORT = "REPORT", _("Báo cáo, thống kê")
+    OTHER = "OTHER", _("Khác (ghi rõ)")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 
 from bvct.core.constants import Classification
@@ -24,7 +26,30 @@ LIST_COLUMNS = [
     ("Mức mật", 10),
     ("Số bản khai", 10),
     ("Mã hồ sơ", 38),
+    ("Là", 20),
 ]
+
+# The secrecy mark as stamped on documents (capitals), and as a file name carries it.
+MARKS = {
+    Classification.MAT: "MẬT",
+    Classification.TOI_MAT: "TỐI MẬT",
+    Classification.TUYET_MAT: "TUYỆT MẬT",
+}
+FILE_MARKS = {
+    Classification.MAT: "MAT",
+    Classification.TOI_MAT: "TOI-MAT",
+    Classification.TUYET_MAT: "TUYET-MAT",
+}
+
+
+def export_file_name(level: int) -> str:
+    """The file's name, carrying its mark ("danh-sach-ho-so-TOI-MAT.xlsx")."""
+    mark = FILE_MARKS.get(Classification(level))
+    return f"danh-sach-ho-so-{mark}.xlsx" if mark else "danh-sach-ho-so.xlsx"
+
+
+class ExportChanged(Exception):
+    """A row above the file's mark turned up while writing (a dossier raised meanwhile)."""
 
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -39,25 +64,56 @@ def _cell(value: object) -> object:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def dossier_list_xlsx(subjects: Iterable[Person]) -> tuple[bytes, int]:
-    """An XLSX workbook of dossier subjects (and how many rows it holds)."""
+def dossier_list_xlsx(
+    subjects: Iterable[Person],
+    *,
+    level: int = Classification.NONE,
+    heading: Sequence[str] = (),
+    author: str = "",
+    purpose: str = "",
+) -> tuple[bytes, int]:
+    """An XLSX workbook of dossier persons (and how many rows it holds).
+
+    ``level``, the highest classification of what it holds, marks it: at the top of the
+    sheet, in the workbook's properties (title, subject, keywords, category and a custom
+    "Độ mật"), and (``export_file_name``) in its name. ``heading``: lines under the mark
+    (what the list is, who took it out, why). A row above ``level`` raises ExportChanged."""
+    mark = MARKS.get(Classification(level), "")
     book = Workbook(write_only=True)
+    title = f"Danh sách hồ sơ — {mark}" if mark else "Danh sách hồ sơ"
+    book.properties.title = title
+    book.properties.creator = author
+    book.properties.description = purpose
+    shown = mark or str(Classification(level).label)
+    book.properties.subject = book.properties.keywords = book.properties.category = shown
+    book.custom_doc_props.append(StringProperty(name="Độ mật", value=shown))
     sheet = book.create_sheet("Danh sách hồ sơ")
     for index, (_, width) in enumerate(LIST_COLUMNS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    from openpyxl.cell import WriteOnlyCell
-
+    top: list[tuple[str, Font]] = []
+    if mark:
+        top.append((mark, Font(bold=True, size=14, color="9B1C1C")))
+    top.append(("DANH SÁCH HỒ SƠ", Font(bold=True, size=12)))
+    top += [(_cell(line), Font(italic=True)) for line in heading]  # type: ignore[misc]
+    sheet.freeze_panes = f"A{len(top) + 3}"
+    for text, font in top:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = font
+        sheet.append([cell])
+    sheet.append([])
     header = []
-    for title, _ in LIST_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
+    for column, _ in LIST_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=column)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     count = 0
     for person in subjects:
         dossier = person.dossier
+        if person.classification > level or dossier.classification > level:
+            raise ExportChanged
         birth = person.birth
+        relation = person.relation.name if person.relation is not None else ""
         sheet.append([_cell(v) for v in [
                 person.full_name,
                 person.get_sex_display(),
@@ -66,10 +122,11 @@ def dossier_list_xlsx(subjects: Iterable[Person]) -> tuple[bytes, int]:
                 person.hometown,
                 person.residence,
                 dossier.managing_org.name,
-                dossier.current_posts,
+                dossier.current_posts if person.is_subject else "",
                 str(Classification(dossier.classification).label),
                 dossier.declaration_count,
                 str(dossier.public_id),
+                "Người được quản lý" if person.is_subject else relation,
             ]])  # fmt: skip
         count += 1
     buffer = io.BytesIO()

@@ -5,6 +5,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bvct.orgs.forms import OrganisationField, bind_organisation_fields
+
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
@@ -25,17 +27,44 @@ class PersonSearchForm(forms.Form):
         },
     )
     hometown = forms.CharField(label=_("Quê quán"), required=False, max_length=100)
-    org = forms.CharField(label=_("Mã tổ chức"), required=False, max_length=64)
+    org = OrganisationField(label=_("Tổ chức"), required=False, blank="all")
     relatives = forms.BooleanField(label=_("Tìm cả thân nhân"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bind_organisation_fields(self, user)
+
+    def filters(self) -> dict[str, Any]:
+        """The search as its audit event and export batch record it (the organisation by its
+        code, as the API takes it)."""
+        data = dict(self.cleaned_data)
+        data["org"] = data["org"].code if data.get("org") else ""
+        return data
+
+    def query(self) -> dict[str, str]:
+        """The search as the parameters of a link (to its export): what was sent, cleaned."""
+        data = self.cleaned_data
+        params = {
+            "q": data["q"],
+            "birth_year": "" if data["birth_year"] is None else str(data["birth_year"]),
+            "hometown": data["hometown"],
+            "org": str(data["org"].public_id) if data["org"] else "",
+            "relatives": "on" if data["relatives"] and data["q"] else "",
+        }
+        return {k: v for k, v in params.items() if v}
 
 
 class ImportForm(forms.Form):
-    org = forms.CharField(label=_("Mã tổ chức quản lý"), max_length=64)
+    org = OrganisationField(label=_("Tổ chức quản lý"))
     file = forms.FileField(label=_("Tệp hồ sơ (.xlsx hoặc .csv)"))
     # Set after a successful check: the import then refuses dossiers changed since.
     checked_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     checked_sha256 = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     check_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bind_organisation_fields(self, user)
 
 
 SEX_CHOICES = [("", "—"), ("M", _("Nam")), ("F", _("Nữ"))]
@@ -127,7 +156,7 @@ class DossierUpdateForm(forms.Form):
 
 
 class DossierOpenForm(forms.Form):
-    managing_org = forms.CharField(label=_("Mã tổ chức quản lý"), max_length=64)
+    managing_org = OrganisationField(label=_("Tổ chức quản lý"))
     classification = forms.ChoiceField(
         label=_("Mức mật"),
         choices=[
@@ -139,8 +168,55 @@ class DossierOpenForm(forms.Form):
     )
     current_posts = forms.CharField(label=_("Chức vụ hiện nay"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, clearance: int = 3, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clearance: int = 3, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bind_organisation_fields(self, user)
         # Only levels the officer holds (as DossierUpdateForm): one above would be refused.
         field = cast(forms.ChoiceField, self.fields["classification"])
         field.choices = list(cast(list[tuple[str, str]], field.choices))[: clearance + 1]
+
+
+LEVELS = [("NONE", _("Không mật")), ("MAT", _("Mật")), ("TOI_MAT", _("Tối mật")),
+          ("TUYET_MAT", _("Tuyệt mật"))]  # fmt: skip
+
+
+class DossierExportForm(forms.Form):
+    """What an export asks besides the search it follows: up to which level, and why."""
+
+    ceiling = forms.ChoiceField(label=_("Chỉ xuất hồ sơ đến mức"), choices=LEVELS)
+    purpose = forms.ChoiceField(label=_("Mục đích xuất"))
+    purpose_detail = forms.CharField(
+        label=_("Ghi rõ mục đích (bắt buộc khi chọn “Khác”)"), required=False, max_length=300
+    )
+
+    def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
+        from bvct.people.constants import ExportPurpose
+
+        super().__init__(*args, **kwargs)
+        self.clearance = clearance
+        self.fields["ceiling"].initial = LEVELS[clearance][0]
+        # Offered: the levels the officer holds (one above is refused with its reason).
+        cast(forms.Select, self.fields["ceiling"].widget).choices = LEVELS[: clearance + 1]
+        purpose = cast(forms.ChoiceField, self.fields["purpose"])
+        purpose.choices = [("", _("— Chọn mục đích —")), *ExportPurpose.choices]
+        purpose.error_messages["required"] = _("Hãy chọn mục đích xuất.")
+
+    def clean_ceiling(self) -> int:
+        level = [code for code, _label in LEVELS].index(self.cleaned_data["ceiling"])
+        if level > self.clearance:
+            raise forms.ValidationError(
+                _("Không được xuất hồ sơ mức %(level)s: cao hơn mức bạn được tiếp cận (%(own)s).")
+                % {"level": LEVELS[level][1], "own": LEVELS[self.clearance][1]}
+            )
+        return level
+
+    def clean(self) -> dict[str, Any]:
+        from bvct.people.constants import ExportPurpose
+
+        data = super().clean() or {}
+        if (
+            data.get("purpose") == ExportPurpose.OTHER
+            and not data.get("purpose_detail", "").strip()
+        ):
+            self.add_error("purpose_detail", _("Hãy ghi rõ mục đích xuất."))
+        return data

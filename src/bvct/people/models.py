@@ -393,6 +393,14 @@ class ExportBatch(models.Model):
 
     public_id = models.UUIDField(default=uuid7, unique=True, editable=False)
     org_code = models.CharField(max_length=64, blank=True)
+    # The search the list followed (name, birth year, home town, organisation, relatives) and
+    # the highest level the exporter chose to include.
+    filters = models.JSONField(default=dict)
+    ceiling = models.PositiveSmallIntegerField(null=True)
+    # The file's secrecy mark: the highest classification of what it holds.
+    classification = models.PositiveSmallIntegerField(default=0, choices=Classification.choices)
+    purpose = models.CharField(max_length=20, blank=True)  # constants.ExportPurpose
+    purpose_detail = models.CharField(max_length=300, blank=True)
     rows = models.PositiveIntegerField()
     dossiers_sha256 = models.CharField(max_length=64)
     actor = models.UUIDField(null=True)
@@ -403,6 +411,15 @@ class ExportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Xuất {self.rows} hồ sơ ({self.created_at:%d/%m/%Y})"
+
+    @property
+    def purpose_text(self) -> str:
+        from bvct.people.constants import ExportPurpose
+
+        label = str(ExportPurpose(self.purpose).label) if self.purpose else ""
+        if self.purpose_detail:
+            return f"{label}: {self.purpose_detail}" if label else self.purpose_detail
+        return label
 
 
 class ExportBatchItem(models.Model):

@@ -10,18 +10,18 @@ names are never scanned for similarity.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
 from bvct.accounts.models import User
 from bvct.audit.models import AuditEvent
 from bvct.core.constants import Action
 from bvct.core.gate import get_for_user
 from bvct.core.text import normalize
-from bvct.orgs.selectors import visible_org_path
 from bvct.people import namewords
 from bvct.people.constants import LinkStatus
 from bvct.people.dates import PartialDate
@@ -48,6 +48,7 @@ class PersonSearch:
     hometown: str = ""
     org_path: str = ""  # narrow to an organisation's subtree (within what the user sees)
     subjects_only: bool = False
+    max_classification: int | None = None  # an export's ceiling (the gate still applies)
     limit: int = 50
 
 
@@ -89,12 +90,16 @@ def _combinations(options: list[list[str]], limit: int) -> list[tuple[str, ...]]
     return found
 
 
-def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
-    """Persons the user may see whose name matches, in Vietnamese name order."""
+def _name_search_sql(
+    *, user: Any, search: PersonSearch, limit: int
+) -> tuple[str, list[Any], dict[str, list[str]]] | None:
+    """The statement giving the ids of up to ``limit`` + 1 persons the user may see whose
+    name matches, in Vietnamese name order, its parameters, and each word's corrections;
+    None when nothing can match."""
     gate = DOSSIER_GATE.sql(user, Action.VIEW, alias="p")
     words = normalize(search.query).split()
     if gate is None or not words:
-        return SearchResult([])
+        return None
     corrections = correct_words(words)
     # A word that is no known name word is searched as typed too (a rare or foreign name).
     options = [[w, *corrections[w]] for w in words]
@@ -111,10 +116,12 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
         params = [*params, search.org_path + "%"]
     if search.subjects_only:
         filters.append("p.is_subject")
+    if search.max_classification is not None:
+        filters.append("p.classification <= %s")
+        params = [*params, search.max_classification]
     extra = " AND ".join(filters)
     branches: list[str] = []
     branch_params: list[Any] = []
-    limit = min(max(search.limit, 1), 200)
     for combo in _combinations(options, MAX_NAME_CANDIDATES):
         if len(combo) == 1:
             cond, cond_params = "p.given_norm = %s", [combo[0]]
@@ -126,14 +133,24 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
             cond, cond_params = "p.name_norm = %s", [" ".join(combo)]
         branches.append(
             f"(SELECT p.id, p.name_sort FROM people_person p WHERE {cond} AND {extra} "
-            f"ORDER BY p.name_sort, p.id LIMIT {limit + 1})"
+            f"ORDER BY p.name_sort, p.id LIMIT {int(limit) + 1})"
         )
         branch_params += [*cond_params, *params]
     # One more than shown: whether the list is cut (never silently).
     sql = (
         "SELECT id FROM (" + " UNION ".join(branches) + ") hits "
-        f"ORDER BY name_sort, id LIMIT {limit + 1}"
+        f"ORDER BY name_sort, id LIMIT {int(limit) + 1}"
     )
+    return sql, branch_params, corrections
+
+
+def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
+    """Persons the user may see whose name matches, in Vietnamese name order."""
+    limit = min(max(search.limit, 1), 200)
+    statement = _name_search_sql(user=user, search=search, limit=limit)
+    if statement is None:
+        return SearchResult([])
+    sql, branch_params, corrections = statement
     with connection.cursor() as cursor:
         cursor.execute(sql, branch_params)
         ids = [row[0] for row in cursor.fetchall()]
@@ -162,19 +179,20 @@ def _accented_words(text: str) -> set[str]:
 
 def person_search_from_form(*, user: Any, data: dict[str, Any]) -> SearchResult:
     """The search a PersonSearchForm asks for (page and API alike)."""
-    org_path = ""
-    if data.get("org"):
-        # An unknown or hidden code finds nothing (a path no organisation has).
-        org_path = visible_org_path(user=user, code=data["org"]) or "/-/"
-    return person_search(
-        user=user,
-        search=PersonSearch(
-            query=data.get("q") or "",
-            birth_year=data.get("birth_year"),
-            hometown=data.get("hometown") or "",
-            org_path=org_path,
-            subjects_only=not data.get("relatives"),
-        ),
+    return person_search(user=user, search=_search_of(data))
+
+
+def _search_of(data: dict[str, Any], **more: Any) -> PersonSearch:
+    """The name search a PersonSearchForm's cleaned data asks for (its organisation already
+    chosen through the gate)."""
+    org = data.get("org")
+    return PersonSearch(
+        query=data.get("q") or "",
+        birth_year=data.get("birth_year"),
+        hometown=data.get("hometown") or "",
+        org_path=org.path if org else "",
+        subjects_only=not data.get("relatives"),
+        **more,
     )
 
 
@@ -427,13 +445,12 @@ def dossier_likely_duplicates(*, user: Any, identity: dict[str, Any]) -> list[Pe
     cleaned declaration's): the same normalised full name and the same date of birth (as far
     as declared: a year matches a year), unless both have a citizen ID (two different ones
     are two people; the same one is refused outright). Through the gate only, so nothing is
-    told about dossiers the user may not see; ``user`` None (the system) sees every dossier.
+    told about dossiers the user may not see (the system sees every dossier).
     """
     birth = PartialDate.parse(identity.get("birth"))
     if birth is None:
         return []
-    persons = Person.objects if user is None else Person.objects.visible_to(user)
-    found = persons.filter(
+    found = Person.objects.visible_to(user).filter(
         is_subject=True,
         name_norm=normalize(identity["full_name"])[:200],
         birth_year=birth.year,
@@ -447,3 +464,117 @@ def dossier_likely_duplicates(*, user: Any, identity: dict[str, Any]) -> list[Pe
             :MAX_LIKELY_DUPLICATES
         ]
     )
+
+
+def _listed(*, user: Any, data: dict[str, Any]) -> Any:
+    """The dossier list a PersonSearchForm without a name asks for (the list page's)."""
+    org = data.get("org")
+    return dossier_list(
+        user=user,
+        org_path=org.path if org else "",
+        birth_year=data.get("birth_year"),
+        hometown=data.get("hometown") or "",
+    )
+
+
+def dossier_export_counts(*, user: Any, data: dict[str, Any], limit: int) -> dict[int, int]:
+    """For each level up to the user's clearance, how many rows the export of this search
+    (a PersonSearchForm's cleaned data) would hold if it stopped at that level; a count
+    above ``limit`` is only known to be above it."""
+    levels = range(user.clearance + 1)
+    if not data.get("q"):
+        per_level = dict(
+            _listed(user=user, data=data)
+            .order_by()
+            .values_list("classification")
+            .annotate(n=Count("id"))
+        )
+        return {c: sum(n for level, n in per_level.items() if level <= c) for c in levels}
+    statement = _name_search_sql(user=user, search=_search_of(data), limit=limit)
+    if statement is None:
+        return dict.fromkeys(levels, 0)
+    sql, params, _ = statement
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.classification, count(*) FROM ({sql}) x "
+            "JOIN people_person p ON p.id = x.id GROUP BY 1",
+            params,
+        )
+        per_level = dict(cursor.fetchall())
+    counts = {c: sum(n for level, n in per_level.items() if level <= c) for c in levels}
+    if sum(per_level.values()) > limit:
+        # Only the first names in order were counted: a lower level may still fit.
+        for c in levels:
+            if counts[c] <= limit:
+                counts[c] = len(_name_ids(user=user, data=data, ceiling=c, limit=limit))
+    return counts
+
+
+def _name_ids(*, user: Any, data: dict[str, Any], ceiling: int, limit: int) -> list[int]:
+    statement = _name_search_sql(
+        user=user, search=_search_of(data, max_classification=ceiling), limit=limit
+    )
+    if statement is None:
+        return []
+    sql, params, _ = statement
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass
+class ExportSelection:
+    """What an export of a search holds, known before its file is written: how many rows
+    (up to the limit + 1), the most secret one's level (the file's mark), and the rows."""
+
+    count: int
+    highest: int
+    rows: Callable[[], Iterator[Person]]
+
+
+EXPORT_CHUNK = 2000
+
+
+def dossier_export_selection(
+    *, user: Any, data: dict[str, Any], ceiling: int, limit: int
+) -> ExportSelection:
+    """The rows the search page lists for this search (every page of it: the dossier list,
+    or the persons a name matches, relatives too if asked), those above ``ceiling`` left
+    out, in the page's order."""
+    if not data.get("q"):
+        qs = _listed(user=user, data=data).filter(classification__lte=ceiling)
+        highest = qs.aggregate(m=Max("classification"))["m"] or 0
+        return ExportSelection(
+            count=qs.values("pk")[: limit + 1].count(),
+            highest=highest,
+            rows=lambda: qs.select_related("relation")[:limit].iterator(chunk_size=EXPORT_CHUNK),
+        )
+    ids = _name_ids(user=user, data=data, ceiling=ceiling, limit=limit)
+    count = len(ids)
+    ids = ids[:limit]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(max(classification), 0) FROM people_person WHERE id = ANY(%s)",
+            [ids],
+        )
+        highest = cursor.fetchone()[0]
+    typed = _accented_words(data.get("q") or "")
+    if typed:
+        # As the page: names spelled exactly as typed first, each part in name order.
+        exact = set()
+        for start in range(0, len(ids), EXPORT_CHUNK * 5):
+            names = Person.objects.filter(id__in=ids[start : start + EXPORT_CHUNK * 5])
+            for pk, name in names.values_list("id", "full_name"):
+                if typed <= _accented_words(name):
+                    exact.add(pk)
+        ids = [i for i in ids if i in exact] + [i for i in ids if i not in exact]
+
+    def rows() -> Iterator[Person]:
+        for start in range(0, len(ids), EXPORT_CHUNK):
+            chunk = ids[start : start + EXPORT_CHUNK]
+            found = Person.objects.select_related("dossier__managing_org", "relation").in_bulk(
+                chunk
+            )
+            yield from (found[i] for i in chunk if i in found)
+
+    return ExportSelection(count=count, highest=highest, rows=rows)

@@ -21,7 +21,7 @@ from bvct.core.submissions import submission_claim, submission_result
 from bvct.core.text import collation_key_str, normalize
 from bvct.orgs.models import ManagementTier
 from bvct.orgs.selectors import org_by_code
-from bvct.people.constants import DeclarationStatus, LinkStatus
+from bvct.people.constants import DeclarationStatus, ExportPurpose, LinkStatus
 from bvct.people.dates import PartialDate
 from bvct.people.declarations import DeclarationInvalid, clean_content
 from bvct.people.diff import declaration_diff
@@ -588,16 +588,36 @@ def dossier_listing_record(
 
 @transaction.atomic
 def dossier_export_record(
-    *, actor: User, org_code: str | None, dossiers: list[tuple[int, uuid.UUID]]
+    *,
+    actor: User,
+    dossiers: list[tuple[int, uuid.UUID]],
+    rows: int | None = None,
+    filters: dict[str, Any] | None = None,
+    ceiling: int | None = None,
+    marked: int | None = None,
+    purpose: str = "",
+    purpose_detail: str = "",
 ) -> ExportBatch:
     """An export read every dossier in it: the batch names them (one row each, so a dossier's
-    access log finds the exports it was in) and the audit event seals the list's SHA-256."""
+    access log finds the exports it was in) with the search it followed and its purpose, and
+    the audit event seals the list's SHA-256.
+
+    Refused (nothing recorded, so the file is not handed out) when it holds a dossier above
+    the exporter's clearance, or above the level the file was marked with (``marked``)."""
+    if purpose and purpose not in ExportPurpose.values:
+        raise ValidationFailed("Mục đích xuất không hợp lệ.", field="purpose")
+    unique = dict(dossiers)  # a dossier once, whatever number of its persons the list shows
     digest = hashlib.sha256(
-        "\n".join(sorted(str(public_id) for _, public_id in dossiers)).encode()
+        "\n".join(sorted(str(public_id) for public_id in unique.values())).encode()
     ).hexdigest()
+    filters = {k: v for k, v in (filters or {}).items() if v not in ("", None, False)}
     batch = ExportBatch.objects.create(
-        org_code=org_code or "",
-        rows=len(dossiers),
+        org_code=filters.get("org", ""),
+        filters=filters,
+        ceiling=ceiling,
+        purpose=purpose,
+        purpose_detail=purpose_detail.strip(),
+        rows=len(dossiers) if rows is None else rows,
         dossiers_sha256=digest,
         actor=actor.public_id,
         actor_username=actor.username,
@@ -606,7 +626,7 @@ def dossier_export_record(
         cursor.execute(
             """INSERT INTO people_exportbatchitem (batch_id, dossier_id)
                SELECT %s, unnest(%s::bigint[])""",
-            [batch.pk, [pk for pk, _ in dossiers]],
+            [batch.pk, list(unique)],
         )
         cursor.execute(
             """SELECT coalesce(max(d.classification), 0) FROM people_exportbatchitem i
@@ -614,13 +634,35 @@ def dossier_export_record(
             [batch.pk],
         )
         highest = cursor.fetchone()[0]
+    level = Classification(highest).label
+    if highest > actor.clearance:
+        raise PermissionDeniedError(
+            f"Không xuất được: danh sách có hồ sơ mức {level}, cao hơn mức bạn được tiếp cận "
+            f"({Classification(actor.clearance).label})."
+        )
+    if marked is not None and highest > marked:
+        # A dossier was raised while the file was written: its mark would understate it.
+        raise ConflictError(
+            f"Danh sách vừa thay đổi (có hồ sơ mức {level}, cao hơn mức ghi trên tệp); "
+            "hãy xuất lại."
+        )
+    ExportBatch.objects.filter(pk=batch.pk).update(classification=highest)
     audit_record(
         actor=actor,
         action=AuditAction.DOSSIER_EXPORT,
         classification=highest,  # the event is as classified as the most secret dossier in it
         object_type="people.exportbatch",
         object_id=str(batch.public_id),
-        after={"org": org_code, "rows": len(dossiers), "dossiers_sha256": digest},
+        after={
+            "org": filters.get("org") or None,
+            "rows": batch.rows,
+            "dossiers_sha256": digest,
+            "filters": filters,
+            "ceiling": ceiling,
+            "classification": highest,
+            "purpose": purpose,
+            "purpose_detail": batch.purpose_detail,
+        },
     )
     return batch
 

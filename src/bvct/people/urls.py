@@ -1,11 +1,11 @@
 from django.urls import path
 
-from bvct.people import views
+from bvct.people import views, views_export
 
 app_name = "people"
 urlpatterns = [
     path("", views.dossier_search_view, name="search"),
-    path("xuat-excel/", views.dossier_export_view, name="export"),
+    path("xuat-excel/", views_export.dossier_export_view, name="export"),
     path("nhap/", views.dossier_import_view, name="import"),
     path("lap-moi/", views.dossier_new_view, name="new"),
     path("<uuid:public_id>/khai-moi/", views.declaration_new_view, name="declaration_new"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,12 +19,10 @@ from bvct.core.constants import Classification
 from bvct.core.errors import ServiceError
 from bvct.core.submissions import once_per_submission
 from bvct.core.text import normalize
-from bvct.orgs.selectors import visible_org_path
 from bvct.people import namewords
 from bvct.people.declarations import DeclarationInvalid
 from bvct.people.diff import declaration_diff
 from bvct.people.entry import DeclarationForms
-from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
 from bvct.people.models import Declaration, Listing, Person, RelationKind
@@ -52,7 +49,6 @@ from bvct.people.services import (
     LikelyDuplicate,
     declaration_submit,
     dossier_create,
-    dossier_export_record,
     dossier_linked_reads_record,
     dossier_listing_record,
     dossier_read_record,
@@ -73,7 +69,7 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
     _require_dossier_role(request)
     # Only search parameters bind the form: "?page=2" of the plain list is not a search.
     searching = any(request.GET.get(k) for k in ("q", "birth_year", "hometown", "org"))
-    form = PersonSearchForm(request.GET if searching else None)
+    form = PersonSearchForm(request.GET if searching else None, user=request.user)
     context: dict[str, object] = {"form": form, "persons": [], "corrections": {}}
     if form.is_bound and not form.is_valid():
         context.update(invalid=True)
@@ -82,7 +78,7 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
         dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             kind=Listing.Kind.SEARCH,
-            filters=form.cleaned_data,
+            filters=form.filters(),
             persons=result.persons,
         )
         words = normalize(form.cleaned_data["q"]).split()
@@ -100,13 +96,11 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
     else:
         # The list of dossiers, narrowed by the filters given without a name (birth year,
         # home town, organisation), page by page.
-        data = form.cleaned_data if form.is_bound else {}
-        org_path = ""
-        if data.get("org"):
-            org_path = visible_org_path(user=request.user, code=data["org"]) or "/-/"
+        data = form.filters() if form.is_bound else {}
+        org = form.cleaned_data["org"] if form.is_bound else None
         subjects = dossier_list(
             user=request.user,
-            org_path=org_path,
+            org_path=org.path if org else "",
             birth_year=data.get("birth_year"),
             hometown=data.get("hometown") or "",
         )
@@ -126,13 +120,12 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
             page_query=query.urlencode(),
             searched=form.is_bound,
         )
-    if form.is_bound and form.is_valid() and form.cleaned_data["org"]:
-        context["export_query"] = urlencode({"org": form.cleaned_data["org"]})
+    if not form.is_bound or form.is_valid():
+        # The export lists what this page lists, every page of it.
+        context["exportable"] = True
+        context["export_query"] = urlencode(form.query()) if form.is_bound else ""
     template = "people/_results.html" if request.htmx else "people/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)
-
-
-MAX_EXPORT_ROWS = 200_000
 
 
 @login_required
@@ -140,14 +133,14 @@ def dossier_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a file: "Kiểm tra" checks it (nothing written), "Nhập" imports it all or nothing."""
     if not can_use_dossiers(request.user, "change"):
         raise Http404  # readers and auditors have nothing to import (as the new-dossier page)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             report = import_dossiers(
                 actor=request.user,  # type: ignore[arg-type]
-                managing_org_code=form.cleaned_data["org"],
+                managing_org_code=form.cleaned_data["org"].code,
                 stream=upload,
                 file_name=upload.name,
                 dry_run=request.POST.get("mode") != "import",
@@ -162,12 +155,13 @@ def dossier_import_view(request: HttpRequest) -> HttpResponse:
                 # The file must be chosen again to import (browsers do not keep it); the
                 # import then holds to what this check saw.
                 form = ImportForm(
+                    user=request.user,
                     initial={
                         "org": form.cleaned_data["org"],
                         "checked_at": report.checked_at,
                         "checked_sha256": report.file_sha256,
                         "check_id": report.check_id,
-                    }
+                    },
                 )
     return render(request, "people/import.html", {"form": form, "report": report})
 
@@ -181,44 +175,6 @@ def import_template_view(request: HttpRequest) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-so.xlsx"'
-    return response
-
-
-@login_required
-def dossier_export_view(request: HttpRequest) -> HttpResponse:
-    """The dossiers the user may see (optionally one organisation's subtree), as XLSX."""
-    _require_dossier_role(request)
-    org_path = ""
-    code = request.GET.get("org", "").strip()
-    if code:
-        found = visible_org_path(user=request.user, code=code)
-        if found is None:
-            raise Http404
-        org_path = found
-    subjects = dossier_list(user=request.user, org_path=org_path)
-    if subjects.values("pk")[: MAX_EXPORT_ROWS + 1].count() > MAX_EXPORT_ROWS:
-        # Never a silently cut list: the officer narrows it to an organisation.
-        limit = f"{MAX_EXPORT_ROWS:,}".replace(",", ".")  # Vietnamese thousands: 200.000
-        messages.error(
-            request,
-            f"Danh sách có hơn {limit} hồ sơ, quá lớn cho một tệp Excel; hãy chọn "
-            "một tổ chức (ô “Mã tổ chức”) rồi xuất từng phần.",
-        )
-        return HttpResponseRedirect(reverse("people:search"))
-    exported: list[tuple[int, uuid.UUID]] = []
-
-    def noted(people: Iterable[Person]) -> Iterator[Person]:
-        for person in people:
-            exported.append((person.dossier_id, person.dossier.public_id))
-            yield person
-
-    content, _ = dossier_list_xlsx(noted(subjects[:MAX_EXPORT_ROWS].iterator(chunk_size=2000)))
-    dossier_export_record(actor=request.user, org_code=code or None, dossiers=exported)  # type: ignore[arg-type]
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="danh-sach-ho-so.xlsx"'
     return response
 
 
@@ -333,6 +289,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         prefix="dossier",
         clearance=request.user.clearance,  # type: ignore[union-attr]
+        user=request.user,
     )
     more = request.POST.get("more", "")
     forms = DeclarationForms(request.POST or None, more=more)
@@ -342,7 +299,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
         try:
             dossier = dossier_create(
                 actor=request.user,  # type: ignore[arg-type]
-                managing_org_code=head.cleaned_data["managing_org"],
+                managing_org_code=head.cleaned_data["managing_org"].code,
                 classification=head.cleaned_data["classification"],
                 current_posts=head.cleaned_data["current_posts"],
                 content=forms.content(),

@@ -1,0 +1,109 @@
+"""The organisation chooser: a select of the organisations the user may choose, by name, with
+a box that narrows it as the officer types (with or without diacritics). The form sends the
+chosen organisation's public id; codes are never shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bvct.orgs.models import Organisation
+from bvct.orgs.selectors import OrganisationChoices, organisation_choice, organisation_choices
+
+# What the empty first option says: a filter left empty means every organisation in scope;
+# a required choice starts unchosen, so that typing never picks an organisation by itself.
+BLANK_LABELS = {
+    "all": _("— Mọi tổ chức —"),
+    "choose": _("— Chọn tổ chức —"),
+}
+
+
+def choice_options(choices: OrganisationChoices) -> list[tuple[str, str]]:
+    """(public id, label) per organisation; a name that two shown organisations share is told
+    apart by the organisation above it."""
+    names = [org.name for org in choices.orgs]
+    options = []
+    for org in choices.orgs:
+        label = org.name
+        if names.count(org.name) > 1 and org.parent is not None:
+            label = f"{org.name} — {org.parent.name}"
+        options.append((str(org.public_id), label))
+    return options
+
+
+class OrganisationChooser(forms.Widget):
+    template_name = "orgs/widgets/chooser.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, blank: str = "choose") -> None:
+        super().__init__(attrs)
+        self.blank = blank
+        self.user: Any = None
+        self.query = ""
+
+    def format_value(self, value: Any) -> str:
+        if isinstance(value, Organisation):
+            return str(value.public_id)
+        return "" if value is None else str(value)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        key = context["widget"]["value"]
+        chosen = organisation_choice(user=self.user, key=key) if key else None
+        choices = organisation_choices(user=self.user, query=self.query, chosen=chosen)
+        context["widget"].update(
+            query=self.query,
+            blank=self.blank,
+            blank_label=BLANK_LABELS[self.blank],
+            options=choice_options(choices),
+            more=choices.more,
+            chosen=str(chosen.public_id) if chosen else "",
+        )
+        return context
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data
+
+
+class OrganisationField(forms.Field):
+    """An organisation the user may choose, by public id (or code: the API's and older links'
+    way); one outside their scope is refused exactly as one that does not exist."""
+
+    widget = OrganisationChooser
+    default_error_messages = {
+        "required": _("Hãy chọn tổ chức."),
+        "invalid": _("Không có tổ chức này trong phạm vi của bạn; hãy chọn trong danh sách."),
+    }
+
+    def __init__(self, *, blank: str = "choose", **kwargs: Any) -> None:
+        kwargs.setdefault("widget", OrganisationChooser(blank=blank))
+        super().__init__(**kwargs)
+        self.user: Any = None
+
+    def to_python(self, value: Any) -> Organisation | None:
+        if isinstance(value, Organisation):
+            return value
+        if value in self.empty_values or not str(value).strip():
+            return None
+        found = organisation_choice(user=self.user, key=str(value)[:64])
+        if found is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return found
+
+    def prepare_value(self, value: Any) -> Any:
+        return str(value.public_id) if isinstance(value, Organisation) else value
+
+
+def bind_organisation_fields(form: forms.Form, user: Any) -> None:
+    """Give the form's organisation fields the user they choose for (and the filter text the
+    page was sent with, for browsers without scripts)."""
+    for name, field in form.fields.items():
+        if isinstance(field, OrganisationField):
+            field.user = user
+            widget = field.widget
+            assert isinstance(widget, OrganisationChooser)
+            widget.user = user
+            if form.is_bound:
+                widget.query = str(form.data.get(form.add_prefix(name) + "_q", ""))[:100]
