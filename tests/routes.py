@@ -51,6 +51,8 @@ ROUTES: dict[str, Route] = {
     "audit:event_detail": Route(AUDITORS, lambda o: f"/audit/{o.event.public_id}/"),
     "orgs:list": Route(SIGNED_IN, lambda o: "/orgs/"),
     "orgs:detail": Route(SIGNED_IN, lambda o: f"/orgs/{o.org.public_id}/"),
+    # The chooser's options: the organisations of one's own scope, by name (htmx).
+    "orgs:choices": Route(SIGNED_IN, lambda o: "/orgs/chon/?field=org&org_q=a"),
     "people:search": Route(DOSSIER_READERS, _d("/ho-so/")),
     "people:export": Route(DOSSIER_READERS, _d("/ho-so/xuat-excel/")),
     "people:import": Route(OFFICERS, _d("/ho-so/nhap/")),

@@ -102,7 +102,9 @@ def test_main_pages_show_no_english_and_no_internal_names() -> None:
         # Relatives: a column of full dates is not “Năm sinh”; “Thẩm tra” alone read as done.
         assert "Ngày sinh Quê quán Nơi ở hiện nay" in page and "Thuộc diện thẩm tra" in page
         _assert_clean(client, f"/ho-so/{dossier.public_id}/ban-in/")
-    assert officer.get("/ho-so/xuat-excel/").status_code == 200  # an export for the trail
+    _assert_clean(officer, "/ho-so/xuat-excel/")  # the export's page, then an export for the trail
+    exported = officer.post("/ho-so/xuat-excel/", {"purpose": "REVIEW", "ceiling": "MAT"})
+    assert exported.status_code == 200 and exported.content[:2] == b"PK"
     _assert_clean(officer, "/ho-so/nhap/")
     _assert_clean(officer, "/ho-so/nhap/", {"org": "x" * 70})
     _assert_clean(officer, "/ho-so/lap-moi/")

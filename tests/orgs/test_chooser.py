@@ -119,7 +119,7 @@ def test_an_organisation_outside_scope_is_refused_as_a_missing_one(tree: Tree) -
         officer.post("/ho-so/lap-moi/", _new_dossier(org))
         for org in (str(tree.committee_b.public_id), MISSING, "t-b")
     ]
-    errors = [re.findall(r'<p class="error">([^<]*)</p>', a.content.decode()) for a in answers]
+    errors = [re.findall(r'<p class="error"[^>]*>([^<]*)</p>', a.content.decode()) for a in answers]
     assert (
         errors[0]
         == errors[1]
