@@ -6,4 +6,10 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.organisation_list_view, name="list"),
     path("<uuid:public_id>/", views.organisation_detail_view, name="detail"),
+    path("<uuid:public_id>/doi-ten/", views.organisation_rename_view, name="rename"),
+    path(
+        "<uuid:public_id>/them-truc-thuoc/",
+        views.organisation_child_create_view,
+        name="child_create",
+    ),
 ]
