@@ -85,11 +85,13 @@ def _is_uuid(value: str) -> bool:
 
 
 def _choices(user: Any, query: str, selected: Organisation | None) -> list[Organisation]:
-    """Up to CHOICES_SHOWN organisations matching ``query`` (the top of the tree when empty),
-    with the current choice first, so searching never loses it."""
-    choices = list(
-        organisation_list(user=user, query=query).select_related("parent")[:CHOICES_SHOWN]
-    )
+    """Up to CHOICES_SHOWN organisations matching ``query`` (without one, the top of the tree:
+    the root and the organisations right under it), with the current choice first, so
+    searching never loses it."""
+    found = organisation_list(user=user, query=query).select_related("parent")
+    if not query:
+        found = found.filter(depth__lte=1).order_by("depth", "name")
+    choices = list(found[:CHOICES_SHOWN])
     if selected is not None and selected not in choices:
         choices.insert(0, selected)
     return choices
