@@ -26,13 +26,15 @@ messages: $(STAMP)
 db: install
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m bvct.core.devdb start >/dev/null && echo "PostgreSQL: running under var/pg"; fi
 
-# Migrate, load demo data if empty, serve on 127.0.0.1:8000; Ctrl-C stops what it started.
+# Migrate, load demo data if empty, serve on 127.0.0.1:$BVCT_DEV_PORT (default 8000); Ctrl-C or
+# `make stop` stops what it started.
 run: install
 	@$(PY) -m bvct.core.devserver
 
+# Stop what `make run` of this checkout started (recorded in var/devserver.pid), then the
+# embedded PostgreSQL if something left it running. Never by a process name pattern.
 stop:
-	@if [ -x $(PY) ]; then $(PY) -m bvct.core.devdb stop; fi
-	@-pkill -f 'src/manage.py runserver 127.0.0.1:8000' || true
+	@if [ -x $(PY) ]; then $(PY) -m bvct.core.devserver stop && $(PY) -m bvct.core.devdb stop; fi
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

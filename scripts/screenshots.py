@@ -1,4 +1,5 @@
-"""Take the README screenshots from a running `make run` server (http://127.0.0.1:8000).
+"""Take the README screenshots from a running `make run` server (http://127.0.0.1:8000, or the
+port in BVCT_DEV_PORT).
 
 Needs Debian's chromium and the playwright Python package (its own browser download is not
 used): `apt-get install chromium && .venv/bin/pip install playwright`, then
@@ -8,13 +9,14 @@ used): `apt-get install chromium && .venv/bin/pip install playwright`, then
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-BASE = "http://127.0.0.1:8000"
+BASE = f"http://127.0.0.1:{os.environ.get('BVCT_DEV_PORT', '8000')}"
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 PASSWORD = "BVCT-demo-2026!"  # noqa: S105  (the demo password printed by make run)
 

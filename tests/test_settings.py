@@ -85,8 +85,33 @@ def test_demo_refused_in_production(db: object) -> None:
     assert "BVCT_DEMO_ALLOWED" in result.stderr
 
 
+NO_KEY = {"DJANGO_SECRET_KEY": "", "BVCT_ALLOW_GENERATED_SECRET_KEY": "", "DJANGO_DEBUG": "false"}
+
+
 def test_production_refuses_to_start_without_a_secret_key() -> None:
-    env = {"DJANGO_SECRET_KEY": "", "BVCT_ALLOW_GENERATED_SECRET_KEY": "", "DJANGO_DEBUG": "false"}
+    # A deployment names its database: without a key of its own it does not start.
+    env = NO_KEY | {"DATABASE_URL": "postgresql://bvct_app@db.lan:5432/bvct"}
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    # Not even when it is told false explicitly with the embedded database.
+    result = _manage("check", env=NO_KEY | {"BVCT_ALLOW_GENERATED_SECRET_KEY": "false"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_checkout_runs_commands_with_its_generated_key(tmp_path: Path) -> None:
+    """`python src/manage.py ...` in a developer's checkout (embedded database, nothing set)
+    works as the README writes it, with the key kept under var/ across runs."""
+    env = NO_KEY | {"DATABASE_URL": "", "BVCT_VAR_DIR": str(tmp_path)}
+    show = [
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+    ]
+    first = _manage(*show, env=env)
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text().strip()
+    assert first.stdout.strip().splitlines()[-1] == key and len(key) > 50
+    assert _manage(*show, env=env).stdout.strip().splitlines()[-1] == key

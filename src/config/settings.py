@@ -55,10 +55,13 @@ def _secret_key() -> str:
     key = os.environ.get("DJANGO_SECRET_KEY", "")
     if key:
         return key
-    if not DEBUG and not env_bool("BVCT_ALLOW_GENERATED_SECRET_KEY", False):
+    # A generated key is allowed by default only with the embedded development database (no
+    # DATABASE_URL): a deployment names its PostgreSQL, so it must name its key too.
+    embedded_db = not os.environ.get("DATABASE_URL")
+    if not DEBUG and not env_bool("BVCT_ALLOW_GENERATED_SECRET_KEY", embedded_db):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set (or BVCT_ALLOW_GENERATED_SECRET_KEY=true on a "
-            "developer's machine, as the Makefile does)"
+            "developer's machine whose DATABASE_URL is set)"
         )
     # A developer's machine: one random key kept under var/, never in the repository.
     path = VAR_DIR / "secret_key"

@@ -24,8 +24,14 @@ def pick() -> dict[str, Any]:
     from bvct.people.models import Declaration, Person
 
     kinh_bac = Organisation.objects.get(code=KINH_BAC).path
+    # Dossiers with one declaration: the flows number the versions they submit from 2 (the
+    # demo gives a few dossiers more versions, src/bvct/core/demo.py).
     subjects = list(
-        Person.objects.filter(is_subject=True, classification__lte=Classification.TOI_MAT)
+        Person.objects.filter(
+            is_subject=True,
+            classification__lte=Classification.TOI_MAT,
+            dossier__declaration_count=1,
+        )
         .select_related("dossier")
         .order_by("id")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from io import StringIO
 
 import pytest
@@ -9,9 +10,10 @@ from django.core.management import call_command
 
 from bvct.accounts.constants import Role
 from bvct.accounts.models import User
+from bvct.audit.constants import AuditAction
 from bvct.audit.models import AuditEvent
 from bvct.audit.verify import verify_chain
-from bvct.core.demo import AGENCIES, LOGINS
+from bvct.core.demo import AGENCIES, CONFIRMED, DEMO_MEMBERS, LOGINS, SIBLINGS, VERSIONED
 from bvct.core.gate import SYSTEM
 from bvct.orgs.models import Organisation
 
@@ -40,15 +42,56 @@ def test_seed_demo_builds_a_province_and_is_idempotent() -> None:
     } == set(Role.values)
     from bvct.people.models import Dossier
 
-    assert Dossier.objects.count() == 300  # demo members with their relatives
+    # The demo members with their relatives, and the siblings of a few of them.
+    assert Dossier.objects.count() == DEMO_MEMBERS + SIBLINGS
     call_command("seed_demo", stdout=StringIO())
     assert (Organisation.objects.count(), User.objects.count(), AuditEvent.objects.count()) == (
         orgs,
         users,
         events,
     )
-    assert Dossier.objects.count() == 300
+    assert Dossier.objects.count() == DEMO_MEMBERS + SIBLINGS
     assert verify_chain().ok
+
+
+def test_seed_demo_has_versions_to_compare_and_links_to_decide() -> None:
+    from bvct.people.diff import declaration_diff
+    from bvct.people.models import Declaration, Dossier, PersonLink
+
+    call_command("seed_demo", stdout=StringIO())
+    versioned = Dossier.objects.filter(declaration_count__gt=1)
+    counts = sorted(versioned.values_list("declaration_count", flat=True))
+    assert len(counts) == VERSIONED and set(counts) == {2, 3}
+    for dossier in versioned:
+        versions = list(Declaration.objects.filter(dossier=dossier).order_by("number"))
+        assert len(versions) == dossier.declaration_count
+        for old, new in itertools.pairwise(versions):
+            assert declaration_diff(old.content, new.content)  # something to compare
+    links = PersonLink.objects.select_related("person_a", "person_b")
+    assert all(link.person_a.dossier_id != link.person_b.dossier_id for link in links)
+    confirmed = [link for link in links if link.status == "CONFIRMED"]
+    assert len(confirmed) == CONFIRMED
+    assert all(link.person_a.relation.code == "cha" for link in confirmed)
+    assert links.filter(status="PROPOSED").count() >= SIBLINGS
+    # Submitted and decided by the demo officer, each with its audit event.
+    assert {d.submitted_by_username for d in Declaration.objects.filter(number__gt=1)} == {
+        "canbo.bvct"
+    }
+    assert AuditEvent.objects.filter(action=AuditAction.PERSON_LINK_DECIDE).count() == 2 * CONFIRMED
+    # `make run` names them with the logins, so one knows where to look.
+    out = StringIO()
+    call_command("seed_demo", "--print-logins", stdout=out)
+    for dossier in versioned:
+        assert dossier.persons.get(is_subject=True).full_name in out.getvalue()
+    assert confirmed[0].person_a.dossier.persons.get(is_subject=True).full_name in out.getvalue()
+    # Run again: nothing new.
+    before = (AuditEvent.objects.count(), PersonLink.objects.count(), Declaration.objects.count())
+    call_command("seed_demo", stdout=StringIO())
+    assert (
+        AuditEvent.objects.count(),
+        PersonLink.objects.count(),
+        Declaration.objects.count(),
+    ) == before
 
 
 def test_if_empty_skips_a_populated_database(tree: object) -> None:

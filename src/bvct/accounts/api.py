@@ -42,6 +42,9 @@ class UserCreateInput(serializers.Serializer):
     full_name = serializers.CharField(max_length=200)
     email = serializers.EmailField(required=False, default="")
     organisation = serializers.CharField(max_length=64)
+    scope = serializers.CharField(
+        max_length=64, required=False, help_text="Mã tổ chức; mặc định: phạm vi của đơn vị."
+    )
     roles = serializers.ListField(child=serializers.CharField(max_length=32), allow_empty=True)
     clearance = serializers.CharField(max_length=16, default="NONE")
     password = serializers.CharField(required=False, write_only=True, trim_whitespace=False)
@@ -52,6 +55,7 @@ class UserUpdateInput(serializers.Serializer):
     full_name = serializers.CharField(max_length=200, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
     organisation = serializers.CharField(max_length=64, required=False)
+    scope = serializers.CharField(max_length=64, required=False)
     roles = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
     clearance = serializers.CharField(max_length=16, required=False)
     is_active = serializers.BooleanField(required=False)
@@ -91,6 +95,7 @@ class UserListApi(generics.ListAPIView):
             full_name=v["full_name"],
             email=v["email"],
             organisation_code=v["organisation"],
+            scope_code=v.get("scope"),
             roles=v["roles"],
             clearance=v["clearance"],
             password=v.get("password"),
@@ -117,6 +122,7 @@ class UserDetailApi(APIView):
             full_name=v.get("full_name"),
             email=v.get("email"),
             organisation_code=v.get("organisation"),
+            scope_code=v.get("scope"),
             roles=v.get("roles"),
             clearance=v.get("clearance"),
             is_active=v.get("is_active"),

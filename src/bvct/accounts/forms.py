@@ -1,15 +1,19 @@
-"""Sign-in form with one message for every failure (it must not reveal which accounts exist)."""
+"""Sign-in form (one message for every failure: it must not reveal which accounts exist) and
+the administrator's account forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bvct.accounts.constants import Role
 from bvct.accounts.models import User
+from bvct.core.constants import Action, Classification
+from bvct.orgs.models import Organisation
 
 
 class LoginForm(forms.Form):
@@ -50,3 +54,96 @@ class LoginForm(forms.Form):
                     _("Tên đăng nhập hoặc mật khẩu không đúng."), code="invalid_login"
                 )
         return data
+
+
+# --- account administration -------------------------------------------------------------------
+
+
+class OrganisationField(forms.ModelChoiceField):
+    """An organisation chosen by name on the page (the value posted is its public id)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=Organisation.objects.none(),
+            to_field_name="public_id",
+            error_messages={
+                "required": _("Hãy chọn một đơn vị trong danh sách."),
+                "invalid_choice": _("Hãy chọn một đơn vị trong danh sách."),
+            },
+            **kwargs,
+        )
+
+
+class UserEditForm(forms.Form):
+    """An account's details, roles, clearance, organisation and scope, as the administrator
+    changes them (``version`` is the one the page showed: a later change refuses the save)."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Vai trò"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    clearance = forms.TypedChoiceField(
+        label=_("Mức được tiếp cận bí mật"), choices=Classification.choices, coerce=int
+    )
+    organisation = OrganisationField(label=_("Đơn vị"))
+    scope = OrganisationField(label=_("Phạm vi công tác"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = Organisation.objects.visible_to(actor, Action.VIEW)
+        for name in ("organisation", "scope"):
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = visible
+
+
+class UserCreateForm(UserEditForm):
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=64,
+        help_text=_("3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    password = forms.CharField(
+        label=_("Mật khẩu (bỏ trống để hệ thống tạo mật khẩu tạm)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    field_order = ["username", "full_name", "email", "password"]
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, actor=actor, **kwargs)
+        del self.fields["version"]
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("Mật khẩu mới (bỏ trống để hệ thống tạo mật khẩu tạm)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class UserActiveForm(forms.Form):
+    is_active = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Họ tên hoặc tên đăng nhập"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả")), ("active", _("Đang hoạt động")), ("disabled", _("Đã khóa"))],
+    )

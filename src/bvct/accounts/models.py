@@ -59,6 +59,8 @@ class User(AbstractBaseUser):
         _("tên đăng nhập"), max_length=64, unique=True, validators=[USERNAME_VALIDATOR]
     )
     full_name = models.CharField(_("họ và tên"), max_length=200)
+    # The name as searched (core.text.normalize): no diacritics, lower case.
+    name_norm = models.CharField(max_length=200, editable=False, default="")
     email = models.EmailField(_("thư điện tử"), blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="members", verbose_name=_("đơn vị")

@@ -29,6 +29,8 @@ from bvct.core.errors import (
     unique_as_error,
 )
 from bvct.core.gate import SYSTEM, SystemPrincipal
+from bvct.core.text import normalize
+from bvct.orgs.models import Organisation
 from bvct.orgs.selectors import org_by_code, scope_root_for
 
 ADMIN_CHANGE_LOCK_KEY = 0x4256435441444D  # "BVCTADM"
@@ -76,6 +78,47 @@ def _require_user_admin(actor: User | SystemPrincipal) -> None:
         raise PermissionDeniedError("Chỉ quản trị hệ thống được quản lý tài khoản.")
 
 
+def _scope_for(org: Organisation, scope_code: str | None) -> Organisation:
+    """The scope an account of ``org`` works in: by default the organisation (for staff of an
+    advisory board, the committee it serves), or a narrower part of it, never wider: reaching
+    another subtree means belonging to another organisation."""
+    default = scope_root_for(org)
+    if not scope_code or scope_code == default.code:
+        return default
+    scope = org_by_code(scope_code, field="scope")
+    if not scope.path.startswith(default.path):
+        raise ValidationFailed(
+            f"Phạm vi công tác phải là {default.name} hoặc một tổ chức trực thuộc.",
+            field="scope",
+        )
+    return scope
+
+
+# What an account may never change about itself: who it is allowed to see.
+OWN_ACCESS_FIELDS = {
+    "roles": "vai trò",
+    "clearance": "mức được tiếp cận bí mật",
+    "organisation": "đơn vị",
+    "scope": "phạm vi công tác",
+}
+
+
+def _refuse_own_access_change(
+    actor: User | SystemPrincipal, user: User, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """An administrator widens nobody's access by themselves, not even their own: another
+    administrator must make that change (so two people see it happen)."""
+    if actor.pk is None or actor.pk != user.pk:  # the system changes anyone
+        return
+    changed = [name for name in OWN_ACCESS_FIELDS if before[name] != after[name]]
+    if changed:
+        what = ", ".join(OWN_ACCESS_FIELDS[name] for name in changed)
+        raise PermissionDeniedError(
+            f"Không thể tự thay đổi {what} của chính mình: hãy nhờ một quản trị hệ thống khác.",
+            field=changed[0],
+        )
+
+
 def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
@@ -94,8 +137,10 @@ def user_create(
     clearance: str | int = Classification.NONE,
     password: str | None = None,
     email: str = "",
+    scope_code: str | None = None,
 ) -> User:
-    """Create an account; without a password it cannot sign in until one is set."""
+    """Create an account; without a password it cannot sign in until one is set. The scope
+    defaults to the organisation's (see :func:`_scope_for`)."""
     _require_user_admin(actor)
     username = username.strip().lower()
     try:
@@ -113,9 +158,10 @@ def user_create(
     user = User(
         username=username,
         full_name=full_name.strip(),
+        name_norm=normalize(full_name),
         email=email.strip(),
         organisation=org,
-        scope=scope_root_for(org),
+        scope=_scope_for(org, scope_code),
         roles=parse_roles(roles),
         clearance=parse_clearance(clearance),
     )
@@ -148,8 +194,13 @@ def user_update(
     roles: Iterable[str] | None = None,
     clearance: str | int | None = None,
     is_active: bool | None = None,
+    scope_code: str | None = None,
 ) -> User:
-    """Change an account. A stale ``expected_version`` is refused, never silently overwritten."""
+    """Change an account. A stale ``expected_version`` is refused, never silently overwritten.
+
+    ``scope_code`` "" is the organisation's own scope; a new organisation without a scope
+    resets the scope to the organisation's. Nobody changes
+    their own roles, clearance, organisation or scope, nor disables themselves."""
     _require_user_admin(actor)
     if User.objects.filter(pk=user.pk, roles__contains=[Role.SYSADMIN]).exists():
         # Changes to administrators are serialised, so two cannot remove each other at once.
@@ -166,11 +217,14 @@ def user_update(
         if not full_name.strip():
             raise ValidationFailed("Cần nhập họ và tên.", field="full_name")
         locked.full_name = full_name.strip()
+        locked.name_norm = normalize(full_name)
     if email is not None:
         locked.email = email.strip()
     if organisation_code is not None:
         locked.organisation = org_by_code(organisation_code)
-        locked.scope = scope_root_for(locked.organisation)
+        locked.scope = _scope_for(locked.organisation, None)
+    if scope_code is not None:
+        locked.scope = _scope_for(locked.organisation, scope_code)
     if roles is not None:
         locked.roles = parse_roles(roles)
     if clearance is not None:
@@ -179,6 +233,7 @@ def user_update(
         if locked.pk == actor.pk and not is_active:
             raise ValidationFailed("Không thể tự khóa tài khoản của chính mình.", field="is_active")
         locked.is_active = is_active
+    _refuse_own_access_change(actor, locked, before, snapshot(locked, USER_AUDIT_FIELDS))
     _keep_an_administrator(was=user_is_admin(before), now=locked)
     save_edit(
         locked,
@@ -206,12 +261,34 @@ def _keep_an_administrator(*, was: bool, now: User) -> None:
         )
 
 
+# A temporary password is read out or handed over: no look-alike characters (0/O, 1/l/I).
+_TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def temporary_password() -> str:
+    """A random password to hand to someone once: four groups of four characters (about 93
+    bits), which every password validator accepts."""
+    return "-".join(
+        "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4)
+    )
+
+
 @transaction.atomic(durable=True)
-def user_set_password(*, actor: User | SystemPrincipal, user: User, password: str) -> None:
-    """Set a password (the user's own, or by the administrator); the audit keeps no secret."""
+def user_set_password(
+    *, actor: User | SystemPrincipal, user: User, password: str, expected_version: int | None = None
+) -> User:
+    """Set a password (the user's own, or by the administrator); the audit keeps no secret.
+
+    With ``expected_version``, refused if the account changed since the caller read it (an
+    administrator must not hand out a password for an account someone just disabled)."""
     if actor.pk != user.pk:
         _require_user_admin(actor)
-    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked = lock_for_edit(
+        User.objects.all(),
+        user.pk,
+        expected_version,
+        "Tài khoản vừa được người khác sửa. Hãy tải lại trang rồi đặt lại mật khẩu.",
+    )
     _check_password(password, locked)
     locked.set_password(password)
     locked.version += 1
@@ -226,6 +303,7 @@ def user_set_password(*, actor: User | SystemPrincipal, user: User, password: st
         obj=locked,
         after={"api_tokens_revoked": revoked},
     )
+    return locked
 
 
 def _token_hash(key: str) -> str:

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from bvct.accounts import views
+from bvct.accounts import admin_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("giu-phien/", views.keepalive, name="keepalive"),
+    path("quan-ly/", admin_views.user_list_view, name="user_list"),
+    path("quan-ly/tao-moi/", admin_views.user_create_view, name="user_create"),
+    path("quan-ly/chon-to-chuc/", admin_views.org_choices_view, name="org_choices"),
+    path("quan-ly/<uuid:public_id>/", admin_views.user_detail_view, name="user_detail"),
+    path("quan-ly/<uuid:public_id>/trang-thai/", admin_views.user_active_view, name="user_active"),
+    path(
+        "quan-ly/<uuid:public_id>/mat-khau/", admin_views.user_password_view, name="user_password"
+    ),
 ]

@@ -12,41 +12,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bvct.accounts.constants import Role
+from bvct.accounts.permissions import can_manage_users
 from bvct.audit.permissions import can_view_audit
 from bvct.core.constants import Classification
 from bvct.orgs.permissions import can_manage_organisations
+from bvct.people.permissions import can_use_dossiers
 
 
 @dataclass(frozen=True)
 class Capability:
     title: str
     description: str
-    url: str | None = None
+    url: str
 
 
 def capabilities_for(user: object) -> list[Capability]:
-    """What this user's roles allow, in the order they would use it."""
+    """What this user's roles allow today, in the order they would use it: only what works
+    (each card links to a page the user may open), never what is still to be built."""
     caps: list[Capability] = []
-    roles = set(getattr(user, "roles", []))
-    if roles & {Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER, Role.AUDITOR}:
+    if can_use_dossiers(user, "view"):
         caps.append(
             Capability(
-                _("Hồ sơ và thẩm định"),
+                _("Hồ sơ"),
                 _("Tra cứu hồ sơ, lý lịch và thân nhân trong phạm vi đơn vị."),
                 reverse("people:search"),
             )
         )
-    if Role.COMMITTEE_MEMBER in roles:
-        caps.append(Capability(_("Kết luận"), _("Xem xét và ký kết luận tiêu chuẩn chính trị.")))
-    if Role.AGENCY_OFFICER in roles:
-        caps.append(
-            Capability(
-                _("Yêu cầu phối hợp"),
-                _("Trả lời các văn bản đề nghị thẩm tra, xác minh gửi đến cơ quan mình."),
-            )
-        )
-    if Role.SECRET_CLERK in roles:
-        caps.append(Capability(_("Sổ tài liệu mật"), _("Đăng ký, giao nhận tài liệu mật.")))
     if can_view_audit(user):
         caps.append(
             Capability(
@@ -55,11 +46,22 @@ def capabilities_for(user: object) -> list[Capability]:
                 reverse("audit:event_list"),
             )
         )
+    if can_manage_users(user):
+        caps.append(
+            Capability(
+                _("Tài khoản"),
+                _(
+                    "Tạo tài khoản; giao vai trò, mức được tiếp cận bí mật và phạm vi công tác; "
+                    "khóa, mở khóa, đặt lại mật khẩu."
+                ),
+                reverse("accounts:user_list"),
+            )
+        )
     if can_manage_organisations(user):
         caps.append(
             Capability(
                 _("Cơ cấu tổ chức"),
-                _("Quản lý cây tổ chức, phân cấp quản lý cán bộ và tài khoản."),
+                _("Xem cây tổ chức, đổi tên tổ chức, thêm tổ chức trực thuộc."),
                 reverse("orgs:list"),
             )
         )

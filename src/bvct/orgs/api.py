@@ -36,7 +36,9 @@ class OrganisationOutput(serializers.Serializer):
 
 
 class OrganisationCreateInput(serializers.Serializer):
-    code = serializers.CharField(max_length=64)
+    code = serializers.CharField(
+        max_length=64, required=False, default="", help_text="Bỏ trống: tạo từ tên."
+    )
     name = serializers.CharField(max_length=300)
     short_name = serializers.CharField(max_length=100, required=False, default="")
     kind = serializers.CharField(max_length=64)

@@ -1,6 +1,7 @@
-"""The organisation chooser: a select of the organisations the user may choose, by name, with
-a box that narrows it as the officer types (with or without diacritics). The form sends the
-chosen organisation's public id; codes are never shown."""
+"""Organisation forms: the administrator's (rename, add a child organisation) and the
+organisation chooser, a select of the organisations the user may choose, by name, with a box
+that narrows it as the officer types (with or without diacritics). The form sends the chosen
+organisation's public id; codes are never shown."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bvct.orgs.models import Organisation
+from bvct.orgs.models import Organisation, OrganisationKind
 from bvct.orgs.selectors import OrganisationChoices, organisation_choice, organisation_choices
 
 # What the empty first option says: a filter left empty means every organisation in scope;
@@ -107,3 +108,25 @@ def bind_organisation_fields(form: forms.Form, user: Any) -> None:
             widget.user = user
             if form.is_bound:
                 widget.query = str(form.data.get(form.add_prefix(name) + "_q", ""))[:100]
+
+
+class OrganisationRenameForm(forms.Form):
+    name = forms.CharField(label=_("Tên"), max_length=300)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class OrganisationChildForm(forms.Form):
+    name = forms.CharField(label=_("Tên tổ chức trực thuộc"), max_length=300)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
+    kind = forms.ModelChoiceField(
+        label=_("Loại tổ chức"),
+        queryset=OrganisationKind.objects.all(),
+        to_field_name="code",
+        empty_label="—",
+        error_messages={"invalid_choice": _("Hãy chọn một loại tổ chức trong danh sách.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "child")
+        super().__init__(*args, **kwargs)

@@ -43,6 +43,18 @@ def _check_code(code: str, what: str) -> str:
     return code
 
 
+def _code_from_name(name: str) -> str:
+    """A free code made from the name ("Chi bộ 3" -> "chi-bo-3", then "chi-bo-3-2"...), for
+    organisations added on a page, where nobody should have to invent an internal code."""
+    base = re.sub(r"[^a-z0-9]+", "-", normalize(name)).strip("-")[:56].strip("-") or "to-chuc"
+    taken = set(Organisation.objects.filter(code__startswith=base).values_list("code", flat=True))
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
 def kind_by_code(code: str) -> OrganisationKind:
     kind = OrganisationKind.objects.filter(code=code).first()
     if kind is None:
@@ -92,17 +104,18 @@ def org_kind_create(
 def organisation_create(
     *,
     actor: User | SystemPrincipal,
-    code: str,
     name: str,
     kind_code: str,
+    code: str = "",
     parent_code: str | None = None,
     short_name: str = "",
 ) -> Organisation:
-    """Add an organisation under ``parent_code`` (or a new root)."""
+    """Add an organisation under ``parent_code`` (or a new root); without a code, one is made
+    from the name."""
     _require_admin(actor)
-    code = _check_code(code, "tổ chức")
     if not name.strip():
         raise ValidationFailed("Cần nhập tên tổ chức.", field="name")
+    code = _check_code(code, "tổ chức") if code.strip() else _code_from_name(name)
     if Organisation.objects.filter(code=code).exists():
         raise ValidationFailed(f"Mã tổ chức {code!r} đã được dùng.", field="code")
     kind = kind_by_code(kind_code)

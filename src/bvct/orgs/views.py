@@ -1,16 +1,30 @@
-"""Organisation tree pages (read through the gate)."""
+"""Organisation tree pages (read through the gate); the administrator renames organisations
+and adds child organisations on the organisation's page."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from bvct.orgs.forms import BLANK_LABELS, choice_options
+from bvct.core.constants import Action
+from bvct.core.errors import ServiceError
+from bvct.orgs.forms import (
+    BLANK_LABELS,
+    OrganisationChildForm,
+    OrganisationRenameForm,
+    choice_options,
+)
+from bvct.orgs.models import Organisation
+from bvct.orgs.permissions import can_manage_organisations
 from bvct.orgs.selectors import (
     management_scopes_of,
     organisation_choice,
@@ -18,6 +32,7 @@ from bvct.orgs.selectors import (
     organisation_get_for_user,
     organisation_list,
 )
+from bvct.orgs.services import organisation_create, organisation_update
 
 PAGE_SIZE = 200
 
@@ -32,12 +47,87 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"orgs": page.object_list, "page": page, "query": query})
 
 
+def _detail_page(
+    request: HttpRequest,
+    org: Organisation,
+    *,
+    rename: OrganisationRenameForm | None = None,
+    child: OrganisationChildForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    children = organisation_list(user=request.user).filter(parent=org)
+    scopes = management_scopes_of(org=org, user=request.user)
+    context: dict[str, Any] = {"org": org, "children": children, "scopes": scopes}
+    if can_manage_organisations(request.user):
+        context["rename_form"] = rename or OrganisationRenameForm(
+            initial={"name": org.name, "short_name": org.short_name, "version": org.version}
+        )
+        context["child_form"] = child or OrganisationChildForm()
+    return render(request, "orgs/detail.html", context, status=status)
+
+
 @login_required
 def organisation_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     org = organisation_get_for_user(user=request.user, public_id=public_id)
-    children = organisation_list(user=request.user).filter(parent=org)
-    scopes = management_scopes_of(org=org, user=request.user)
-    return render(request, "orgs/detail.html", {"org": org, "children": children, "scopes": scopes})
+    return _detail_page(request, org)
+
+
+def _form_error(form: Any, exc: ServiceError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+@require_POST
+def organisation_rename_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A new name (and short name), refused if the organisation changed since the page."""
+    org = organisation_get_for_user(user=request.user, public_id=public_id, action=Action.CHANGE)
+    form = OrganisationRenameForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, org, rename=form, status=400)
+    try:
+        updated = organisation_update(
+            actor=request.user,  # type: ignore[arg-type]
+            org=org,
+            expected_version=form.cleaned_data["version"],
+            name=form.cleaned_data["name"],
+            short_name=form.cleaned_data["short_name"],
+        )
+    except ServiceError as exc:
+        current = organisation_get_for_user(
+            user=request.user, public_id=public_id, action=Action.CHANGE
+        )
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        again = OrganisationRenameForm(data)
+        again.is_valid()
+        _form_error(again, exc)
+        return _detail_page(request, current, rename=again, status=exc.status)
+    changed = updated.version != form.cleaned_data["version"]
+    messages.success(request, "Đã đổi tên." if changed else "Không có gì thay đổi.")
+    return HttpResponseRedirect(reverse("orgs:detail", args=[updated.public_id]))
+
+
+@login_required
+@require_POST
+def organisation_child_create_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A new organisation under this one (its internal code is made from the name)."""
+    parent = organisation_get_for_user(user=request.user, public_id=public_id, action=Action.CHANGE)
+    form = OrganisationChildForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, parent, child=form, status=400)
+    try:
+        child = organisation_create(
+            actor=request.user,  # type: ignore[arg-type]
+            name=form.cleaned_data["name"],
+            short_name=form.cleaned_data["short_name"],
+            kind_code=form.cleaned_data["kind"].code,
+            parent_code=parent.code,
+        )
+    except ServiceError as exc:
+        _form_error(form, exc)
+        return _detail_page(request, parent, child=form, status=exc.status)
+    messages.success(request, f"Đã thêm {child.name} trực thuộc {parent.name}.")
+    return HttpResponseRedirect(reverse("orgs:detail", args=[child.public_id]))
 
 
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]{0,40}")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bvct.core.constants import Classification
-from bvct.core.demo import DEMO_PASSWORD, LOGINS, ROOT, seed_demo
+from bvct.core.demo import DEMO_PASSWORD, LOGINS, ROOT, demo_showcase, seed_demo
 from bvct.orgs.models import Organisation
 
 DEMO_ROOT_CODE = ROOT[0]
@@ -37,7 +37,8 @@ class Command(BaseCommand):
         counts = seed_demo()
         self.stdout.write(
             f"Dữ liệu mẫu: {counts['organisations']} tổ chức, {counts['scopes']} phân cấp quản lý, "
-            f"{counts['users']} tài khoản, {counts['dossiers']} hồ sơ."
+            f"{counts['users']} tài khoản, {counts['dossiers']} hồ sơ "
+            f"({counts['versioned']} hồ sơ có nhiều bản khai, {counts['links']} liên kết)."
         )
 
     @staticmethod
@@ -54,4 +55,15 @@ class Command(BaseCommand):
             level = Classification[login.clearance].label
             self.stdout.write(
                 f"  {login.username:<12} {roles:<18} mật: {level:<10} {login.full_name}"
+            )
+        versioned, linked = demo_showcase()
+        if versioned:
+            self.stdout.write(
+                "Hồ sơ có nhiều bản khai (tab “Các bản khai”, “So sánh với bản trước”): "
+                + ", ".join(versioned)
+            )
+        if linked:
+            self.stdout.write(
+                "Hồ sơ có thân nhân trong hồ sơ khác (mục “Thân nhân có trong hồ sơ khác”, "
+                "xác nhận hoặc bác bỏ): " + ", ".join(linked)
             )

@@ -1,0 +1,326 @@
+"""The administrator's account pages: list and search, create, change, disable, reset a
+password. Other roles get 404 (the pages are hidden from them, as missing ones are).
+
+Every write goes through one service of ``accounts.services``, which checks the actor again,
+refuses a stale version and writes its audit event. Organisations and scopes are chosen by
+name from a searchable list (``org_choices_view``); the value posted is the public id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from bvct.accounts.constants import Role
+from bvct.accounts.forms import (
+    PasswordResetForm,
+    UserActiveForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+)
+from bvct.accounts.models import User
+from bvct.accounts.permissions import can_manage_users
+from bvct.accounts.selectors import user_get_for_user, user_list
+from bvct.accounts.services import (
+    temporary_password,
+    user_create,
+    user_set_password,
+    user_update,
+)
+from bvct.core.constants import Action, Classification
+from bvct.core.errors import ServiceError
+from bvct.orgs.models import Organisation
+from bvct.orgs.selectors import organisation_list, scope_root_for
+
+PAGE_SIZE = 50
+CHOICES_SHOWN = 15
+PICKER_FIELDS = ("organisation", "scope")
+
+
+def _require_user_admin(request: HttpRequest) -> None:
+    if not can_manage_users(request.user):
+        raise Http404
+
+
+def _role_labels(user: User) -> list[str]:
+    return [str(Role(r).label) for r in user.roles if r in Role.values]
+
+
+def _form_error(form: Any, exc: ServiceError) -> None:
+    """A service's refusal shown at the field it names, or above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    _require_user_admin(request)
+    form = UserFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    users = user_list(user=request.user, query=data.get("q", ""), status=data.get("status", ""))
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(u, _role_labels(u)) for u in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "rows": rows, "page": page, "page_query": query.urlencode()}
+    template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _choices(user: Any, query: str, selected: Organisation | None) -> list[Organisation]:
+    """Up to CHOICES_SHOWN organisations matching ``query`` (without one, the top of the tree:
+    the root and the organisations right under it), with the current choice first, so
+    searching never loses it."""
+    found = organisation_list(user=user, query=query).select_related("parent")
+    if not query:
+        found = found.filter(depth__lte=1).order_by("depth", "name")
+    choices = list(found[:CHOICES_SHOWN])
+    if selected is not None and selected not in choices:
+        choices.insert(0, selected)
+    return choices
+
+
+def _selected(user: Any, value: Any) -> Organisation | None:
+    if isinstance(value, Organisation):
+        return value
+    if not value or not _is_uuid(str(value)):
+        return None
+    return organisation_list(user=user).filter(public_id=value).select_related("parent").first()
+
+
+def _pickers(request: HttpRequest, form: Any) -> dict[str, dict[str, Any]]:
+    """For each organisation picker of the form: the organisation it holds (posted, else
+    initial) and the first choices shown."""
+    pickers = {}
+    for name in PICKER_FIELDS:
+        selected = _selected(request.user, form[name].value())
+        pickers[name] = {
+            "field": name,
+            "label": form.fields[name].label,
+            "errors": form[name].errors,
+            "selected": selected,
+            "choices": _choices(request.user, "", selected),
+        }
+    return pickers
+
+
+def _show_password(
+    request: HttpRequest, user: User, password: str, *, created: bool
+) -> HttpResponse:
+    """The temporary password, on this one answer only (never stored, never in a message)."""
+    return render(
+        request,
+        "accounts/password_shown.html",
+        {"target": user, "password": password, "created": created},
+    )
+
+
+@login_required
+@never_cache
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    _require_user_admin(request)
+    form = UserCreateForm(
+        request.POST if request.method == "POST" else None,
+        actor=request.user,
+        initial={"clearance": Classification.NONE},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        password = data["password"] or temporary_password()
+        try:
+            user = user_create(
+                actor=request.user,  # type: ignore[arg-type]
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                organisation_code=data["organisation"].code,
+                scope_code=data["scope"].code if data["scope"] else "",
+                roles=data["roles"],
+                clearance=data["clearance"],
+                password=password,
+            )
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            if not data["password"]:
+                return _show_password(request, user, password, created=True)
+            messages.success(request, f"Đã tạo tài khoản {user.username}.")
+            return HttpResponseRedirect(reverse("accounts:user_detail", args=[user.public_id]))
+    context = {"form": form, "pickers": _pickers(request, form)}
+    return render(request, "accounts/user_create.html", context, status=400 if form.errors else 200)
+
+
+def _edit_initial(user: User) -> dict[str, Any]:
+    default_scope = scope_root_for(user.organisation)
+    return {
+        "full_name": user.full_name,
+        "email": user.email,
+        "roles": list(user.roles),
+        "clearance": user.clearance,
+        "organisation": user.organisation,
+        "scope": None if user.scope_id == default_scope.pk else user.scope,
+        "version": user.version,
+    }
+
+
+def _detail_page(
+    request: HttpRequest,
+    target: User,
+    *,
+    edit: UserEditForm | None = None,
+    password: PasswordResetForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    own = target.pk == request.user.pk
+    edit = edit or UserEditForm(initial=_edit_initial(target), actor=request.user)
+    if own:
+        for name in ("roles", "clearance", "organisation", "scope"):
+            edit.fields[name].disabled = True
+    context = {
+        "target": target,
+        "own": own,
+        "role_labels": _role_labels(target),
+        "clearance_label": Classification(target.clearance).label,
+        "form": edit,
+        "pickers": _pickers(request, edit),
+        "password_form": password or PasswordResetForm(initial={"version": target.version}),
+    }
+    return render(request, "accounts/user_detail.html", context, status=status)
+
+
+def _target(request: HttpRequest, public_id: Any) -> User:
+    _require_user_admin(request)
+    return user_get_for_user(user=request.user, public_id=public_id, action=Action.CHANGE)
+
+
+@login_required
+def user_detail_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The account, and (POST) its details, roles, clearance, organisation and scope."""
+    target = _target(request, public_id)
+    if request.method != "POST":
+        return _detail_page(request, target)
+    form = UserEditForm(request.POST, initial=_edit_initial(target), actor=request.user)
+    if target.pk == request.user.pk:
+        for name in ("roles", "clearance", "organisation", "scope"):
+            form.fields[name].disabled = True
+    if not form.is_valid():
+        return _detail_page(request, target, edit=form, status=400)
+    data = form.cleaned_data
+    try:
+        updated = user_update(
+            actor=request.user,  # type: ignore[arg-type]
+            user=target,
+            expected_version=data["version"],
+            full_name=data["full_name"],
+            email=data["email"],
+            organisation_code=data["organisation"].code,
+            scope_code=data["scope"].code if data["scope"] else "",
+            roles=data["roles"],
+            clearance=data["clearance"],
+        )
+    except ServiceError as exc:
+        # The page again, with the account as it now is and what the administrator typed;
+        # after a conflict the form holds the current version, so saving again is a decision
+        # made with the other change in view.
+        current = _target(request, public_id)
+        again_data = request.POST.copy()
+        again_data["version"] = str(current.version)
+        again = UserEditForm(again_data, initial=_edit_initial(current), actor=request.user)
+        again.is_valid()
+        _form_error(again, exc)
+        return _detail_page(request, current, edit=again, status=exc.status)
+    changed = updated.version != data["version"]
+    messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
+    return HttpResponseRedirect(reverse("accounts:user_detail", args=[updated.public_id]))
+
+
+@login_required
+@require_POST
+def user_active_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Disable or enable the account."""
+    target = _target(request, public_id)
+    form = UserActiveForm(request.POST)
+    url = reverse("accounts:user_detail", args=[target.public_id])
+    if not form.is_valid():
+        messages.error(request, "Yêu cầu không hợp lệ: hãy tải lại trang.")
+        return HttpResponseRedirect(url)
+    active = form.cleaned_data["is_active"]
+    try:
+        user_update(
+            actor=request.user,  # type: ignore[arg-type]
+            user=target,
+            expected_version=form.cleaned_data["version"],
+            is_active=active,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã mở khóa tài khoản." if active else "Đã khóa tài khoản.")
+    return HttpResponseRedirect(url)
+
+
+@login_required
+@require_POST
+@never_cache
+def user_password_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A new password: the one typed (checked by the password rules) or a temporary one,
+    shown once."""
+    target = _target(request, public_id)
+    form = PasswordResetForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, target, password=form, status=400)
+    typed = form.cleaned_data["password"]
+    password = typed or temporary_password()
+    try:
+        user_set_password(
+            actor=request.user,  # type: ignore[arg-type]
+            user=target,
+            password=password,
+            expected_version=form.cleaned_data["version"],
+        )
+    except ServiceError as exc:
+        # Bound to the current version, the password left out (it is never sent back).
+        current = _target(request, public_id)
+        again = PasswordResetForm({"version": current.version, "password": ""})
+        again.is_valid()
+        _form_error(again, exc)
+        return _detail_page(request, current, password=again, status=exc.status)
+    if not typed:
+        return _show_password(request, target, password, created=False)
+    messages.success(request, "Đã đặt mật khẩu mới; các mã truy cập API cũ đã bị thu hồi.")
+    return HttpResponseRedirect(reverse("accounts:user_detail", args=[target.public_id]))
+
+
+@login_required
+def org_choices_view(request: HttpRequest) -> HttpResponse:
+    """The organisations whose name matches what was typed, as the choices of one picker of
+    the account forms (htmx; ``field`` names the picker and carries its current choice)."""
+    _require_user_admin(request)
+    field = request.GET.get("field", "")
+    if field not in PICKER_FIELDS:
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    selected = _selected(request.user, request.GET.get(field, ""))
+    context = {
+        "field": field,
+        "choices": _choices(request.user, query, selected),
+        "selected": selected,
+    }
+    return render(request, "accounts/_org_choices.html", context)

@@ -1,0 +1,364 @@
+"""The administrator's account pages: every route through the permission matrix (other roles
+get 404, as for a missing page), and what each page does."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from bvct.accounts.constants import Role
+from bvct.accounts.models import User
+from bvct.audit.constants import AuditAction
+from tests.accounts.helpers import event_text
+from tests.conftest import events_since
+from tests.factories import PASSWORD, Tree, make_user
+from tests.permission_matrix import Expect, Personas, assert_permission_matrix, make_personas
+
+pytestmark = pytest.mark.django_db
+MISSING = "00000000-0000-4000-8000-000000000000"
+BASE = "/accounts/quan-ly/"
+NON_ADMIN_ROLES = [Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER, Role.SECRET_CLERK, Role.AUDITOR]
+_names = itertools.count(1)
+
+
+def admins(tree: Tree) -> Personas:
+    # Account administration is global: "other scope" and "no clearance" are administrators
+    # too and may do what the allowed one may; the agency officer is refused.
+    return make_personas(
+        role=Role.SYSADMIN, org=tree.board, other_org=tree.committee_b, agency_org=tree.agency
+    )
+
+
+def others(tree: Tree, role: str) -> Personas:
+    # Every other role, even at the province's board with the highest clearance: hidden.
+    return make_personas(
+        role=role, org=tree.board, other_org=tree.committee_a, agency_org=tree.agency
+    )
+
+
+ADMIN_GET = Expect(other_scope=200, insufficient_clearance=200)
+# A write is run once, by the allowed administrator (the matrix holds every other caller to
+# "changed nothing", which another administrator's successful write would not be).
+ADMIN_POST = Expect(allowed=302, skip=frozenset({"other_scope", "insufficient_clearance"}))
+HIDDEN = Expect(allowed=404)
+
+
+@pytest.fixture
+def target(tree: Tree) -> User:
+    return make_user(tree.committee_b, Role.BVCT_OFFICER, username="muctieu.b", clearance="MAT")
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _state(user: User) -> tuple[Any, ...]:
+    fresh = User.objects.get(pk=user.pk)
+    return (
+        fresh.version, fresh.full_name, fresh.roles, fresh.clearance, fresh.is_active,
+        fresh.organisation_id, fresh.scope_id, fresh.password,
+    )  # fmt: skip
+
+
+def _edit(tree: Tree, target: User, **overrides: Any) -> dict[str, Any]:
+    return {
+        "full_name": target.full_name,
+        "email": "",
+        "roles": list(target.roles),
+        "clearance": str(target.clearance),
+        "organisation": str(tree.committee_b.public_id),
+        "scope": "",
+        "version": str(User.objects.get(pk=target.pk).version),
+        **overrides,
+    }
+
+
+# --- the permission matrix ----------------------------------------------------------------------
+
+GETS = [
+    BASE,
+    BASE + "?q=muctieu",
+    BASE + "tao-moi/",
+    BASE + "chon-to-chuc/?field=organisation&q=phuong",
+    BASE + "{id}/",
+]
+
+
+@pytest.mark.parametrize("url", GETS)
+def test_account_pages_are_the_administrators(tree: Tree, target: User, url: str) -> None:
+    missing = BASE + MISSING + "/" if "{id}" in url else None
+    responses = assert_permission_matrix(
+        url.format(id=target.public_id), admins(tree), ADMIN_GET, missing_url=missing
+    )
+    assert "<html" in responses["allowed"].content.decode() or "chon-to-chuc" in url
+    for role in NON_ADMIN_ROLES:
+        assert_permission_matrix(
+            url.format(id=target.public_id), others(tree, role), HIDDEN, missing_url=missing
+        )
+
+
+def _posts(tree: Tree, target: User) -> list[tuple[str, Any, Any]]:
+    """Each write: its URL, a callable giving the form, and the state it must leave alone."""
+
+    def create() -> dict[str, Any]:
+        return {
+            "username": f"moi.{next(_names)}",
+            "full_name": "Trần Thị Bích",
+            "organisation": str(tree.committee_a.public_id),
+            "roles": [Role.BVCT_OFFICER],
+            "clearance": "1",
+            "password": PASSWORD,
+        }
+
+    def version() -> dict[str, Any]:
+        return {"version": str(User.objects.get(pk=target.pk).version)}
+
+    return [
+        (BASE + "tao-moi/", create, lambda: User.objects.count()),
+        (BASE + "{id}/", lambda: _edit(tree, target, full_name="Tên Mới"), lambda: _state(target)),
+        (BASE + "{id}/trang-thai/", version, lambda: _state(target)),
+        (
+            BASE + "{id}/mat-khau/",
+            lambda: {**version(), "password": "Mat-khau-dat-lai-2026"},
+            lambda: _state(target),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("which", range(4))
+def test_account_writes_are_the_administrators(tree: Tree, target: User, which: int) -> None:
+    url, data, state = _posts(tree, target)[which]
+    missing = BASE + MISSING + url[len(BASE + "{id}") :] if "{id}" in url else None
+    for role in NON_ADMIN_ROLES:
+        assert_permission_matrix(
+            url.format(id=target.public_id), others(tree, role), HIDDEN,
+            method="post", data=data, state=state, form=True,
+            missing_url=missing.format(id=MISSING) if missing else None,
+        )  # fmt: skip
+    before = state()
+    assert_permission_matrix(
+        url.format(id=target.public_id), admins(tree), ADMIN_POST,
+        method="post", data=data, state=state, form=True,
+    )  # fmt: skip
+    assert state() != before  # the administrator's write was made
+
+
+# --- list and search ----------------------------------------------------------------------------
+
+
+def test_the_list_finds_accounts_by_name_and_serves_htmx_a_fragment(
+    tree: Tree, target: User
+) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    make_user(tree.committee_a, Role.AUDITOR, username="kiemtra.a")
+    client = _client(admin)
+    full = client.get(BASE, {"q": "muctieu"}).content.decode()
+    assert "<html" in full and "muctieu.b" in full and "kiemtra.a" not in full
+    # Vietnamese role names, never their codes.
+    assert "Cán bộ làm công tác BVCTNB" in full and "BVCT_OFFICER" not in full
+    fragment = client.get(BASE, {"q": "nguoi thu"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment
+    assert "muctieu.b" in fragment and "kiemtra.a" in fragment
+
+
+def test_the_list_query_count_does_not_grow(tree: Tree, django_assert_max_num_queries: Any) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    client = _client(admin)
+    for org in (tree.committee_a, tree.committee_b, tree.agency, tree.cell_a, tree.board) * 4:
+        make_user(org, Role.BVCT_OFFICER)
+    client.get(BASE)
+    # session, user, count, the page of accounts (organisations joined); never per row.
+    with django_assert_max_num_queries(5):
+        response = client.get(BASE)
+    assert response.content.decode().count("/accounts/quan-ly/") > 20
+
+
+# --- create -------------------------------------------------------------------------------------
+
+
+def _create(client: Client, tree: Tree, **overrides: Any) -> Any:
+    data = {
+        "username": "tranbich",
+        "full_name": "Trần Thị Bích",
+        "email": "",
+        "organisation": str(tree.committee_a.public_id),
+        "scope": str(tree.grassroots_a.public_id),
+        "roles": [Role.BVCT_OFFICER, Role.AUDITOR],
+        "clearance": "2",
+        "password": "",
+        **overrides,
+    }
+    return client.post(BASE + "tao-moi/", data)
+
+
+def test_create_with_a_temporary_password_shown_once(tree: Tree, audit_mark: int) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    response = _create(_client(admin), tree)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    password = re.search(r"<output[^>]*>([^<]+)</output>", response.content.decode())
+    assert password
+    user = User.objects.get(username="tranbich")
+    assert user.check_password(password.group(1))
+    assert (user.organisation, user.scope) == (tree.committee_a, tree.grassroots_a)
+    assert user.roles == [Role.AUDITOR, Role.BVCT_OFFICER] and user.clearance == 2
+    [event] = events_since(
+        audit_mark, action=AuditAction.USER_CREATE, object_public_id=str(user.public_id)
+    )
+    assert event.actor_public_id == admin.public_id
+    assert password.group(1) not in event_text(event)
+    # Shown once: the account's page does not show it again.
+    page = _client(admin).get(BASE + f"{user.public_id}/").content.decode()
+    assert password.group(1) not in page
+
+
+def test_create_with_a_typed_password_checks_the_password_rules(tree: Tree) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    response = _create(_client(admin), tree, password="12345678")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Mật khẩu" in html and 'class="error"' in html
+    assert not User.objects.filter(username="tranbich").exists()
+    # What was typed is kept, and the chosen organisation stays chosen.
+    assert 'value="tranbich"' in html
+    assert re.search(rf'value="{tree.committee_a.public_id}"\s+checked', html)
+    response = _create(_client(admin), tree, password="Mot-mat-khau-du-dai-2026")
+    assert response.status_code == 302
+    assert User.objects.get(username="tranbich").check_password("Mot-mat-khau-du-dai-2026")
+
+
+def test_create_refuses_a_scope_outside_the_organisation_at_its_field(tree: Tree) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    response = _create(_client(admin), tree, scope=str(tree.committee_b.public_id))
+    assert response.status_code == 400
+    assert "Phạm vi công tác phải là Đảng ủy phường A" in response.content.decode()
+    assert not User.objects.filter(username="tranbich").exists()
+
+
+def test_the_organisation_picker_searches_by_name_and_keeps_the_choice(tree: Tree) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    client = _client(admin)
+    html = client.get(
+        BASE + "chon-to-chuc/",
+        {"field": "organisation", "q": "chi bo", "organisation": str(tree.committee_b.public_id)},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Chi bộ A1-1" in html and "Đảng bộ cơ sở A1" in html  # the parent, for context
+    assert re.search(rf'value="{tree.committee_b.public_id}"\s+checked', html)
+    assert tree.cell_a.code not in html  # chosen by name, never by internal code
+    scope = client.get(BASE + "chon-to-chuc/", {"field": "scope", "q": "xyz"}).content.decode()
+    assert 'name="scope"' in scope and 'value=""' in scope  # the default stays available
+    assert client.get(BASE + "chon-to-chuc/", {"field": "password"}).status_code == 404
+
+
+# --- change -------------------------------------------------------------------------------------
+
+
+def test_change_roles_clearance_and_scope(tree: Tree, target: User, audit_mark: int) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    data = _edit(
+        tree, target, roles=[Role.SECRET_CLERK], clearance="3",
+        organisation=str(tree.committee_b.public_id), scope="",
+    )  # fmt: skip
+    response = _client(admin).post(BASE + f"{target.public_id}/", data)
+    assert response.status_code == 302
+    fresh = User.objects.get(pk=target.pk)
+    assert (fresh.roles, fresh.clearance, fresh.version) == ([Role.SECRET_CLERK], 3, 2)
+    [event] = events_since(audit_mark, action=AuditAction.USER_UPDATE)
+    assert event.before["roles"] == [Role.BVCT_OFFICER]
+
+
+def test_a_change_from_a_stale_page_is_refused_and_shows_the_account_as_it_now_is(
+    tree: Tree, target: User
+) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    stale = _edit(tree, target, full_name="Ghi đè")
+    _client(admin).post(BASE + f"{target.public_id}/", _edit(tree, target, full_name="Người khác"))
+    before = _state(target)
+    response = _client(admin).post(BASE + f"{target.public_id}/", stale)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "vừa được người khác sửa" in html
+    assert "Người khác" in html  # the account as it now is
+    assert 'value="Ghi đè"' in html  # what was typed, to save again knowingly
+    assert 'name="version" value="2"' in html
+    assert _state(target) == before
+
+
+def test_own_account_page_cannot_change_own_access(tree: Tree) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    client = _client(admin)
+    page = client.get(BASE + f"{admin.public_id}/").content.decode()
+    assert "không thể tự thay đổi" in page
+    assert 'name="organisation"' not in page  # no organisation picker for oneself
+    response = client.post(
+        BASE + f"{admin.public_id}/",
+        {
+            "full_name": "Tên Mới", "email": "", "roles": [Role.SYSADMIN, Role.AUDITOR],
+            "clearance": "3", "organisation": str(tree.committee_a.public_id), "version": "1",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    fresh = User.objects.get(pk=admin.pk)
+    assert fresh.full_name == "Tên Mới"
+    assert (fresh.roles, fresh.clearance, fresh.organisation) == ([Role.SYSADMIN], 0, tree.board)
+
+
+# --- disable, enable, password ------------------------------------------------------------------
+
+
+def test_disable_and_enable(tree: Tree, target: User) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    client = _client(admin)
+    response = client.post(BASE + f"{target.public_id}/trang-thai/", {"version": "1"})
+    assert response.status_code == 302
+    assert not User.objects.get(pk=target.pk).is_active
+    assert "Đã khóa tài khoản" in client.get(response["Location"]).content.decode()
+    client.post(BASE + f"{target.public_id}/trang-thai/", {"version": "2", "is_active": "on"})
+    assert User.objects.get(pk=target.pk).is_active
+
+
+def test_disable_from_a_stale_page_is_refused_with_a_message(tree: Tree, target: User) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    client = _client(admin)
+    client.post(BASE + f"{target.public_id}/", _edit(tree, target, full_name="Người khác"))
+    response = client.post(BASE + f"{target.public_id}/trang-thai/", {"version": "1"})
+    assert User.objects.get(pk=target.pk).is_active
+    assert "vừa được người khác sửa" in client.get(response["Location"]).content.decode()
+
+
+def test_reset_password_shows_a_temporary_one_once(tree: Tree, target: User) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    response = _client(admin).post(
+        BASE + f"{target.public_id}/mat-khau/", {"version": "1", "password": ""}
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    password = re.search(r"<output[^>]*>([^<]+)</output>", response.content.decode())
+    assert password and User.objects.get(pk=target.pk).check_password(password.group(1))
+
+
+def test_reset_password_typed_is_checked_and_stale_is_refused(tree: Tree, target: User) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    client = _client(admin)
+    weak = client.post(BASE + f"{target.public_id}/mat-khau/", {"version": "1", "password": "abc"})
+    assert weak.status_code == 400
+    assert User.objects.get(pk=target.pk).check_password(PASSWORD)
+    client.post(BASE + f"{target.public_id}/", _edit(tree, target, full_name="Người khác"))
+    stale = client.post(
+        BASE + f"{target.public_id}/mat-khau/", {"version": "1", "password": "Mat-khau-moi-2026-x"}
+    )
+    assert stale.status_code == 409
+    assert "vừa được người khác sửa" in stale.content.decode()
+    assert User.objects.get(pk=target.pk).check_password(PASSWORD)
+    done = client.post(
+        BASE + f"{target.public_id}/mat-khau/", {"version": "2", "password": "Mat-khau-moi-2026-x"}
+    )
+    assert done.status_code == 302
+    assert User.objects.get(pk=target.pk).check_password("Mat-khau-moi-2026-x")
