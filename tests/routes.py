@@ -47,10 +47,27 @@ ROUTES: dict[str, Route] = {
     "accounts:logout": Route(PUBLIC, lambda o: "/accounts/logout/", method="post"),
     # Answers anyone: without a session it says so in place (the typed form stays).
     "accounts:keepalive": Route(PUBLIC, lambda o: "/accounts/giu-phien/", method="post"),
+    # The administrator's account pages.
+    "accounts:user_list": Route(ADMINS, lambda o: "/accounts/quan-ly/"),
+    "accounts:user_create": Route(ADMINS, lambda o: "/accounts/quan-ly/tao-moi/"),
+    "accounts:org_choices": Route(
+        ADMINS, lambda o: "/accounts/quan-ly/chon-to-chuc/?field=organisation&q=a"
+    ),
+    "accounts:user_detail": Route(ADMINS, lambda o: f"/accounts/quan-ly/{o.user.public_id}/"),
+    "accounts:user_active": Route(
+        ADMINS, lambda o: f"/accounts/quan-ly/{o.user.public_id}/trang-thai/", method="post"
+    ),
+    "accounts:user_password": Route(
+        ADMINS, lambda o: f"/accounts/quan-ly/{o.user.public_id}/mat-khau/", method="post"
+    ),
     "audit:event_list": Route(AUDITORS, lambda o: "/audit/"),
     "audit:event_detail": Route(AUDITORS, lambda o: f"/audit/{o.event.public_id}/"),
     "orgs:list": Route(SIGNED_IN, lambda o: "/orgs/"),
     "orgs:detail": Route(SIGNED_IN, lambda o: f"/orgs/{o.org.public_id}/"),
+    "orgs:rename": Route(ADMINS, lambda o: f"/orgs/{o.org.public_id}/doi-ten/", method="post"),
+    "orgs:child_create": Route(
+        ADMINS, lambda o: f"/orgs/{o.org.public_id}/them-truc-thuoc/", method="post"
+    ),
     # The chooser's options: the organisations of one's own scope, by name (htmx).
     "orgs:choices": Route(SIGNED_IN, lambda o: "/orgs/chon/?field=org&org_q=a"),
     "people:search": Route(DOSSIER_READERS, _d("/ho-so/")),
