@@ -427,13 +427,12 @@ def dossier_likely_duplicates(*, user: Any, identity: dict[str, Any]) -> list[Pe
     cleaned declaration's): the same normalised full name and the same date of birth (as far
     as declared: a year matches a year), unless both have a citizen ID (two different ones
     are two people; the same one is refused outright). Through the gate only, so nothing is
-    told about dossiers the user may not see; ``user`` None (the system) sees every dossier.
+    told about dossiers the user may not see (the system principal sees every dossier).
     """
     birth = PartialDate.parse(identity.get("birth"))
     if birth is None:
         return []
-    persons = Person.objects if user is None else Person.objects.visible_to(user)
-    found = persons.filter(
+    found = Person.objects.visible_to(user).filter(
         is_subject=True,
         name_norm=normalize(identity["full_name"])[:200],
         birth_year=birth.year,

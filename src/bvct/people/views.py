@@ -24,6 +24,7 @@ from bvct.orgs.selectors import visible_org_path
 from bvct.people import namewords
 from bvct.people.declarations import DeclarationInvalid
 from bvct.people.diff import declaration_diff
+from bvct.people.duplicates import LikelyDuplicate
 from bvct.people.entry import DeclarationForms
 from bvct.people.exports import dossier_list_xlsx
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
@@ -49,7 +50,6 @@ from bvct.people.selectors import (
     person_search_from_form,
 )
 from bvct.people.services import (
-    LikelyDuplicate,
     declaration_submit,
     dossier_create,
     dossier_export_record,
