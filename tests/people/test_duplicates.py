@@ -13,9 +13,9 @@ from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.core.gate import SYSTEM
 from bvct.people import services
+from bvct.people.duplicates import LikelyDuplicate
 from bvct.people.identity import make_citizen_id
 from bvct.people.models import Dossier, Listing, Person
-from bvct.people.services import LikelyDuplicate
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration, formset

@@ -19,6 +19,7 @@ from bvct.core.errors import PermissionDeniedError
 from bvct.orgs.selectors import visible_org_path
 from bvct.people import services
 from bvct.people.diff import declaration_diff
+from bvct.people.duplicates import LikelyDuplicate
 from bvct.people.forms import PersonSearchForm
 from bvct.people.imports import import_dossiers, report_json
 from bvct.people.models import Declaration, Listing, Person
@@ -257,7 +258,7 @@ class DossierCreateApi(APIView):
                 content=v["declaration"],
                 confirm_not_duplicate=v["confirm_not_duplicate"],
             )
-        except services.LikelyDuplicate as exc:
+        except LikelyDuplicate as exc:
             # The candidates are names shown to the user: recorded like a search's.
             services.dossier_listing_record(
                 actor=request.user,  # type: ignore[arg-type]

@@ -445,7 +445,7 @@ def dossier_likely_duplicates(*, user: Any, identity: dict[str, Any]) -> list[Pe
     cleaned declaration's): the same normalised full name and the same date of birth (as far
     as declared: a year matches a year), unless both have a citizen ID (two different ones
     are two people; the same one is refused outright). Through the gate only, so nothing is
-    told about dossiers the user may not see (the system sees every dossier).
+    told about dossiers the user may not see (the system principal sees every dossier).
     """
     birth = PartialDate.parse(identity.get("birth"))
     if birth is None:

@@ -25,6 +25,7 @@ from bvct.people.constants import DeclarationStatus, ExportPurpose, LinkStatus
 from bvct.people.dates import PartialDate
 from bvct.people.declarations import DeclarationInvalid, clean_content
 from bvct.people.diff import declaration_diff
+from bvct.people.duplicates import warn_of_likely_duplicates
 from bvct.people.models import (
     DOSSIER_GATE,
     Declaration,
@@ -36,7 +37,6 @@ from bvct.people.models import (
     RelationKind,
 )
 from bvct.people.places import ward_of
-from bvct.people.selectors import dossier_likely_duplicates
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
@@ -295,40 +295,6 @@ def _refuse_second_dossier(
         )
 
 
-class LikelyDuplicate(ConflictError):
-    """The person may already have a dossier the author sees (same name and date of birth,
-    no citizen ID telling them apart): ``candidates`` are those dossiers' members. Opened
-    anyway only when the author confirms it is somebody else."""
-
-    code = "likely_duplicate"
-
-    def __init__(self, identity: dict[str, Any], candidates: list[Person]) -> None:
-        super().__init__(
-            "Có thể người này đã có hồ sơ: cùng họ tên và ngày sinh với người được quản lý "
-            "của hồ sơ đã có. Hãy mở hồ sơ đó để nhập bản khai mới; chỉ lập hồ sơ mới nếu "
-            "là người khác."
-        )
-        self.candidates = candidates
-        # What was looked for, as the listing of the candidates shown records it.
-        self.filters = {
-            "q": identity["full_name"],
-            "birth": identity["birth"],
-            "likely_duplicates": True,
-        }
-
-
-def _warn_of_likely_duplicates(actor: User | SystemPrincipal, cleaned: dict[str, Any]) -> None:
-    identity = cleaned["identity"]
-    with connection.cursor() as cursor:  # two openings of one person: one after the other
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))",
-            ["subject-name " + normalize(identity["full_name"]) + " " + identity["birth"]],
-        )
-    candidates = dossier_likely_duplicates(user=actor, identity=identity)
-    if candidates:
-        raise LikelyDuplicate(identity, candidates)
-
-
 @transaction.atomic(durable=True)
 def dossier_create(
     *,
@@ -343,9 +309,9 @@ def dossier_create(
 ) -> Dossier:
     """Open a dossier for a managed person, with their first declaration.
 
-    Refused (:class:`LikelyDuplicate`) when a dossier the author sees has a member of the same
-    name and date of birth, unless ``confirm_not_duplicate``: the author says it is another
-    person. ``submission``: the form's one-time token (``core.submissions``); a second
+    Refused (``duplicates.LikelyDuplicate``) when a dossier the author sees has a member of
+    the same name and date of birth, unless ``confirm_not_duplicate``: the author says it is
+    another person. ``submission``: the form's one-time token (``core.submissions``); a second
     submission of it makes nothing and raises ``AlreadySubmitted`` with this dossier."""
     submission_claim(actor=actor, token=submission)
     org = org_by_code(managing_org_code, field="managing_org", user=actor)
@@ -359,8 +325,7 @@ def dossier_create(
     cleaned = clean_content(content, relation_kinds=relation_generations())
     _lock_dossiers_for_writing()
     _refuse_second_dossier(actor, cleaned, None)
-    if not confirm_not_duplicate:
-        _warn_of_likely_duplicates(actor, cleaned)
+    warn_of_likely_duplicates(actor, cleaned, confirmed=confirm_not_duplicate)
     dossier = Dossier.objects.create(
         managing_org=org,
         org_path=org.path,

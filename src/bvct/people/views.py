@@ -22,6 +22,7 @@ from bvct.core.text import normalize
 from bvct.people import namewords
 from bvct.people.declarations import DeclarationInvalid
 from bvct.people.diff import declaration_diff
+from bvct.people.duplicates import LikelyDuplicate
 from bvct.people.entry import DeclarationForms
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
@@ -46,7 +47,6 @@ from bvct.people.selectors import (
     person_search_from_form,
 )
 from bvct.people.services import (
-    LikelyDuplicate,
     declaration_submit,
     dossier_create,
     dossier_linked_reads_record,
