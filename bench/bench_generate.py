@@ -20,7 +20,7 @@ def main() -> None:
     setup_django()
     from django.db import connection
 
-    from bvct.people.generator import generate
+    from bvct.demo.generator import generate
     from bvct.people.models import Person
 
     before = Person.objects.count()

@@ -41,7 +41,7 @@ def _d(path: str) -> Callable[[Any], str]:
 
 
 ROUTES: dict[str, Route] = {
-    "core:home": Route(SIGNED_IN, lambda o: "/"),
+    "home:home": Route(SIGNED_IN, lambda o: "/"),
     "set_language": Route(PUBLIC, lambda o: "/i18n/setlang/", method="post"),
     "accounts:login": Route(PUBLIC, lambda o: "/accounts/login/"),
     "accounts:logout": Route(PUBLIC, lambda o: "/accounts/logout/", method="post"),

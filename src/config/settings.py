@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "bvct.accounts",
     "bvct.audit",
     "bvct.people",
+    "bvct.home",
+    "bvct.demo",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +146,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["bvct.accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

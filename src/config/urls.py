@@ -53,7 +53,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", include("bvct.core.urls")),
+    path("", include("bvct.home.urls")),
     path("accounts/", include("bvct.accounts.urls")),
     path("audit/", include("bvct.audit.urls")),
     path("orgs/", include("bvct.orgs.urls")),

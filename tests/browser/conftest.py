@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(REPO / "src" / "manage.py")]
-PASSWORD = "BVCT-demo-2026!"  # the demo password (src/bvct/core/demo.py)
+PASSWORD = "BVCT-demo-2026!"  # the demo password (src/bvct/demo/province.py)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TIMEOUT_MS = 10_000
 

@@ -1,6 +1,6 @@
 """Pick the demo dossiers the browser flows use; print them as JSON (run by conftest).
 
-The demo data is generated (src/bvct/people/generator.py): rather than hard-coding names that
+The demo data is generated (src/bvct/demo/generator.py): rather than hard-coding names that
 change whenever the generator does, each flow gets a dossier chosen here by what it needs
 (a trip abroad, a relative with an occupation...), a different one per flow. Runs in its own
 process against the browser database: ``python -m tests.browser.demo_cases``.
@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from typing import Any
 
-KINH_BAC = "du-phuong-kinh-bac"  # canbo.xa's committee (src/bvct/core/demo.py)
+KINH_BAC = "du-phuong-kinh-bac"  # canbo.xa's committee (src/bvct/demo/province.py)
 
 
 def pick() -> dict[str, Any]:
@@ -25,7 +25,7 @@ def pick() -> dict[str, Any]:
 
     kinh_bac = Organisation.objects.get(code=KINH_BAC).path
     # Dossiers with one declaration: the flows number the versions they submit from 2 (the
-    # demo gives a few dossiers more versions, src/bvct/core/demo.py).
+    # demo gives a few dossiers more versions, src/bvct/demo/province.py).
     subjects = list(
         Person.objects.filter(
             is_subject=True,

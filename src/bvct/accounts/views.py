@@ -24,7 +24,7 @@ class LoginView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            return HttpResponseRedirect(resolve_url("core:home"))
+            return HttpResponseRedirect(resolve_url("home:home"))
         return render(request, self.template_name, {"form": LoginForm(request)})
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -44,7 +44,7 @@ class LoginView(View):
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             return target
-        return resolve_url("core:home")
+        return resolve_url("home:home")
 
 
 # What a page being filled in shows when the session ran out while it was open (the form is

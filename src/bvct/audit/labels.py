@@ -123,7 +123,7 @@ def field_label(key: str) -> str:
 def value_label(key: str, value: Any) -> Any:
     """A value as the page shows it: yes/no for booleans, words for known codes, a role list
     by the roles' names; anything else as stored."""
-    from bvct.accounts.constants import Role
+    from bvct.core.constants import Role
 
     if isinstance(value, bool):
         return str(_("có") if value else _("không"))

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bvct.people.generator import generate
+from bvct.demo.generator import generate
 
 
 class Progress:

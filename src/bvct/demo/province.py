@@ -101,7 +101,7 @@ def _org(code: str, name: str, kind: str, parent: str | None, short: str = "") -
 def seed_demo() -> dict[str, int]:
     """The demo province, its accounts and a few hundred generated members (idempotent)."""
     seed_demo_structure()
-    from bvct.people.generator import generate
+    from bvct.demo.generator import generate
     from bvct.people.models import Dossier, PersonLink
 
     if not Dossier.objects.exists():

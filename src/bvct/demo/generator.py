@@ -25,8 +25,8 @@ from vietnam_provinces import Province, Ward
 from bvct.audit.constants import AuditAction
 from bvct.audit.services import audit_record
 from bvct.core.constants import Classification
-from bvct.core.demo import seed_demo_structure
 from bvct.core.gate import SYSTEM
+from bvct.demo.province import seed_demo_structure
 from bvct.orgs.models import ManagementTier, Organisation
 from bvct.people import namedata
 from bvct.people.bulk import (

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from bvct.audit.constants import AuditAction
-from bvct.people import generator
+from bvct.demo import generator
 from bvct.people.declarations import clean_content
 from bvct.people.identity import check_citizen_id
 from bvct.people.models import Declaration, Dossier, Person

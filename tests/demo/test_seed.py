@@ -13,8 +13,8 @@ from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
 from bvct.audit.models import AuditEvent
 from bvct.audit.verify import verify_chain
-from bvct.core.demo import AGENCIES, CONFIRMED, DEMO_MEMBERS, LOGINS, SIBLINGS, VERSIONED
 from bvct.core.gate import SYSTEM
+from bvct.demo.province import AGENCIES, CONFIRMED, DEMO_MEMBERS, LOGINS, SIBLINGS, VERSIONED
 from bvct.orgs.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_print_logins_names_every_demo_account() -> None:
 
 
 def test_if_empty_completes_an_interrupted_demo() -> None:
-    from bvct.core.demo import ROOT
+    from bvct.demo.province import ROOT
     from bvct.orgs import services
 
     services.organisation_create(actor=SYSTEM, code=ROOT[0], name=ROOT[1], kind_code="tinh-uy")

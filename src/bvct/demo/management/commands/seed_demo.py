@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bvct.core.constants import Classification
-from bvct.core.demo import DEMO_PASSWORD, LOGINS, ROOT, demo_showcase, seed_demo
+from bvct.demo.province import DEMO_PASSWORD, LOGINS, ROOT, demo_showcase, seed_demo
 from bvct.orgs.models import Organisation
 
 DEMO_ROOT_CODE = ROOT[0]
