@@ -25,9 +25,9 @@ from _common import BENCH_DB, machine, percentile, setup_django
 
 
 def write_csv(path: Path, members: int, seed: int) -> int:
+    from bvct.demo import generator
     from bvct.orgs.models import Organisation
-    from bvct.people import generator
-    from bvct.people.imports import HEADERS, KEYS, SELF
+    from bvct.people.import_columns import HEADERS, KEYS, SELF
     from bvct.people.models import RelationKind
 
     names = dict(RelationKind.objects.values_list("code", "name"))
@@ -100,7 +100,7 @@ def main() -> None:
     setup_django(migrate=True)
     from django.db import connection
 
-    from bvct.core.demo import seed_demo_structure
+    from bvct.demo.province import seed_demo_structure
     from bvct.people.imports import import_dossiers
     from bvct.people.models import Person
 
@@ -159,7 +159,7 @@ LABELS = (
 def write_update(source: Path, target: Path, percent: int) -> int:
     """``source`` with the occupation of every member whose reference's number is a multiple
     of 100 / ``percent`` changed; returns how many members that is."""
-    from bvct.people.imports import SELF, TITLE
+    from bvct.people.import_columns import SELF, TITLE
 
     every = max(1, round(100 / percent)) if percent else 0
     changed = 0

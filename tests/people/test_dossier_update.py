@@ -173,9 +173,9 @@ def test_update_api_matrix(tree: Tree, dossier: Dossier) -> None:
 
 
 def test_an_import_that_changes_them_is_in_the_history_too(tree: Tree, audit_mark: int) -> None:
-    from bvct.people.imports import KEYS
+    from bvct.people.import_columns import KEYS
     from bvct.people.models import ImportBatch
-    from tests.people.test_import import GOOD, _checked_import, _import
+    from tests.people.import_helpers import GOOD, _checked_import, _import
 
     _import(GOOD)
     rows = [list(row) for row in GOOD]

@@ -11,7 +11,7 @@ from bvct.people.identity import make_citizen_id
 from bvct.people.models import Dossier, Person
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration
-from tests.people.test_import import _import, member
+from tests.people.import_helpers import _import, member
 
 pytestmark = pytest.mark.django_db
 NUMBER = make_citizen_id("027", "M", 1961, 91)

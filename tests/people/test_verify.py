@@ -14,13 +14,13 @@ from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.core.gate import SYSTEM
 from bvct.people import services
-from bvct.people.imports import KEYS
+from bvct.people.import_columns import KEYS
 from bvct.people.models import DossierChange, ExportBatch, ImportBatch
 from bvct.people.verify import verify_sealed_batches
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration
-from tests.people.test_import import GOOD, _checked_import, _import
+from tests.people.import_helpers import GOOD, _checked_import, _import
 
 pytestmark = pytest.mark.django_db
 

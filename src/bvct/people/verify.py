@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 # The digests as the writers compute them (services.dossier_export_record,
-# services.dossier_listing_record and imports._record_dossier_changes): sorted in byte order,
+# services.dossier_listing_record and import_write._record_dossier_changes): sorted in byte order,
 # joined by newlines.
 EXPORTS = """
     SELECT b.public_id::text, e.seq, e.payload::jsonb -> 'after' ->> 'dossiers_sha256',
@@ -27,8 +27,8 @@ EXPORTS = """
     ORDER BY b.id
 """
 # Only the listings that do not match come back (there are millions: one per search). Items
-# are aggregated in one pass and each event's payload parsed once (a lookup per listing, the
-# payload parsed per comparison, took 2.3 times as long).
+# are aggregated in one pass and each event's payload parsed once (not a lookup per listing
+# and a parse per comparison).
 LISTINGS = """
     SELECT l.public_id::text, e.seq
     FROM people_listing l
