@@ -68,6 +68,6 @@ PEOPLE_TABLES = (
 
 def analyze_people() -> None:
     """Planner statistics after a bulk load, instead of waiting for autovacuum: planned blind,
-    a dossier page's link query took 7 s on a freshly seeded database instead of 5 ms."""
+    a dossier page's link query on a freshly seeded database takes seconds, not milliseconds."""
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(PEOPLE_TABLES)}")
