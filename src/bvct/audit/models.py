@@ -13,7 +13,7 @@ from bvct.core.constants import Action, Classification
 from bvct.core.gate import GateQuerySet, ScopeRule, active_user
 
 # Events carry the organisation they concern and a classification, as dossiers do.
-AUDIT_GATE = ScopeRule(path="org_path", level="classification")
+AUDIT_GATE = ScopeRule(actions=frozenset({Action.AUDIT}))
 
 
 class AuditEventQuerySet(GateQuerySet["AuditEvent"]):

@@ -152,25 +152,37 @@ def _like_prefix(path: str) -> str:
 class ScopeRule:
     """Which rows a user may act on, for rows with an organisation path and a classification.
 
-    ``path`` and ``level`` name the two columns (the same names as model fields and as SQL
-    columns). ``columns`` names, per further reach, the column it compares with the user:
-    ``COMPETENT_BODY`` and ``ADDRESSEE`` an organisation id (the user's organisation),
-    ``ASSIGNED`` an account id (the user). Every reach is also bounded by the clearance.
+    ``actions`` are the actions taken on these rows: any other action lets nobody but
+    :data:`SYSTEM` through (a clerk's ``register_secret`` reaches no dossier, whatever its
+    scope). ``path`` and ``level`` name the two columns (the same names as model fields and
+    as SQL columns). ``columns`` names, per further reach, the column it compares with the
+    user: ``COMPETENT_BODY`` and ``ADDRESSEE`` an organisation id (the user's organisation),
+    ``ASSIGNED`` an account id (the user). ``everywhere``: whether a grant that reaches
+    everywhere (administration) reaches these rows at all; rows of personal data say no.
+    Every reach but the system's is bounded by the clearance.
     """
 
+    actions: frozenset[str]
     path: str = "org_path"
     level: str = "classification"
     columns: Mapping[Reach, str] = field(default_factory=dict)
+    everywhere: bool = False
 
     def _terms(self, user: Any, action: str) -> list[tuple[Reach, Any]] | None:
         """The (reach, value) terms that let ``user`` act, or None when none does."""
         actor = active_user(user)
         if actor is None:
             return None
+        if actor is SYSTEM:
+            return [(Reach.EVERYWHERE, None)]
+        if action not in self.actions:
+            return None
         terms: list[tuple[Reach, Any]] = []
         for reach in sorted(reaches(actor, action), key=lambda r: r.value):
             if reach is Reach.EVERYWHERE:
-                return [(reach, None)]
+                if self.everywhere:
+                    return [(reach, None)]
+                continue
             if reach is Reach.SCOPE:
                 terms.append((reach, actor.scope_path))
             elif reach in self.columns:
@@ -185,7 +197,8 @@ class ScopeRule:
         if terms is None:
             return None
         if terms[0][0] is Reach.EVERYWHERE:
-            return Q()
+            # A real condition, not Q(): Q() | X would be X, and a caller may OR with it.
+            return Q(**{f"{prefix}pk__isnull": False})
         either = Q()
         for reach, value in terms:
             if reach is Reach.SCOPE:

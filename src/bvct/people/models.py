@@ -24,7 +24,7 @@ from bvct.people.constants import (
 from bvct.people.dates import PartialDate
 
 # Dossier data: rows carrying the dossier's organisation path and classification.
-DOSSIER_GATE = ScopeRule(path="org_path", level="classification")
+DOSSIER_GATE = ScopeRule(actions=frozenset({Action.VIEW, Action.CHANGE}))
 
 
 class DossierQuerySet(GateQuerySet["Dossier"]):
@@ -123,7 +123,7 @@ class Dossier(PublicModel):
     # The last import that wrote this dossier: the SHA-256 of its rows as staged (every value
     # the import writes from) and the version it left. An import of the same rows into the
     # dossier still at that version would change nothing, and leaves it alone
-    # (imports._apply); any other change of the dossier raises the version.
+    # (import_write._apply); any other change of the dossier raises the version.
     imported_rows_sha256 = models.CharField(
         max_length=64, blank=True, db_default="", editable=False
     )
