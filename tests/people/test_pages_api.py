@@ -626,3 +626,12 @@ def test_the_comparison_writes_words_not_codes(tree: Tree) -> None:
     assert "<td>Cha đẻ</td>" in page and "<td>Mẹ đẻ</td>" in page  # not cha, me
     assert "Nguyễn Thị Mới (Con, sinh 2005)" in page
     assert "Đi nước ngoài, Nhật Bản, 2019–2019: Du lịch" in page
+
+
+def test_who_may_not_open_a_dossier_is_refused_before_the_body_is_read(tree: Tree) -> None:
+    for role in (Role.COMMITTEE_MEMBER, Role.AGENCY_OFFICER, Role.SYSADMIN):
+        client = Client()
+        client.force_login(make_user(tree.committee_a, role, clearance="TUYET_MAT"))
+        for body in ({}, {"managing_org": "t-a", "declaration": {}}):
+            response = client.post("/api/dossiers/", body, content_type="application/json")
+            assert response.status_code == 403, (role, body, response.content)

@@ -247,7 +247,7 @@ def test_same_relative_in_two_dossiers_is_only_proposed(tree: Tree) -> None:
 
 
 def test_name_matches_are_capped_and_skip_different_citizen_ids(tree: Tree) -> None:
-    from bvct.people.services import MAX_NAME_PROPOSALS
+    from bvct.people.proposals import MAX_NAME_PROPOSALS
 
     father = {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1950", "sex": "Nam",
               "hometown": "xã Tiên Du"}  # fmt: skip

@@ -28,7 +28,7 @@ from bvct.core.errors import (
     ValidationFailed,
     unique_as_error,
 )
-from bvct.core.gate import SYSTEM, SystemPrincipal
+from bvct.core.gate import SystemPrincipal
 from bvct.core.text import normalize
 from bvct.orgs.models import Organisation
 from bvct.orgs.selectors import org_by_code, scope_root_for
@@ -423,7 +423,7 @@ def login_failure_record(
     if ip_locked is not None:
         details["address_locked_until"] = ip_locked
     audit_record(
-        actor=SYSTEM,
+        actor=None,  # nobody is signed in
         action=AuditAction.LOGIN_LOCKED if locked or ip_locked else AuditAction.LOGIN_FAILED,
         object_type="accounts.user",
         object_id=str(user.public_id) if user else "",

@@ -63,7 +63,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: User | SystemPrincipal,
+    actor: User | SystemPrincipal | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -77,10 +77,13 @@ def audit_record(
 ) -> int:
     """Append one event to the chain and return its sequence number.
 
-    Call it inside the transaction of the change it describes: if that rolls back, so does the
-    event. ``org`` is the organisation the event concerns (whose auditors may read it); it
-    defaults to the actor's organisation. The trigger adds seq and time to the payload and
-    computes the hashes; PostgreSQL derives the searchable columns from the payload.
+    ``actor`` is the account that acted, :data:`~bvct.core.gate.SYSTEM` for work no person
+    does, or None when nobody is signed in (a failed sign-in); the last two are recorded with
+    no account. Call it inside the transaction of the change it describes: if that rolls
+    back, so does the event. ``org`` is the organisation the event concerns (whose auditors
+    may read it); it defaults to the actor's organisation. The trigger adds seq and time to
+    the payload and computes the hashes; PostgreSQL derives the searchable columns from the
+    payload.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bvct.core.constants import Classification
+from bvct.core.constants import Action, Classification
 from bvct.core.errors import PermissionDeniedError
 from bvct.orgs.selectors import visible_org_path
 from bvct.people import services
@@ -245,6 +245,8 @@ class DossierCreateApi(APIView):
         summary="Lập hồ sơ (409 likely_duplicate nếu có thể trùng một hồ sơ đã có)",
     )
     def post(self, request: Request) -> Response:
+        if not can_use_dossiers(request.user, Action.CHANGE):
+            raise PermissionDeniedError("Bạn không được lập hồ sơ.")  # before reading input
         data = DossierCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

@@ -21,7 +21,7 @@ from bvct.people.bulk import (
 from bvct.people.import_columns import ImportReport
 from bvct.people.import_records import _batch_event, _new_batch
 from bvct.people.models import ImportBatch
-from bvct.people.services import LINK_KEYS, links_propose_from
+from bvct.people.proposals import LINK_KEYS, links_propose_from
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
