@@ -62,6 +62,9 @@ def test_the_pages_offer_organisations_by_name_not_code(tree: Tree, url: str) ->
     assert "Mã tổ chức" not in page
     # Every control has its label.
     assert 'for="id_org_q"' in page or 'for="id_dossier-managing_org_q"' in page
+    # Narrowing the list is no page of its own: inside the search form, which puts its own
+    # address in the address bar, the chooser's request must not put the fragment's there.
+    assert re.search(r'<input type="search"[^>]*hx-get="/orgs/chon/" hx-push-url="false"', page)
 
 
 def test_typing_part_of_a_name_without_diacritics_narrows_the_list(tree: Tree) -> None:

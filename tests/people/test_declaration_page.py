@@ -115,7 +115,11 @@ def test_a_refused_value_is_marked_at_its_field_and_listed_at_the_top(tree: Tree
     summary = page[page.index('class="error error-summary"') : page.index("</ul></div>")]
     for field_id, where, message in [
         ("id_identity-citizen_id", "Sơ yếu lý lịch › Số CCCD", "phải gồm đúng 12 chữ số"),
-        ("id_relatives-1-birth", "Thân nhân thứ 2 › Năm sinh", "ngày 31 không có trong tháng 2"),
+        (
+            "id_relatives-1-birth",
+            "Thân nhân thứ 2 › Ngày/năm sinh",
+            "ngày 31 không có trong tháng 2",
+        ),
         ("id_history-0-end", "Quá trình công tác thứ 1 › Đến", "kết thúc (2005) trước khi"),
     ]:
         assert f'<a href="#{field_id}"><strong>{where}</strong></a>: ' in summary

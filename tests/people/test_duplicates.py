@@ -77,10 +77,21 @@ def test_two_citizen_ids_tell_two_people_apart(
 def test_another_birth_date_is_another_person(tree: Tree) -> None:
     officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
     _open(officer)
-    _open(officer, content=declaration(NAME, "07/06/1961", relatives=[]))
-    _open(officer, content=declaration(NAME, "1961", relatives=[]))  # a year is not that day
+    _open(officer, content=declaration(NAME, "07/06/1961", relatives=[]))  # another day
+    _open(officer, content=declaration(NAME, "1962", relatives=[]))  # another year
     with pytest.raises(LikelyDuplicate):
-        _open(officer, content=declaration(NAME, "1961", relatives=[]))
+        _open(officer, content=declaration(NAME, "1962", relatives=[]))
+
+
+@pytest.mark.parametrize("typed", ["1961", "06/1961", "trinh van thanh"])
+def test_a_date_given_in_part_may_be_the_same_person(tree: Tree, typed: str) -> None:
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    _open(officer, content=declaration("Trịnh Văn Thành", "15/06/1961", relatives=[]))
+    name, birth = ("Trịnh Văn Thành", typed) if typed[0].isdigit() else (typed, "15/06/1961")
+    with pytest.raises(LikelyDuplicate):
+        _open(officer, content=declaration(name, birth, relatives=[]))
+    # A day or month that differs where both are given is another person.
+    _open(officer, content=declaration("Trịnh Văn Thành", "05/1961", relatives=[]))
 
 
 @pytest.mark.parametrize(("org", "level"), [("t-b", "NONE"), ("t-a", "TOI_MAT")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from typing import Any
 
 import pytest
@@ -276,3 +277,19 @@ def test_the_export_page_and_download_matrix(tree: Tree, dossiers: dict[str, Dos
     assert _names(_client(personas.other_scope).post(URL, data)) == ["Đỗ Văn Hùng"]
     data = {"q": "hung", **PURPOSE, "ceiling": "MAT"}
     assert _names(_client(personas.insufficient_clearance).post(URL, data)) == ["Nguyễn Văn Hùng"]
+
+
+def test_the_sheet_names_people_and_roles_in_words_and_defaults_to_the_least_secret_level(
+    tree: Tree, dossiers: dict[str, Dossier]
+) -> None:
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TOI_MAT")
+    page = _client(officer).get(URL, {"q": "hung"}).content.decode()
+    # The level offered first is the least secret one: more is chosen on purpose.
+    assert re.search(r'<option value="NONE" selected>', page)
+    response = _client(officer).post(URL, {"q": "hung", **PURPOSE, "ceiling": "TOI_MAT"})
+    rows = list(_book(response).active.iter_rows(values_only=True))
+    text = " ".join(str(cell) for row in rows for cell in row if cell is not None)
+    assert officer.username not in text and officer.full_name in text
+    header = next(row for row in rows if row[0] == LIST_COLUMNS[0][0])
+    assert "Vai trò trong hồ sơ" in header and "Là" not in header
+    assert str(dossiers["hung"].public_id) not in text  # no internal identifier

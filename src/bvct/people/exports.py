@@ -25,8 +25,8 @@ LIST_COLUMNS = [
     ("Chức vụ hiện nay", 30),
     ("Mức mật", 10),
     ("Số bản khai", 10),
-    ("Mã hồ sơ", 38),
-    ("Là", 20),
+    ("Mã hồ sơ khi nhập", 16),
+    ("Vai trò trong hồ sơ", 20),
 ]
 
 # The secrecy mark as stamped on documents (capitals), and as a file name carries it.
@@ -125,7 +125,7 @@ def dossier_list_xlsx(
                 dossier.current_posts if person.is_subject else "",
                 str(Classification(dossier.classification).label),
                 dossier.declaration_count,
-                str(dossier.public_id),
+                dossier.import_ref or "",
                 "Người được quản lý" if person.is_subject else relation,
             ]])  # fmt: skip
         count += 1

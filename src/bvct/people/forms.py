@@ -95,8 +95,9 @@ class RelativeForm(forms.Form):
     relation = forms.ChoiceField(label=_("Quan hệ"), choices=[])
     full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=SEX_CHOICES, required=False)
-    birth = forms.CharField(label=_("Năm sinh"), max_length=20, required=False)
-    death = forms.CharField(label=_("Năm mất"), max_length=20, required=False)
+    # A relative's dates are often a year only; a full date is taken too.
+    birth = forms.CharField(label=_("Ngày/năm sinh"), max_length=20, required=False)
+    death = forms.CharField(label=_("Ngày/năm mất"), max_length=20, required=False)
     citizen_id = forms.CharField(label=_("Số CCCD"), max_length=20, required=False)
     hometown = forms.CharField(label=_("Quê quán"), max_length=300, required=False)
     residence = forms.CharField(label=_("Nơi ở"), max_length=300, required=False)
@@ -194,7 +195,8 @@ class DossierExportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.clearance = clearance
-        self.fields["ceiling"].initial = LEVELS[clearance][0]
+        # The least secret level first: exporting more is a choice made on purpose.
+        self.fields["ceiling"].initial = LEVELS[0][0]
         # Offered: the levels the officer holds (one above is refused with its reason).
         cast(forms.Select, self.fields["ceiling"].widget).choices = LEVELS[: clearance + 1]
         purpose = cast(forms.ChoiceField, self.fields["purpose"])

@@ -442,8 +442,9 @@ MAX_LIKELY_DUPLICATES = 10
 
 def dossier_likely_duplicates(*, user: Any, identity: dict[str, Any]) -> list[Person]:
     """Members of dossiers the user may see who are likely the person of this identity (a
-    cleaned declaration's): the same normalised full name and the same date of birth (as far
-    as declared: a year matches a year), unless both have a citizen ID (two different ones
+    cleaned declaration's): the same normalised full name and a date of birth that may be the
+    same (the same year; month and day the same where both give them, so "1961" or
+    "05/1961" may be 12/05/1961), unless both have a citizen ID (two different ones
     are two people; the same one is refused outright). Through the gate only, so nothing is
     told about dossiers the user may not see (the system principal sees every dossier).
     """
@@ -454,9 +455,11 @@ def dossier_likely_duplicates(*, user: Any, identity: dict[str, Any]) -> list[Pe
         is_subject=True,
         name_norm=normalize(identity["full_name"])[:200],
         birth_year=birth.year,
-        birth_month=birth.month,
-        birth_day=birth.day,
     )
+    if birth.month is not None:
+        found = found.filter(Q(birth_month=birth.month) | Q(birth_month__isnull=True))
+    if birth.day is not None:
+        found = found.filter(Q(birth_day=birth.day) | Q(birth_day__isnull=True))
     if identity.get("citizen_id"):
         found = found.filter(Q(citizen_id__isnull=True) | Q(citizen_id=identity["citizen_id"]))
     return list(

@@ -131,7 +131,7 @@ def dossier_export_view(request: HttpRequest) -> HttpResponse:
         % {"s": "; ".join(_search_summary(search)), "c": LEVELS[ceiling][1]},
         _("Mục đích xuất: %(p)s.") % {"p": purpose_text},
         _("Người xuất: %(who)s; lúc %(at)s.")
-        % {"who": f"{user.full_name} ({user.username})", "at": now.strftime("%H:%M %d/%m/%Y")},
+        % {"who": user.full_name, "at": now.strftime("%H:%M %d/%m/%Y")},
     ]
     try:
         content, rows = dossier_list_xlsx(
