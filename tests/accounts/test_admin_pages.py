@@ -189,7 +189,7 @@ def _create(client: Client, tree: Tree, **overrides: Any) -> Any:
         "email": "",
         "organisation": str(tree.committee_a.public_id),
         "scope": str(tree.grassroots_a.public_id),
-        "roles": [Role.BVCT_OFFICER, Role.AUDITOR],
+        "roles": [Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER],
         "clearance": "2",
         "password": "",
         **overrides,
@@ -207,7 +207,7 @@ def test_create_with_a_temporary_password_shown_once(tree: Tree, audit_mark: int
     user = User.objects.get(username="tranbich")
     assert user.check_password(password.group(1))
     assert (user.organisation, user.scope) == (tree.committee_a, tree.grassroots_a)
-    assert user.roles == [Role.AUDITOR, Role.BVCT_OFFICER] and user.clearance == 2
+    assert user.roles == [Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER] and user.clearance == 2
     [event] = events_since(
         audit_mark, action=AuditAction.USER_CREATE, object_public_id=str(user.public_id)
     )

@@ -68,8 +68,31 @@ def test_an_administrator_may_change_their_own_name(admin: User, audit_mark: int
 
 def test_another_administrator_may_change_their_access(admin: User, tree: Tree) -> None:
     other = make_user(tree.board, Role.SYSADMIN)
-    services.user_update(actor=other, user=admin, roles=[Role.SYSADMIN, Role.AUDITOR])
-    assert User.objects.get(pk=admin.pk).roles == [Role.AUDITOR, Role.SYSADMIN]
+    services.user_update(actor=other, user=admin, roles=[Role.AUDITOR], clearance="MAT")
+    assert User.objects.get(pk=admin.pk).roles == [Role.AUDITOR]
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [
+        [Role.SYSADMIN, Role.AUDITOR],
+        [Role.SYSADMIN, Role.BVCT_OFFICER],
+        [Role.SYSADMIN, Role.SECRET_CLERK],
+        [Role.AUDITOR, Role.BVCT_OFFICER],
+    ],
+)
+def test_one_account_never_holds_roles_that_must_stay_apart(
+    admin: User, tree: Tree, audit_mark: int, roles: list[str]
+) -> None:
+    # The administrator reads no personal data; the auditor does not do what they audit.
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    with pytest.raises(ValidationFailed) as err:
+        services.user_update(actor=admin, user=officer, roles=roles)
+    assert err.value.field == "roles" and "hai tài khoản" in err.value.message
+    with pytest.raises(ValidationFailed):
+        make_user(tree.committee_a, *roles)
+    assert User.objects.get(pk=officer.pk).roles == [Role.BVCT_OFFICER]
+    assert events_since(audit_mark, action=AuditAction.USER_UPDATE) == []
 
 
 def test_the_api_refuses_an_administrator_giving_themself_roles(admin: User) -> None:

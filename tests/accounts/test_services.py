@@ -48,12 +48,12 @@ def _create(admin: User, tree: Tree, **overrides: Any) -> User:
 def test_user_create_records_the_account_and_its_audit_event(
     admin: User, tree: Tree, audit_mark: int
 ) -> None:
-    user = _create(admin, tree, email=" a@example.vn ", roles=["bvct_officer", "AUDITOR"])
+    user = _create(admin, tree, email=" a@example.vn ", roles=["bvct_officer", "COMMITTEE_MEMBER"])
 
     user.refresh_from_db()
     assert user.organisation == tree.committee_a
     assert user.scope == tree.committee_a
-    assert user.roles == [Role.AUDITOR, Role.BVCT_OFFICER]
+    assert user.roles == [Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER]
     assert user.clearance == Classification.MAT
     assert user.email == "a@example.vn"
     assert user.check_password(PASSWORD)
@@ -73,7 +73,7 @@ def test_user_create_records_the_account_and_its_audit_event(
         "email": "a@example.vn",
         "organisation": str(tree.committee_a.public_id),
         "scope": str(tree.committee_a.public_id),
-        "roles": ["AUDITOR", "BVCT_OFFICER"],
+        "roles": ["BVCT_OFFICER", "COMMITTEE_MEMBER"],
         "clearance": Classification.MAT,
         "is_active": True,
     }

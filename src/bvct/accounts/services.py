@@ -28,7 +28,7 @@ from bvct.core.errors import (
     ValidationFailed,
     unique_as_error,
 )
-from bvct.core.gate import SystemPrincipal
+from bvct.core.gate import SystemPrincipal, conflicting_roles
 from bvct.core.text import normalize
 from bvct.orgs.models import Organisation
 from bvct.orgs.selectors import org_by_code, scope_root_for
@@ -44,6 +44,17 @@ USER_AUDIT_FIELDS = (
     "clearance",
     "is_active",
 )
+
+
+def _refuse_conflicting_roles(roles: list[str]) -> None:
+    conflict = conflicting_roles(roles)
+    if conflict is not None:
+        first, second = (Role(r).label for r in conflict)
+        raise ValidationFailed(
+            f"Một tài khoản không được vừa là “{first}” vừa là “{second}”: "
+            "hãy dùng hai tài khoản cho hai người.",
+            field="roles",
+        )
 
 
 def parse_roles(raw: Iterable[str]) -> list[str]:
@@ -165,6 +176,7 @@ def user_create(
         roles=parse_roles(roles),
         clearance=parse_clearance(clearance),
     )
+    _refuse_conflicting_roles(user.roles)
     if password:
         _check_password(password, user)
         user.set_password(password)
@@ -234,6 +246,7 @@ def user_update(
             raise ValidationFailed("Không thể tự khóa tài khoản của chính mình.", field="is_active")
         locked.is_active = is_active
     _refuse_own_access_change(actor, locked, before, snapshot(locked, USER_AUDIT_FIELDS))
+    _refuse_conflicting_roles(locked.roles)
     _keep_an_administrator(was=user_is_admin(before), now=locked)
     save_edit(
         locked,

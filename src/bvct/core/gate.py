@@ -82,6 +82,24 @@ GRANTS: Mapping[str, Mapping[str, frozenset[Reach]]] = {
 }
 
 
+#: Roles one account may not hold together (separation of duties): whoever administers the
+#: system reads no personal data, so holds no other role; whoever audits the trail does not
+#: also do the dossier work it records.
+EXCLUSIVE: tuple[tuple[str, frozenset[str]], ...] = (
+    (Role.SYSADMIN, frozenset(Role) - {Role.SYSADMIN}),
+    (Role.AUDITOR, frozenset({Role.BVCT_OFFICER})),
+)
+
+
+def conflicting_roles(roles: Any) -> tuple[str, str] | None:
+    """Two roles of ``roles`` that one account may not hold together, or None."""
+    held = set(roles)
+    for role, excluded in EXCLUSIVE:
+        if role in held and held & excluded:
+            return role, sorted(held & excluded)[0]
+    return None
+
+
 class SystemPrincipal:
     """Work that no person does (management commands, demo data, the generator, migrations).
 
