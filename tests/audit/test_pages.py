@@ -154,3 +154,37 @@ def test_htmx_search_with_bad_input_shows_the_error(tree: Tree) -> None:
     html = fragment.content.decode()
     assert "<html" not in html
     assert "Điều kiện tìm kiếm chưa hợp lệ" in html and "Từ ngày" in html
+
+
+def test_an_exports_and_a_link_decisions_details_are_in_words(tree: Tree) -> None:
+    from bvct.people import services
+    from bvct.people.models import PersonLink
+    from tests.people.factories import FATHER_ID, declaration, father
+
+    for name in ("Nguyễn Văn Hùng", "Nguyễn Văn Hải"):
+        services.dossier_create(
+            actor=SYSTEM,
+            managing_org_code="t-a",
+            content=declaration(name, "1975", relatives=[father()]),
+        )
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT")
+    link = PersonLink.objects.get(person_a__citizen_id=FATHER_ID)
+    services.person_link_decide(actor=officer, link=link, confirm=False)
+    client = Client()
+    client.force_login(officer)
+    exported = client.post(
+        "/ho-so/xuat-excel/", {"q": "hung", "purpose": "REVIEW", "ceiling": "MAT"}
+    )
+    assert exported.status_code == 200
+    auditor = Client()
+    auditor.force_login(make_user(tree.root, Role.AUDITOR, clearance="TUYET_MAT"))
+    for action, words, codes in [
+        (AuditAction.DOSSIER_EXPORT, ["Rà soát, đối chiếu hồ sơ", "Họ tên tìm: hung", "Mật"],
+         ["REVIEW", "{'q'", "ceiling", "purpose"]),
+        (AuditAction.PERSON_LINK_DECIDE, ["Không phải một người", "Trùng số CCCD"],
+         ["REJECTED", "PROPOSED", "CITIZEN_ID"]),
+    ]:  # fmt: skip
+        event = AuditEvent.objects.filter(action=action).latest("seq")
+        page = auditor.get(f"/audit/{event.public_id}/").content.decode()
+        assert all(w in page for w in words), (action, [w for w in words if w not in page])
+        assert not any(c in page for c in codes), (action, [c for c in codes if c in page])

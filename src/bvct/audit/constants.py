@@ -28,7 +28,7 @@ class AuditAction(models.TextChoices):
     DOSSIER_IMPORT = "dossier.import", _("Nhập hồ sơ từ tệp")
     DOSSIER_IMPORT_CHECK = "dossier.import_check", _("Kiểm tra tệp nhập hồ sơ")
     DECLARATION_SUBMIT = "declaration.submit", _("Nộp bản khai lý lịch")
-    PERSON_LINK_DECIDE = "person_link.decide", _("Xác nhận liên kết thân nhân")
+    PERSON_LINK_DECIDE = "person_link.decide", _("Quyết định về liên kết thân nhân")
     DATA_GENERATE = "data.generate", _("Sinh dữ liệu thử nghiệm")
     AUDIT_SEARCH = "audit.search", _("Tra cứu nhật ký")
     AUDIT_VIEW = "audit.view", _("Xem sự kiện nhật ký")

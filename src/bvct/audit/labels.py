@@ -72,7 +72,11 @@ FIELDS = {
     "q": _("Họ tên tìm"),
     "birth_year": _("Năm sinh"),
     "hometown": _("Quê quán"),
-    "org": _("Mã tổ chức"),
+    "org": _("Tổ chức"),
+    "filters": _("Điều kiện tìm"),
+    "ceiling": _("Chỉ xuất đến mức"),
+    "purpose": _("Mục đích"),
+    "purpose_detail": _("Ghi rõ mục đích"),
     "list_page": _("Trang danh sách"),
     "results": _("Số kết quả"),
     "rows": _("Số dòng"),
@@ -101,10 +105,17 @@ FIELDS = {
     "problems": _("Các vấn đề"),
 }
 
-# Codes some keys hold, in words.
+# Codes some keys hold, in words. Apps above this one add their own (``add_values``, from
+# their AppConfig.ready), so the trail's pages need not know every app.
 VALUES: dict[str, dict[str, Any]] = {
     "kind": {"search": _("tra cứu theo tên"), "list": _("danh sách hồ sơ")},
 }
+LEVEL_KEYS = ("classification", "clearance", "ceiling")
+
+
+def add_values(key: str, choices: Any) -> None:
+    """Words for the codes ``key`` holds in events (an enum's ``choices``)."""
+    VALUES.setdefault(key, {}).update(dict(choices))
 
 
 def object_type_label(code: str) -> str:
@@ -133,7 +144,10 @@ def value_label(key: str, value: Any) -> Any:
         from bvct.audit.constants import AuditAction
 
         return str(AuditAction(value).label) if value in AuditAction.values else value
-    if key in ("classification", "clearance"):
+    if isinstance(value, dict):  # a search's filters: each in words
+        shown = (f"{field_label(k)}: {value_label(k, v)}" for k, v in value.items() if v)
+        return "; ".join(shown)
+    if key in LEVEL_KEYS:
         from bvct.core.constants import Classification
 
         if isinstance(value, int) and value in Classification.values:

@@ -5,3 +5,13 @@ class PeopleConfig(AppConfig):
     name = "bvct.people"
     label = "people"
     verbose_name = "Hồ sơ"
+
+    def ready(self) -> None:
+        from bvct.audit.labels import add_values
+        from bvct.people import constants
+
+        # The codes this app's events hold, in words on the auditors' pages.
+        add_values("purpose", constants.ExportPurpose.choices)
+        add_values("reason", constants.LinkReason.choices)
+        for status in (constants.LinkStatus, constants.DeclarationStatus, constants.DossierStatus):
+            add_values("status", status.choices)
