@@ -46,6 +46,7 @@ ROUTES: dict[str, Route] = {
     "accounts:login": Route(PUBLIC, lambda o: "/accounts/login/"),
     "accounts:logout": Route(PUBLIC, lambda o: "/accounts/logout/", method="post"),
     # Answers anyone: without a session it says so in place (the typed form stays).
+    "accounts:password_change": Route(SIGNED_IN, lambda o: "/accounts/doi-mat-khau/"),
     "accounts:keepalive": Route(PUBLIC, lambda o: "/accounts/giu-phien/", method="post"),
     # The administrator's account pages.
     "accounts:user_list": Route(ADMINS, lambda o: "/accounts/quan-ly/"),

@@ -246,8 +246,8 @@ def test_create_api_matrix(tree: Tree) -> None:
         officers(tree),
         # Another commune's officer may not open one here (nor learn that the code exists: the
         # answer for a code one cannot see is the one for a code nobody has), nor one cleared
-        # above Mật.
-        Expect.api(other_scope=400, insufficient_clearance=403, agency=400, allowed=201),
+        # above Mật. Who may open no dossier at all is refused before the body is read.
+        Expect.api(other_scope=400, insufficient_clearance=403, agency=403, allowed=201),
         method="post",
         data={"managing_org": "t-a", "classification": "TOI_MAT", "declaration": declaration()},
         state=lambda: (Dossier.objects.count(), Person.objects.count()),

@@ -16,6 +16,33 @@ from bvct.core.constants import Action, Classification
 from bvct.orgs.models import Organisation
 
 
+class PasswordChangeForm(forms.Form):
+    """One's own new password: the current one, and the new one typed twice."""
+
+    current = forms.CharField(
+        label=_("Mật khẩu hiện tại"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new = forms.CharField(
+        label=_("Mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Ít nhất 12 ký tự; không giống tên đăng nhập, họ tên; không quá phổ biến."),
+    )
+    again = forms.CharField(
+        label=_("Nhập lại mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new") and data.get("again") and data["new"] != data["again"]:
+            self.add_error("again", _("Hai lần nhập mật khẩu mới không giống nhau."))
+        return data
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("Tên đăng nhập"),

@@ -302,6 +302,22 @@ def user_set_password(
         expected_version,
         "Tài khoản vừa được người khác sửa. Hãy tải lại trang rồi đặt lại mật khẩu.",
     )
+    return _set_password(actor, locked, password)
+
+
+@transaction.atomic(durable=True)
+def user_change_own_password(*, actor: User, current: str, new: str) -> User:
+    """The signed-in user's own new password, given the current one (someone at an unlocked
+    screen cannot change it); the same checks and record as any password set."""
+    locked = User.objects.select_for_update().get(pk=actor.pk)
+    if not locked.check_password(current):
+        raise ValidationFailed("Mật khẩu hiện tại không đúng.", field="current")
+    if current == new:
+        raise ValidationFailed("Mật khẩu mới phải khác mật khẩu hiện tại.", field="new")
+    return _set_password(locked, locked, new)
+
+
+def _set_password(actor: User | SystemPrincipal, locked: User, password: str) -> User:
     _check_password(password, locked)
     locked.set_password(password)
     locked.version += 1

@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("giu-phien/", views.keepalive, name="keepalive"),
+    path("doi-mat-khau/", views.password_change_view, name="password_change"),
     path("quan-ly/", admin_views.user_list_view, name="user_list"),
     path("quan-ly/tao-moi/", admin_views.user_create_view, name="user_create"),
     path("quan-ly/chon-to-chuc/", admin_views.org_choices_view, name="org_choices"),

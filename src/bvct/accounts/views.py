@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import login, logout
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.decorators import method_decorator
@@ -14,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from bvct.accounts.forms import LoginForm
-from bvct.accounts.services import login_success_record, logout_record
+from bvct.accounts.forms import LoginForm, PasswordChangeForm
+from bvct.accounts.services import login_success_record, logout_record, user_change_own_password
+from bvct.core.errors import ServiceError
 
 
 @method_decorator([csrf_protect, never_cache], name="dispatch")
@@ -73,3 +76,25 @@ class LogoutView(View):
             logout_record(user=request.user)
         logout(request)
         return HttpResponseRedirect(resolve_url("accounts:login"))
+
+
+@never_cache
+@login_required
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """One's own password: the current one first; the session stays signed in, the API
+    tokens the old password let anyone set up stop working."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_change_own_password(
+                actor=request.user,  # type: ignore[arg-type]
+                current=form.cleaned_data["current"],
+                new=form.cleaned_data["new"],
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "Đã đổi mật khẩu.")
+            return HttpResponseRedirect(resolve_url("home:home"))
+    return render(request, "accounts/password_change.html", {"form": form})
