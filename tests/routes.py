@@ -9,7 +9,7 @@ hidden answering as missing, nothing written on refusal) stay in each app's endp
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bvct.core.constants import Role
@@ -28,12 +28,18 @@ class Route:
     """``who``: the roles that may use it (a persona of each, in scope and cleared, gets an
     answer other than 403/404), or PUBLIC / SIGNED_IN. ``url``: the address to try, built
     from the sweep's objects. ``method``: the one to try (GET unless the route takes none).
-    ``api``: answers anonymous callers 401/403 rather than a redirect to sign-in."""
+    ``api``: answers anonymous callers 401/403 rather than a redirect to sign-in. ``writes``:
+    who may use the route's writing method (POST, or as named: ``{"patch": ...}``), tried with
+    an empty body: a caller who may not is refused before the body is read."""
 
     who: frozenset[str] | str
     url: Callable[[Any], str]
     method: str = "get"
     api: bool = False
+    writes: dict[str, frozenset[str] | str] = field(default_factory=dict)
+
+    def tries(self) -> list[tuple[str, frozenset[str] | str]]:
+        return [(self.method, self.who), *self.writes.items()]
 
 
 def _d(path: str) -> Callable[[Any], str]:
@@ -46,15 +52,21 @@ ROUTES: dict[str, Route] = {
     "accounts:login": Route(PUBLIC, lambda o: "/accounts/login/"),
     "accounts:logout": Route(PUBLIC, lambda o: "/accounts/logout/", method="post"),
     # Answers anyone: without a session it says so in place (the typed form stays).
-    "accounts:password_change": Route(SIGNED_IN, lambda o: "/accounts/doi-mat-khau/"),
+    "accounts:password_change": Route(
+        SIGNED_IN, lambda o: "/accounts/doi-mat-khau/", writes={"post": SIGNED_IN}
+    ),
     "accounts:keepalive": Route(PUBLIC, lambda o: "/accounts/giu-phien/", method="post"),
     # The administrator's account pages.
     "accounts:user_list": Route(ADMINS, lambda o: "/accounts/quan-ly/"),
-    "accounts:user_create": Route(ADMINS, lambda o: "/accounts/quan-ly/tao-moi/"),
+    "accounts:user_create": Route(
+        ADMINS, lambda o: "/accounts/quan-ly/tao-moi/", writes={"post": ADMINS}
+    ),
     "accounts:org_choices": Route(
         ADMINS, lambda o: "/accounts/quan-ly/chon-to-chuc/?field=organisation&q=a"
     ),
-    "accounts:user_detail": Route(ADMINS, lambda o: f"/accounts/quan-ly/{o.user.public_id}/"),
+    "accounts:user_detail": Route(
+        ADMINS, lambda o: f"/accounts/quan-ly/{o.user.public_id}/", writes={"post": ADMINS}
+    ),
     "accounts:user_active": Route(
         ADMINS, lambda o: f"/accounts/quan-ly/{o.user.public_id}/trang-thai/", method="post"
     ),
@@ -72,11 +84,15 @@ ROUTES: dict[str, Route] = {
     # The chooser's options: the organisations of one's own scope, by name (htmx).
     "orgs:choices": Route(SIGNED_IN, lambda o: "/orgs/chon/?field=org&org_q=a"),
     "people:search": Route(DOSSIER_READERS, _d("/ho-so/")),
-    "people:export": Route(DOSSIER_READERS, _d("/ho-so/xuat-excel/")),
-    "people:import": Route(OFFICERS, _d("/ho-so/nhap/")),
+    "people:export": Route(
+        DOSSIER_READERS, _d("/ho-so/xuat-excel/"), writes={"post": DOSSIER_READERS}
+    ),
+    "people:import": Route(OFFICERS, _d("/ho-so/nhap/"), writes={"post": OFFICERS}),
     "people:import_template": Route(OFFICERS, _d("/ho-so/nhap/tep-mau.xlsx")),
-    "people:new": Route(OFFICERS, _d("/ho-so/lap-moi/")),
-    "people:declaration_new": Route(OFFICERS, _d("/ho-so/{d}/khai-moi/")),
+    "people:new": Route(OFFICERS, _d("/ho-so/lap-moi/"), writes={"post": OFFICERS}),
+    "people:declaration_new": Route(
+        OFFICERS, _d("/ho-so/{d}/khai-moi/"), writes={"post": OFFICERS}
+    ),
     "people:print": Route(DOSSIER_READERS, _d("/ho-so/{d}/ban-in/")),
     "people:link_decide": Route(OFFICERS, _d("/ho-so/lien-ket/{link}/"), method="post"),
     "people:update": Route(OFFICERS, _d("/ho-so/{d}/sua/"), method="post"),
@@ -84,23 +100,31 @@ ROUTES: dict[str, Route] = {
     "people:diff": Route(DOSSIER_READERS, _d("/ho-so/{d}/so-sanh/1/2/")),
     "api:me": Route(SIGNED_IN, lambda o: "/api/me/", api=True),
     # Everyone lists the accounts they may see: their own, an auditor's scope, all (admin).
-    "api:user_list": Route(SIGNED_IN, lambda o: "/api/users/", api=True),
+    "api:user_list": Route(SIGNED_IN, lambda o: "/api/users/", api=True, writes={"post": ADMINS}),
     "api:user_detail": Route(
-        ADMINS | AUDITORS, lambda o: f"/api/users/{o.user.public_id}/", api=True
+        ADMINS | AUDITORS,
+        lambda o: f"/api/users/{o.user.public_id}/",
+        api=True,
+        writes={"patch": ADMINS},
     ),
     "api:token_list": Route(SIGNED_IN, lambda o: "/api/tokens/", api=True),
     # Only the token's owner, who is none of the sweep's personas.
     "api:token_revoke": Route(
         frozenset(), lambda o: f"/api/tokens/{o.token.public_id}/", method="delete", api=True
     ),
-    "api:org_list": Route(SIGNED_IN, lambda o: "/api/orgs/", api=True),
-    "api:org_detail": Route(SIGNED_IN, lambda o: f"/api/orgs/{o.org.public_id}/", api=True),
+    "api:org_list": Route(SIGNED_IN, lambda o: "/api/orgs/", api=True, writes={"post": ADMINS}),
+    "api:org_detail": Route(
+        SIGNED_IN, lambda o: f"/api/orgs/{o.org.public_id}/", api=True, writes={"patch": ADMINS}
+    ),
     "api:audit_event_list": Route(AUDITORS, lambda o: "/api/audit/events/", api=True),
     "api:audit_event_detail": Route(
         AUDITORS, lambda o: f"/api/audit/events/{o.event.public_id}/", api=True
     ),
     "api:person_search": Route(DOSSIER_READERS, _d("/api/persons/?q=hung"), api=True),
-    "api:dossier_create": Route(DOSSIER_READERS, _d("/api/dossiers/"), api=True),
+    # GET lists the dossiers one may read; POST opens one.
+    "api:dossier_create": Route(
+        DOSSIER_READERS, _d("/api/dossiers/"), api=True, writes={"post": OFFICERS}
+    ),
     "api:dossier_import": Route(OFFICERS, _d("/api/dossiers/import/"), method="post", api=True),
     "api:dossier_detail": Route(DOSSIER_READERS, _d("/api/dossiers/{d}/"), api=True),
     "api:declaration_list": Route(DOSSIER_READERS, _d("/api/dossiers/{d}/declarations/"), api=True),
