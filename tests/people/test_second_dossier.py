@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bvct.core.constants import Role
 from bvct.people import services
 from bvct.people.declarations import DeclarationInvalid
 from bvct.people.identity import make_citizen_id
@@ -60,3 +61,28 @@ def test_a_dossier_the_uploader_may_not_see_is_neither_named_nor_refused(tree: T
     low = make_user(tree.committee_a, "BVCT_OFFICER", clearance="MAT")
     again = [member("MOI-9", "Nguyễn Văn Hưng", "06/06/1961", citizen_id=NUMBER)]
     assert _import(again, dry_run=True, actor=low).ok
+
+
+def test_a_refusal_that_names_another_member_puts_that_on_the_record(
+    tree: Tree, audit_mark: int
+) -> None:
+    from bvct.audit.constants import AuditAction
+    from bvct.people.models import ListingItem
+    from tests.conftest import events_since
+
+    existing = _opened_on_the_page(tree)
+    subject = existing.persons.get(is_subject=True)
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    with pytest.raises(DeclarationInvalid) as err:
+        services.dossier_create(
+            actor=officer,
+            managing_org_code="t-a",
+            content=declaration("Lê Văn Khác", "1961", citizen_id=subject.citizen_id),
+        )
+    assert subject.full_name in err.value.message
+    assert Dossier.objects.count() == 1  # nothing written but the record of who was named
+    item = ListingItem.objects.get(dossier=existing)
+    assert item.person == subject
+    [event] = events_since(audit_mark, action=AuditAction.DOSSIER_SEARCH)
+    assert event.actor_public_id == officer.public_id
+    assert event.after["citizen_id"] == subject.citizen_id

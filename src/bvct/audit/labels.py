@@ -70,6 +70,7 @@ FIELDS = {
     "changes": _("Các thay đổi"),
     "status": _("Trạng thái"),
     "q": _("Họ tên tìm"),
+    "citizen_id": _("Số CCCD"),
     "birth_year": _("Năm sinh"),
     "hometown": _("Quê quán"),
     "org": _("Tổ chức"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import OperationalError, connection, transaction
 from django.db.models import Q
@@ -32,12 +33,15 @@ from bvct.people.models import (
     Dossier,
     DossierChange,
     ExportBatch,
+    Listing,
     Person,
     PersonLink,
     RelationKind,
 )
 from bvct.people.places import ward_of
 from bvct.people.proposals import links_propose
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
@@ -227,7 +231,14 @@ def _refuse_second_dossier(
         .first()
     )
     if other is not None:
-        raise DeclarationInvalid(
+        raise SecondDossier(number, other)
+
+
+class SecondDossier(DeclarationInvalid):
+    """The member of this declaration is another dossier's subject (a visible one, named)."""
+
+    def __init__(self, number: str, other: Person) -> None:
+        super().__init__(
             [
                 (
                     "identity.citizen_id",
@@ -237,8 +248,34 @@ def _refuse_second_dossier(
                 )
             ]
         )
+        self.number = number
+        self.other = other
 
 
+def _records_who_a_refusal_named(service: F) -> F:
+    """A refusal that names another dossier's member shows a name, as a search would: after
+    the refused transaction has rolled back, that is put on the record (a listing and its
+    event, in their own transaction), then the refusal goes on to the caller."""
+
+    @functools.wraps(service)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return service(*args, **kwargs)
+        except SecondDossier as exc:
+            actor = kwargs.get("actor")
+            if getattr(actor, "pk", None) is not None:  # an account, not the system
+                dossier_listing_record(  # its own transaction
+                    actor=actor,  # type: ignore[arg-type]
+                    kind=Listing.Kind.SEARCH,
+                    filters={"citizen_id": exc.number},
+                    persons=[exc.other],
+                )
+            raise
+
+    return cast(F, run)
+
+
+@_records_who_a_refusal_named
 @transaction.atomic(durable=True)
 def dossier_create(
     *,
@@ -390,6 +427,7 @@ def dossier_update(
     return locked
 
 
+@_records_who_a_refusal_named
 @transaction.atomic(durable=True)
 def declaration_submit(
     *,
