@@ -193,3 +193,24 @@ def test_children_are_visible_as_their_parent_is(tree: Tree, dossiers: list[Doss
     assert not PersonLink.objects.visible_to(officer).exists()
     board = make_user(tree.root, Role.BVCT_OFFICER, clearance="TOI_MAT")
     assert list(PersonLink.objects.visible_to(board)) == [link]
+
+
+def test_a_batch_is_read_as_the_trail_is(tree: Tree, dossiers: list[Dossier]) -> None:
+    from django.test import Client
+
+    from bvct.people.models import ExportBatch
+
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT")
+    client = Client()
+    client.force_login(officer)
+    exported = client.post("/ho-so/xuat-excel/", {"q": "an", "purpose": "REVIEW", "ceiling": "MAT"})
+    assert exported.status_code == 200
+    batch = ExportBatch.objects.get()
+    # The file's record (what was asked, why) is the trail's: the auditors of its organisation
+    # read it; the dossiers' own readers, the exporter among them, do not read it from here.
+    auditor = make_user(tree.committee_a, Role.AUDITOR, clearance="TUYET_MAT")
+    assert list(ExportBatch.objects.visible_to(auditor)) == [batch]
+    assert not ExportBatch.objects.visible_to(officer).exists()
+    assert not ExportBatch.objects.visible_to(auditor, Action.CHANGE).exists()
+    elsewhere = make_user(tree.committee_b, Role.AUDITOR, clearance="TUYET_MAT")
+    assert not ExportBatch.objects.visible_to(elsewhere).exists()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,16 +54,22 @@ class PersonLinkQuerySet(GateQuerySet["PersonLink"]):
 
 
 class BatchQuerySet(GateQuerySet[Any]):
-    """Import and export batches and listings: visible through the dossiers they hold (one
-    visible dossier is enough; what the batch says of the others stays behind their gate)."""
-
-    gate = DOSSIER_GATE
+    """Import and export batches and listings: records of what someone did to many dossiers
+    at once (the file, the search asked, the purpose), read as the trail is: visible to whoever
+    may read the batch's own audit event (its organisation's auditors, up to the level of the
+    most secret dossier it held). Its items stay behind their own dossiers' gate."""
 
     def visible_to(self, user: Any, action: str = Action.VIEW) -> BatchQuerySet:
-        condition = DOSSIER_GATE.q(user, action, prefix="items__dossier__")
-        if condition is None:
-            return self.none()
-        return self.filter(pk__in=self.filter(condition).values("pk"))
+        from bvct.audit.models import AuditEvent
+
+        if action != Action.VIEW:
+            return self.none()  # records are written once, never changed
+        events = (
+            AuditEvent.objects.visible_to(user)
+            .filter(object_type=self.model._meta.label_lower)
+            .values("object_public_id")
+        )
+        return self.alias(key=Cast("public_id", CharField())).filter(key__in=events)
 
 
 class RelationKind(models.Model):

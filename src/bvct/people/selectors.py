@@ -320,24 +320,20 @@ def dossier_batches(*, user: Any, dossier: Dossier, limit: int = 100) -> Dossier
     this user may read: scope and clearance), and the searches and list pages that showed
     its persons, newest first."""
     imports = list(
-        ImportBatch.objects.filter(items__dossier=dossier)
+        ImportBatch.objects.visible_to(user)
+        .filter(items__dossier=dossier)
         .annotate(outcome=F("items__outcome"))
         .order_by("-created_at", "-id")[:limit]
     )
     exports = list(
-        ExportBatch.objects.filter(items__dossier=dossier).order_by("-created_at", "-id")[:limit]
-    )
-    ids = [str(b.public_id) for b in imports] + [str(b.public_id) for b in exports]
-    readable = set(
-        AuditEvent.objects.visible_to(user)
-        .filter(object_type__in=["people.importbatch", "people.exportbatch"])
-        .filter(object_public_id__in=ids)
-        .values_list("object_public_id", flat=True)
+        ExportBatch.objects.visible_to(user)
+        .filter(items__dossier=dossier)
+        .order_by("-created_at", "-id")[:limit]
     )
     lists = ListingItem.objects.filter(dossier=dossier, kind=Listing.Kind.LIST)
     return DossierBatches(
-        imports=[b for b in imports if str(b.public_id) in readable],
-        exports=[b for b in exports if str(b.public_id) in readable],
+        imports=imports,
+        exports=exports,
         searches=_listing_rows(dossier=dossier, kind=Listing.Kind.SEARCH, limit=limit),
         # Every opening of the list records its first page: the latest few and how many.
         list_pages=_listing_rows(dossier=dossier, kind=Listing.Kind.LIST, limit=20),
