@@ -38,7 +38,7 @@ from bvct.accounts.services import (
     user_update,
 )
 from bvct.core.constants import Action, Classification
-from bvct.core.errors import ServiceError
+from bvct.core.errors import ServiceError, refusal_on_form
 from bvct.orgs.models import Organisation
 from bvct.orgs.selectors import organisation_list, scope_root_for
 
@@ -54,11 +54,6 @@ def _require_user_admin(request: HttpRequest) -> None:
 
 def _role_labels(user: User) -> list[str]:
     return [str(Role(r).label) for r in user.roles if r in Role.values]
-
-
-def _form_error(form: Any, exc: ServiceError) -> None:
-    """A service's refusal shown at the field it names, or above the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -157,7 +152,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
                 password=password,
             )
         except ServiceError as exc:
-            _form_error(form, exc)
+            refusal_on_form(form, exc)
         else:
             if not data["password"]:
                 return _show_password(request, user, password, created=True)
@@ -244,7 +239,7 @@ def user_detail_view(request: HttpRequest, public_id: Any) -> HttpResponse:
         again_data["version"] = str(current.version)
         again = UserEditForm(again_data, initial=_edit_initial(current), actor=request.user)
         again.is_valid()
-        _form_error(again, exc)
+        refusal_on_form(again, exc)
         return _detail_page(request, current, edit=again, status=exc.status)
     changed = updated.version != data["version"]
     messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
@@ -300,7 +295,7 @@ def user_password_view(request: HttpRequest, public_id: Any) -> HttpResponse:
         current = _target(request, public_id)
         again = PasswordResetForm({"version": current.version, "password": ""})
         again.is_valid()
-        _form_error(again, exc)
+        refusal_on_form(again, exc)
         return _detail_page(request, current, password=again, status=exc.status)
     if not typed:
         return _show_password(request, target, password, created=False)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bvct.accounts.forms import LoginForm, PasswordChangeForm
 from bvct.accounts.services import login_success_record, logout_record, user_change_own_password
-from bvct.core.errors import ServiceError
+from bvct.core.errors import ServiceError, refusal_on_form
 
 
 @method_decorator([csrf_protect, never_cache], name="dispatch")
@@ -92,7 +92,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
                 new=form.cleaned_data["new"],
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            refusal_on_form(form, exc)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, "Đã đổi mật khẩu.")

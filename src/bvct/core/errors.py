@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -48,3 +49,8 @@ class ConflictError(ServiceError):
 
     code = "conflict"
     status = 409
+
+
+def refusal_on_form(form: Any, exc: ServiceError) -> None:
+    """A service's refusal shown on a page's form: at the field it names, else above it."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bvct.core.constants import Action
-from bvct.core.errors import ServiceError
+from bvct.core.errors import ServiceError, refusal_on_form
 from bvct.orgs.forms import (
     BLANK_LABELS,
     OrganisationChildForm,
@@ -72,10 +72,6 @@ def organisation_detail_view(request: HttpRequest, public_id: str) -> HttpRespon
     return _detail_page(request, org)
 
 
-def _form_error(form: Any, exc: ServiceError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 @require_POST
 def organisation_rename_view(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -100,7 +96,7 @@ def organisation_rename_view(request: HttpRequest, public_id: str) -> HttpRespon
         data["version"] = str(current.version)
         again = OrganisationRenameForm(data)
         again.is_valid()
-        _form_error(again, exc)
+        refusal_on_form(again, exc)
         return _detail_page(request, current, rename=again, status=exc.status)
     changed = updated.version != form.cleaned_data["version"]
     messages.success(request, "Đã đổi tên." if changed else "Không có gì thay đổi.")
@@ -124,7 +120,7 @@ def organisation_child_create_view(request: HttpRequest, public_id: str) -> Http
             parent_code=parent.code,
         )
     except ServiceError as exc:
-        _form_error(form, exc)
+        refusal_on_form(form, exc)
         return _detail_page(request, parent, child=form, status=exc.status)
     messages.success(request, f"Đã thêm {child.name} trực thuộc {parent.name}.")
     return HttpResponseRedirect(reverse("orgs:detail", args=[child.public_id]))
