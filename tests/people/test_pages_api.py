@@ -68,6 +68,37 @@ def test_detail_api_matrix(tree: Tree, secret_dossier: Dossier) -> None:
     assert body["classification"] == "TOI_MAT"
 
 
+def test_relatives_are_listed_declared_first_then_by_relation_and_age(tree: Tree) -> None:
+    relatives = [
+        {"relation": "con", "full_name": "Nguyễn Minh Anh", "birth": "2005", "sex": "Nữ"},
+        {"relation": "vo-chong", "full_name": "Lê Thị Hoa", "birth": "1978", "sex": "Nữ"},
+        {"relation": "con", "full_name": "Nguyễn Minh Đức", "birth": "2001", "sex": "Nam"},
+        {"relation": "me", "full_name": "Trần Thị Lan", "birth": "1950", "sex": "Nữ"},
+        {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", "sex": "Nam"},
+    ]
+    dossier = services.dossier_create(
+        actor=SYSTEM, managing_org_code="t-a", content=declaration(relatives=relatives)
+    )
+    # The father is left out of the second version: still on record, no longer declared.
+    services.declaration_submit(
+        actor=SYSTEM,
+        dossier=dossier,
+        expected_number=1,
+        content=declaration(relatives=[r for r in relatives if r["relation"] != "cha"]),
+    )
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    body = client.get(f"/api/dossiers/{dossier.public_id}/").json()
+    assert body["subject"]["full_name"] == "Nguyễn Văn Hùng"
+    order = ["Trần Thị Lan", "Lê Thị Hoa", "Nguyễn Minh Đức", "Nguyễn Minh Anh", "Nguyễn Văn Bình"]
+    assert [r["full_name"] for r in body["relatives"]] == order
+    assert [r["declared"] for r in body["relatives"]] == [True, True, True, True, False]
+    assert {r["dossier"] for r in body["relatives"]} == {str(dossier.public_id)}
+    page = client.get(f"/ho-so/{dossier.public_id}/").content.decode()
+    shown = [page.index(f"<td>{name}") for name in order]
+    assert shown == sorted(shown)
+
+
 def test_search_api_matrix(tree: Tree, secret_dossier: Dossier) -> None:
     personas = officers(tree)
     responses = assert_permission_matrix(

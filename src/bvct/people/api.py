@@ -30,7 +30,6 @@ from bvct.people.selectors import (
     dossier_get_for_user,
     dossier_links,
     dossier_list,
-    dossier_relatives,
     link_get_for_user,
     person_search_from_form,
 )
@@ -297,7 +296,7 @@ class DossierDetailApi(APIView):
         declarations = dossier_declarations(dossier)
         body = dict(DossierOutput(dossier).data)
         body["subject"] = PersonOutput(subject).data
-        body["relatives"] = PersonOutput(dossier_relatives(dossier), many=True).data
+        body["relatives"] = PersonOutput(access.relatives, many=True).data
         body["declaration"] = declarations[0].content if declarations else None
         body["declarations"] = DeclarationOutput(declarations, many=True).data
         return Response(body)
@@ -473,8 +472,9 @@ class DossierLinksApi(APIView):
         summary="Thân nhân có thể là cùng một người ở hồ sơ khác (đề xuất, đã xác nhận)",
     )
     def get(self, request: Request, public_id: str) -> Response:
-        dossier = dossier_access(request.user, public_id, "liên kết thân nhân").dossier
-        links = dossier_links(user=request.user, dossier=dossier)
+        access = dossier_access(request.user, public_id, "liên kết thân nhân")
+        dossier = access.dossier
+        links = dossier_links(user=request.user, persons=access.persons)
         services.dossier_linked_reads_record(
             actor=request.user,  # type: ignore[arg-type]
             viewed=dossier,

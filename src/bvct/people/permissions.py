@@ -8,7 +8,7 @@ from typing import Any
 from bvct.core.constants import Action
 from bvct.core.gate import may
 from bvct.people.models import DOSSIER_GATE, Dossier, Person, PersonLink
-from bvct.people.selectors import dossier_get_for_user, dossier_subject
+from bvct.people.selectors import dossier_get_for_user, dossier_persons
 from bvct.people.services import dossier_read_record
 
 
@@ -37,10 +37,16 @@ def can_view_access_log(user: Any) -> bool:
 
 @dataclass(frozen=True)
 class DossierAccess:
-    """A dossier a user was let into for a purpose, with its subject (the read is recorded)."""
+    """A dossier a user was let into for a purpose, with its subject and its relatives in
+    the pages' order (the read is recorded)."""
 
     dossier: Dossier
     subject: Person
+    relatives: list[Person]
+
+    @property
+    def persons(self) -> list[Person]:
+        return [self.subject, *self.relatives]
 
 
 def dossier_access(user: Any, public_id: Any, purpose: str = "") -> DossierAccess:
@@ -49,6 +55,9 @@ def dossier_access(user: Any, public_id: Any, purpose: str = "") -> DossierAcces
     read on the record, named by the purpose. Every page and API that shows a dossier's
     content asks for it here."""
     dossier = dossier_get_for_user(user=user, public_id=public_id)
-    subject = dossier_subject(dossier)
+    persons = dossier_persons(dossier)  # the subject and its relatives: one query
+    if not persons or not persons[0].is_subject:
+        raise Person.DoesNotExist(f"dossier {dossier.public_id} has no subject")
+    subject, relatives = persons[0], persons[1:]
     dossier_read_record(actor=user, dossier=dossier, subject=subject, part=purpose)
-    return DossierAccess(dossier, subject)
+    return DossierAccess(dossier, subject, relatives)

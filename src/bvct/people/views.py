@@ -192,7 +192,9 @@ def dossier_print_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "subject": subject,
             "relatives": [
                 row
-                for row in dossier_relative_rows(dossier, declarations[0] if declarations else None)
+                for row in dossier_relative_rows(
+                    access.relatives, declarations[0] if declarations else None
+                )
                 if row.person.declared
             ],
             "declaration": declarations[0] if declarations else None,
@@ -224,7 +226,7 @@ def _detail_page(
             .order_by("-seq")[:100]
         )
         batches = dossier_batches(user=request.user, dossier=dossier)
-    links = dossier_links(user=request.user, dossier=dossier)
+    links = dossier_links(user=request.user, persons=access.persons)
     dossier_linked_reads_record(
         actor=request.user,  # type: ignore[arg-type]
         viewed=dossier,
@@ -249,7 +251,7 @@ def _detail_page(
             "changes": list(dossier.changes.all()[:50]),
             "dossier": dossier,
             "subject": subject,
-            "relatives": dossier_relative_rows(dossier, current),
+            "relatives": dossier_relative_rows(access.relatives, current),
             "declaration": current,
             "declarations": declarations,
             "access_log": access_log,
