@@ -22,10 +22,11 @@ from bvct.people.diff import declaration_diff
 from bvct.people.duplicates import LikelyDuplicate
 from bvct.people.forms import PersonSearchForm
 from bvct.people.imports import import_dossiers, report_json
-from bvct.people.models import Declaration, Listing, Person
+from bvct.people.models import Listing, Person
 from bvct.people.permissions import can_decide_link, can_use_dossiers, dossier_access
 from bvct.people.selectors import (
     LinkView,
+    declaration_versions,
     dossier_declarations,
     dossier_get_for_user,
     dossier_links,
@@ -293,7 +294,7 @@ class DossierDetailApi(APIView):
     def get(self, request: Request, public_id: str) -> Response:
         access = dossier_access(request.user, public_id)
         dossier, subject = access.dossier, access.subject
-        declarations = dossier_declarations(dossier)
+        declarations = dossier_declarations(user=request.user, dossier=dossier)
         body = dict(DossierOutput(dossier).data)
         body["subject"] = PersonOutput(subject).data
         body["relatives"] = PersonOutput(access.relatives, many=True).data
@@ -331,7 +332,11 @@ class DeclarationListApi(APIView):
     @extend_schema(responses=DeclarationOutput(many=True), summary="Các bản khai của hồ sơ")
     def get(self, request: Request, public_id: str) -> Response:
         dossier = dossier_access(request.user, public_id, "danh sách bản khai").dossier
-        return Response(DeclarationOutput(dossier_declarations(dossier), many=True).data)
+        return Response(
+            DeclarationOutput(
+                dossier_declarations(user=request.user, dossier=dossier), many=True
+            ).data
+        )
 
     @extend_schema(
         request=DeclarationSubmitInput,
@@ -364,9 +369,7 @@ class DeclarationDiffApi(APIView):
     @extend_schema(responses=ChangeOutput(many=True), summary="Khác nhau giữa hai bản khai")
     def get(self, request: Request, public_id: str, a: int, b: int) -> Response:
         dossier = dossier_get_for_user(user=request.user, public_id=public_id)
-        found = {
-            d.number: d for d in Declaration.objects.filter(dossier=dossier, number__in=[a, b])
-        }
+        found = declaration_versions(user=request.user, dossier=dossier, numbers=[a, b])
         if a not in found or b not in found:
             raise NotFound
         dossier_access(request.user, public_id, f"so sánh bản khai {a} và {b}")

@@ -29,6 +29,7 @@ from bvct.people.models import (
     DOSSIER_GATE,
     Declaration,
     Dossier,
+    DossierChange,
     ExportBatch,
     ImportBatch,
     Listing,
@@ -250,15 +251,28 @@ def dossier_relative_rows(
     return rows
 
 
-def dossier_declarations(dossier: Dossier) -> list[Declaration]:
-    """The dossier's declarations, newest first, each with ``submitter_name``: the full name
-    of the user who submitted it (None for the system and the data generator)."""
+def dossier_declarations(*, user: Any, dossier: Dossier) -> list[Declaration]:
+    """The dossier's declarations (through the gate, as children of their dossier), newest
+    first, each with ``submitter_name``: the full name of the user who submitted it (None for
+    the system and the data generator)."""
     submitter = User.objects.filter(public_id=OuterRef("submitted_by")).values("full_name")[:1]
     return list(
-        Declaration.objects.filter(dossier=dossier)
+        Declaration.objects.visible_to(user)
+        .filter(dossier=dossier)
         .annotate(submitter_name=Subquery(submitter))
         .order_by("-number")
     )
+
+
+def dossier_changes(*, user: Any, dossier: Dossier, limit: int = 50) -> list[DossierChange]:
+    """The history of the dossier's own fields, newest first (through the gate)."""
+    return list(DossierChange.objects.visible_to(user).filter(dossier=dossier)[:limit])
+
+
+def declaration_versions(*, user: Any, dossier: Dossier, numbers: list[int]) -> dict[int, Any]:
+    """Some of the dossier's declarations by number (through the gate)."""
+    found = Declaration.objects.visible_to(user).filter(dossier=dossier, number__in=numbers)
+    return {d.number: d for d in found}
 
 
 @dataclass

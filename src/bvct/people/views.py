@@ -36,7 +36,9 @@ from bvct.people.permissions import (
     dossier_access,
 )
 from bvct.people.selectors import (
+    declaration_versions,
     dossier_batches,
+    dossier_changes,
     dossier_declarations,
     dossier_get_for_user,
     dossier_links,
@@ -183,7 +185,7 @@ def dossier_print_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """One dossier laid out for printing (A4); the read is audited like any other."""
     access = dossier_access(request.user, public_id, "bản in")
     dossier, subject = access.dossier, access.subject
-    declarations = dossier_declarations(dossier)
+    declarations = dossier_declarations(user=request.user, dossier=dossier)
     return render(
         request,
         "people/print.html",
@@ -216,7 +218,7 @@ def _detail_page(
     """The dossier page (``access``: its read, recorded); ``edit``: the officer's form as
     sent, with its error, instead of a fresh one."""
     dossier, subject = access.dossier, access.subject
-    declarations = dossier_declarations(dossier)
+    declarations = dossier_declarations(user=request.user, dossier=dossier)
     current = declarations[0] if declarations else None
     access_log = batches = None
     if can_view_access_log(request.user):
@@ -248,7 +250,7 @@ def _detail_page(
         "people/detail.html",
         {
             "edit": edit,
-            "changes": list(dossier.changes.all()[:50]),
+            "changes": dossier_changes(user=request.user, dossier=dossier),
             "dossier": dossier,
             "subject": subject,
             "relatives": dossier_relative_rows(access.relatives, current),
@@ -340,7 +342,11 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
 def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """A new version of the declaration, starting from the current one."""
     dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
-    current = Declaration.objects.filter(dossier=dossier, status="SUBMITTED").first()
+    current = (
+        Declaration.objects.visible_to(request.user)
+        .filter(dossier=dossier, status="SUBMITTED")
+        .first()
+    )
     more = request.POST.get("more", "")
     if request.method == "POST":
         forms = DeclarationForms(request.POST, more=more)
@@ -466,7 +472,7 @@ def person_link_decide_view(request: HttpRequest, public_id: str) -> HttpRespons
 @login_required
 def declaration_diff_view(request: HttpRequest, public_id: str, a: int, b: int) -> HttpResponse:
     dossier = dossier_get_for_user(user=request.user, public_id=public_id)
-    versions = {d.number: d for d in Declaration.objects.filter(dossier=dossier, number__in=[a, b])}
+    versions = declaration_versions(user=request.user, dossier=dossier, numbers=[a, b])
     if a not in versions or b not in versions:
         raise Http404
     subject = dossier_access(request.user, public_id, f"so sánh bản khai {a} và {b}").subject
