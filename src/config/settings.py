@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bvct.core.middleware.RequestContextMiddleware",
     "bvct.core.middleware.ContentSecurityPolicyMiddleware",
+    "bvct.core.middleware.NoStoreMiddleware",
+    "bvct.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bvct.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,4 +1,5 @@
-"""Request id, client address and the Content-Security-Policy header."""
+"""Request id and client address, input no database can store refused in one place, and the
+headers every answer carries (Content-Security-Policy; no caching of what a page shows)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from bvct.core import context
 
@@ -76,4 +79,54 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+NUL_REFUSED = "Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận."
+
+
+class RefuseNulMiddleware:
+    """A NUL character can be stored in no PostgreSQL text: every request whose address or
+    form carries one (a JSON body too) is refused here, with 400 and a Vietnamese message
+    (JSON for the API), before any view turns it into a database error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._carries_nul(request):
+            if request.path.startswith("/api/"):
+                body = {"code": "invalid_input", "detail": NUL_REFUSED}
+                return JsonResponse(body, status=400)
+            return render(request, "400.html", {"detail": NUL_REFUSED}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        kind = request.content_type or ""
+        if kind == "application/json":
+            # Within the upload limit Django already applies (DATA_UPLOAD_MAX_MEMORY_SIZE).
+            return b"\\u0000" in request.body or b"\x00" in request.body
+        if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return any("\x00" in key or "\x00" in value for key, value in request.POST.items())
+        return False
+
+
+class NoStoreMiddleware:
+    """Pages and API answers show personal data or classified facts: no browser or proxy may
+    keep them (``Cache-Control: no-store``). Static files (served before this) are not
+    touched."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
         return response
