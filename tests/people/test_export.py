@@ -244,12 +244,21 @@ def test_a_list_over_the_limit_is_refused_not_cut(
     ]
 
 
-def test_export_neutralises_formulas_and_control_characters(tree: Tree) -> None:
-    _open("t-a", "=HYPERLINK(1)", "1980", hometown="Xã\x0bA")
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "＝"])
+def test_export_writes_text_as_text_never_a_formula(tree: Tree, start: str) -> None:
+    # OWASP's advice on formula injection: every cell of the dossiers' text is a text cell,
+    # shown as typed (no apostrophe in front), never run; control characters are dropped.
+    _open("t-a", "Nguyễn Văn Hùng", "1980", hometown="Xã\x0bA", residence=start + "HYPERLINK(1)")
     client = _client(make_user(tree.committee_a, Role.BVCT_OFFICER))
-    rows = _rows(client.post(URL, {**PURPOSE, "ceiling": "NONE"}))
-    row = next(r for r in rows if "HYPERLINK" in r[0])
-    assert row[0] == "'=HYPERLINK(1)" and row[4] == "XãA"
+    response = client.post(URL, {**PURPOSE, "ceiling": "NONE"})
+    sheet = _book(response).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
+    assert cells, "the value is in the file"
+    assert all(c.data_type == "s" for c in cells)
+    # As stored: a declaration keeps its text trimmed of white space at the ends.
+    assert {c.value for c in cells} == {(start + "HYPERLINK(1)").strip()}
+    row = next(r for r in _rows(response) if r[0] == "Nguyễn Văn Hùng")
+    assert row[4] == "XãA"
 
 
 def test_the_export_page_and_download_matrix(tree: Tree, dossiers: dict[str, Dossier]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -52,16 +53,16 @@ class ExportChanged(Exception):
     """A row above the file's mark turned up while writing (a dossier raised meanwhile)."""
 
 
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _cell(value: object) -> object:
-    """Text as text: no formula (a name starting with "=" must not run in Excel) and no
-    control characters Excel cannot store."""
+def _cell(sheet: Any, value: object) -> WriteOnlyCell:
+    """A cell as the dossier holds the value. Text is a text cell (OWASP's advice against
+    formula injection: a name starting with "=", "+", "-", "@", a tab or "＝" is shown as
+    typed and never run by a spreadsheet, with no apostrophe added to what it shows), without
+    the control characters a workbook cannot hold."""
     if not isinstance(value, str):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+        return WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"  # openpyxl makes a formula of text starting with "="
+    return cell
 
 
 def dossier_list_xlsx(
@@ -94,10 +95,10 @@ def dossier_list_xlsx(
     if mark:
         top.append((mark, Font(bold=True, size=14, color="9B1C1C")))
     top.append(("DANH SÁCH HỒ SƠ", Font(bold=True, size=12)))
-    top += [(_cell(line), Font(italic=True)) for line in heading]  # type: ignore[misc]
+    top += [(line, Font(italic=True)) for line in heading]
     sheet.freeze_panes = f"A{len(top) + 3}"
     for text, font in top:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = _cell(sheet, text)
         cell.font = font
         sheet.append([cell])
     sheet.append([])
@@ -114,7 +115,7 @@ def dossier_list_xlsx(
             raise ExportChanged
         birth = person.birth
         relation = person.relation.name if person.relation is not None else ""
-        sheet.append([_cell(v) for v in [
+        sheet.append([_cell(sheet, v) for v in [
                 person.full_name,
                 person.get_sex_display(),
                 str(birth) if birth else "",
