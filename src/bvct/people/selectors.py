@@ -157,7 +157,7 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
         ids = [row[0] for row in cursor.fetchall()]
     truncated = len(ids) > limit
     ids = ids[:limit]
-    by_id = Person.objects.select_related("dossier", "relation").in_bulk(ids)
+    by_id = Person.objects.visible_to(user).select_related("dossier", "relation").in_bulk(ids)
     persons = [by_id[i] for i in ids if i in by_id]
     typed = _accented_words(search.query)
     if typed:
@@ -601,8 +601,11 @@ def dossier_export_selection(
     def rows() -> Iterator[Person]:
         for start in range(0, len(ids), EXPORT_CHUNK):
             chunk = ids[start : start + EXPORT_CHUNK]
-            found = Person.objects.select_related("dossier__managing_org", "relation").in_bulk(
-                chunk
+            # Through the gate again: a dossier moved out of scope meanwhile is left out.
+            found = (
+                Person.objects.visible_to(user)
+                .select_related("dossier__managing_org", "relation")
+                .in_bulk(chunk)
             )
             yield from (found[i] for i in chunk if i in found)
 
