@@ -238,6 +238,10 @@ SPECTACULAR_SETTINGS = {
     # No call to the public Swagger validator: the LAN reaches nothing outside.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bvct.core.api.document_errors",
+    ],
 }
 
 LOGGING = {

@@ -203,3 +203,32 @@ def test_session_api_write_needs_the_csrf_token(tree: Tree) -> None:
     from bvct.orgs.models import Organisation
 
     assert Organisation.objects.get(pk=tree.committee_b.pk).name == "Đảng ủy xã B"
+
+
+def test_the_api_schema_states_what_the_api_answers(tree: Tree) -> None:
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["properties"]) >= {"code", "detail", "field", "errors"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"401", "403"} <= codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
+            if "requestBody" in operation:
+                assert "400" in codes, (method, path)
+    # The root organisation has no parent; a dossier is opened under a named organisation; a
+    # birth year is a plausible one (what the API refuses, the schema refuses too).
+    assert schema["components"]["schemas"]["OrganisationOutput"]["properties"]["parent_code"][
+        "nullable"
+    ]
+    create = schema["components"]["schemas"]["DossierCreateInput"]["properties"]
+    assert create["managing_org"]["minLength"] == 1
+    [year] = [
+        p
+        for p in schema["paths"]["/api/persons/"]["get"]["parameters"]
+        if p["name"] == "birth_year"
+    ]
+    assert (year["schema"]["minimum"], year["schema"]["maximum"]) == (1850, 2100)

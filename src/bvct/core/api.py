@@ -39,3 +39,51 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "detail" in response.data:
         response.data["code"] = "not_authenticated"
     return response
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Một yêu cầu không thực hiện được; không có gì bị thay đổi.",
+    "properties": {
+        "code": {"type": "string", "description": "Mã lỗi, ví dụ invalid, not_found, conflict"},
+        "detail": {"type": "string", "description": "Lý do, bằng tiếng Việt"},
+        "field": {"type": "string", "description": "Trường bị từ chối (nếu có)"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": "Dữ liệu không hợp lệ (chi tiết theo từng trường)",
+    "401": "Chưa đăng nhập hoặc mã truy cập không hợp lệ",
+    "403": "Không được phép",
+    "404": "Không có, hoặc không được xem (hai trường hợp trả lời như nhau)",
+}
+
+
+def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: every operation documents the errors it can
+    answer (the body of ``exception_handler``): 400 where it takes input, 401 and 403 always,
+    404 where the path names an object."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            codes = ["401", "403"]
+            queried = any(p.get("in") == "query" for p in operation.get("parameters", []))
+            if "requestBody" in operation or queried:
+                codes.append("400")
+            if "{" in path:
+                codes.append("404")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    code,
+                    {"description": ERRORS[code], "content": {"application/json": {"schema": ref}}},
+                )
+    return result

@@ -26,7 +26,7 @@ class OrganisationOutput(serializers.Serializer):
     short_name = serializers.CharField()
     kind = serializers.CharField(source="kind.code")
     parent = serializers.SerializerMethodField()  # type: ignore[assignment]  # DRF pops it
-    parent_code = serializers.CharField(source="parent.code", default=None)
+    parent_code = serializers.CharField(source="parent.code", default=None, allow_null=True)
     depth = serializers.IntegerField()
     is_active = serializers.BooleanField()
     version = serializers.IntegerField()

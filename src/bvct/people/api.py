@@ -67,7 +67,7 @@ class PersonSearchApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str, description="Họ tên, có dấu hoặc không, chấp nhận gõ sai"),
-            OpenApiParameter("birth_year", int),
+            OpenApiParameter("birth_year", {"type": "integer", "minimum": 1850, "maximum": 2100}),
             OpenApiParameter("hometown", str),
             OpenApiParameter(
                 "org",
@@ -132,7 +132,7 @@ class DossierDetailOutput(DossierOutput):
 
 class DossierCreateInput(serializers.Serializer):
     managing_org = serializers.CharField(
-        max_length=64, help_text="Mã tổ chức quản lý, hoặc id công khai của tổ chức"
+        min_length=1, max_length=64, help_text="Mã tổ chức quản lý, hoặc id công khai của tổ chức"
     )
     classification = serializers.CharField(max_length=16, default="NONE")
     tier = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
@@ -379,7 +379,7 @@ class DeclarationDiffApi(APIView):
 
 class ImportInput(serializers.Serializer):
     managing_org = serializers.CharField(
-        max_length=64, help_text="Mã tổ chức quản lý, hoặc id công khai của tổ chức"
+        min_length=1, max_length=64, help_text="Mã tổ chức quản lý, hoặc id công khai của tổ chức"
     )
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=True)
