@@ -263,6 +263,9 @@ LOGGING = {
 # Largest file import_dossiers accepts (data rows; a 100,000-member province is ~1.1 million).
 BVCT_IMPORT_MAX_ROWS = env_int("BVCT_IMPORT_MAX_ROWS", 2_000_000)
 BVCT_IMPORT_MAX_BYTES = env_int("BVCT_IMPORT_MAX_BYTES", 500_000_000)
+# What an XLSX upload may expand to, and the longest cell: bounds on a process's memory.
+BVCT_IMPORT_MAX_EXPANDED_BYTES = env_int("BVCT_IMPORT_MAX_EXPANDED_BYTES", 400_000_000)
+BVCT_IMPORT_MAX_CELL_CHARS = env_int("BVCT_IMPORT_MAX_CELL_CHARS", 5_000)
 # PostgreSQL work_mem inside an import's transaction only (sorts and hashes over the file).
 BVCT_IMPORT_WORK_MEM = env_str("BVCT_IMPORT_WORK_MEM", "256MB")
 

@@ -7,9 +7,11 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from typing import IO, TYPE_CHECKING, Any
+from xml.etree import ElementTree
 
 import psycopg
 from django.conf import settings
@@ -28,16 +30,69 @@ if TYPE_CHECKING:
     pass
 
 
+# What reading a workbook may raise on a damaged or hostile file (cut XML, bad deflate data,
+# entity tricks, no sheet): each is the file's fault, told as such.
+_BROKEN_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ElementTree.ParseError,
+    KeyError,
+    IndexError,
+    ValueError,
+    OSError,
+    EOFError,
+)
+NOT_XLSX = "Tệp không phải bảng tính XLSX hợp lệ (hỏng hoặc không đọc được)."
+
+
+def _number(n: int) -> str:
+    """1234567 -> "1.234.567", as Vietnamese writes it."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _check_xlsx_size(stream: IO[bytes]) -> None:
+    """A workbook is a zip: what it would expand to is bounded before anything parses it
+    (a few hundred kilobytes can expand to gigabytes), by the sizes its directory declares,
+    which reading never goes past."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(NOT_XLSX, field="file") from exc
+    finally:
+        stream.seek(0)
+    limit = settings.BVCT_IMPORT_MAX_EXPANDED_BYTES
+    if expanded > limit:
+        raise ImportFileError(
+            f"Bảng tính giải nén ra {_number(expanded)} byte, quá giới hạn {_number(limit)} "
+            "byte: hãy chia tệp thành nhiều tệp nhỏ hơn.",
+            field="file",
+        )
+
+
 def _rows_xlsx(stream: IO[bytes]) -> Iterator[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_xlsx_size(stream)
     try:
         book = load_workbook(stream, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError("Tệp không phải bảng tính XLSX hợp lệ.", field="file") from exc
-    sheet = book.worksheets[0]
+        sheet = book.worksheets[0]
+    except (InvalidFileException, *_BROKEN_XLSX) as exc:
+        raise ImportFileError(NOT_XLSX, field="file") from exc
+    try:
+        yield from _sheet_rows(sheet)
+    except _BROKEN_XLSX as exc:
+        raise ImportFileError(NOT_XLSX, field="file") from exc
+    finally:
+        book.close()
+
+
+def _sheet_rows(sheet: Any) -> Iterator[list[str]]:
+    limit = settings.BVCT_IMPORT_MAX_CELL_CHARS
     for index, row in enumerate(sheet.iter_rows(), start=1):
+        if len(row) > MAX_COLUMNS:
+            raise ImportFileError(_too_many_columns(len(row)), field="file")
         values = []
         for cell in row:
             value = cell.value
@@ -45,6 +100,12 @@ def _rows_xlsx(stream: IO[bytes]) -> Iterator[list[str]]:
                 raise ImportFileError(
                     f"Dòng {index}, ô {cell.coordinate}: có công thức. Hãy dán giá trị "
                     "(Paste Special → Values) thay cho công thức rồi nhập lại.",
+                    field="file",
+                )
+            if isinstance(value, str) and len(value) > limit:
+                raise ImportFileError(
+                    f"Dòng {index}, ô {cell.coordinate}: {_number(len(value))} ký tự, quá "
+                    f"giới hạn {_number(limit)} ký tự của một ô.",
                     field="file",
                 )
             if value is None:
@@ -56,7 +117,6 @@ def _rows_xlsx(stream: IO[bytes]) -> Iterator[list[str]]:
             else:
                 values.append(str(value))
         yield values
-    book.close()
 
 
 Progress = Callable[[str, int, int], None]  # stage, done, total (0: unknown)
@@ -181,6 +241,17 @@ def _csv_rows(reader: Any) -> Iterator[list[str]]:
         ) from exc
 
 
+# A file has the template's columns, and a few of its own at most (notes an officer added).
+MAX_COLUMNS = len(HEADERS) + 20
+
+
+def _too_many_columns(count: int) -> str:
+    return (
+        f"Tệp có {count} cột; mẫu có {len(HEADERS)} cột. Hãy dùng tệp mẫu (các cột thêm "
+        "ở cuối được bỏ qua, nhưng không quá 20 cột)."
+    )
+
+
 def _header(rows: Iterator[list[str]]) -> list[str]:
     try:
         first = next(rows, None)
@@ -188,6 +259,8 @@ def _header(rows: Iterator[list[str]]) -> list[str]:
         raise ImportFileError(f"Tệp CSV hỏng ở dòng tiêu đề: {exc}.", field="file") from exc
     if first is None:
         raise ImportFileError("Tệp trống.", field="file")
+    if len(first) > MAX_COLUMNS:
+        raise ImportFileError(_too_many_columns(len(first)), field="file")
     header = [h.strip() for h in first]
     missing = [h for h in HEADERS if h not in header]
     if missing:
@@ -195,3 +268,28 @@ def _header(rows: Iterator[list[str]]) -> list[str]:
             "Thiếu cột: " + ", ".join(missing) + ". Hãy dùng tệp mẫu.", field="file"
         )
     return header
+
+
+def check_cell_lengths(cursor: Any) -> None:
+    """No cell of the loaded file is longer than a cell may be (a CSV is parsed by the
+    server, so this is asked of the loaded table, in one statement, before anything indexes
+    or checks its values): refused naming the first such cell."""
+    limit = settings.BVCT_IMPORT_MAX_CELL_CHARS
+    lengths = ", ".join(f"coalesce(length({key}), 0)" for key in KEYS)
+    cursor.execute(
+        f"""SELECT row_no, {", ".join(KEYS)} FROM import_raw
+            WHERE greatest({lengths}) > %s ORDER BY row_no LIMIT 1""",
+        [limit],
+    )
+    found = cursor.fetchone()
+    if found is not None:
+        row_no, *cells = found
+        key, length = max(
+            ((key, len(cell or "")) for key, cell in zip(KEYS, cells, strict=True)),
+            key=lambda pair: pair[1],
+        )
+        raise ImportFileError(
+            f"Dòng {row_no}, cột “{TITLE[key]}”: {_number(length)} ký tự, quá giới hạn "
+            f"{_number(limit)} ký tự của một ô.",
+            field="file",
+        )

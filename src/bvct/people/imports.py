@@ -54,7 +54,7 @@ from bvct.people.import_columns import (
     ImportFileError,
     ImportReport,
 )
-from bvct.people.import_load import Progress, _load, _too_many_rows
+from bvct.people.import_load import Progress, _load, _too_many_rows, check_cell_lengths
 from bvct.people.import_records import _check_made, _record_check
 from bvct.people.import_write import _apply
 from bvct.people.models import DOSSIER_GATE, RelationKind
@@ -112,6 +112,7 @@ def import_dossiers(
         # Sorts and hashes over a million rows: in memory, not spilled in 4 MB pieces.
         cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.BVCT_IMPORT_WORK_MEM])
         _load(cursor, data, file_name, report, progress)
+        check_cell_lengths(cursor)
         if progress:
             progress("Kiểm tra", 0, 0)
         _build_maps(cursor)
