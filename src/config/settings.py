@@ -135,13 +135,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", default_url()),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", default_url()))}
+# Every process takes its connections from one pool of at most BVCT_DB_POOL_MAX (its threads
+# wait up to BVCT_DB_POOL_TIMEOUT seconds for one, then the request fails with a clear error):
+# the server never holds more than processes × this, whatever the traffic, and gives them back.
+# 0 turns the pool off (a connection per request).
+DB_POOL_MAX = env_int("BVCT_DB_POOL_MAX", 10)
+if DB_POOL_MAX > 0:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX,
+        "timeout": env_int("BVCT_DB_POOL_TIMEOUT", 10),
+        "max_idle": 60,
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
