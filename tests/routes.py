@@ -61,9 +61,6 @@ ROUTES: dict[str, Route] = {
     "accounts:user_create": Route(
         ADMINS, lambda o: "/accounts/quan-ly/tao-moi/", writes={"post": ADMINS}
     ),
-    "accounts:org_choices": Route(
-        ADMINS, lambda o: "/accounts/quan-ly/chon-to-chuc/?field=organisation&q=a"
-    ),
     "accounts:user_detail": Route(
         ADMINS, lambda o: f"/accounts/quan-ly/{o.user.public_id}/", writes={"post": ADMINS}
     ),
@@ -81,7 +78,8 @@ ROUTES: dict[str, Route] = {
     "orgs:child_create": Route(
         ADMINS, lambda o: f"/orgs/{o.org.public_id}/them-truc-thuoc/", method="post"
     ),
-    # The chooser's options: the organisations of one's own scope, by name (htmx).
+    # The chooser's options by name (htmx): the organisations of one's own scope, or (the
+    # account pages' rule) every organisation the gate lets one see.
     "orgs:choices": Route(SIGNED_IN, lambda o: "/orgs/chon/?field=org&org_q=a"),
     "people:search": Route(DOSSIER_READERS, _d("/ho-so/")),
     "people:export": Route(

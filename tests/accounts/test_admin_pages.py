@@ -85,7 +85,6 @@ GETS = [
     BASE,
     BASE + "?q=muctieu",
     BASE + "tao-moi/",
-    BASE + "chon-to-chuc/?field=organisation&q=phuong",
     BASE + "{id}/",
 ]
 
@@ -96,7 +95,7 @@ def test_account_pages_are_the_administrators(tree: Tree, target: User, url: str
     responses = assert_permission_matrix(
         url.format(id=target.public_id), admins(tree), ADMIN_GET, missing_url=missing
     )
-    assert "<html" in responses["allowed"].content.decode() or "chon-to-chuc" in url
+    assert "<html" in responses["allowed"].content.decode()
     for role in NON_ADMIN_ROLES:
         assert_permission_matrix(
             url.format(id=target.public_id), others(tree, role), HIDDEN, missing_url=missing
@@ -227,7 +226,7 @@ def test_create_with_a_typed_password_checks_the_password_rules(tree: Tree) -> N
     assert not User.objects.filter(username="tranbich").exists()
     # What was typed is kept, and the chosen organisation stays chosen.
     assert 'value="tranbich"' in html
-    assert re.search(rf'value="{tree.committee_a.public_id}"\s+checked', html)
+    assert f'<option value="{tree.committee_a.public_id}" selected>' in html
     response = _create(_client(admin), tree, password="Mot-mat-khau-du-dai-2026")
     assert response.status_code == 302
     assert User.objects.get(username="tranbich").check_password("Mot-mat-khau-du-dai-2026")
@@ -241,20 +240,90 @@ def test_create_refuses_a_scope_outside_the_organisation_at_its_field(tree: Tree
     assert not User.objects.filter(username="tranbich").exists()
 
 
-def test_the_organisation_picker_searches_by_name_and_keeps_the_choice(tree: Tree) -> None:
-    admin = make_user(tree.board, Role.SYSADMIN)
+CHOICES = "/orgs/chon/"
+
+
+def _options(html: str) -> dict[str, str]:
+    """A chooser's options: label by value."""
+    return dict(re.findall(r'<option value="([^"]*)"(?: selected)?>([^<]*)</option>', html))
+
+
+def test_the_account_pages_choose_organisations_with_the_organisations_chooser(
+    tree: Tree, target: User
+) -> None:
+    # An administrator working in one commune still places accounts anywhere in the tree.
+    admin = make_user(tree.committee_b, Role.SYSADMIN)
     client = _client(admin)
-    html = client.get(
-        BASE + "chon-to-chuc/",
-        {"field": "organisation", "q": "chi bo", "organisation": str(tree.committee_b.public_id)},
+    page = client.get(BASE + f"{target.public_id}/").content.decode()
+    for name, label in (("organisation", "Đơn vị"), ("scope", "Phạm vi công tác")):
+        assert f'<label for="id_{name}">{label}</label>' in page
+        assert f'for="id_{name}_q"' in page  # the box that narrows it has its label too
+        assert f'"field": "{name}"' in page and '"among": "visible"' in page
+    chosen = re.search(r'<select name="organisation".*?</select>', page, re.S)
+    assert chosen and f'<option value="{tree.committee_b.public_id}" selected>' in chosen[0]
+    options = _options(page)
+    assert options[str(tree.root.public_id)] == "Tỉnh ủy Thử nghiệm"  # above their own scope
+    assert options[str(tree.committee_a.public_id)] == "Đảng ủy phường A"  # another commune
+    assert "Theo đơn vị (mặc định)" in page  # the scope's default stays available
+    for code in ("t-a", "t-b", "t-root"):
+        assert f'"{code}"' not in page and f">{code}<" not in page
+    # Typing part of a name without diacritics narrows it; the current choice stays first.
+    answer = client.get(
+        CHOICES,
+        {
+            "field": "organisation", "blank": "choose", "among": "visible",
+            "organisation_q": "chi bo", "organisation": str(tree.committee_b.public_id),
+        },
         HTTP_HX_REQUEST="true",
+    ).content.decode()  # fmt: skip
+    assert list(_options(answer).values()) == [
+        "— Chọn tổ chức —", "Đảng ủy xã B", "Chi bộ A1-1"
+    ]  # fmt: skip
+    assert f'<option value="{tree.committee_b.public_id}" selected>' in answer
+    scope = client.get(
+        CHOICES, {"field": "scope", "blank": "unit", "among": "visible", "scope_q": "xyz"}
     ).content.decode()
-    assert "Chi bộ A1-1" in html and "Đảng bộ cơ sở A1" in html  # the parent, for context
-    assert re.search(rf'value="{tree.committee_b.public_id}"\s+checked', html)
-    assert tree.cell_a.code not in html  # chosen by name, never by internal code
-    scope = client.get(BASE + "chon-to-chuc/", {"field": "scope", "q": "xyz"}).content.decode()
-    assert 'name="scope"' in scope and 'value=""' in scope  # the default stays available
-    assert client.get(BASE + "chon-to-chuc/", {"field": "password"}).status_code == 404
+    assert list(_options(scope)) == [""]  # nothing matches; the default is still there
+    assert client.get(CHOICES, {"field": "org", "among": "moi"}).status_code == 400
+
+
+def test_an_account_may_be_placed_anywhere_the_administrator_sees(tree: Tree) -> None:
+    admin = make_user(tree.committee_b, Role.SYSADMIN)
+    response = _create(_client(admin), tree, password=PASSWORD)
+    assert response.status_code == 302  # another commune than the administrator's own
+    user = User.objects.get(username="tranbich")
+    assert (user.organisation, user.scope) == (tree.committee_a, tree.grassroots_a)
+
+
+@pytest.mark.parametrize("field", ["organisation", "scope"])
+def test_a_missing_organisation_is_refused_at_its_field_in_vietnamese(
+    tree: Tree, field: str
+) -> None:
+    admin = make_user(tree.board, Role.SYSADMIN)
+    response = _create(_client(admin), tree, **{field: MISSING})
+    assert response.status_code == 400
+    errors = re.findall(r'<p class="error">([^<]*)</p>', response.content.decode())
+    assert errors == ["Hãy chọn một đơn vị trong danh sách."]
+    assert not User.objects.filter(username="tranbich").exists()
+    if field == "organisation":
+        empty = _create(_client(admin), tree, organisation="").content.decode()
+        assert "Hãy chọn một đơn vị trong danh sách." in empty
+
+
+def test_the_visible_rule_offers_a_non_administrator_only_what_the_gate_shows(
+    tree: Tree,
+) -> None:
+    # Anyone may ask for the account pages' rule; it holds only organisations the user may
+    # see anyway (the organisation list's): another commune is answered as a missing name.
+    officer = _client(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    ask = {"field": "org", "among": "visible"}
+    hidden = officer.get(CHOICES, {**ask, "org_q": "xa b"})
+    missing = officer.get(CHOICES, {**ask, "org_q": "khong co"})
+    assert hidden.content == missing.content
+    kept = officer.get(CHOICES, {**ask, "org": str(tree.committee_b.public_id)})
+    assert str(tree.committee_b.public_id) not in kept.content.decode()
+    above = officer.get(CHOICES, {**ask, "org_q": "tinh uy"}).content.decode()
+    assert str(tree.root.public_id) in above  # the chain above their scope, as /orgs/ shows
 
 
 # --- change -------------------------------------------------------------------------------------

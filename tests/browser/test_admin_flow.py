@@ -36,15 +36,13 @@ def test_the_administrator_creates_an_account_that_signs_in_then_disables_it(
     admin.select_option("#id_clearance", label="Mật")
     # The organisation, found by typing part of its name without diacritics (no page load).
     admin.evaluate("window.__samePage = true")
-    admin.fill("#find-organisation", "kinh bac")
-    organisation = admin.get_by_role("group", name="Đơn vị")
-    choice = organisation.get_by_label("Đảng ủy phường Kinh Bắc — Tỉnh ủy Bắc Ninh")
-    expect(organisation.locator("input[type=radio]")).to_have_count(
-        4
-    )  # the committee and its three grassroots organisations
-    expect(choice).to_be_visible()
+    admin.get_by_label("Lọc tổ chức theo tên").first.fill("kinh bac")
+    organisation = admin.get_by_label("Đơn vị", exact=True)
+    # The committee and its three grassroots organisations, after the empty first option.
+    expect(organisation.locator("option")).to_have_count(5)
+    expect(admin.locator("#id_organisation_count")).to_have_text("4 tổ chức.")
     assert admin.evaluate("window.__samePage") is True
-    choice.check()
+    organisation.select_option(label="Đảng ủy phường Kinh Bắc")
     admin.get_by_role("button", name="Tạo tài khoản").click()
     expect(admin.get_by_role("heading", level=1)).to_have_text("Đã tạo tài khoản")
     password = admin.locator("output").inner_text().strip()

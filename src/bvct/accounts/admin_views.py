@@ -2,13 +2,13 @@
 password. Other roles get 404 (the pages are hidden from them, as missing ones are).
 
 Every write goes through one service of ``accounts.services``, which checks the actor again,
-refuses a stale version and writes its audit event. Organisations and scopes are chosen by
-name from a searchable list (``org_choices_view``); the value posted is the public id.
+refuses a stale version and writes its audit event. The account's organisation and scope are
+chosen by name with the organisations' chooser (``orgs.forms.OrganisationField``), among every
+organisation the administrator may see; the value posted is the public id.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -39,12 +39,9 @@ from bvct.accounts.services import (
 )
 from bvct.core.constants import Action, Classification
 from bvct.core.errors import ServiceError, refusal_on_form
-from bvct.orgs.models import Organisation
-from bvct.orgs.selectors import organisation_list, scope_root_for
+from bvct.orgs.selectors import scope_root_for
 
 PAGE_SIZE = 50
-CHOICES_SHOWN = 15
-PICKER_FIELDS = ("organisation", "scope")
 
 
 def _require_user_admin(request: HttpRequest) -> None:
@@ -69,51 +66,6 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "rows": rows, "page": page, "page_query": query.urlencode()}
     template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _choices(user: Any, query: str, selected: Organisation | None) -> list[Organisation]:
-    """Up to CHOICES_SHOWN organisations matching ``query`` (without one, the top of the tree:
-    the root and the organisations right under it), with the current choice first, so
-    searching never loses it."""
-    found = organisation_list(user=user, query=query).select_related("parent")
-    if not query:
-        found = found.filter(depth__lte=1).order_by("depth", "name")
-    choices = list(found[:CHOICES_SHOWN])
-    if selected is not None and selected not in choices:
-        choices.insert(0, selected)
-    return choices
-
-
-def _selected(user: Any, value: Any) -> Organisation | None:
-    if isinstance(value, Organisation):
-        return value
-    if not value or not _is_uuid(str(value)):
-        return None
-    return organisation_list(user=user).filter(public_id=value).select_related("parent").first()
-
-
-def _pickers(request: HttpRequest, form: Any) -> dict[str, dict[str, Any]]:
-    """For each organisation picker of the form: the organisation it holds (posted, else
-    initial) and the first choices shown."""
-    pickers = {}
-    for name in PICKER_FIELDS:
-        selected = _selected(request.user, form[name].value())
-        pickers[name] = {
-            "field": name,
-            "label": form.fields[name].label,
-            "errors": form[name].errors,
-            "selected": selected,
-            "choices": _choices(request.user, "", selected),
-        }
-    return pickers
 
 
 def _show_password(
@@ -158,7 +110,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
                 return _show_password(request, user, password, created=True)
             messages.success(request, f"Đã tạo tài khoản {user.username}.")
             return HttpResponseRedirect(reverse("accounts:user_detail", args=[user.public_id]))
-    context = {"form": form, "pickers": _pickers(request, form)}
+    context = {"form": form}
     return render(request, "accounts/user_create.html", context, status=400 if form.errors else 200)
 
 
@@ -194,7 +146,6 @@ def _detail_page(
         "role_labels": _role_labels(target),
         "clearance_label": Classification(target.clearance).label,
         "form": edit,
-        "pickers": _pickers(request, edit),
         "password_form": password or PasswordResetForm(initial={"version": target.version}),
     }
     return render(request, "accounts/user_detail.html", context, status=status)
@@ -301,21 +252,3 @@ def user_password_view(request: HttpRequest, public_id: Any) -> HttpResponse:
         return _show_password(request, target, password, created=False)
     messages.success(request, "Đã đặt mật khẩu mới; các mã truy cập API cũ đã bị thu hồi.")
     return HttpResponseRedirect(reverse("accounts:user_detail", args=[target.public_id]))
-
-
-@login_required
-def org_choices_view(request: HttpRequest) -> HttpResponse:
-    """The organisations whose name matches what was typed, as the choices of one picker of
-    the account forms (htmx; ``field`` names the picker and carries its current choice)."""
-    _require_user_admin(request)
-    field = request.GET.get("field", "")
-    if field not in PICKER_FIELDS:
-        raise Http404
-    query = request.GET.get("q", "").strip()[:100]
-    selected = _selected(request.user, request.GET.get(field, ""))
-    context = {
-        "field": field,
-        "choices": _choices(request.user, query, selected),
-        "selected": selected,
-    }
-    return render(request, "accounts/_org_choices.html", context)

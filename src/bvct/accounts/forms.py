@@ -3,7 +3,7 @@ the administrator's account forms."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bvct.accounts.constants import Role
 from bvct.accounts.models import User
-from bvct.core.constants import Action, Classification
-from bvct.orgs.models import Organisation
+from bvct.core.constants import Classification
+from bvct.orgs.forms import OrganisationField, bind_organisation_fields
 
 
 class PasswordChangeForm(forms.Form):
@@ -86,19 +86,12 @@ class LoginForm(forms.Form):
 # --- account administration -------------------------------------------------------------------
 
 
-class OrganisationField(forms.ModelChoiceField):
-    """An organisation chosen by name on the page (the value posted is its public id)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            queryset=Organisation.objects.none(),
-            to_field_name="public_id",
-            error_messages={
-                "required": _("Hãy chọn một đơn vị trong danh sách."),
-                "invalid_choice": _("Hãy chọn một đơn vị trong danh sách."),
-            },
-            **kwargs,
-        )
+# The account's organisation and scope: any organisation the administrator may see, chosen by
+# name with the organisations' chooser.
+_ORG_ERRORS = {
+    "required": _("Hãy chọn một đơn vị trong danh sách."),
+    "invalid": _("Hãy chọn một đơn vị trong danh sách."),
+}
 
 
 class UserEditForm(forms.Form):
@@ -116,15 +109,20 @@ class UserEditForm(forms.Form):
     clearance = forms.TypedChoiceField(
         label=_("Mức được tiếp cận bí mật"), choices=Classification.choices, coerce=int
     )
-    organisation = OrganisationField(label=_("Đơn vị"))
-    scope = OrganisationField(label=_("Phạm vi công tác"), required=False)
+    organisation = OrganisationField(label=_("Đơn vị"), among="visible", error_messages=_ORG_ERRORS)
+    scope = OrganisationField(
+        label=_("Phạm vi công tác"),
+        required=False,
+        blank="unit",
+        among="visible",
+        help_text=_("Mặc định: đơn vị, hoặc cấp ủy mà ban đó tham mưu."),
+        error_messages=_ORG_ERRORS,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        visible = Organisation.objects.visible_to(actor, Action.VIEW)
-        for name in ("organisation", "scope"):
-            cast(forms.ModelChoiceField, self.fields[name]).queryset = visible
+        bind_organisation_fields(self, actor)
 
 
 class UserCreateForm(UserEditForm):

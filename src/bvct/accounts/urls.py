@@ -10,7 +10,6 @@ urlpatterns = [
     path("doi-mat-khau/", views.password_change_view, name="password_change"),
     path("quan-ly/", admin_views.user_list_view, name="user_list"),
     path("quan-ly/tao-moi/", admin_views.user_create_view, name="user_create"),
-    path("quan-ly/chon-to-chuc/", admin_views.org_choices_view, name="org_choices"),
     path("quan-ly/<uuid:public_id>/", admin_views.user_detail_view, name="user_detail"),
     path("quan-ly/<uuid:public_id>/trang-thai/", admin_views.user_active_view, name="user_active"),
     path(

@@ -1,7 +1,9 @@
 """Organisation forms: the administrator's (rename, add a child organisation) and the
 organisation chooser, a select of the organisations the user may choose, by name, with a box
-that narrows it as the officer types (with or without diacritics). The form sends the chosen
-organisation's public id; codes are never shown."""
+that narrows it as the user types (with or without diacritics). Which organisations may be
+chosen is the field's rule (``among``, a key of ``orgs.selectors.CHOOSABLE``): the user's own
+scope on dossier pages, every organisation they may see on the account pages. The form sends
+the chosen organisation's public id; codes are never shown."""
 
 from __future__ import annotations
 
@@ -12,13 +14,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bvct.orgs.models import Organisation, OrganisationKind
-from bvct.orgs.selectors import OrganisationChoices, organisation_choice, organisation_choices
+from bvct.orgs.selectors import (
+    CHOOSABLE,
+    OrganisationChoices,
+    organisation_choice,
+    organisation_choices,
+)
 
 # What the empty first option says: a filter left empty means every organisation in scope;
-# a required choice starts unchosen, so that typing never picks an organisation by itself.
+# a required choice starts unchosen, so that typing never picks an organisation by itself;
+# an account's scope left empty is its organisation's (or the committee its board serves).
 BLANK_LABELS = {
     "all": _("— Mọi tổ chức —"),
     "choose": _("— Chọn tổ chức —"),
+    "unit": _("— Theo đơn vị (mặc định) —"),
 }
 
 
@@ -38,9 +47,13 @@ def choice_options(choices: OrganisationChoices) -> list[tuple[str, str]]:
 class OrganisationChooser(forms.Widget):
     template_name = "orgs/widgets/chooser.html"
 
-    def __init__(self, attrs: dict[str, Any] | None = None, blank: str = "choose") -> None:
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, blank: str = "choose", among: str = "scope"
+    ) -> None:
         super().__init__(attrs)
+        assert blank in BLANK_LABELS and among in CHOOSABLE
         self.blank = blank
+        self.among = among
         self.user: Any = None
         self.query = ""
 
@@ -52,11 +65,14 @@ class OrganisationChooser(forms.Widget):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         key = context["widget"]["value"]
-        chosen = organisation_choice(user=self.user, key=key) if key else None
-        choices = organisation_choices(user=self.user, query=self.query, chosen=chosen)
+        chosen = organisation_choice(user=self.user, key=key, among=self.among) if key else None
+        choices = organisation_choices(
+            user=self.user, query=self.query, chosen=chosen, among=self.among
+        )
         context["widget"].update(
             query=self.query,
             blank=self.blank,
+            among=self.among,
             blank_label=BLANK_LABELS[self.blank],
             options=choice_options(choices),
             more=choices.more,
@@ -69,8 +85,9 @@ class OrganisationChooser(forms.Widget):
 
 
 class OrganisationField(forms.Field):
-    """An organisation the user may choose, by public id (or code: the API's and older links'
-    way); one outside their scope is refused exactly as one that does not exist."""
+    """An organisation the user may choose under the rule ``among``, by public id (or code: the
+    API's and older links' way); one they may not choose is refused exactly as one that does
+    not exist."""
 
     widget = OrganisationChooser
     default_error_messages = {
@@ -78,9 +95,10 @@ class OrganisationField(forms.Field):
         "invalid": _("Không có tổ chức này trong phạm vi của bạn; hãy chọn trong danh sách."),
     }
 
-    def __init__(self, *, blank: str = "choose", **kwargs: Any) -> None:
-        kwargs.setdefault("widget", OrganisationChooser(blank=blank))
+    def __init__(self, *, blank: str = "choose", among: str = "scope", **kwargs: Any) -> None:
+        kwargs.setdefault("widget", OrganisationChooser(blank=blank, among=among))
         super().__init__(**kwargs)
+        self.among = among
         self.user: Any = None
 
     def to_python(self, value: Any) -> Organisation | None:
@@ -88,7 +106,7 @@ class OrganisationField(forms.Field):
             return value
         if value in self.empty_values or not str(value).strip():
             return None
-        found = organisation_choice(user=self.user, key=str(value)[:64])
+        found = organisation_choice(user=self.user, key=str(value)[:64], among=self.among)
         if found is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return found

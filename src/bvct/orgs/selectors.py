@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,10 +58,9 @@ class OrganisationChoices:
     more: bool
 
 
-def organisation_choosable(*, user: Any) -> OrganisationQuerySet:
-    """The organisations a user may choose on a dossier page (search filter, new dossier,
-    import): those the gate lets them see, within their own scope's subtree (the chain above
-    it narrows nothing and holds no dossier they may open)."""
+def _in_own_scope(user: Any) -> OrganisationQuerySet:
+    """Those the gate lets the user see, within their own scope's subtree (the chain above it
+    narrows nothing and holds no dossier they may open): a dossier page's choice."""
     from bvct.core.gate import active_user
 
     actor = active_user(user)
@@ -69,20 +69,47 @@ def organisation_choosable(*, user: Any) -> OrganisationQuerySet:
     return Organisation.objects.visible_to(actor, Action.VIEW).subtree(actor.scope_path)
 
 
-def organisation_choice(*, user: Any, key: str) -> Organisation | None:
+def _visible(user: Any) -> OrganisationQuerySet:
+    """Every organisation the gate lets the user see (the administrator: the whole tree): the
+    account pages' choice of an account's organisation and scope."""
+    return Organisation.objects.visible_to(user, Action.VIEW)
+
+
+# Which organisations a chooser offers, by the name its page gives (the chooser's requests
+# carry that name, never the organisations themselves): every rule reads through the gate.
+CHOOSABLE: dict[str, Callable[[Any], OrganisationQuerySet]] = {
+    "scope": _in_own_scope,
+    "visible": _visible,
+}
+
+
+def organisation_choosable(*, user: Any, among: str = "scope") -> OrganisationQuerySet:
+    """The organisations a user may choose under the rule ``among`` (a key of CHOOSABLE):
+    ``scope`` on dossier pages (search filter, new dossier, import), ``visible`` on the
+    administrator's account pages."""
+    return CHOOSABLE[among](user)
+
+
+def organisation_choice(*, user: Any, key: str, among: str = "scope") -> Organisation | None:
     """The organisation chosen by its public id (or code), if the user may choose it; None
-    for one outside their scope exactly as for one that does not exist."""
+    for one outside what they may choose exactly as for one that does not exist."""
     if not key or not key.strip():
         return None
-    return organisation_choosable(user=user).filter(_by_key(key)).select_related("parent").first()
+    qs = organisation_choosable(user=user, among=among)
+    return qs.filter(_by_key(key)).select_related("parent").first()
 
 
 def organisation_choices(
-    *, user: Any, query: str = "", chosen: Organisation | None = None, limit: int = CHOICES_SHOWN
+    *,
+    user: Any,
+    query: str = "",
+    chosen: Organisation | None = None,
+    limit: int = CHOICES_SHOWN,
+    among: str = "scope",
 ) -> OrganisationChoices:
     """Choosable organisations whose name (or short name) holds every word of ``query``,
-    typed with or without diacritics; the scope's top first, then by name."""
-    qs = organisation_choosable(user=user)
+    typed with or without diacritics; the topmost first, then by name."""
+    qs = organisation_choosable(user=user, among=among)
     for word in normalize(query).split():
         qs = qs.filter(Q(name_norm__contains=word) | Q(short_name__icontains=word))
     found = list(qs.select_related("parent").order_by("depth", "name_norm", "id")[: limit + 1])

@@ -26,6 +26,7 @@ from bvct.orgs.forms import (
 from bvct.orgs.models import Organisation
 from bvct.orgs.permissions import can_manage_organisations
 from bvct.orgs.selectors import (
+    CHOOSABLE,
     management_scopes_of,
     organisation_choice,
     organisation_choices,
@@ -133,15 +134,17 @@ _FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]{0,40}")
 def organisation_choices_view(request: HttpRequest) -> HttpResponse:
     """The options of an organisation chooser narrowed to the typed name (htmx), the chosen
     one kept first; and, out of band, how many there are. Only organisations the user may
-    choose: for anyone else's, the list a name matching nothing would give."""
+    choose under the chooser's rule (``among``; every rule reads through the gate): for
+    anyone else's, the list a name matching nothing would give."""
     field = request.GET.get("field", "")
     blank = request.GET.get("blank", "choose")
-    if not _FIELD_NAME.fullmatch(field) or blank not in BLANK_LABELS:
+    among = request.GET.get("among", "scope")
+    if not _FIELD_NAME.fullmatch(field) or blank not in BLANK_LABELS or among not in CHOOSABLE:
         return HttpResponseBadRequest("Yêu cầu không hợp lệ.")
     query = request.GET.get(f"{field}_q", "")[:100]
     key = request.GET.get(field, "")[:64]
-    chosen = organisation_choice(user=request.user, key=key) if key else None
-    choices = organisation_choices(user=request.user, query=query, chosen=chosen)
+    chosen = organisation_choice(user=request.user, key=key, among=among) if key else None
+    choices = organisation_choices(user=request.user, query=query, chosen=chosen, among=among)
     widget = {
         "blank_label": BLANK_LABELS[blank],
         "options": choice_options(choices),
