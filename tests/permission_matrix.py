@@ -17,8 +17,8 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
+from bvct.core.constants import Role
 from bvct.orgs.models import Organisation
 from tests.factories import make_user
 

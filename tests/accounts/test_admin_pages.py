@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from tests.accounts.helpers import event_text
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user

@@ -11,10 +11,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.test import Client
 
 from bvct.accounts import services
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
 from bvct.accounts.selectors import user_list
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from tests.accounts.helpers import event_text
 from tests.conftest import events_since

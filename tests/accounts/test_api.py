@@ -10,10 +10,9 @@ import pytest
 from django.test import Client
 
 from bvct.accounts import services
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
-from bvct.core.constants import Classification
+from bvct.core.constants import Classification, Role
 from tests.accounts.helpers import last_seq
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user

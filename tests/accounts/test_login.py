@@ -15,10 +15,10 @@ from django.utils import timezone
 
 import config.settings as production_settings
 from bvct.accounts import services
-from bvct.accounts.constants import Role
 from bvct.accounts.middleware import LOGIN_AT, SEEN_AT
 from bvct.accounts.models import LoginThrottle, User
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from tests.accounts.helpers import last_seq
 from tests.conftest import events_since

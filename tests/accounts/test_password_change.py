@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from bvct.accounts.constants import Role
 from bvct.accounts.models import ApiToken, User
 from bvct.accounts.services import api_token_create
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user
 

@@ -10,10 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bvct.accounts import services
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
-from bvct.core.constants import Classification
+from bvct.core.constants import Classification, Role
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import SYSTEM
 from tests.accounts.helpers import event_text, last_seq

@@ -13,9 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from bvct.accounts import services
-from bvct.accounts.constants import Role
 from bvct.accounts.models import ApiToken, User
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from bvct.core.errors import ValidationFailed
 from bvct.core.gate import SYSTEM
 from tests.accounts.helpers import event_text, last_seq

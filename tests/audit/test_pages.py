@@ -7,11 +7,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
-from bvct.core.constants import Classification
+from bvct.core.constants import Classification, Role
 from bvct.core.gate import SYSTEM
 from tests.conftest import events_since
 from tests.factories import Tree, make_user

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from bvct.accounts.constants import Role
+from bvct.core.constants import Role
 from tests.factories import Tree, make_user
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
 from bvct.audit.models import AuditEvent
 from bvct.audit.verify import verify_chain
+from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.demo.province import AGENCIES, CONFIRMED, DEMO_MEMBERS, LOGINS, SIBLINGS, VERSIONED
 from bvct.orgs.models import Organisation

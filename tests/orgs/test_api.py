@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bvct.accounts.constants import Role
+from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.orgs.models import Organisation
 from tests.factories import Tree, make_user

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from bvct.accounts.constants import Role
+from bvct.core.constants import Role
 from bvct.people.imports import template_xlsx
 from bvct.people.models import Dossier
 from tests.factories import Tree, make_user

@@ -7,9 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bvct.accounts.constants import Role
 from bvct.accounts.services import user_update
-from bvct.core.constants import Action
+from bvct.core.constants import Action, Role
 from bvct.core.gate import SYSTEM
 from bvct.orgs.models import Organisation
 from tests.factories import Tree, make_user

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import SYSTEM
 from bvct.orgs import services

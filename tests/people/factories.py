@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bvct.accounts.constants import Role
+from bvct.core.constants import Role
 from bvct.people.identity import make_citizen_id
 from tests.permission_matrix import Personas, make_personas
 

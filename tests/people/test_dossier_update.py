@@ -9,8 +9,8 @@ import json
 import pytest
 from django.test import Client
 
-from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import SYSTEM
 from bvct.people import services

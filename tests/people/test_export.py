@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from bvct.core.errors import PermissionDeniedError
 from bvct.core.gate import SYSTEM
 from bvct.people import services, views_export

@@ -10,10 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
 from bvct.audit.models import AuditEvent
-from bvct.core.constants import Classification
+from bvct.core.constants import Classification, Role
 from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.models import Dossier, Listing, ListingItem, Person

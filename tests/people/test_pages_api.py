@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.models import Declaration, Dossier, Person

@@ -157,7 +157,7 @@ def test_persons_carry_their_units(tree: Tree) -> None:
 def test_the_dossier_page_names_todays_unit_of_an_old_address(tree: Tree) -> None:
     from django.test import Client
 
-    from bvct.accounts.constants import Role
+    from bvct.core.constants import Role
     from tests.factories import make_user
 
     client = Client()

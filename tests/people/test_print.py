@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from bvct.accounts.constants import Role
+from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.people import services
 from tests.factories import Tree, make_user

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bvct.accounts.constants import Role
+from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.selectors import PersonSearch, person_search

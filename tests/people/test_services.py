@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, transaction
 
-from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import SYSTEM
 from bvct.people import services

@@ -12,9 +12,9 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
 from bvct.core import submissions
+from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.core.models import SubmissionToken
 from bvct.core.submissions import AlreadySubmitted, submission_claim, submission_result

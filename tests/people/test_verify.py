@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from bvct.accounts.constants import Role
 from bvct.audit.constants import AuditAction
+from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.import_columns import KEYS

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bvct.accounts.constants import Role
 from bvct.accounts.forms import (
     PasswordResetForm,
     UserActiveForm,
@@ -37,7 +36,7 @@ from bvct.accounts.services import (
     user_set_password,
     user_update,
 )
-from bvct.core.constants import Action, Classification
+from bvct.core.constants import Action, Classification, Role
 from bvct.core.errors import ServiceError, refusal_on_form
 from bvct.orgs.selectors import scope_root_for
 

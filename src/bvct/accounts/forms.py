@@ -10,9 +10,8 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
-from bvct.core.constants import Classification
+from bvct.core.constants import Classification, Role
 from bvct.orgs.forms import OrganisationField, bind_organisation_fields
 
 

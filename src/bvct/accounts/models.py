@@ -13,8 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bvct.accounts.constants import Role
-from bvct.core.constants import Action, Classification
+from bvct.core.constants import Action, Classification, Role
 from bvct.core.gate import GateQuerySet, active_user, may
 from bvct.orgs.models import Organisation
 

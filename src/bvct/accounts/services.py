@@ -16,13 +16,12 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bvct.accounts.constants import Role
 from bvct.accounts.models import USERNAME_VALIDATOR, ApiToken, LoginThrottle, User
 from bvct.accounts.permissions import can_manage_users
 from bvct.audit.constants import AuditAction
 from bvct.audit.edits import lock_for_edit, save_edit
 from bvct.audit.services import audit_record, snapshot
-from bvct.core.constants import Classification
+from bvct.core.constants import Classification, Role
 from bvct.core.errors import (
     PermissionDeniedError,
     ValidationFailed,

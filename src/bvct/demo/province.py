@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bvct.accounts import services as account_services
-from bvct.accounts.constants import Role
 from bvct.accounts.models import User
+from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.orgs import services as org_services
 from bvct.orgs.models import ManagementScope, ManagementTier, Organisation, OrganisationKind

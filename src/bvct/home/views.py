@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bvct.accounts.constants import Role
 from bvct.accounts.permissions import can_manage_users
 from bvct.audit.permissions import can_view_audit
-from bvct.core.constants import Action, Classification
+from bvct.core.constants import Action, Classification, Role
 from bvct.core.gate import may
 from bvct.orgs.permissions import can_manage_organisations
 from bvct.people.permissions import can_use_dossiers

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bvct.accounts.constants import Role
 from bvct.accounts.services import user_create
+from bvct.core.constants import Role
 from bvct.core.errors import ServiceError
 from bvct.core.gate import SYSTEM
 
