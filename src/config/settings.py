@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After messages and htmx: an expired session is answered with a message or HX-Redirect.
     "bvct.accounts.middleware.SessionLifetimeMiddleware",
+    "bvct.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -60,3 +60,47 @@ def test_a_refused_change_says_why_and_changes_nothing(
     officer.refresh_from_db()
     assert officer.check_password(PASSWORD)
     assert events_since(audit_mark, action=AuditAction.USER_SET_PASSWORD) == []
+
+
+def test_a_password_an_administrator_set_must_be_changed_before_anything_else(
+    tree: Tree, audit_mark: int
+) -> None:
+    from bvct.accounts.services import user_set_password
+
+    admin = make_user(tree.board, Role.SYSADMIN)
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    temporary = "Tam-thoi-do-quan-tri-dat-1"
+    user_set_password(actor=admin, user=officer, password=temporary)
+    officer.refresh_from_db()
+    assert officer.must_change_password
+    client = Client()
+    assert client.login(username=officer.username, password=temporary)
+    # The administrator knows that password: pages lead to the change, the API refuses.
+    for url in ("/", "/ho-so/", "/audit/"):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, URL), url
+    api = client.get("/api/me/")
+    assert api.status_code == 403 and api.json()["code"] == "password_change_required"
+    assert client.get(URL).status_code == 200
+    response = client.post(URL, {"current": temporary, "new": NEW, "again": NEW})
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert not officer.must_change_password
+    assert client.get("/").status_code == 200 and client.get("/api/me/").status_code == 200
+    set_by_admin, own = events_since(audit_mark, action=AuditAction.USER_SET_PASSWORD)
+    assert set_by_admin.after["must_change"] and not own.after["must_change"]
+
+
+def test_an_account_created_with_a_password_typed_by_the_administrator_must_change_it(
+    tree: Tree,
+) -> None:
+    from bvct.accounts.services import user_create
+
+    admin = make_user(tree.board, Role.SYSADMIN)
+    user = user_create(
+        actor=admin, username="moi.tao", full_name="Người Mới", organisation_code="t-a",
+        roles=[Role.BVCT_OFFICER], password="Do-quan-tri-go-2026!",
+    )  # fmt: skip
+    assert user.must_change_password
+    # A command run on the server by the account's own owner (the system) is no one else.
+    assert not make_user(tree.committee_a, Role.BVCT_OFFICER).must_change_password

@@ -421,7 +421,9 @@ def test_set_password_keeps_no_secret_in_the_audit_trail(admin: User, tree: Tree
     assert event.actor_public_id == actor.public_id
     assert event.object_public_id == str(user.public_id)
     assert event.before is None
-    assert event.after == {"api_tokens_revoked": 0}
+    # A password the administrator chose must be changed by its owner before anything else.
+    assert event.after == {"api_tokens_revoked": 0, "must_change": by != "self"}
+    assert user.must_change_password == (by != "self")
     text = event_text(event)
     for secret in (NEW_PASSWORD, PASSWORD, user.password, old_hash):
         assert secret not in text
@@ -569,4 +571,4 @@ def test_a_new_password_revokes_api_tokens(admin: User, tree: Tree) -> None:
     services.user_set_password(actor=user, user=user, password=NEW_PASSWORD)
     assert services.api_token_authenticate(key) is None
     [event] = events_since(last_seq() - 1, action=AuditAction.USER_SET_PASSWORD)
-    assert event.after == {"api_tokens_revoked": 1}
+    assert event.after == {"api_tokens_revoked": 1, "must_change": False}

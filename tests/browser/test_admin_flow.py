@@ -51,6 +51,8 @@ def test_the_administrator_creates_an_account_that_signs_in_then_disables_it(
     user = new_context().new_page()
     sign_in(user, base_url, "canbo.kinhbac2", password)
     expect(user.locator(".who")).to_have_text("Lê Thị Kim Oanh")
+    # The administrator knows that password: the account is sent to change it first.
+    expect(user.get_by_role("heading", level=1)).to_have_text("Đổi mật khẩu")
     expect(user.get_by_role("link", name="Hồ sơ", exact=True).first).to_be_visible()
 
     admin.get_by_role("link", name="Về trang tài khoản").click()

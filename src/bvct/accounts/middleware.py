@@ -94,3 +94,40 @@ def _htmx_redirect(redirect: HttpResponse) -> HttpResponse:
     response = HttpResponse(status=204)
     response["HX-Redirect"] = redirect["Location"]
     return response
+
+
+# What an account whose password another person chose may still reach: the page to change
+# it, signing out, and what pages need to work at all.
+_OPEN_WHILE_CHANGING = ("accounts:password_change", "accounts:logout", "accounts:keepalive")
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account whose password an administrator set (``must_change_password``) is sent to
+    change it before anything else: the administrator knows that password, so nothing else
+    is served on it (the API answers 403 saying so)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._open: tuple[str, ...] | None = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.must_change_password:
+            return self.get_response(request)
+        if self._open is None:
+            self._open = tuple(reverse(name) for name in _OPEN_WHILE_CHANGING)
+        if request.path in self._open or request.path.startswith(settings.STATIC_URL):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            body = {
+                "code": "password_change_required",
+                "detail": "Mật khẩu do người khác đặt: hãy đổi mật khẩu trên trang web trước.",
+            }
+            return JsonResponse(body, status=403)
+        target = reverse("accounts:password_change")
+        if getattr(request, "htmx", False):
+            return _htmx_redirect(HttpResponse(status=302, headers={"Location": target}))
+        messages.warning(
+            request, "Mật khẩu của bạn do người khác đặt: hãy đổi mật khẩu trước khi làm việc."
+        )
+        return HttpResponse(status=302, headers={"Location": target})

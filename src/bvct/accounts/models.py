@@ -72,6 +72,9 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # Set when another person (an administrator) chose the password: that person knows it, so
+    # the account works only to change it until its owner has (accounts.middleware).
+    must_change_password = models.BooleanField(default=False)
 
     objects = UserManager()
 

@@ -179,6 +179,7 @@ def user_create(
     if password:
         _check_password(password, user)
         user.set_password(password)
+        user.must_change_password = _someone_else(actor, user)
     else:
         user.set_unusable_password()
     with unique_as_error(f"Tên đăng nhập {username!r} đã được dùng.", field="username"):
@@ -316,11 +317,18 @@ def user_change_own_password(*, actor: User, current: str, new: str) -> User:
     return _set_password(locked, locked, new)
 
 
+def _someone_else(actor: User | SystemPrincipal, user: User) -> bool:
+    """Whether a person other than the account's owner chose its password (the system,
+    a command run by the owner at the server, does not count)."""
+    return actor.pk is not None and actor.pk != user.pk
+
+
 def _set_password(actor: User | SystemPrincipal, locked: User, password: str) -> User:
     _check_password(password, locked)
     locked.set_password(password)
+    locked.must_change_password = _someone_else(actor, locked)
     locked.version += 1
-    locked.save(update_fields=["password", "version"])
+    locked.save(update_fields=["password", "must_change_password", "version"])
     # A new password ends what the old one let anyone set up: API tokens stop working.
     revoked = ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -329,7 +337,7 @@ def _set_password(actor: User | SystemPrincipal, locked: User, password: str) ->
         actor=actor,
         action=AuditAction.USER_SET_PASSWORD,
         obj=locked,
-        after={"api_tokens_revoked": revoked},
+        after={"api_tokens_revoked": revoked, "must_change": locked.must_change_password},
     )
     return locked
 

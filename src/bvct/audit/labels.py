@@ -47,6 +47,7 @@ FIELDS = {
     "address_locked_until": _("Địa chỉ máy bị khóa đến"),
     "reason": _("Lý do"),
     "api_tokens_revoked": _("Số mã truy cập API bị thu hồi"),
+    "must_change": _("Phải đổi mật khẩu khi đăng nhập"),
     "prefix": _("Tiền tố mã"),
     "expires_at": _("Hết hạn lúc"),
     # organisations
