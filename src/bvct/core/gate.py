@@ -177,7 +177,7 @@ class ScopeRule:
     user: ``COMPETENT_BODY`` and ``ADDRESSEE`` an organisation id (the user's organisation),
     ``ASSIGNED`` an account id (the user). ``everywhere``: whether a grant that reaches
     everywhere (administration) reaches these rows at all; rows of personal data say no.
-    Every reach but the system's is bounded by the clearance.
+    Every other reach is bounded by the clearance.
     """
 
     actions: frozenset[str]
