@@ -30,10 +30,10 @@ class ThrottledModelBackend(BaseBackend):
         if not username or password is None:
             return None
         ip = context.current().client_addr
-        locked_until = services.login_locked_until(username, ip)
-        if locked_until is not None:
+        lock = services.login_lock(username, ip)
+        if lock is not None:
             if request is not None:
-                request.bvct_login_locked_until = locked_until  # type: ignore[attr-defined]
+                request.bvct_login_lock = lock  # type: ignore[attr-defined]
             User().set_password(password)  # same cost as a real check
             services.login_refused_record(username=username, ip=ip)
             return None
@@ -42,9 +42,9 @@ class ThrottledModelBackend(BaseBackend):
             User().set_password(password)
         elif user.check_password(password) and user.is_active:
             return user
-        locked_until = services.login_failure_record(username=username, user=user, ip=ip)
-        if locked_until is not None and request is not None:
-            request.bvct_login_locked_until = locked_until  # type: ignore[attr-defined]
+        lock = services.login_failure_record(username=username, user=user, ip=ip)
+        if lock is not None and request is not None:
+            request.bvct_login_lock = lock  # type: ignore[attr-defined]
         return None
 
     def get_user(self, user_id: int) -> User | None:

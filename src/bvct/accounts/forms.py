@@ -65,17 +65,22 @@ class LoginForm(forms.Form):
         if username and password is not None:
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
-                locked_until = getattr(self.request, "bvct_login_locked_until", None)
-                if locked_until is not None:
+                lock = getattr(self.request, "bvct_login_lock", None)
+                if lock is not None:
+                    locked_until, what = lock
                     minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
-                    raise forms.ValidationError(
+                    message = (
                         _(
                             "Đăng nhập sai quá nhiều lần. Tên đăng nhập này tạm bị khóa, "
                             "hãy thử lại sau %(minutes)s phút."
-                        ),
-                        params={"minutes": minutes},
-                        code="locked",
+                        )
+                        if what == "name"
+                        else _(
+                            "Máy này đã đăng nhập sai quá nhiều lần (với nhiều tên đăng nhập) "
+                            "nên tạm bị chặn; hãy thử lại sau %(minutes)s phút, hoặc từ máy khác."
+                        )
                     )
+                    raise forms.ValidationError(message, params={"minutes": minutes}, code="locked")
                 raise forms.ValidationError(
                     _("Tên đăng nhập hoặc mật khẩu không đúng."), code="invalid_login"
                 )

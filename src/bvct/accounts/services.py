@@ -414,14 +414,16 @@ def _attempt_fingerprint(key: str) -> str:
     return digest[:16]
 
 
-def login_locked_until(username: str, ip: str | None = None) -> dt.datetime | None:
-    """When a lock on this username (or on this client address) ends, if one is in force."""
+def login_lock(username: str, ip: str | None = None) -> tuple[dt.datetime, str] | None:
+    """The lock in force on this username or on this client address, if any: when it ends
+    and what it holds ("name" or "address"), so the page says truthfully what is limited."""
     keys = [k for k in (_throttle_key(username), _ip_key(ip)) if k]
     now = timezone.now()
-    ends = LoginThrottle.objects.filter(username_key__in=keys, locked_until__gt=now).values_list(
-        "locked_until", flat=True
+    found = LoginThrottle.objects.filter(username_key__in=keys, locked_until__gt=now).values_list(
+        "username_key", "locked_until"
     )
-    return max((end for end in ends if end is not None), default=None)
+    locks = [(end, "address" if key.startswith("ip:") else "name") for key, end in found if end]
+    return max(locks, default=None)
 
 
 def _count_failure(key: str, limit: int) -> dt.datetime | None:
@@ -442,10 +444,10 @@ def _count_failure(key: str, limit: int) -> dt.datetime | None:
 @transaction.atomic(durable=True)
 def login_failure_record(
     *, username: str, user: User | None, ip: str | None = None
-) -> dt.datetime | None:
+) -> tuple[dt.datetime, str] | None:
     """Count one failed sign-in for the name and the address; lock either after too many.
 
-    Returns when the new lock on the name ends, if this failure locked it.
+    Returns the lock this failure put in force, if any: when it ends and what it holds.
     """
     key = _throttle_key(username)
     locked = _count_failure(key, settings.BVCT_LOGIN_MAX_FAILURES)
@@ -467,7 +469,9 @@ def login_failure_record(
         org=user.organisation if user else None,
         after=details,
     )
-    return locked or ip_locked
+    if locked is not None:
+        return locked, "name"
+    return (ip_locked, "address") if ip_locked is not None else None
 
 
 def login_refused_record(*, username: str, ip: str | None = None) -> None:
@@ -488,6 +492,10 @@ def session_expired_record(*, user: User, reason: str) -> None:
 
 
 @transaction.atomic(durable=True)
-def login_success_record(*, user: User) -> None:
-    LoginThrottle.objects.filter(username_key=_throttle_key(user.username)).delete()
+def login_success_record(*, user: User, ip: str | None = None) -> None:
+    """A sign-in: the name's count of failures starts again, and so does the address's (one
+    office behind one address is not held to the failures of its other users once someone
+    there signs in)."""
+    keys = [k for k in (_throttle_key(user.username), _ip_key(ip)) if k]
+    LoginThrottle.objects.filter(username_key__in=keys).delete()
     audit_record(actor=user, action=AuditAction.LOGIN, obj=user)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from bvct.accounts.forms import LoginForm, PasswordChangeForm
 from bvct.accounts.services import login_success_record, logout_record, user_change_own_password
 from bvct.core.errors import ServiceError, refusal_on_form
+from bvct.core.middleware import client_address
 
 
 @method_decorator([csrf_protect, never_cache], name="dispatch")
@@ -37,7 +38,7 @@ class LoginView(View):
         user = form.user_cache
         assert user is not None
         login(request, user)  # rotates the session key and starts the session clocks
-        login_success_record(user=user)
+        login_success_record(user=user, ip=client_address(request))
         return HttpResponseRedirect(self._next(request))
 
     @staticmethod
