@@ -105,7 +105,9 @@ ROUTES: dict[str, Route] = {
         api=True,
         writes={"patch": ADMINS},
     ),
-    "api:token_list": Route(SIGNED_IN, lambda o: "/api/tokens/", api=True),
+    "api:token_list": Route(
+        SIGNED_IN, lambda o: "/api/tokens/", api=True, writes={"post": SIGNED_IN}
+    ),
     # Only the token's owner, who is none of the sweep's personas.
     "api:token_revoke": Route(
         frozenset(), lambda o: f"/api/tokens/{o.token.public_id}/", method="delete", api=True
@@ -124,8 +126,12 @@ ROUTES: dict[str, Route] = {
         DOSSIER_READERS, _d("/api/dossiers/"), api=True, writes={"post": OFFICERS}
     ),
     "api:dossier_import": Route(OFFICERS, _d("/api/dossiers/import/"), method="post", api=True),
-    "api:dossier_detail": Route(DOSSIER_READERS, _d("/api/dossiers/{d}/"), api=True),
-    "api:declaration_list": Route(DOSSIER_READERS, _d("/api/dossiers/{d}/declarations/"), api=True),
+    "api:dossier_detail": Route(
+        DOSSIER_READERS, _d("/api/dossiers/{d}/"), api=True, writes={"patch": OFFICERS}
+    ),
+    "api:declaration_list": Route(
+        DOSSIER_READERS, _d("/api/dossiers/{d}/declarations/"), api=True, writes={"post": OFFICERS}
+    ),
     "api:dossier_links": Route(DOSSIER_READERS, _d("/api/dossiers/{d}/links/"), api=True),
     "api:link_decision": Route(
         OFFICERS, _d("/api/links/{link}/decision/"), method="post", api=True

@@ -103,12 +103,12 @@ MIDDLEWARE = [
     "bvct.core.middleware.RequestContextMiddleware",
     "bvct.core.middleware.ContentSecurityPolicyMiddleware",
     "bvct.core.middleware.NoStoreMiddleware",
-    "bvct.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bvct.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bvct.core.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,6 +148,8 @@ if DB_POOL_MAX > 0:
         "max_size": DB_POOL_MAX,
         "timeout": env_int("BVCT_DB_POOL_TIMEOUT", 10),
         "max_idle": 60,
+        # Django checks each connection as the pool hands it out (check_connection): after a
+        # database restart a dead one is replaced instead of failing a request.
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -48,8 +48,21 @@ def test_a_nul_character_in_the_address_is_a_400_in_vietnamese(
 
 
 def test_a_nul_character_in_a_form_or_a_json_body_is_a_400(officer: Client) -> None:
-    page = officer.post("/ho-so/lap-moi/", {"identity-full_name": "Nguyễn\x00Văn A"})
+    page = officer.post(
+        "/ho-so/lap-moi/",
+        "identity-full_name=Nguy%E1%BB%85n%00V%C4%83n+A",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert page.status_code == 400
+    # Every value of a repeated parameter, not only the last.
+    assert officer.get("/api/dossiers/?org=%00&org=t-a").status_code == 400
+    # A backslash followed by "u0000" is text, not a NUL.
+    text = officer.post(
+        "/api/dossiers/",
+        '{"managing_org": "t-a", "declaration": {"identity": {"full_name": "A\\\\u0000"}}}',
+        content_type="application/json",
+    )
+    assert text.json().get("code") != "invalid_input"
     api = officer.post(
         "/api/dossiers/",
         '{"managing_org": "t-a", "declaration": {"identity": {"full_name": "A\\u0000"}}}',

@@ -123,3 +123,31 @@ def test_a_csv_cell_longer_than_the_bound_is_refused_with_its_row(tree: Tree) ->
     text = ",".join(HEADERS) + "\n" + ",".join(row) + "\n"
     message = _refused(text.encode(), "ho-so.csv")
     assert "Dòng 2" in message and "5.000 ký tự" in message
+
+
+def test_an_entity_repeated_in_one_cell_is_refused_before_it_is_built(tree: Tree) -> None:
+    # A few kilobytes whose one cell would expand to millions of characters: no DTD is read.
+    entity = b"A" * 100_000
+    sheet = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY big "' + entity + b'">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+        + b"&big;" * 60
+        + b"</t></is></c></row></sheetData></worksheet>"
+    )
+    data = _rewritten(_good(), lambda name, body: sheet if name.endswith("sheet1.xml") else body)
+    assert NOT_XLSX in _refused(data)
+
+
+def test_a_sheet_naming_a_far_row_is_refused_by_its_count_of_rows(
+    tree: Tree, settings: Any
+) -> None:
+    settings.BVCT_IMPORT_MAX_ROWS = 10
+
+    def far(name: str, body: bytes) -> bytes:
+        if not name.endswith("sheet1.xml"):
+            return body
+        body = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:T2000000000"/>', body)
+        return body.replace(b"</sheetData>", b'<row r="1999999999"></row></sheetData>')
+
+    assert "quá 10 dòng (kể cả dòng trống)" in _refused(_rewritten(_good(), far))

@@ -98,7 +98,12 @@ def _htmx_redirect(redirect: HttpResponse) -> HttpResponse:
 
 # What an account whose password another person chose may still reach: the page to change
 # it, signing out, and what pages need to work at all.
-_OPEN_WHILE_CHANGING = ("accounts:password_change", "accounts:logout", "accounts:keepalive")
+_OPEN_WHILE_CHANGING = (
+    "accounts:password_change",
+    "accounts:logout",
+    "accounts:keepalive",
+    "set_language",
+)
 
 
 class PasswordChangeRequiredMiddleware:

@@ -246,7 +246,8 @@ def user_update(
             raise ValidationFailed("Không thể tự khóa tài khoản của chính mình.", field="is_active")
         locked.is_active = is_active
     _refuse_own_access_change(actor, locked, before, snapshot(locked, USER_AUDIT_FIELDS))
-    _refuse_conflicting_roles(locked.roles)
+    if roles is not None:  # an account given roles before the rule can still be disabled
+        _refuse_conflicting_roles(locked.roles)
     _keep_an_administrator(was=user_is_admin(before), now=locked)
     save_edit(
         locked,

@@ -58,8 +58,15 @@ ERROR_SCHEMA = {
     },
     "required": ["detail"],
 }
+# A serializer's refusal: each field named with its messages.
+FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": "Dữ liệu không hợp lệ: mỗi trường với các thông báo của nó.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
 ERRORS = {
     "400": "Dữ liệu không hợp lệ (chi tiết theo từng trường)",
+    "409": "Xung đột: đối tượng vừa được người khác sửa, hoặc yêu cầu trái với dữ liệu đã có",
     "401": "Chưa đăng nhập hoặc mã truy cập không hợp lệ",
     "403": "Không được phép",
     "404": "Không có, hoặc không được xem (hai trường hợp trả lời như nhau)",
@@ -68,8 +75,9 @@ ERRORS = {
 
 def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: every operation documents the errors it can
-    answer (the body of ``exception_handler``): 400 where it takes input, 401 and 403 always,
-    404 where the path names an object."""
+    answer (the bodies of ``exception_handler``, or a serializer's field errors for a 400):
+    400 where it takes input, 401 and 403 always, 404 where the path names an object, 409
+    where it writes."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
     for path, operations in result.get("paths", {}).items():
@@ -80,10 +88,11 @@ def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                 codes.append("400")
             if "{" in path:
                 codes.append("404")
+            if "requestBody" in operation:
+                codes.append("409")
             responses = operation.setdefault("responses", {})
             for code in codes:
-                responses.setdefault(
-                    code,
-                    {"description": ERRORS[code], "content": {"application/json": {"schema": ref}}},
-                )
+                schema = {"oneOf": [ref, FIELD_ERRORS_SCHEMA]} if code == "400" else ref
+                body = {"application/json": {"schema": schema}}
+                responses.setdefault(code, {"description": ERRORS[code], "content": body})
     return result

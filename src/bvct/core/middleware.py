@@ -85,10 +85,17 @@ class LanguageMiddleware:
 NUL_REFUSED = "Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận."
 
 
+# A JSON string's NUL: "\u0000" not itself escaped ("\\u0000" is a backslash and text).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
 class RefuseNulMiddleware:
-    """A NUL character can be stored in no PostgreSQL text: every request whose address or
-    form carries one (a JSON body too) is refused here, with 400 and a Vietnamese message
-    (JSON for the API), before any view turns it into a database error."""
+    """A NUL character can be stored in no PostgreSQL text: a request whose address carries
+    one, or a signed-in user's form or JSON body, is refused here with 400 and a Vietnamese
+    message (JSON for the API), before any view turns it into a database error. Bodies are
+    read only for a signed-in session (after authentication: an anonymous upload is never
+    parsed here) and never for multipart uploads (their fields go through forms and
+    serializers, which refuse NUL themselves)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -105,17 +112,22 @@ class RefuseNulMiddleware:
     def _carries_nul(request: HttpRequest) -> bool:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return True
-        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+        if any(_has_nul(key, values) for key, values in request.GET.lists()):
             return True
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        user = getattr(request, "user", None)
+        if request.method != "POST" or user is None or not user.is_authenticated:
             return False
         kind = request.content_type or ""
         if kind == "application/json":
-            # Within the upload limit Django already applies (DATA_UPLOAD_MAX_MEMORY_SIZE).
-            return b"\\u0000" in request.body or b"\x00" in request.body
-        if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return any("\x00" in key or "\x00" in value for key, value in request.POST.items())
+            # Within the limit Django applies to a body read whole (DATA_UPLOAD_MAX_MEMORY_SIZE).
+            return bool(_JSON_NUL.search(request.body)) or b"\x00" in request.body
+        if kind == "application/x-www-form-urlencoded":
+            return any(_has_nul(key, values) for key, values in request.POST.lists())
         return False
+
+
+def _has_nul(key: str, values: list[str]) -> bool:
+    return "\x00" in key or any("\x00" in value for value in values)
 
 
 class NoStoreMiddleware:

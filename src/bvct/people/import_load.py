@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 import psycopg
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.db import DataError, transaction
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 # What reading a workbook may raise on a damaged or hostile file (cut XML, bad deflate data,
 # entity tricks, no sheet): each is the file's fault, told as such.
 _BROKEN_XLSX = (
+    DefusedXmlException,
     zipfile.BadZipFile,
     zlib.error,
     ElementTree.ParseError,
@@ -90,7 +92,13 @@ def _rows_xlsx(stream: IO[bytes]) -> Iterator[list[str]]:
 
 def _sheet_rows(sheet: Any) -> Iterator[list[str]]:
     limit = settings.BVCT_IMPORT_MAX_CELL_CHARS
+    # Empty rows count too: a sheet can name row 2,000,000,000 in a few bytes.
+    most = settings.BVCT_IMPORT_MAX_ROWS + 1
     for index, row in enumerate(sheet.iter_rows(), start=1):
+        if index > most:
+            raise ImportFileError(
+                f"Bảng tính có quá {_number(most - 1)} dòng (kể cả dòng trống).", field="file"
+            )
         if len(row) > MAX_COLUMNS:
             raise ImportFileError(_too_many_columns(len(row)), field="file")
         values = []

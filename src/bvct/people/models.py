@@ -56,8 +56,9 @@ class PersonLinkQuerySet(GateQuerySet["PersonLink"]):
 class BatchQuerySet(GateQuerySet[Any]):
     """Import and export batches and listings: records of what someone did to many dossiers
     at once (the file, the search asked, the purpose), read as the trail is: visible to whoever
-    may read the batch's own audit event (its organisation's auditors, up to the level of the
-    most secret dossier it held). Its items stay behind their own dossiers' gate."""
+    may read the batch's own audit event (its organisation's auditors, up to the level that
+    event carries: an export's or a listing's most secret name; an import's names no dossier
+    and carries none). Its items stay behind their own dossiers' gate."""
 
     def visible_to(self, user: Any, action: str = Action.VIEW) -> BatchQuerySet:
         from bvct.audit.models import AuditEvent

@@ -23,7 +23,7 @@ from bvct.core.constants import Action
 from bvct.core.gate import get_for_user
 from bvct.core.text import normalize
 from bvct.people import namewords
-from bvct.people.constants import LinkStatus
+from bvct.people.constants import DeclarationStatus, LinkStatus
 from bvct.people.dates import PartialDate
 from bvct.people.models import (
     DOSSIER_GATE,
@@ -261,6 +261,15 @@ def dossier_declarations(*, user: Any, dossier: Dossier) -> list[Declaration]:
         .filter(dossier=dossier)
         .annotate(submitter_name=Subquery(submitter))
         .order_by("-number")
+    )
+
+
+def dossier_current_declaration(*, user: Any, dossier: Dossier) -> Declaration | None:
+    """The declaration in force (through the gate), or None for a dossier without one."""
+    return (
+        Declaration.objects.visible_to(user)
+        .filter(dossier=dossier, status=DeclarationStatus.SUBMITTED)
+        .first()
     )
 
 

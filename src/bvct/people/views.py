@@ -26,7 +26,7 @@ from bvct.people.duplicates import LikelyDuplicate
 from bvct.people.entry import DeclarationForms
 from bvct.people.forms import DossierOpenForm, DossierUpdateForm, ImportForm, PersonSearchForm
 from bvct.people.imports import import_dossiers, template_xlsx
-from bvct.people.models import Declaration, Listing, Person, RelationKind
+from bvct.people.models import Listing, Person, RelationKind
 from bvct.people.permissions import (
     DossierAccess,
     can_decide_link,
@@ -39,6 +39,7 @@ from bvct.people.selectors import (
     declaration_versions,
     dossier_batches,
     dossier_changes,
+    dossier_current_declaration,
     dossier_declarations,
     dossier_get_for_user,
     dossier_links,
@@ -342,11 +343,7 @@ def dossier_new_view(request: HttpRequest) -> HttpResponse:
 def declaration_new_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """A new version of the declaration, starting from the current one."""
     dossier = dossier_get_for_user(user=request.user, public_id=public_id, action="change")
-    current = (
-        Declaration.objects.visible_to(request.user)
-        .filter(dossier=dossier, status="SUBMITTED")
-        .first()
-    )
+    current = dossier_current_declaration(user=request.user, dossier=dossier)
     more = request.POST.get("more", "")
     if request.method == "POST":
         forms = DeclarationForms(request.POST, more=more)
