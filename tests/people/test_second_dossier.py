@@ -86,3 +86,23 @@ def test_a_refusal_that_names_another_member_puts_that_on_the_record(
     [event] = events_since(audit_mark, action=AuditAction.DOSSIER_SEARCH)
     assert event.actor_public_id == officer.public_id
     assert event.after["citizen_id"] == subject.citizen_id
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["check", "import"])
+def test_an_import_that_names_another_member_puts_that_on_the_record(
+    tree: Tree, audit_mark: int, dry_run: bool
+) -> None:
+    from bvct.audit.constants import AuditAction
+    from bvct.people.models import ListingItem
+    from tests.conftest import events_since
+
+    existing = _opened_on_the_page(tree)
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER, clearance="TUYET_MAT")
+    again = [member("MOI-9", "Nguyễn Văn Hưng", "06/06/1961", citizen_id=NUMBER)]
+    report = _import(again, dry_run=dry_run, actor=officer)
+    assert report.errors == [(2, "Số CCCD", REFUSED)]
+    # The report showed his name: his dossier's access log finds that listing.
+    assert ListingItem.objects.get(dossier=existing).person.full_name == "Nguyễn Văn Hưng"
+    [event] = events_since(audit_mark, action=AuditAction.DOSSIER_SEARCH)
+    assert event.actor_public_id == officer.public_id
+    assert event.after["import_file"] == "ho-so.csv"

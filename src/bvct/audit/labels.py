@@ -72,6 +72,7 @@ FIELDS = {
     "status": _("Trạng thái"),
     "q": _("Họ tên tìm"),
     "citizen_id": _("Số CCCD"),
+    "import_file": _("Tệp nhập"),
     "birth_year": _("Năm sinh"),
     "hometown": _("Quê quán"),
     "org": _("Tổ chức"),

@@ -353,7 +353,8 @@ CROSS_CHECKS = [
                   || ', người được quản lý trong hồ sơ đã có'
                   || CASE WHEN d.import_ref <> '' THEN ' (mã hồ sơ “' || d.import_ref || '”)'
                           ELSE '' END
-                  || ': mỗi người chỉ có một hồ sơ, hãy nhập vào hồ sơ đó'
+                  || ': mỗi người chỉ có một hồ sơ, hãy nhập vào hồ sơ đó',
+                  p.id
            FROM import_rows r
            JOIN people_person p ON p.citizen_id = r.citizen_id AND p.is_subject
            JOIN people_dossier d ON d.id = p.dossier_id
@@ -368,7 +369,7 @@ CROSS_CHECKS = [
                  WHERE o.managing_org_id = %(org)s AND o.import_ref = r.ref)
            UNION ALL
            SELECT row_no, 'số CCCD ' || citizen_id || ' trùng với người được quản lý ở dòng '
-                  || first_row
+                  || first_row, NULL::bigint
            FROM (SELECT row_no, ref, citizen_id,
                         min(row_no) OVER w AS first_row, first_value(ref) OVER w AS first_ref
                  FROM import_rows WHERE is_subject AND citizen_id IS NOT NULL

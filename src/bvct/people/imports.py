@@ -57,7 +57,8 @@ from bvct.people.import_columns import (
 from bvct.people.import_load import Progress, _load, _too_many_rows, check_cell_lengths
 from bvct.people.import_records import _check_made, _record_check
 from bvct.people.import_write import _apply
-from bvct.people.models import DOSSIER_GATE, RelationKind
+from bvct.people.models import DOSSIER_GATE, Listing, Person, RelationKind
+from bvct.people.services import dossier_listing_record
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User
@@ -106,6 +107,7 @@ def import_dossiers(
             "Tệp này khác tệp đã kiểm tra; hãy kiểm tra tệp này trước khi nhập.", field="file"
         )
     compared: list[tuple[int, int]] = []
+    shown: set[int] = set()
     with transaction.atomic(durable=True), connection.cursor() as cursor:
         # Dropped at commit; only an import inside an outer transaction (tests) meets them.
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
@@ -164,8 +166,10 @@ def import_dossiers(
         params.update(gate_params)
         for column, sql in CROSS_CHECKS:
             cursor.execute(sql.replace("{gate}", gate), params)
-            for row_no, message in cursor.fetchall():
+            # A check naming another dossier's member (a third column) shows that name.
+            for row_no, message, *named in cursor.fetchall():
                 report.add(row_no, column, message)
+                shown.update(pk for pk in named if pk is not None)
         if suffix == ".csv" and b"=" in data:  # XLSX formulas are refused as the file is read
             _check_formulas(cursor, report)
         compared = _check_existing(cursor, report, params)
@@ -185,6 +189,15 @@ def import_dossiers(
         check = _record_check(actor, org, report, file_name, digest, compared)
         if dry_run:
             report.check_id = check.public_id
+    if shown and actor.pk is not None:
+        # Names of other dossiers' members the report shows, as a search would: on the record
+        # (after the import's own transaction, which a refused file rolls back).
+        dossier_listing_record(
+            actor=actor,
+            kind=Listing.Kind.SEARCH,
+            filters={"import_file": file_name},
+            persons=list(Person.objects.filter(pk__in=shown)),
+        )
     return report
 
 
