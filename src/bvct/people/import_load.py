@@ -96,9 +96,7 @@ def _sheet_rows(sheet: Any) -> Iterator[list[str]]:
     most = settings.BVCT_IMPORT_MAX_ROWS + 1
     for index, row in enumerate(sheet.iter_rows(), start=1):
         if index > most:
-            raise ImportFileError(
-                f"Bảng tính có quá {_number(most - 1)} dòng (kể cả dòng trống).", field="file"
-            )
+            raise _too_many_rows(most - 1)
         if len(row) > MAX_COLUMNS:
             raise ImportFileError(_too_many_columns(len(row)), field="file")
         values = []
@@ -215,7 +213,8 @@ def _copy_rows(
 
 def _too_many_rows(limit: int) -> ImportFileError:
     return ImportFileError(
-        f"Tệp có hơn {limit:,} dòng dữ liệu; hãy chia nhỏ tệp.".replace(",", "."), field="file"
+        f"Tệp có hơn {_number(limit)} dòng (dòng trống của bảng tính cũng tính); hãy chia nhỏ tệp.",
+        field="file",
     )
 
 
