@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -68,3 +69,25 @@ def summary(label: str, samples_ms: Sequence[float]) -> str:
 def percentile(samples: Sequence[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+# A commune-level committee of the generated province: the "regular officer" works there.
+COMMUNE = "du-phuong-kinh-bac"
+
+
+def bench_officer(username: str, org_code: str = COMMUNE, clearance: str = "NONE") -> Any:
+    """A BVCTNB officer of ``org_code`` made once for the measurements (with their scope and
+    organisation loaded, as a signed-in request has them)."""
+    from bvct.accounts.models import User
+    from bvct.accounts.services import user_create
+    from bvct.core.gate import SYSTEM
+
+    user = User.objects.filter(username=username).first() or user_create(
+        actor=SYSTEM,
+        username=username,
+        full_name="Cán bộ đo hiệu năng",
+        organisation_code=org_code,
+        roles=["BVCT_OFFICER"],
+        clearance=clearance,
+    )
+    return User.objects.select_related("scope", "organisation").get(pk=user.pk)

@@ -18,7 +18,7 @@ import statistics
 import time
 from typing import Any
 
-from _common import machine, percentile, setup_django
+from _common import bench_officer, machine, percentile, setup_django
 
 
 def main() -> None:
@@ -31,21 +31,10 @@ def main() -> None:
     from django.template.backends.django import Template
     from django.test import Client
 
-    from bvct.accounts.models import User
-    from bvct.accounts.services import user_create
-    from bvct.core.gate import SYSTEM
-    from bvct.orgs.models import Organisation
     from bvct.people.models import Dossier, Person
 
-    commune = Organisation.objects.get(code="du-phuong-kinh-bac")
-    user = User.objects.filter(username="bench.xa").first() or user_create(
-        actor=SYSTEM,
-        username="bench.xa",
-        full_name="Cán bộ đo hiệu năng",
-        organisation_code=commune.code,
-        roles=["BVCT_OFFICER"],
-        clearance="NONE",
-    )
+    user = bench_officer("bench.xa")
+    commune = user.organisation
     ids = list(
         Dossier.objects.filter(org_path=commune.path, classification=0).values_list(
             "public_id", flat=True

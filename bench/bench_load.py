@@ -26,7 +26,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from _common import machine, percentile, setup_django
+from _common import bench_officer, machine, percentile, setup_django
 
 PASSWORD = "Do-hieu-nang-tai-2026!"
 QUERIES = ["nguyen van hung", "tran thi huong", "le van nam", "pham thi lan", "hoang minh duc"]
@@ -65,21 +65,12 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from bvct.accounts.models import User
-    from bvct.accounts.services import user_create, user_set_password
+    from bvct.accounts.services import user_set_password
     from bvct.core.gate import SYSTEM
-    from bvct.orgs.models import Organisation
     from bvct.people.models import Dossier
 
-    commune = Organisation.objects.get(code="du-phuong-kinh-bac")
-    user = User.objects.filter(username="bench.tai").first() or user_create(
-        actor=SYSTEM,
-        username="bench.tai",
-        full_name="Cán bộ đo tải",
-        organisation_code=commune.code,
-        roles=["BVCT_OFFICER"],
-        clearance="NONE",
-    )
+    user = bench_officer("bench.tai")
+    commune = user.organisation
     user_set_password(actor=SYSTEM, user=user, password=PASSWORD)
     ids = [
         str(i)

@@ -22,7 +22,7 @@ import random
 import statistics
 import time
 
-from _common import machine, percentile, setup_django
+from _common import bench_officer, machine, percentile, setup_django
 
 
 def typo(rng: random.Random, word: str) -> str:
@@ -48,10 +48,6 @@ def main() -> None:
     setup_django(migrate=args.recorded)
     from django.db import connection
 
-    from bvct.accounts.models import User
-    from bvct.accounts.services import user_create
-    from bvct.core.gate import SYSTEM
-    from bvct.orgs.models import Organisation
     from bvct.people.models import Person
     from bvct.people.selectors import PersonSearch, person_search
     from bvct.people.services import dossier_listing_record
@@ -82,21 +78,9 @@ def main() -> None:
         "middle + given": [" ".join(rng.choice(sample).split()[-2:]) for _ in range(args.n)],
     }
 
-    def officer(username: str, org_code: str, clearance: str) -> User:
-        user = User.objects.filter(username=username).first() or user_create(
-            actor=SYSTEM,
-            username=username,
-            full_name="Cán bộ đo hiệu năng",
-            organisation_code=org_code,
-            roles=["BVCT_OFFICER"],
-            clearance=clearance,
-        )
-        return User.objects.select_related("scope", "organisation").get(pk=user.pk)
-
-    commune = Organisation.objects.get(code="du-phuong-kinh-bac")
     users = {
-        "regular officer (one commune committee)": officer("bench.xa", commune.code, "NONE"),
-        "provincial board officer": officer("bench.tinh", "btc-tu", "TUYET_MAT"),
+        "regular officer (one commune committee)": bench_officer("bench.xa"),
+        "provincial board officer": bench_officer("bench.tinh", "btc-tu", "TUYET_MAT"),
     }
     print(f"machine: {machine()}; persons: {total:,}")
     for who, user in users.items():
