@@ -185,8 +185,13 @@ CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", False)
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = env_str("DJANGO_SESSION_COOKIE_NAME", "bvct_session")
 
-# Failed-login throttling per account (docs/permissions.md explains the numbers).
-BVCT_LOGIN_MAX_FAILURES = env_int("BVCT_LOGIN_MAX_FAILURES", 10)
+# Failed-login throttling (docs/permissions.md explains the numbers): growing delays for one
+# name from one address after a few failures; a lock on the name, from everywhere, only after
+# the consecutive failures NIST SP 800-63B allows at most; a lock on an address guessing
+# across many names.
+BVCT_LOGIN_FREE_FAILURES = env_int("BVCT_LOGIN_FREE_FAILURES", 5)
+BVCT_LOGIN_FIRST_DELAY_SECONDS = env_int("BVCT_LOGIN_FIRST_DELAY_SECONDS", 30)
+BVCT_LOGIN_MAX_FAILURES = env_int("BVCT_LOGIN_MAX_FAILURES", 100)
 BVCT_LOGIN_LOCKOUT_SECONDS = env_int("BVCT_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 BVCT_LOGIN_MAX_FAILURES_PER_IP = env_int("BVCT_LOGIN_MAX_FAILURES_PER_IP", 100)
 

@@ -548,3 +548,53 @@ def test_an_address_lock_says_it_is_the_machine_not_the_name(official: User, set
         _post_login(client, name, "Sai-mat-khau-2026")
     text = _error_text(_post_login(client, "canbo.a", PASSWORD))
     assert "Máy này" in text and "Tên đăng nhập này" not in text
+
+
+def test_failures_from_elsewhere_delay_that_address_not_the_owner(
+    official: User, audit_mark: int
+) -> None:
+    """Someone who knows an official's name cannot lock them out from another computer: after
+    a few failures that computer waits, growing delays; the owner at their own signs in."""
+    attacker = Client(REMOTE_ADDR="10.1.1.66")
+    for _ in range(5):  # the free failures
+        assert _error_text(_post_login(attacker, "canbo.a", "Sai-mat-khau-2026")) == GENERIC_ERROR
+    delayed = _error_text(_post_login(attacker, "canbo.a", "Sai-mat-khau-2026"))
+    assert "từ máy này" in delayed and "30 giây" in delayed
+    # Refused while it waits, even with the right password, and not logged one by one.
+    assert "từ máy này" in _error_text(_post_login(attacker, "canbo.a", PASSWORD))
+    owner = Client(REMOTE_ADDR="10.1.1.7")
+    _post_login(owner, "canbo.a", PASSWORD)
+    assert _signed_in(owner)
+
+
+def test_each_further_failure_from_that_address_waits_twice_as_long(
+    official: User, settings: Any
+) -> None:
+    settings.BVCT_LOGIN_FREE_FAILURES = 1
+    settings.BVCT_LOGIN_FIRST_DELAY_SECONDS = 10
+    key = "pair:10.1.1.66|canbo.a"
+    waits = []
+    for _ in range(4):
+        _post_login(Client(REMOTE_ADDR="10.1.1.66"), "canbo.a", "Sai-mat-khau-2026")
+        row = LoginThrottle.objects.get(username_key=key)
+        if row.locked_until is not None:
+            waits.append(round((row.locked_until - row.last_failure_at).total_seconds()))
+            row.locked_until = timezone.now() - dt.timedelta(seconds=1)  # the wait is over
+            row.save()
+    assert waits == [10, 20, 40]
+
+
+def test_the_name_itself_is_locked_only_after_the_consecutive_failures_allowed(
+    official: User, settings: Any
+) -> None:
+    settings.BVCT_LOGIN_MAX_FAILURES = 4  # 100 by default (NIST SP 800-63B's most)
+    for n in range(4):  # from four computers, so no address is delayed
+        response = _post_login(Client(REMOTE_ADDR=f"10.2.2.{n}"), "canbo.a", "Sai-mat-khau")
+    assert "Tên đăng nhập này tạm bị khóa" in _error_text(response)
+    assert not _signed_in(_signed_in_client_at("10.2.2.9"))
+
+
+def _signed_in_client_at(address: str) -> Client:
+    client = Client(REMOTE_ADDR=address)
+    _post_login(client, "canbo.a", PASSWORD)
+    return client

@@ -42,6 +42,30 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
+def _lock_message(until: Any, what: str) -> str:
+    """What is limited, and for how long, in words: the name from this computer, the name
+    from everywhere, or this computer."""
+    seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
+    wait = (
+        _("%(n)s giây") % {"n": seconds}
+        if seconds < 60
+        else _("%(n)s phút") % {"n": (seconds + 59) // 60}
+    )
+    if what == "pair":
+        return _(
+            "Đăng nhập sai nhiều lần với tên đăng nhập này từ máy này; hãy thử lại sau %(wait)s "
+            "(mỗi lần sai tiếp theo phải chờ lâu hơn)."
+        ) % {"wait": wait}
+    if what == "address":
+        return _(
+            "Máy này đã đăng nhập sai quá nhiều lần (với nhiều tên đăng nhập) nên tạm bị chặn; "
+            "hãy thử lại sau %(wait)s, hoặc từ máy khác."
+        ) % {"wait": wait}
+    return _(
+        "Đăng nhập sai quá nhiều lần. Tên đăng nhập này tạm bị khóa, hãy thử lại sau %(wait)s."
+    ) % {"wait": wait}
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("Tên đăng nhập"),
@@ -67,20 +91,7 @@ class LoginForm(forms.Form):
             if self.user_cache is None:
                 lock = getattr(self.request, "bvct_login_lock", None)
                 if lock is not None:
-                    locked_until, what = lock
-                    minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
-                    message = (
-                        _(
-                            "Đăng nhập sai quá nhiều lần. Tên đăng nhập này tạm bị khóa, "
-                            "hãy thử lại sau %(minutes)s phút."
-                        )
-                        if what == "name"
-                        else _(
-                            "Máy này đã đăng nhập sai quá nhiều lần (với nhiều tên đăng nhập) "
-                            "nên tạm bị chặn; hãy thử lại sau %(minutes)s phút, hoặc từ máy khác."
-                        )
-                    )
-                    raise forms.ValidationError(message, params={"minutes": minutes}, code="locked")
+                    raise forms.ValidationError(_lock_message(*lock), code="locked")
                 raise forms.ValidationError(
                     _("Tên đăng nhập hoặc mật khẩu không đúng."), code="invalid_login"
                 )

@@ -415,26 +415,45 @@ def _attempt_fingerprint(key: str) -> str:
     return digest[:16]
 
 
+def _pair_key(username: str, ip: str | None) -> str:
+    return f"pair:{ip or '-'}|{_throttle_key(username)}"[:150]
+
+
+# What each kind of key's lock holds, for the page to say truthfully.
+def _what(key: str) -> str:
+    return "address" if key.startswith("ip:") else "pair" if key.startswith("pair:") else "name"
+
+
 def login_lock(username: str, ip: str | None = None) -> tuple[dt.datetime, str] | None:
-    """The lock in force on this username or on this client address, if any: when it ends
-    and what it holds ("name" or "address"), so the page says truthfully what is limited."""
-    keys = [k for k in (_throttle_key(username), _ip_key(ip)) if k]
+    """The lock in force on this name from this address, on the name, or on the address, if
+    any: when it ends and what it holds ("pair", "name" or "address"), so the page says
+    truthfully what is limited."""
+    keys = [_pair_key(username, ip), _throttle_key(username), *filter(None, [_ip_key(ip)])]
     now = timezone.now()
     found = LoginThrottle.objects.filter(username_key__in=keys, locked_until__gt=now).values_list(
         "username_key", "locked_until"
     )
-    locks = [(end, "address" if key.startswith("ip:") else "name") for key, end in found if end]
-    return max(locks, default=None)
+    return max(((end, _what(key)) for key, end in found if end), default=None)
 
 
-def _count_failure(key: str, limit: int) -> dt.datetime | None:
+def _count_failure(key: str, limit: int, *, growing: bool = False) -> dt.datetime | None:
+    """One more failure on ``key``. At ``limit``: a lock for the lockout period and a new
+    count (a name, an address); or, ``growing`` (a name from one address), past ``limit`` a
+    delay that doubles with each further failure, up to the lockout period, the count kept
+    until a sign-in."""
     LoginThrottle.objects.get_or_create(username_key=key)
     row = LoginThrottle.objects.select_for_update().get(username_key=key)
     now = timezone.now()
     row.failures += 1
     row.last_failure_at = now
     locked_until = None
-    if row.failures >= limit:
+    if growing and row.failures > limit:
+        first = settings.BVCT_LOGIN_FIRST_DELAY_SECONDS
+        delay = min(
+            first * 2 ** min(row.failures - limit - 1, 20), settings.BVCT_LOGIN_LOCKOUT_SECONDS
+        )
+        locked_until = row.locked_until = now + dt.timedelta(seconds=delay)
+    elif not growing and row.failures >= limit:
         locked_until = now + dt.timedelta(seconds=settings.BVCT_LOGIN_LOCKOUT_SECONDS)
         row.locked_until = locked_until
         row.failures = 0
@@ -446,11 +465,16 @@ def _count_failure(key: str, limit: int) -> dt.datetime | None:
 def login_failure_record(
     *, username: str, user: User | None, ip: str | None = None
 ) -> tuple[dt.datetime, str] | None:
-    """Count one failed sign-in for the name and the address; lock either after too many.
+    """Count one failed sign-in for the name from this address (growing delays), for the name
+    (a lock after the consecutive failures allowed) and for the address (a lock after too many
+    across names).
 
     Returns the lock this failure put in force, if any: when it ends and what it holds.
     """
     key = _throttle_key(username)
+    paired = _count_failure(
+        _pair_key(username, ip), settings.BVCT_LOGIN_FREE_FAILURES, growing=True
+    )
     locked = _count_failure(key, settings.BVCT_LOGIN_MAX_FAILURES)
     ip_key = _ip_key(ip)
     ip_locked = _count_failure(ip_key, settings.BVCT_LOGIN_MAX_FAILURES_PER_IP) if ip_key else None
@@ -461,6 +485,8 @@ def login_failure_record(
         details["attempt"] = _attempt_fingerprint(key)
     if ip_locked is not None:
         details["address_locked_until"] = ip_locked
+    if paired is not None:
+        details["delayed_until"] = paired
     audit_record(
         actor=None,  # nobody is signed in
         action=AuditAction.LOGIN_LOCKED if locked or ip_locked else AuditAction.LOGIN_FAILED,
@@ -472,13 +498,15 @@ def login_failure_record(
     )
     if locked is not None:
         return locked, "name"
-    return (ip_locked, "address") if ip_locked is not None else None
+    if ip_locked is not None:
+        return ip_locked, "address"
+    return (paired, "pair") if paired is not None else None
 
 
 def login_refused_record(*, username: str, ip: str | None = None) -> None:
     """An attempt during a lock: counted on the lock rows, not logged one by one (an outsider
     must not be able to fill the audit trail by hammering the sign-in page)."""
-    keys = [k for k in (_throttle_key(username), _ip_key(ip)) if k]
+    keys = [_pair_key(username, ip), _throttle_key(username), *filter(None, [_ip_key(ip)])]
     LoginThrottle.objects.filter(username_key__in=keys, locked_until__gt=timezone.now()).update(
         refused=F("refused") + 1
     )
@@ -497,6 +525,7 @@ def login_success_record(*, user: User, ip: str | None = None) -> None:
     """A sign-in: the name's count of failures starts again, and so does the address's (one
     office behind one address is not held to the failures of its other users once someone
     there signs in)."""
-    keys = [k for k in (_throttle_key(user.username), _ip_key(ip)) if k]
+    keys = [_pair_key(user.username, ip), _throttle_key(user.username)]
+    keys += filter(None, [_ip_key(ip)])
     LoginThrottle.objects.filter(username_key__in=keys).delete()
     audit_record(actor=user, action=AuditAction.LOGIN, obj=user)

@@ -45,6 +45,7 @@ FIELDS = {
     "account_exists": _("Tài khoản có tồn tại"),
     "attempt": _("Dấu vết lần thử"),
     "address_locked_until": _("Địa chỉ máy bị khóa đến"),
+    "delayed_until": _("Máy này phải chờ đến"),
     "reason": _("Lý do"),
     "api_tokens_revoked": _("Số mã truy cập API bị thu hồi"),
     "must_change": _("Phải đổi mật khẩu khi đăng nhập"),
