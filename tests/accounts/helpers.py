@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.db.models import Max
+from django.test import Client
 
 from bvct.audit.models import AuditEvent
 
@@ -18,3 +20,21 @@ def event_text(event: AuditEvent) -> str:
     """Every stored column of an event as one string, to search it for secrets."""
     values = {f.attname: getattr(event, f.attname) for f in AuditEvent._meta.concrete_fields}
     return json.dumps(values, default=str, ensure_ascii=False)
+
+
+def signed_in(user: Any) -> Client:
+    """A client signed in as ``user`` (no password needed)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def account_state(user: Any) -> tuple[Any, ...]:
+    """What a write to an account could change, read afresh: a refused one must leave it."""
+    from bvct.accounts.models import User
+
+    fresh = User.objects.get(pk=user.pk)
+    return (
+        fresh.version, fresh.full_name, fresh.roles, fresh.clearance, fresh.is_active,
+        fresh.organisation_id, fresh.scope_id, fresh.password,
+    )  # fmt: skip

@@ -13,7 +13,7 @@ from django.test import Client
 from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
 from bvct.core.constants import Role
-from tests.accounts.helpers import event_text
+from tests.accounts.helpers import account_state, event_text, signed_in
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user
 from tests.permission_matrix import Expect, Personas, assert_permission_matrix, make_personas
@@ -50,20 +50,6 @@ HIDDEN = Expect(allowed=404)
 @pytest.fixture
 def target(tree: Tree) -> User:
     return make_user(tree.committee_b, Role.BVCT_OFFICER, username="muctieu.b", clearance="MAT")
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _state(user: User) -> tuple[Any, ...]:
-    fresh = User.objects.get(pk=user.pk)
-    return (
-        fresh.version, fresh.full_name, fresh.roles, fresh.clearance, fresh.is_active,
-        fresh.organisation_id, fresh.scope_id, fresh.password,
-    )  # fmt: skip
 
 
 def _edit(tree: Tree, target: User, **overrides: Any) -> dict[str, Any]:
@@ -120,12 +106,16 @@ def _posts(tree: Tree, target: User) -> list[tuple[str, Any, Any]]:
 
     return [
         (BASE + "tao-moi/", create, lambda: User.objects.count()),
-        (BASE + "{id}/", lambda: _edit(tree, target, full_name="Tên Mới"), lambda: _state(target)),
-        (BASE + "{id}/trang-thai/", version, lambda: _state(target)),
+        (
+            BASE + "{id}/",
+            lambda: _edit(tree, target, full_name="Tên Mới"),
+            lambda: account_state(target),
+        ),
+        (BASE + "{id}/trang-thai/", version, lambda: account_state(target)),
         (
             BASE + "{id}/mat-khau/",
             lambda: {**version(), "password": "Mat-khau-dat-lai-2026"},
-            lambda: _state(target),
+            lambda: account_state(target),
         ),
     ]
 
@@ -156,7 +146,7 @@ def test_the_list_finds_accounts_by_name_and_serves_htmx_a_fragment(
 ) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
     make_user(tree.committee_a, Role.AUDITOR, username="kiemtra.a")
-    client = _client(admin)
+    client = signed_in(admin)
     full = client.get(BASE, {"q": "muctieu"}).content.decode()
     assert "<html" in full and "muctieu.b" in full and "kiemtra.a" not in full
     # Vietnamese role names, never their codes.
@@ -168,7 +158,7 @@ def test_the_list_finds_accounts_by_name_and_serves_htmx_a_fragment(
 
 def test_the_list_query_count_does_not_grow(tree: Tree, django_assert_max_num_queries: Any) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    client = _client(admin)
+    client = signed_in(admin)
     for org in (tree.committee_a, tree.committee_b, tree.agency, tree.cell_a, tree.board) * 4:
         make_user(org, Role.BVCT_OFFICER)
     client.get(BASE)
@@ -198,7 +188,7 @@ def _create(client: Client, tree: Tree, **overrides: Any) -> Any:
 
 def test_create_with_a_temporary_password_shown_once(tree: Tree, audit_mark: int) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    response = _create(_client(admin), tree)
+    response = _create(signed_in(admin), tree)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     password = re.search(r"<output[^>]*>([^<]+)</output>", response.content.decode())
@@ -213,13 +203,13 @@ def test_create_with_a_temporary_password_shown_once(tree: Tree, audit_mark: int
     assert event.actor_public_id == admin.public_id
     assert password.group(1) not in event_text(event)
     # Shown once: the account's page does not show it again.
-    page = _client(admin).get(BASE + f"{user.public_id}/").content.decode()
+    page = signed_in(admin).get(BASE + f"{user.public_id}/").content.decode()
     assert password.group(1) not in page
 
 
 def test_create_with_a_typed_password_checks_the_password_rules(tree: Tree) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    response = _create(_client(admin), tree, password="12345678")
+    response = _create(signed_in(admin), tree, password="12345678")
     assert response.status_code == 400
     html = response.content.decode()
     assert "Mật khẩu" in html and 'class="error"' in html
@@ -227,14 +217,14 @@ def test_create_with_a_typed_password_checks_the_password_rules(tree: Tree) -> N
     # What was typed is kept, and the chosen organisation stays chosen.
     assert 'value="tranbich"' in html
     assert f'<option value="{tree.committee_a.public_id}" selected>' in html
-    response = _create(_client(admin), tree, password="Mot-mat-khau-du-dai-2026")
+    response = _create(signed_in(admin), tree, password="Mot-mat-khau-du-dai-2026")
     assert response.status_code == 302
     assert User.objects.get(username="tranbich").check_password("Mot-mat-khau-du-dai-2026")
 
 
 def test_create_refuses_a_scope_outside_the_organisation_at_its_field(tree: Tree) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    response = _create(_client(admin), tree, scope=str(tree.committee_b.public_id))
+    response = _create(signed_in(admin), tree, scope=str(tree.committee_b.public_id))
     assert response.status_code == 400
     assert "Phạm vi công tác phải là Đảng ủy phường A" in response.content.decode()
     assert not User.objects.filter(username="tranbich").exists()
@@ -253,7 +243,7 @@ def test_the_account_pages_choose_organisations_with_the_organisations_chooser(
 ) -> None:
     # An administrator working in one commune still places accounts anywhere in the tree.
     admin = make_user(tree.committee_b, Role.SYSADMIN)
-    client = _client(admin)
+    client = signed_in(admin)
     page = client.get(BASE + f"{target.public_id}/").content.decode()
     for name, label in (("organisation", "Đơn vị"), ("scope", "Phạm vi công tác")):
         assert f'<label for="id_{name}">{label}</label>' in page
@@ -289,7 +279,7 @@ def test_the_account_pages_choose_organisations_with_the_organisations_chooser(
 
 def test_an_account_may_be_placed_anywhere_the_administrator_sees(tree: Tree) -> None:
     admin = make_user(tree.committee_b, Role.SYSADMIN)
-    response = _create(_client(admin), tree, password=PASSWORD)
+    response = _create(signed_in(admin), tree, password=PASSWORD)
     assert response.status_code == 302  # another commune than the administrator's own
     user = User.objects.get(username="tranbich")
     assert (user.organisation, user.scope) == (tree.committee_a, tree.grassroots_a)
@@ -300,13 +290,13 @@ def test_a_missing_organisation_is_refused_at_its_field_in_vietnamese(
     tree: Tree, field: str
 ) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    response = _create(_client(admin), tree, **{field: MISSING})
+    response = _create(signed_in(admin), tree, **{field: MISSING})
     assert response.status_code == 400
     errors = re.findall(r'<p class="error">([^<]*)</p>', response.content.decode())
     assert errors == ["Hãy chọn một đơn vị trong danh sách."]
     assert not User.objects.filter(username="tranbich").exists()
     if field == "organisation":
-        empty = _create(_client(admin), tree, organisation="").content.decode()
+        empty = _create(signed_in(admin), tree, organisation="").content.decode()
         assert "Hãy chọn một đơn vị trong danh sách." in empty
 
 
@@ -315,7 +305,7 @@ def test_the_visible_rule_offers_a_non_administrator_only_what_the_gate_shows(
 ) -> None:
     # Anyone may ask for the account pages' rule; it holds only organisations the user may
     # see anyway (the organisation list's): another commune is answered as a missing name.
-    officer = _client(make_user(tree.committee_a, Role.BVCT_OFFICER))
+    officer = signed_in(make_user(tree.committee_a, Role.BVCT_OFFICER))
     ask = {"field": "org", "among": "visible"}
     hidden = officer.get(CHOICES, {**ask, "org_q": "xa b"})
     missing = officer.get(CHOICES, {**ask, "org_q": "khong co"})
@@ -335,7 +325,7 @@ def test_change_roles_clearance_and_scope(tree: Tree, target: User, audit_mark: 
         tree, target, roles=[Role.SECRET_CLERK], clearance="3",
         organisation=str(tree.committee_b.public_id), scope="",
     )  # fmt: skip
-    response = _client(admin).post(BASE + f"{target.public_id}/", data)
+    response = signed_in(admin).post(BASE + f"{target.public_id}/", data)
     assert response.status_code == 302
     fresh = User.objects.get(pk=target.pk)
     assert (fresh.roles, fresh.clearance, fresh.version) == ([Role.SECRET_CLERK], 3, 2)
@@ -348,21 +338,23 @@ def test_a_change_from_a_stale_page_is_refused_and_shows_the_account_as_it_now_i
 ) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
     stale = _edit(tree, target, full_name="Ghi đè")
-    _client(admin).post(BASE + f"{target.public_id}/", _edit(tree, target, full_name="Người khác"))
-    before = _state(target)
-    response = _client(admin).post(BASE + f"{target.public_id}/", stale)
+    signed_in(admin).post(
+        BASE + f"{target.public_id}/", _edit(tree, target, full_name="Người khác")
+    )
+    before = account_state(target)
+    response = signed_in(admin).post(BASE + f"{target.public_id}/", stale)
     assert response.status_code == 409
     html = response.content.decode()
     assert "vừa được người khác sửa" in html
     assert "Người khác" in html  # the account as it now is
     assert 'value="Ghi đè"' in html  # what was typed, to save again knowingly
     assert 'name="version" value="2"' in html
-    assert _state(target) == before
+    assert account_state(target) == before
 
 
 def test_own_account_page_cannot_change_own_access(tree: Tree) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    client = _client(admin)
+    client = signed_in(admin)
     page = client.get(BASE + f"{admin.public_id}/").content.decode()
     assert "không thể tự thay đổi" in page
     assert 'name="organisation"' not in page  # no organisation picker for oneself
@@ -384,7 +376,7 @@ def test_own_account_page_cannot_change_own_access(tree: Tree) -> None:
 
 def test_disable_and_enable(tree: Tree, target: User) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    client = _client(admin)
+    client = signed_in(admin)
     response = client.post(BASE + f"{target.public_id}/trang-thai/", {"version": "1"})
     assert response.status_code == 302
     assert not User.objects.get(pk=target.pk).is_active
@@ -395,7 +387,7 @@ def test_disable_and_enable(tree: Tree, target: User) -> None:
 
 def test_disable_from_a_stale_page_is_refused_with_a_message(tree: Tree, target: User) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    client = _client(admin)
+    client = signed_in(admin)
     client.post(BASE + f"{target.public_id}/", _edit(tree, target, full_name="Người khác"))
     response = client.post(BASE + f"{target.public_id}/trang-thai/", {"version": "1"})
     assert User.objects.get(pk=target.pk).is_active
@@ -404,7 +396,7 @@ def test_disable_from_a_stale_page_is_refused_with_a_message(tree: Tree, target:
 
 def test_reset_password_shows_a_temporary_one_once(tree: Tree, target: User) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    response = _client(admin).post(
+    response = signed_in(admin).post(
         BASE + f"{target.public_id}/mat-khau/", {"version": "1", "password": ""}
     )
     assert response.status_code == 200
@@ -415,7 +407,7 @@ def test_reset_password_shows_a_temporary_one_once(tree: Tree, target: User) -> 
 
 def test_reset_password_typed_is_checked_and_stale_is_refused(tree: Tree, target: User) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    client = _client(admin)
+    client = signed_in(admin)
     weak = client.post(BASE + f"{target.public_id}/mat-khau/", {"version": "1", "password": "abc"})
     assert weak.status_code == 400
     assert User.objects.get(pk=target.pk).check_password(PASSWORD)

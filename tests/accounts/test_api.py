@@ -7,13 +7,12 @@ import uuid
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from bvct.accounts import services
 from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
 from bvct.core.constants import Classification, Role
-from tests.accounts.helpers import last_seq
+from tests.accounts.helpers import account_state, last_seq, signed_in
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user
 from tests.permission_matrix import Expect, Personas, assert_permission_matrix, make_personas
@@ -49,24 +48,6 @@ def _officers(tree: Tree) -> Personas:
         org=tree.committee_b,
         other_org=tree.committee_a,
         agency_org=tree.agency,
-    )
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _state(user: User) -> tuple[Any, ...]:
-    fresh = User.objects.get(pk=user.pk)
-    return (
-        fresh.version,
-        fresh.full_name,
-        fresh.roles,
-        fresh.clearance,
-        fresh.is_active,
-        fresh.organisation_id,
     )
 
 
@@ -130,7 +111,7 @@ def test_user_list_auditors_see_the_accounts_of_their_scope(tree: Tree, target: 
 
 def test_user_list_output_has_no_secrets(tree: Tree, target: User) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    body = _client(admin).get(USERS_URL).json()["results"]
+    body = signed_in(admin).get(USERS_URL).json()["results"]
     row = next(u for u in body if u["username"] == "muctieu.b")
     assert row == {
         "id": str(target.public_id),
@@ -150,7 +131,7 @@ def test_user_list_query_count_does_not_grow(
     tree: Tree, django_assert_max_num_queries: Any
 ) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    client = _client(admin)
+    client = signed_in(admin)
     for org in (tree.committee_a, tree.committee_b, tree.agency, tree.cell_a, tree.board) * 5:
         make_user(org, Role.BVCT_OFFICER)
     client.get(USERS_URL)  # settle the session
@@ -187,7 +168,7 @@ def test_user_detail_matrix_for_officers_of_the_same_committee(tree: Tree, targe
 
 
 def test_hidden_user_answers_exactly_like_a_missing_one(tree: Tree, target: User) -> None:
-    client = _client(make_user(tree.committee_b, Role.BVCT_OFFICER))
+    client = signed_in(make_user(tree.committee_b, Role.BVCT_OFFICER))
     hidden = client.get(_detail_url(target))
     missing = client.get(f"{USERS_URL}{uuid.uuid4()}/")
     assert hidden.status_code == missing.status_code == 404
@@ -210,7 +191,7 @@ def test_user_patch_matrix_for_administrators(tree: Tree, target: User) -> None:
         Expect.api(other_scope=200, insufficient_clearance=200),
         method="patch",
         data=data,
-        state=lambda: _state(target),
+        state=lambda: account_state(target),
     )
     # Three administrators changed it in turn, each from the version they had just read.
     target.refresh_from_db()
@@ -231,16 +212,16 @@ def test_user_patch_is_refused_to_non_administrators(
         Expect.api(allowed=404),  # even the board auditor, who may read the account
         method="patch",
         data={"version": 1, "roles": [Role.SYSADMIN], "clearance": "TUYET_MAT"},
-        state=lambda: _state(target),
+        state=lambda: account_state(target),
     )
-    assert _state(target)[0] == 1
+    assert account_state(target)[0] == 1
     assert events_since(mark) == []
 
 
 def test_user_patch_by_administrator_is_audited(tree: Tree, target: User) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
     mark = last_seq()
-    response = _client(admin).patch(
+    response = signed_in(admin).patch(
         _detail_url(target),
         {"version": 1, "roles": ["bvct_officer", "secret_clerk"], "clearance": "Tối mật"},
         content_type="application/json",
@@ -266,10 +247,10 @@ def test_user_patch_by_administrator_is_audited(tree: Tree, target: User) -> Non
 def test_user_patch_with_a_stale_version_is_a_conflict(tree: Tree, target: User) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
     services.user_update(actor=admin, user=target, full_name="Đã sửa trước")
-    before = _state(target)
+    before = account_state(target)
     mark = last_seq()
 
-    response = _client(admin).patch(
+    response = signed_in(admin).patch(
         _detail_url(target),
         {"version": 1, "full_name": "Ghi đè", "is_active": False},
         content_type="application/json",
@@ -278,7 +259,7 @@ def test_user_patch_with_a_stale_version_is_a_conflict(tree: Tree, target: User)
     assert response.status_code == 409
     assert response.json()["code"] == "conflict"
     assert "vừa được người khác sửa" in response.json()["detail"]
-    assert _state(target) == before
+    assert account_state(target) == before
     assert events_since(mark) == []
 
 
@@ -294,8 +275,8 @@ def test_user_patch_refuses_bad_values_with_a_specific_message(
     tree: Tree, target: User, payload: dict[str, Any], field: str, fragment: str
 ) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    before = _state(target)
-    response = _client(admin).patch(
+    before = account_state(target)
+    response = signed_in(admin).patch(
         _detail_url(target),
         {"version": 1, "full_name": "Không được lưu", **payload},
         content_type="application/json",
@@ -303,23 +284,23 @@ def test_user_patch_refuses_bad_values_with_a_specific_message(
     assert response.status_code == 400
     assert response.json()["field"] == field
     assert fragment in response.json()["detail"]
-    assert _state(target) == before
+    assert account_state(target) == before
 
 
 def test_user_patch_without_version_is_refused(tree: Tree, target: User) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    before = _state(target)
-    response = _client(admin).patch(
+    before = account_state(target)
+    response = signed_in(admin).patch(
         _detail_url(target), {"full_name": "X"}, content_type="application/json"
     )
     assert response.status_code == 400
     assert "version" in response.json()
-    assert _state(target) == before
+    assert account_state(target) == before
 
 
 def test_administrator_cannot_lock_themself_through_the_api(tree: Tree) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
-    client = _client(admin)
+    client = signed_in(admin)
     response = client.patch(
         _detail_url(admin), {"version": 1, "is_active": False}, content_type="application/json"
     )
@@ -386,7 +367,7 @@ def test_user_create_is_refused_to_non_administrators(tree: Tree, personas: Any)
 def test_user_create_by_administrator_is_audited(tree: Tree) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
     mark = last_seq()
-    response = _client(admin).post(
+    response = signed_in(admin).post(
         USERS_URL,
         _new_user(username="tran.bich", organisation="t-btc", clearance="tuyệt mật"),
         content_type="application/json",
@@ -439,7 +420,7 @@ def test_user_create_refuses_bad_values_with_a_specific_message(
     users_before = User.objects.count()
     mark = last_seq()
 
-    response = _client(admin).post(
+    response = signed_in(admin).post(
         USERS_URL, _new_user(**overrides), content_type="application/json"
     )
 
@@ -452,7 +433,7 @@ def test_user_create_refuses_bad_values_with_a_specific_message(
 def test_user_create_with_missing_fields_is_refused(tree: Tree) -> None:
     admin = make_user(tree.board, Role.SYSADMIN)
     users_before = User.objects.count()
-    response = _client(admin).post(
+    response = signed_in(admin).post(
         USERS_URL, {"username": "thieu.truong"}, content_type="application/json"
     )
     assert response.status_code == 400

@@ -67,6 +67,18 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _account_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What the create and edit forms both send a service: details, place and access."""
+    return {
+        "full_name": data["full_name"],
+        "email": data["email"],
+        "organisation_code": data["organisation"].code,
+        "scope_code": data["scope"].code if data["scope"] else "",
+        "roles": data["roles"],
+        "clearance": data["clearance"],
+    }
+
+
 def _show_password(
     request: HttpRequest, user: User, password: str, *, created: bool
 ) -> HttpResponse:
@@ -94,13 +106,8 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
             user = user_create(
                 actor=request.user,  # type: ignore[arg-type]
                 username=data["username"],
-                full_name=data["full_name"],
-                email=data["email"],
-                organisation_code=data["organisation"].code,
-                scope_code=data["scope"].code if data["scope"] else "",
-                roles=data["roles"],
-                clearance=data["clearance"],
                 password=password,
+                **_account_fields(data),
             )
         except ServiceError as exc:
             refusal_on_form(form, exc)
@@ -173,12 +180,7 @@ def user_detail_view(request: HttpRequest, public_id: Any) -> HttpResponse:
             actor=request.user,  # type: ignore[arg-type]
             user=target,
             expected_version=data["version"],
-            full_name=data["full_name"],
-            email=data["email"],
-            organisation_code=data["organisation"].code,
-            scope_code=data["scope"].code if data["scope"] else "",
-            roles=data["roles"],
-            clearance=data["clearance"],
+            **_account_fields(data),
         )
     except ServiceError as exc:
         # The page again, with the account as it now is and what the administrator typed;
