@@ -67,6 +67,13 @@ ROUTES: dict[str, Route] = {
     "accounts:user_active": Route(
         ADMINS, lambda o: f"/accounts/quan-ly/{o.user.public_id}/trang-thai/", method="post"
     ),
+    "accounts:grant_list": Route(ADMINS | AUDITORS, lambda o: "/accounts/quan-ly/cap-quyen/"),
+    "accounts:grant_confirm": Route(
+        ADMINS, lambda o: f"/accounts/quan-ly/cap-quyen/{o.grant.public_id}/xac-nhan/", "post"
+    ),
+    "accounts:grant_decline": Route(
+        ADMINS, lambda o: f"/accounts/quan-ly/cap-quyen/{o.grant.public_id}/tu-choi/", "post"
+    ),
     "accounts:user_password": Route(
         ADMINS, lambda o: f"/accounts/quan-ly/{o.user.public_id}/mat-khau/", method="post"
     ),
@@ -104,6 +111,14 @@ ROUTES: dict[str, Route] = {
         lambda o: f"/api/users/{o.user.public_id}/",
         api=True,
         writes={"patch": ADMINS},
+    ),
+    # Access waiting for a second administrator: decided by administrators, read by auditors.
+    "api:grant_list": Route(ADMINS | AUDITORS, lambda o: "/api/users/grants/", api=True),
+    "api:grant_confirm": Route(
+        ADMINS, lambda o: f"/api/users/grants/{o.grant.public_id}/confirm/", "post", api=True
+    ),
+    "api:grant_decline": Route(
+        ADMINS, lambda o: f"/api/users/grants/{o.grant.public_id}/decline/", "post", api=True
     ),
     "api:token_list": Route(
         SIGNED_IN, lambda o: "/api/tokens/", api=True, writes={"post": SIGNED_IN}

@@ -12,6 +12,17 @@ api_patterns = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("users/", accounts_api.UserListApi.as_view(), name="user_list"),
     path("users/<uuid:public_id>/", accounts_api.UserDetailApi.as_view(), name="user_detail"),
+    path("users/grants/", accounts_api.GrantListApi.as_view(), name="grant_list"),
+    path(
+        "users/grants/<uuid:public_id>/confirm/",
+        accounts_api.GrantConfirmApi.as_view(),
+        name="grant_confirm",
+    ),
+    path(
+        "users/grants/<uuid:public_id>/decline/",
+        accounts_api.GrantDeclineApi.as_view(),
+        name="grant_decline",
+    ),
     path("tokens/", accounts_api.TokenListApi.as_view(), name="token_list"),
     path("tokens/<uuid:public_id>/", accounts_api.TokenRevokeApi.as_view(), name="token_revoke"),
     path("orgs/", orgs_api.OrganisationListApi.as_view(), name="org_list"),

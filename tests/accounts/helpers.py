@@ -38,3 +38,26 @@ def account_state(user: Any) -> tuple[Any, ...]:
         fresh.version, fresh.full_name, fresh.roles, fresh.clearance, fresh.is_active,
         fresh.organisation_id, fresh.scope_id, fresh.password,
     )  # fmt: skip
+
+
+def second_administrator() -> Any:
+    """Another administrator (made once per test), the one who confirms grants."""
+    from bvct.accounts.models import User
+    from bvct.core.constants import Role
+    from tests.factories import make_user
+
+    other = User.objects.filter(username="quantri-xacnhan").first()
+    if other is None:
+        root = User.objects.filter(roles__contains=[Role.SYSADMIN]).first()
+        assert root is not None, "an administrator must exist to confirm"
+        other = make_user(root.organisation, Role.SYSADMIN, username="quantri-xacnhan")
+    return other
+
+
+def confirm_pending(user: Any) -> Any:
+    """Confirm the access waiting for ``user`` as a second administrator; the account after."""
+    from bvct.accounts import grants
+
+    grant = grants.pending_grant(user)
+    assert grant is not None, "no access is waiting for this account"
+    return grants.grant_confirm(actor=second_administrator(), grant=grant)

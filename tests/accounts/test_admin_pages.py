@@ -13,7 +13,7 @@ from django.test import Client
 from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
 from bvct.core.constants import Role
-from tests.accounts.helpers import account_state, event_text, signed_in
+from tests.accounts.helpers import account_state, confirm_pending, event_text, signed_in
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user
 from tests.permission_matrix import Expect, Personas, assert_permission_matrix, make_personas
@@ -196,6 +196,8 @@ def test_create_with_a_temporary_password_shown_once(tree: Tree, audit_mark: int
     user = User.objects.get(username="tranbich")
     assert user.check_password(password.group(1))
     assert (user.organisation, user.scope) == (tree.committee_a, tree.grassroots_a)
+    assert user.roles == [] and user.clearance == 0  # until a second administrator confirms
+    user = confirm_pending(user)
     assert user.roles == [Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER] and user.clearance == 2
     [event] = events_since(
         audit_mark, action=AuditAction.USER_CREATE, object_public_id=str(user.public_id)
@@ -328,9 +330,13 @@ def test_change_roles_clearance_and_scope(tree: Tree, target: User, audit_mark: 
     response = signed_in(admin).post(BASE + f"{target.public_id}/", data)
     assert response.status_code == 302
     fresh = User.objects.get(pk=target.pk)
-    assert (fresh.roles, fresh.clearance, fresh.version) == ([Role.SECRET_CLERK], 3, 2)
+    # The officer's role goes at once; the clerk's, the clearance and the move wait.
+    assert (fresh.roles, fresh.clearance, fresh.version) == ([], 1, 2)
     [event] = events_since(audit_mark, action=AuditAction.USER_UPDATE)
     assert event.before["roles"] == [Role.BVCT_OFFICER]
+    fresh = confirm_pending(fresh)
+    assert (fresh.roles, fresh.clearance, fresh.version) == ([Role.SECRET_CLERK], 3, 3)
+    assert (fresh.organisation, fresh.scope) == (tree.committee_b, tree.committee_b)
 
 
 def test_a_change_from_a_stale_page_is_refused_and_shows_the_account_as_it_now_is(

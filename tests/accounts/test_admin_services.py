@@ -10,13 +10,13 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.test import Client
 
-from bvct.accounts import services
+from bvct.accounts import grants, services
 from bvct.accounts.models import User
 from bvct.accounts.selectors import user_list
 from bvct.audit.constants import AuditAction
 from bvct.core.constants import Role
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
-from tests.accounts.helpers import event_text
+from tests.accounts.helpers import confirm_pending, event_text
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user
 
@@ -69,6 +69,11 @@ def test_an_administrator_may_change_their_own_name(admin: User, audit_mark: int
 def test_another_administrator_may_change_their_access(admin: User, tree: Tree) -> None:
     other = make_user(tree.board, Role.SYSADMIN)
     services.user_update(actor=other, user=admin, roles=[Role.AUDITOR], clearance="MAT")
+    # The administrator role goes at once; the auditor's waits for a third administrator.
+    assert User.objects.get(pk=admin.pk).roles == []
+    grant = grants.pending_grant(admin)
+    assert grant is not None
+    grants.grant_confirm(actor=make_user(tree.board, Role.SYSADMIN), grant=grant)
     assert User.objects.get(pk=admin.pk).roles == [Role.AUDITOR]
 
 
@@ -157,14 +162,16 @@ def test_the_scope_may_not_reach_outside_the_organisation(
 def test_changing_the_scope_and_back_to_the_default(admin: User, tree: Tree) -> None:
     user = make_user(tree.committee_a, Role.BVCT_OFFICER)
     user = services.user_update(actor=admin, user=user, scope_code=tree.cell_a.code)
-    assert user.scope == tree.cell_a
-    # A move to another organisation without a scope: that organisation's own.
+    assert user.scope == tree.cell_a  # narrower: at once
+    # A move to another organisation without a scope: that organisation's own (once confirmed).
     user = services.user_update(actor=admin, user=user, organisation_code=tree.committee_b.code)
+    assert user.scope == tree.cell_a
+    user = confirm_pending(user)
     assert user.scope == tree.committee_b
     user = services.user_update(
         actor=admin, user=user, organisation_code=tree.committee_a.code, scope_code=""
     )
-    assert user.scope == tree.committee_a
+    assert confirm_pending(user).scope == tree.committee_a
 
 
 # --- password reset -----------------------------------------------------------------------------

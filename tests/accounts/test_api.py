@@ -124,6 +124,7 @@ def test_user_list_output_has_no_secrets(tree: Tree, target: User) -> None:
         "clearance": "MAT",
         "is_active": True,
         "version": 1,
+        "pending_grant": None,
     }
 
 
@@ -136,7 +137,7 @@ def test_user_list_query_count_does_not_grow(
         make_user(org, Role.BVCT_OFFICER)
     client.get(USERS_URL)  # settle the session
     # session, user, the list; one more if the idle clock is written back: never per row.
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # session, user, count, page, waiting grants
         response = client.get(USERS_URL)
     assert response.json()["count"] == User.objects.count() == 26
 
@@ -226,13 +227,19 @@ def test_user_patch_by_administrator_is_audited(tree: Tree, target: User) -> Non
         {"version": 1, "roles": ["bvct_officer", "secret_clerk"], "clearance": "Tối mật"},
         content_type="application/json",
     )
+    assert response.status_code == 202  # the widening waits for a second administrator
+    waiting = response.json()["pending_grant"]
+    assert waiting["roles"] == ["BVCT_OFFICER", "SECRET_CLERK"]
+    assert waiting["clearance"] == "TOI_MAT"
+    second = make_user(tree.board, Role.SYSADMIN)
+    response = signed_in(second).post(f"{USERS_URL}grants/{waiting['id']}/confirm/")
     assert response.status_code == 200
     assert response.json()["roles"] == ["BVCT_OFFICER", "SECRET_CLERK"]
     assert response.json()["clearance"] == "TOI_MAT"
     assert response.json()["version"] == 2
-    [event] = events_since(mark)
-    assert event.action == AuditAction.USER_UPDATE
-    assert event.actor_public_id == admin.public_id
+    [event] = events_since(mark, action=AuditAction.USER_GRANT_CONFIRM)
+    assert event.action == AuditAction.USER_GRANT_CONFIRM
+    assert event.actor_public_id == second.public_id
     assert event.object_public_id == str(target.public_id)
     assert (event.before["roles"], event.after["roles"]) == (
         ["BVCT_OFFICER"],
@@ -341,7 +348,8 @@ def test_user_create_matrix_for_administrators(tree: Tree) -> None:
     created = User.objects.get(public_id=body["id"])
     assert created.organisation == tree.committee_a
     assert created.check_password(PASSWORD)
-    assert body["clearance"] == "MAT"
+    assert body["clearance"] == "NONE" and body["roles"] == []  # until a second one confirms
+    assert body["pending_grant"]["clearance"] == "MAT"
     assert "password" not in body
     assert responses["agency"].json() == {
         "code": "permission_denied",
@@ -374,14 +382,15 @@ def test_user_create_by_administrator_is_audited(tree: Tree) -> None:
     )
     assert response.status_code == 201
     assert response.json()["scope"] == "t-root"
-    assert response.json()["clearance"] == "TUYET_MAT"
-    [event] = events_since(mark)
+    assert response.json()["pending_grant"]["clearance"] == "TUYET_MAT"
+    [event, _request] = events_since(mark)
     assert event.action == AuditAction.USER_CREATE
     assert event.actor_public_id == admin.public_id
     assert event.object_public_id == response.json()["id"]
     assert event.before is None
     assert event.after["username"] == "tran.bich"
-    assert event.after["clearance"] == Classification.TUYET_MAT
+    assert event.after["clearance"] == Classification.NONE
+    assert _request.after["clearance"] == "TUYET_MAT"
     assert PASSWORD not in str(event.after)
 
 

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bvct.accounts import services
+from bvct.accounts import grants, services
 from bvct.accounts.models import User
 from bvct.audit.constants import AuditAction
 from bvct.core.constants import Classification, Role
 from bvct.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import SYSTEM
-from tests.accounts.helpers import event_text, last_seq
+from tests.accounts.helpers import confirm_pending, event_text, last_seq
 from tests.conftest import events_since
 from tests.factories import PASSWORD, Tree, make_user
 
@@ -24,10 +24,13 @@ NEW_PASSWORD = "Doi-mat-khau-moi-2026"
 
 @pytest.fixture
 def admin(tree: Tree) -> User:
+    """The administrator who acts; a second one (made first) confirms grants."""
+    make_user(tree.board, Role.SYSADMIN, username="quantri-xacnhan")
     return make_user(tree.board, Role.SYSADMIN, username="quantri")
 
 
-def _create(admin: User, tree: Tree, **overrides: Any) -> User:
+def _create(admin: User, tree: Tree, confirm: bool = True, **overrides: Any) -> User:
+    """An account made by ``admin``; with ``confirm``, its access confirmed by another."""
     kwargs: dict[str, Any] = {
         "actor": admin,
         "username": "nguyenvana",
@@ -38,7 +41,10 @@ def _create(admin: User, tree: Tree, **overrides: Any) -> User:
         "password": PASSWORD,
     }
     kwargs.update(overrides)
-    return services.user_create(**kwargs)
+    user = services.user_create(**kwargs)
+    if confirm and grants.pending_grant(user) is not None:
+        user = confirm_pending(user)
+    return user
 
 
 # --- user_create ------------------------------------------------------------------------------
@@ -47,7 +53,14 @@ def _create(admin: User, tree: Tree, **overrides: Any) -> User:
 def test_user_create_records_the_account_and_its_audit_event(
     admin: User, tree: Tree, audit_mark: int
 ) -> None:
-    user = _create(admin, tree, email=" a@example.vn ", roles=["bvct_officer", "COMMITTEE_MEMBER"])
+    user = _create(
+        admin,
+        tree,
+        confirm=False,
+        email=" a@example.vn ",
+        roles=["bvct_officer", "COMMITTEE_MEMBER"],
+    )
+    user = confirm_pending(user)
 
     user.refresh_from_db()
     assert user.organisation == tree.committee_a
@@ -56,9 +69,17 @@ def test_user_create_records_the_account_and_its_audit_event(
     assert user.clearance == Classification.MAT
     assert user.email == "a@example.vn"
     assert user.check_password(PASSWORD)
-    assert user.version == 1
+    assert user.version == 2  # made without access, then given it by the second administrator
 
-    [event] = events_since(audit_mark)
+    event, request, confirmed = events_since(audit_mark)
+    assert [request.action, confirmed.action] == [
+        AuditAction.USER_GRANT_REQUEST,
+        AuditAction.USER_GRANT_CONFIRM,
+    ]
+    assert request.actor_username == "quantri"
+    assert request.after["roles"] == ["BVCT_OFFICER", "COMMITTEE_MEMBER"]
+    assert confirmed.actor_username == "quantri-xacnhan"
+    assert confirmed.before["roles"] == [] and confirmed.after["roles"] == request.after["roles"]
     assert event.action == AuditAction.USER_CREATE
     assert event.actor_public_id == admin.public_id
     assert event.actor_username == "quantri"
@@ -72,8 +93,8 @@ def test_user_create_records_the_account_and_its_audit_event(
         "email": "a@example.vn",
         "organisation": str(tree.committee_a.public_id),
         "scope": str(tree.committee_a.public_id),
-        "roles": ["BVCT_OFFICER", "COMMITTEE_MEMBER"],
-        "clearance": Classification.MAT,
+        "roles": [],
+        "clearance": Classification.NONE,
         "is_active": True,
     }
     assert PASSWORD not in event_text(event)
@@ -102,7 +123,7 @@ def test_user_create_without_password_cannot_sign_in(
 ) -> None:
     user = _create(admin, tree, password=None)
     assert not user.has_usable_password()
-    [event] = events_since(audit_mark)
+    [event] = events_since(audit_mark, action=AuditAction.USER_CREATE)
     assert event.action == AuditAction.USER_CREATE
     assert event.after["username"] == "nguyenvana"
 
@@ -262,24 +283,26 @@ def test_a_disabled_administrator_is_denied(admin: User, tree: Tree) -> None:
 
 def test_user_update_records_roles_and_clearance_before_and_after(admin: User, tree: Tree) -> None:
     user = _create(admin, tree)
+    made = user.version
     mark = last_seq()
 
     updated = services.user_update(
         actor=admin,
         user=user,
-        expected_version=1,
+        expected_version=made,
         roles=["committee_member", "BVCT_OFFICER"],
         clearance="Tối mật",
     )
 
-    assert updated.version == 2
+    assert updated.version == user.version  # nothing applies before the second administrator
+    confirm_pending(user)
     user.refresh_from_db()
     assert user.roles == [Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER]
     assert user.clearance == Classification.TOI_MAT
-    assert user.version == 2
-    [event] = events_since(mark)
-    assert event.action == AuditAction.USER_UPDATE
-    assert event.actor_public_id == admin.public_id
+    assert user.version == updated.version + 1
+    [_request, event] = events_since(mark)
+    assert event.action == AuditAction.USER_GRANT_CONFIRM
+    assert event.actor_username == "quantri-xacnhan"
     assert event.object_public_id == str(user.public_id)
     assert event.before["roles"] == ["BVCT_OFFICER"]
     assert event.after["roles"] == ["BVCT_OFFICER", "COMMITTEE_MEMBER"]
@@ -293,8 +316,12 @@ def test_moving_a_user_recomputes_the_scope(admin: User, tree: Tree, audit_mark:
     user = _create(admin, tree)
     services.user_update(actor=admin, user=user, organisation_code=tree.board.code)
     user.refresh_from_db()
+    # An officer moved reads other people's dossiers: that waits for the second administrator.
+    assert (user.organisation, user.scope) == (tree.committee_a, tree.committee_a)
+    confirm_pending(user)
+    user.refresh_from_db()
     assert (user.organisation, user.scope) == (tree.board, tree.root)
-    [event] = events_since(audit_mark, action=AuditAction.USER_UPDATE)
+    [event] = events_since(audit_mark, action=AuditAction.USER_GRANT_CONFIRM)[-1:]
     assert event.before["scope"] == str(tree.committee_a.public_id)
     assert event.after["scope"] == str(tree.root.public_id)
     assert event.after["organisation"] == str(tree.board.public_id)
@@ -302,18 +329,19 @@ def test_moving_a_user_recomputes_the_scope(admin: User, tree: Tree, audit_mark:
 
 def test_stale_version_is_refused_and_changes_nothing(admin: User, tree: Tree) -> None:
     user = _create(admin, tree)
-    services.user_update(actor=admin, user=user, expected_version=1, full_name="Nguyễn Văn Á")
+    made = user.version
+    services.user_update(actor=admin, user=user, expected_version=made, full_name="Nguyễn Văn Á")
     mark = last_seq()
 
     with pytest.raises(ConflictError, match="vừa được người khác sửa") as info:
         services.user_update(
-            actor=admin, user=user, expected_version=1, clearance="TUYET_MAT", roles=[]
+            actor=admin, user=user, expected_version=made, clearance="TUYET_MAT", roles=[]
         )
 
     assert info.value.code == "conflict"
     user.refresh_from_db()
     assert (user.version, user.clearance, user.roles, user.full_name) == (
-        2,
+        made + 1,
         Classification.MAT,
         [Role.BVCT_OFFICER],
         "Nguyễn Văn Á",
@@ -323,13 +351,14 @@ def test_stale_version_is_refused_and_changes_nothing(admin: User, tree: Tree) -
 
 def test_an_update_that_changes_nothing_writes_no_event(admin: User, tree: Tree) -> None:
     user = _create(admin, tree)
+    made = user.version
     mark = last_seq()
 
     # The same values spelled differently: role codes in lower case, clearance by name.
     result = services.user_update(
         actor=admin,
         user=user,
-        expected_version=1,
+        expected_version=made,
         full_name=" Nguyễn Văn A ",
         roles=["bvct_officer", "BVCT_OFFICER"],
         clearance="mật",
@@ -337,9 +366,9 @@ def test_an_update_that_changes_nothing_writes_no_event(admin: User, tree: Tree)
         is_active=True,
     )
 
-    assert result.version == 1
+    assert result.version == made
     user.refresh_from_db()
-    assert user.version == 1
+    assert user.version == made
     assert events_since(mark) == []
 
 
@@ -357,7 +386,7 @@ def test_administrator_cannot_deactivate_themself(admin: User, audit_mark: int) 
 def test_administrator_deactivates_another_account(admin: User, tree: Tree) -> None:
     user = _create(admin, tree)
     mark = last_seq()
-    services.user_update(actor=admin, user=user, expected_version=1, is_active=False)
+    services.user_update(actor=admin, user=user, expected_version=user.version, is_active=False)
     user.refresh_from_db()
     assert not user.is_active
     [event] = events_since(mark)
@@ -378,6 +407,7 @@ def test_user_update_refuses_bad_input_and_changes_nothing(
     admin: User, tree: Tree, overrides: dict[str, Any], field: str, fragment: str
 ) -> None:
     user = _create(admin, tree)
+    made = user.version
     mark = last_seq()
     # A valid change listed first must not be saved either.
     with pytest.raises(ValidationFailed) as info:
@@ -385,7 +415,7 @@ def test_user_update_refuses_bad_input_and_changes_nothing(
     assert info.value.field == field
     assert fragment in info.value.message
     user.refresh_from_db()
-    assert (user.email, user.version) == ("", 1)
+    assert (user.email, user.version) == ("", made)
     assert events_since(mark) == []
 
 
@@ -406,6 +436,7 @@ def test_user_update_by_a_non_administrator_is_denied(admin: User, tree: Tree) -
 @pytest.mark.parametrize("by", ["self", "admin"])
 def test_set_password_keeps_no_secret_in_the_audit_trail(admin: User, tree: Tree, by: str) -> None:
     user = _create(admin, tree)
+    made = user.version
     old_hash = User.objects.get(pk=user.pk).password
     mark = last_seq()
     actor = user if by == "self" else admin
@@ -415,7 +446,7 @@ def test_set_password_keeps_no_secret_in_the_audit_trail(admin: User, tree: Tree
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
     assert not user.check_password(PASSWORD)
-    assert user.version == 2
+    assert user.version == made + 1
     [event] = events_since(mark)
     assert event.action == AuditAction.USER_SET_PASSWORD
     assert event.actor_public_id == actor.public_id
@@ -443,13 +474,14 @@ def test_set_password_of_someone_else_needs_an_administrator(admin: User, tree: 
 
 def test_weak_new_password_is_refused_and_changes_nothing(admin: User, tree: Tree) -> None:
     user = _create(admin, tree)
+    made = user.version
     mark = last_seq()
     with pytest.raises(ValidationFailed, match="hoàn toàn là số") as info:
         services.user_set_password(actor=user, user=user, password="202620262026")
     assert info.value.field == "password"
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
-    assert user.version == 1
+    assert user.version == made
     assert events_since(mark) == []
 
 

@@ -1,6 +1,6 @@
 """The administrator's account pages in a real Chromium: an account created with its
-organisation found by name (htmx), signed in with the temporary password shown once, then
-disabled."""
+organisation found by name (htmx), signed in with the temporary password shown once, its role
+confirmed by a second administrator, then disabled."""
 
 from __future__ import annotations
 
@@ -53,6 +53,17 @@ def test_the_administrator_creates_an_account_that_signs_in_then_disables_it(
     expect(user.locator(".who")).to_have_text("Lê Thị Kim Oanh")
     # The administrator knows that password: the account is sent to change it first.
     expect(user.get_by_role("heading", level=1)).to_have_text("Đổi mật khẩu")
+    # Its role waits for a second administrator: no dossiers yet.
+    expect(user.get_by_role("link", name="Hồ sơ", exact=True)).to_have_count(0)
+
+    second = signed_in("quantri2")
+    second.get_by_role("link", name="Cấp quyền").click()
+    row = second.get_by_role("row").filter(has_text="Lê Thị Kim Oanh")
+    expect(row).to_contain_text("Cán bộ làm công tác BVCTNB")
+    expect(row).to_contain_text("Vũ Đức Anh")  # who asked
+    row.get_by_role("button", name="Xác nhận cấp quyền").click()
+    expect(second.locator(".messages")).to_contain_text("Đã xác nhận cấp quyền")
+    user.reload()
     expect(user.get_by_role("link", name="Hồ sơ", exact=True).first).to_be_visible()
 
     admin.get_by_role("link", name="Về trang tài khoản").click()

@@ -51,6 +51,7 @@ class Objects:
     org: Organisation
     user: Any
     token: Any
+    grant: Any
 
 
 @pytest.fixture
@@ -71,6 +72,8 @@ def objects(tree: Tree) -> Objects:
     )
     owner = make_user(tree.root, Role.BVCT_OFFICER)
     token, _ = account_services.api_token_create(actor=owner, name="thử")
+    asker = make_user(tree.board, Role.SYSADMIN)
+    account_services.user_update(actor=asker, user=owner, clearance="TUYET_MAT")
     return Objects(
         dossier=dossier,
         link=PersonLink.objects.get(person_a__citizen_id=FATHER_ID),
@@ -78,6 +81,7 @@ def objects(tree: Tree) -> Objects:
         org=tree.root,
         user=owner,
         token=token,
+        grant=owner.access_grants.get(),
     )
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bvct.accounts import grants
 from bvct.accounts.forms import (
     PasswordResetForm,
     UserActiveForm,
@@ -27,6 +28,7 @@ from bvct.accounts.forms import (
     UserEditForm,
     UserFilterForm,
 )
+from bvct.accounts.grant_views import grant_rows
 from bvct.accounts.models import User
 from bvct.accounts.permissions import can_manage_users
 from bvct.accounts.selectors import user_get_for_user, user_list
@@ -146,8 +148,11 @@ def _detail_page(
     if own:
         for name in ("roles", "clearance", "organisation", "scope"):
             edit.fields[name].disabled = True
+    pending = grants.pending_grant(target)
     context = {
         "target": target,
+        "pending": grant_rows([pending])[0] if pending else None,
+        "decides": True,
         "own": own,
         "role_labels": _role_labels(target),
         "clearance_label": Classification(target.clearance).label,
@@ -175,6 +180,8 @@ def user_detail_view(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not form.is_valid():
         return _detail_page(request, target, edit=form, status=400)
     data = form.cleaned_data
+    earlier = grants.pending_grant(target)
+    asked_before = earlier.pk if earlier else None
     try:
         updated = user_update(
             actor=request.user,  # type: ignore[arg-type]
@@ -194,7 +201,15 @@ def user_detail_view(request: HttpRequest, public_id: Any) -> HttpResponse:
         refusal_on_form(again, exc)
         return _detail_page(request, current, edit=again, status=exc.status)
     changed = updated.version != data["version"]
-    messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
+    waiting = grants.pending_grant(updated)
+    if waiting is not None and waiting.pk != asked_before:
+        messages.success(
+            request,
+            "Đã lưu. Phần mở rộng quyền (vai trò, mức tiếp cận bí mật, đơn vị, phạm vi) "
+            "chờ một quản trị hệ thống khác xác nhận.",
+        )
+    else:
+        messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
     return HttpResponseRedirect(reverse("accounts:user_detail", args=[updated.public_id]))
 
 

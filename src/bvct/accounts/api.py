@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
@@ -12,13 +13,33 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bvct.accounts import services
-from bvct.accounts.models import User
+from bvct.accounts import grants, services
+from bvct.accounts.models import AccessGrant, User
 from bvct.accounts.permissions import can_manage_users
 from bvct.core.api import Page
 from bvct.core.constants import Action, Classification
 from bvct.core.errors import PermissionDeniedError
-from bvct.core.gate import get_for_user
+from bvct.core.gate import get_for_user, may
+
+
+class GrantOutput(serializers.Serializer):
+    """Access asked for an account, waiting for (or decided by) a second administrator."""
+
+    id = serializers.UUIDField(source="public_id")
+    user = serializers.UUIDField(source="user.public_id")
+    roles = serializers.ListField(child=serializers.CharField())
+    clearance = serializers.SerializerMethodField()
+    organisation = serializers.CharField(source="organisation.code")
+    scope = serializers.CharField(source="scope.code")
+    status = serializers.ChoiceField(choices=AccessGrant.Status.choices)
+    requested_by = serializers.CharField(source="requested_by.username")
+    requested_at = serializers.DateTimeField()
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+
+    def get_clearance(self, obj: AccessGrant) -> str:
+        return Classification(obj.clearance).name
 
 
 class UserOutput(serializers.Serializer):
@@ -32,9 +53,17 @@ class UserOutput(serializers.Serializer):
     clearance = serializers.SerializerMethodField()
     is_active = serializers.BooleanField()
     version = serializers.IntegerField()
+    pending_grant = serializers.SerializerMethodField(
+        help_text="Quyền đã đề nghị, chưa có hiệu lực đến khi quản trị hệ thống khác xác nhận."
+    )
 
     def get_clearance(self, obj: User) -> str:
         return Classification(obj.clearance).name
+
+    @extend_schema_field(GrantOutput(allow_null=True))
+    def get_pending_grant(self, obj: User) -> dict[str, Any] | None:
+        pending = [g for g in obj.access_grants.all() if g.status == AccessGrant.Status.PENDING]
+        return GrantOutput(pending[0]).data if pending else None
 
 
 class UserCreateInput(serializers.Serializer):
@@ -62,7 +91,12 @@ class UserUpdateInput(serializers.Serializer):
 
 
 def _user_qs() -> Any:
-    return User.objects.select_related("organisation", "scope")
+    pending = AccessGrant.objects.filter(status=AccessGrant.Status.PENDING).select_related(
+        "user", "organisation", "scope", "requested_by", "decided_by"
+    )
+    return User.objects.select_related("organisation", "scope").prefetch_related(
+        Prefetch("access_grants", queryset=pending)
+    )
 
 
 class MeApi(APIView):
@@ -100,7 +134,7 @@ class UserListApi(generics.ListAPIView):
             clearance=v["clearance"],
             password=v.get("password"),
         )
-        return Response(UserOutput(user).data, status=status.HTTP_201_CREATED)
+        return Response(UserOutput(_user_qs().get(pk=user.pk)).data, status=status.HTTP_201_CREATED)
 
 
 class UserDetailApi(APIView):
@@ -109,12 +143,23 @@ class UserDetailApi(APIView):
         user = get_for_user(_user_qs(), request.user, public_id=public_id)
         return Response(UserOutput(user).data)
 
-    @extend_schema(request=UserUpdateInput, responses=UserOutput, summary="Sửa tài khoản")
+    @extend_schema(
+        request=UserUpdateInput,
+        responses={200: UserOutput, 202: UserOutput},
+        summary="Sửa tài khoản",
+        description=(
+            "Thêm vai trò, nâng mức tiếp cận bí mật, chuyển đơn vị hay phạm vi của người có vai "
+            "trò nghiệp vụ chỉ có hiệu lực khi quản trị hệ thống khác xác nhận: khi đó trả lời "
+            "202 và `pending_grant` nêu quyền đang chờ; phần còn lại đã được lưu."
+        ),
+    )
     def patch(self, request: Request, public_id: str) -> Response:
         user = get_for_user(_user_qs(), request.user, action=Action.CHANGE, public_id=public_id)
         data = UserUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
+        before = [g.pk for g in user.access_grants.all()]
+        earlier = before[0] if before else None
         user = services.user_update(
             actor=request.user,  # type: ignore[arg-type]
             user=user,
@@ -127,7 +172,73 @@ class UserDetailApi(APIView):
             clearance=v.get("clearance"),
             is_active=v.get("is_active"),
         )
-        return Response(UserOutput(user).data)
+        fresh = _user_qs().get(pk=user.pk)
+        waiting = [g for g in fresh.access_grants.all()]
+        asked_now = bool(waiting) and waiting[0].pk != earlier
+        return Response(
+            UserOutput(fresh).data, status=status.HTTP_202_ACCEPTED if asked_now else 200
+        )
+
+
+def _grants_qs(user: Any) -> Any:
+    if not (may(user, Action.ADMINISTER) or may(user, Action.AUDIT)):
+        raise NotFound
+    return AccessGrant.objects.visible_to(user).select_related(
+        "user", "organisation", "scope", "requested_by", "decided_by"
+    )
+
+
+class GrantListApi(generics.ListAPIView):
+    serializer_class = GrantOutput
+    pagination_class = Page
+
+    def get_queryset(self) -> Any:
+        rows = _grants_qs(self.request.user).order_by("-requested_at", "-pk")
+        wanted = self.request.query_params.get("status", "")
+        return rows.filter(status=wanted) if wanted else rows
+
+    @extend_schema(
+        summary="Đề nghị cấp quyền",
+        parameters=[
+            OpenApiParameter("status", enum=AccessGrant.Status.values, required=False),
+        ],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class GrantDeclineInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class GrantConfirmApi(APIView):
+    @extend_schema(request=None, responses=UserOutput, summary="Xác nhận cấp quyền")
+    def post(self, request: Request, public_id: str) -> Response:
+        if not can_manage_users(request.user):
+            raise NotFound
+        grant = get_for_user(_grants_qs(request.user), request.user, public_id=public_id)
+        user = grants.grant_confirm(actor=request.user, grant=grant)  # type: ignore[arg-type]
+        return Response(UserOutput(_user_qs().get(pk=user.pk)).data)
+
+
+class GrantDeclineApi(APIView):
+    @extend_schema(
+        request=GrantDeclineInput,
+        responses=GrantOutput,
+        summary="Từ chối (hoặc người đề nghị rút lại) đề nghị cấp quyền",
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        if not can_manage_users(request.user):
+            raise NotFound
+        grant = get_for_user(_grants_qs(request.user), request.user, public_id=public_id)
+        data = GrantDeclineInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = grants.grant_decline(
+            actor=request.user,  # type: ignore[arg-type]
+            grant=grant,
+            reason=data.validated_data["reason"],
+        )
+        return Response(GrantOutput(_grants_qs(request.user).get(pk=done.pk)).data)
 
 
 class TokenCreateInput(serializers.Serializer):

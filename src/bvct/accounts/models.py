@@ -130,3 +130,61 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username_key}: {self.failures}"
+
+
+class AccessGrantQuerySet(GateQuerySet["AccessGrant"]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> AccessGrantQuerySet:
+        """Administrators decide on requests; auditors read those about accounts of their
+        scope (the same accounts they may look up)."""
+        actor = active_user(user)
+        if actor is None:
+            return self.none()
+        if may(actor, Action.ADMINISTER):
+            return self.all()
+        if action == Action.VIEW and may(actor, Action.AUDIT):
+            return self.filter(user__organisation__path__startswith=actor.scope_path)
+        return self.none()
+
+
+class AccessGrant(models.Model):
+    """A widening of an account's access that waits for a second administrator (two-person
+    rule, docs/permissions.md): roles added, clearance raised, organisation or scope moved
+    while the account holds a working role. It records the access asked for whole; confirming
+    it applies that access, provided the account's access has not changed since."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Chờ xác nhận")
+        CONFIRMED = "CONFIRMED", _("Đã xác nhận")
+        REFUSED = "REFUSED", _("Bị từ chối")
+        WITHDRAWN = "WITHDRAWN", _("Đã rút lại")
+        SUPERSEDED = "SUPERSEDED", _("Được thay bằng đề nghị sau")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_grants")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    scope = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    roles = ArrayField(models.CharField(max_length=32, choices=Role.choices), default=list)
+    clearance = models.PositiveSmallIntegerField(choices=Classification.choices)
+    # The access the account had when asked: confirming is refused if it has changed since.
+    base_access = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    objects = AccessGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="PENDING"),
+                name="access_grant_one_pending_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.status}"

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from bvct.accounts import grants
 from bvct.accounts.models import USERNAME_VALIDATOR, ApiToken, LoginThrottle, User
 from bvct.accounts.permissions import can_manage_users
 from bvct.audit.constants import AuditAction
@@ -176,6 +177,11 @@ def user_create(
         clearance=parse_clearance(clearance),
     )
     _refuse_conflicting_roles(user.roles)
+    # A new account starts with no access; what was asked for waits for a second
+    # administrator (grants.split), unless the system makes it.
+    target = grants.Access.of(user)
+    now, waiting = grants.split(actor, grants.Access(tuple(), 0, org.pk, user.scope_id), target)
+    grants.apply(user, now)
     if password:
         _check_password(password, user)
         user.set_password(password)
@@ -191,6 +197,9 @@ def user_create(
         org=org,
         after=snapshot(user, USER_AUDIT_FIELDS),
     )
+    if waiting is not None:
+        assert isinstance(actor, User)
+        grants.grant_request(actor=actor, user=user, target=waiting)
     return user
 
 
@@ -225,6 +234,7 @@ def user_update(
         "Tài khoản vừa được người khác sửa. Hãy tải lại trang và nhập lại thay đổi.",
     )
     before = snapshot(locked, USER_AUDIT_FIELDS)
+    current = grants.Access.of(locked)
     if full_name is not None:
         if not full_name.strip():
             raise ValidationFailed("Cần nhập họ và tên.", field="full_name")
@@ -248,6 +258,9 @@ def user_update(
     _refuse_own_access_change(actor, locked, before, snapshot(locked, USER_AUDIT_FIELDS))
     if roles is not None:  # an account given roles before the rule can still be disabled
         _refuse_conflicting_roles(locked.roles)
+    # What widens access waits for a second administrator; the rest applies now.
+    now, waiting = grants.split(actor, current, grants.Access.of(locked))
+    grants.apply(locked, now)
     _keep_an_administrator(was=user_is_admin(before), now=locked)
     save_edit(
         locked,
@@ -257,6 +270,9 @@ def user_update(
         action=AuditAction.USER_UPDATE,
         org=locked.organisation,
     )
+    if waiting is not None:
+        assert isinstance(actor, User)
+        grants.grant_request(actor=actor, user=locked, target=waiting)
     return locked
 
 

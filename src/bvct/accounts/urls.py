@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bvct.accounts import admin_views, views
+from bvct.accounts import admin_views, grant_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,6 +12,17 @@ urlpatterns = [
     path("quan-ly/tao-moi/", admin_views.user_create_view, name="user_create"),
     path("quan-ly/<uuid:public_id>/", admin_views.user_detail_view, name="user_detail"),
     path("quan-ly/<uuid:public_id>/trang-thai/", admin_views.user_active_view, name="user_active"),
+    path("quan-ly/cap-quyen/", grant_views.grant_list_view, name="grant_list"),
+    path(
+        "quan-ly/cap-quyen/<uuid:public_id>/xac-nhan/",
+        grant_views.grant_confirm_view,
+        name="grant_confirm",
+    ),
+    path(
+        "quan-ly/cap-quyen/<uuid:public_id>/tu-choi/",
+        grant_views.grant_decline_view,
+        name="grant_decline",
+    ),
     path(
         "quan-ly/<uuid:public_id>/mat-khau/", admin_views.user_password_view, name="user_password"
     ),

@@ -82,6 +82,8 @@ LOGINS = [
     DemoLogin("vanthu", "Hoàng Thị Mai", "vp-tu", (Role.SECRET_CLERK,), "TUYET_MAT"),
     DemoLogin("kiemtra", "Đỗ Thanh Hà", "tu-bac-ninh", (Role.AUDITOR,), "TUYET_MAT"),
     DemoLogin("quantri", "Vũ Đức Anh", "vp-tu", (Role.SYSADMIN,), "NONE"),
+    # The second administrator confirms what the first asks (two-person rule for access).
+    DemoLogin("quantri2", "Ngô Thị Thu", "vp-tu", (Role.SYSADMIN,), "NONE"),
 ]
 
 
