@@ -9,7 +9,9 @@ class VettingConfig(AppConfig):
     def ready(self) -> None:
         from bvct.audit.labels import add_values
         from bvct.vetting import constants
+        from bvct.vetting.rules import SECTIONS
 
         # The codes this app's events hold, in words on the auditors' pages.
         add_values("status", constants.RulePackStatus.choices)
         add_values("kind", constants.CalendarDayKind.choices)
+        add_values("section", SECTIONS.items())

@@ -656,8 +656,8 @@ def parse_rules(data: Any, *, version: int = 0, status: str = RulePackStatus.DRA
 # --- the packs stored ---------------------------------------------------------------------
 
 # Published packs never change (the database refuses it), so their parsed rules are kept per
-# (version, published_at): a draft is parsed on every read.
-_CACHE: dict[tuple[int, Any], Rules] = {}
+# (version, status, published_at): a draft is parsed on every read.
+_CACHE: dict[tuple[int, str, Any], Rules] = {}
 
 
 class RulePackMissing(LookupError):
@@ -671,13 +671,19 @@ def rule_pack_get(version: int) -> Rules:
     row = RulePack.objects.filter(version=version).values_list("status", "published_at").first()
     if row is None:
         raise RulePackMissing(version)
-    status, published_at = row
-    if status != RulePackStatus.DRAFT and (version, published_at) in _CACHE:
-        return _CACHE[(version, published_at)]
+    return _rules(version, *row)
+
+
+def _rules(version: int, status: str, published_at: Any) -> Rules:
+    from bvct.vetting.models import RulePack
+
+    key = (version, status, published_at)
+    if status != RulePackStatus.DRAFT and key in _CACHE:
+        return _CACHE[key]
     data = RulePack.objects.values_list("data", flat=True).get(version=version)
     rules = parse_rules(data, version=version, status=status)
     if status != RulePackStatus.DRAFT:
-        _CACHE[(version, published_at)] = rules
+        _CACHE[key] = rules
     return rules
 
 
@@ -687,10 +693,9 @@ def rule_pack_current() -> Rules:
 
     row = (
         RulePack.objects.filter(status=RulePackStatus.ACTIVE)
-        .values_list("version", "published_at")
+        .values_list("version", "status", "published_at")
         .first()
     )
     if row is None:
         raise RulePackMissing("active")
-    cached = _CACHE.get(row)
-    return cached if cached is not None else rule_pack_get(row[0])
+    return _rules(*row)
