@@ -33,6 +33,18 @@ class AuditAction(models.TextChoices):
     AUDIT_SEARCH = "audit.search", _("Tra cứu nhật ký")
     AUDIT_VIEW = "audit.view", _("Xem sự kiện nhật ký")
     AUDIT_VERIFY = "audit.verify", _("Kiểm tra chuỗi nhật ký")
+    # positions
+    POST_CREATE = "post.create", _("Tạo chức vụ")
+    POST_UPDATE = "post.update", _("Sửa chức vụ")
+    POST_CLOSE = "post.close", _("Thôi sử dụng chức vụ")
+    CATALOGUE_CREATE = "catalogue.create", _("Thêm mục danh mục trọng yếu, cơ mật")
+    CATALOGUE_UPDATE = "catalogue.update", _("Sửa mục danh mục trọng yếu, cơ mật")
+    CATALOGUE_CLOSE = "catalogue.close", _("Đưa mục ra khỏi danh mục trọng yếu, cơ mật")
+    CATALOGUE_IMPORT = "catalogue.import", _("Nhập danh mục trọng yếu, cơ mật từ tệp")
+    HOLDING_CREATE = "holding.create", _("Ghi chức vụ đang giữ, quy hoạch, ứng cử")
+    HOLDING_END = "holding.end", _("Kết thúc giữ chức vụ, quy hoạch, ứng cử")
+    DECISION_RECORD = "decision.record", _("Ghi đề xuất quyết định nhân sự")
+    DECISION_WITHDRAW = "decision.withdraw", _("Rút đề xuất quyết định nhân sự")
 
 
 GENESIS_HASH = bytes(32)

@@ -22,6 +22,12 @@ OBJECT_TYPES = {
     "people.importbatch": _("Tệp nhập hồ sơ"),
     "people.sealed_batches": _("Các lần nhập, xuất đã niêm phong"),
     "audit.auditevent": _("Nhật ký"),
+    # positions
+    "positions.post": _("Chức vụ"),
+    "positions.catalogueentry": _("Mục danh mục trọng yếu, cơ mật"),
+    "positions.catalogue_import": _("Tệp nhập danh mục trọng yếu, cơ mật"),
+    "positions.postholding": _("Chức vụ đang giữ, quy hoạch, ứng cử"),
+    "positions.personneldecision": _("Quyết định nhân sự"),
 }
 
 FIELDS = {
@@ -107,6 +113,22 @@ FIELDS = {
     "bad_seq": _("Sự kiện sai"),
     "batches": _("Số lần nhập, xuất"),
     "problems": _("Các vấn đề"),
+    # positions
+    "tier": _("Cấp"),
+    "is_management": _("Lãnh đạo, quản lý"),
+    "post": _("Chức vụ"),
+    "catalogue_entry": _("Mục danh mục trọng yếu, cơ mật"),
+    "listing_number": _("Số, ký hiệu quyết định đưa vào danh mục"),
+    "listing_date": _("Ngày quyết định đưa vào danh mục"),
+    "listing_issuer": _("Cơ quan ban hành"),
+    "required_clearance": _("Mức tiếp cận bí mật yêu cầu"),
+    "starts_on": _("Từ ngày"),
+    "ends_on": _("Đến ngày"),
+    "note": _("Ghi chú"),
+    "deciding_org": _("Cơ quan đề xuất"),
+    "proposed_on": _("Ngày đề xuất"),
+    "reference": _("Số văn bản đề xuất"),
+    "entries": _("Số mục"),
 }
 
 # Codes some keys hold, in words. Apps above this one add their own (``add_values``, from
@@ -114,7 +136,7 @@ FIELDS = {
 VALUES: dict[str, dict[str, Any]] = {
     "kind": {"search": _("tra cứu theo tên"), "list": _("danh sách hồ sơ")},
 }
-LEVEL_KEYS = ("classification", "clearance", "ceiling")
+LEVEL_KEYS = ("classification", "clearance", "ceiling", "required_clearance")
 
 
 def add_values(key: str, choices: Any) -> None:
