@@ -60,4 +60,5 @@ urlpatterns = [
     path("ho-so/", include("bvct.people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include((api_patterns, "api"))),
+    path("van-ban/", include("bvct.documents.urls")),
 ]

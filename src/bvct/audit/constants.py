@@ -33,6 +33,12 @@ class AuditAction(models.TextChoices):
     AUDIT_SEARCH = "audit.search", _("Tra cứu nhật ký")
     AUDIT_VIEW = "audit.view", _("Xem sự kiện nhật ký")
     AUDIT_VERIFY = "audit.verify", _("Kiểm tra chuỗi nhật ký")
+    TERM_CREATE = "term.create", _("Khai báo nhiệm kỳ")
+    TERM_UPDATE = "term.update", _("Sửa nhiệm kỳ")
+    DOCUMENT_TEMPLATE_INSTALL = "document_template.install", _("Cài mẫu văn bản mặc định")
+    DOCUMENT_TEMPLATE_REPLACE = "document_template.replace", _("Thay mẫu văn bản")
+    DOCUMENT_ISSUE = "document.issue", _("Ban hành văn bản")
+    DOCUMENT_DOWNLOAD = "document.download", _("Tải văn bản")
 
 
 GENESIS_HASH = bytes(32)

@@ -22,6 +22,9 @@ OBJECT_TYPES = {
     "people.importbatch": _("Tệp nhập hồ sơ"),
     "people.sealed_batches": _("Các lần nhập, xuất đã niêm phong"),
     "audit.auditevent": _("Nhật ký"),
+    "documents.term": _("Nhiệm kỳ của cơ quan ban hành"),
+    "documents.documenttemplate": _("Mẫu văn bản"),
+    "documents.issueddocument": _("Văn bản đã ban hành"),
 }
 
 FIELDS = {
@@ -107,6 +110,20 @@ FIELDS = {
     "bad_seq": _("Sự kiện sai"),
     "batches": _("Số lần nhập, xuất"),
     "problems": _("Các vấn đề"),
+    # numbered documents
+    "doc_type": _("Loại văn bản"),
+    "number_symbol": _("Số, ký hiệu"),
+    "issued_on": _("Ngày ban hành"),
+    "term": _("Nhiệm kỳ"),
+    "issuer": _("Cơ quan ban hành"),
+    "starts_on": _("Từ ngày"),
+    "ends_on": _("Đến ngày"),
+    "symbol": _("Ký hiệu cơ quan ban hành"),
+    "heading": _("Tên cơ quan ban hành"),
+    "heading_parent": _("Tên cơ quan cấp trên"),
+    "template_sha256": _("Mã kiểm tra mẫu (SHA-256)"),
+    "size": _("Kích thước (byte)"),
+    "file_name": _("Tên tệp"),
 }
 
 # Codes some keys hold, in words. Apps above this one add their own (``add_values``, from
