@@ -74,4 +74,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include((api_patterns, "api"))),
     path("", include("bvct.positions.urls")),
+    path("van-ban/", include("bvct.documents.urls")),
 ]
