@@ -8,6 +8,7 @@ from bvct.audit import api as audit_api
 from bvct.orgs import api as orgs_api
 from bvct.people import api as people_api
 from bvct.positions.api import urlpatterns as positions_api
+from bvct.vetting import api_rules as vetting_rules_api
 
 api_patterns = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
@@ -60,6 +61,7 @@ api_patterns = [
         people_api.DeclarationDiffApi.as_view(),
         name="declaration_diff",
     ),
+    path("rules/", vetting_rules_api.RulePackCurrentApi.as_view(), name="rules_current"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -75,4 +77,5 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("", include("bvct.positions.urls")),
     path("van-ban/", include("bvct.documents.urls")),
+    path("tham-tra/", include("bvct.vetting.urls")),
 ]

@@ -175,7 +175,7 @@ def test_calendar_days(admin: Any, audit_mark: int) -> None:
     assert not is_working_day(saturday)
     assert CalendarDay.objects.count() == 1
 
-    first, second, change, removal = events_since(audit_mark)
+    first, _second, change, removal = events_since(audit_mark)
     assert first.action == AuditAction.CALENDAR_DAY_SET and first.before is None
     assert first.after == {
         "date": "2026-12-31",
