@@ -84,6 +84,17 @@ def test_the_list_shows_only_what_the_user_may_see(tree: Tree) -> None:
     assert "về người ở phường A" not in pages["insufficient_clearance"]
 
 
+def test_the_list_query_count_does_not_grow(tree: Tree, django_assert_max_num_queries: Any) -> None:
+    make_term(tree.root)
+    client = Client()
+    client.force_login(make_user(tree.root, Role.BVCT_OFFICER, clearance="TUYET_MAT"))
+    for _ in range(30):
+        issue(tree.root, scope_org=tree.committee_a)
+    with django_assert_max_num_queries(8):
+        page = client.get("/van-ban/").content.decode()
+    assert page.count("/tai-ve/") == 30
+
+
 # --- the administrator's pages ------------------------------------------------------------------
 
 

@@ -65,7 +65,7 @@ def test_every_read_is_gated(
         for e in events_since(audit_mark, action=AuditAction.DOSSIER_VIEW)
         if e.object_public_id == str(made.dossier.public_id)
     ]
-    personal = "ho-so" in url and "moi" not in url or "holdings" in url or "decisions" in url
+    personal = ("ho-so" in url and "moi" not in url) or "holdings" in url or "decisions" in url
     # A person's holdings and decisions are read as the dossier is: one recorded read.
     assert len(reads) == (1 if personal else 0)
     if personal:

@@ -122,10 +122,11 @@ class Compiled:
             else:
                 repeat = value
                 assert isinstance(repeat, _Repeat)
-                items = values.get(repeat.key) or ()
-                if isinstance(items, str):
-                    items = [items]
-                for item in items:  # type: ignore[union-attr]
+                given = values.get(repeat.key) or ()
+                items: Iterable[object] = (
+                    [given] if isinstance(given, str) or not isinstance(given, Iterable) else given
+                )
+                for item in items:
                     text = self._escape(item)
                     out.append(repeat.chunks[0])
                     for (k, name), c in zip(repeat.slots, repeat.chunks[1:], strict=True):

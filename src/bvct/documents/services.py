@@ -67,7 +67,10 @@ def _check_term(
     with connection.cursor() as cursor:
         cursor.execute(_LOCK, [f"documents.term:{issuer.pk}"])
     far = dt.date.max
-    for other in Term.objects.filter(issuer=issuer).exclude(pk=term_id):
+    others = Term.objects.filter(issuer=issuer)
+    if term_id is not None:
+        others = others.exclude(pk=term_id)
+    for other in others:
         if starts_on <= (other.ends_on or far) and other.starts_on <= (ends_on or far):
             raise ValidationFailed(
                 f"Trùng thời gian với nhiệm kỳ {other.name} "
