@@ -118,6 +118,7 @@ def test_user_list_output_has_no_secrets(tree: Tree, target: User) -> None:
         "username": "muctieu.b",
         "full_name": "Người Thử Nghiệm",
         "email": "",
+        "citizen_id": "",
         "organisation": "t-b",
         "scope": "t-b",
         "roles": ["BVCT_OFFICER"],

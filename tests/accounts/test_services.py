@@ -91,6 +91,7 @@ def test_user_create_records_the_account_and_its_audit_event(
         "username": "nguyenvana",
         "full_name": "Nguyễn Văn A",
         "email": "a@example.vn",
+        "citizen_id": "",
         "organisation": str(tree.committee_a.public_id),
         "scope": str(tree.committee_a.public_id),
         "roles": [],
@@ -604,3 +605,16 @@ def test_a_new_password_revokes_api_tokens(admin: User, tree: Tree) -> None:
     assert services.api_token_authenticate(key) is None
     [event] = events_since(last_seq() - 1, action=AuditAction.USER_SET_PASSWORD)
     assert event.after == {"api_tokens_revoked": 1, "must_change": False}
+
+
+def test_the_citizen_id_is_twelve_digits_and_audited(admin: User, tree: Tree) -> None:
+    user = _create(admin, tree, citizen_id="0012 3456 7890")
+    assert User.objects.get(pk=user.pk).citizen_id == "001234567890"
+    mark = last_seq()
+    with pytest.raises(ValidationFailed, match="12 chữ số") as info:
+        services.user_update(actor=admin, user=user, citizen_id="12345")
+    assert info.value.field == "citizen_id"
+    assert events_since(mark) == []
+    services.user_update(actor=admin, user=user, citizen_id="")
+    [event] = events_since(mark)
+    assert (event.before["citizen_id"], event.after["citizen_id"]) == ("001234567890", "")

@@ -74,6 +74,7 @@ def _account_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "full_name": data["full_name"],
         "email": data["email"],
+        "citizen_id": data["citizen_id"],
         "organisation_code": data["organisation"].code,
         "scope_code": data["scope"].code if data["scope"] else "",
         "roles": data["roles"],
@@ -127,6 +128,7 @@ def _edit_initial(user: User) -> dict[str, Any]:
     return {
         "full_name": user.full_name,
         "email": user.email,
+        "citizen_id": user.citizen_id,
         "roles": list(user.roles),
         "clearance": user.clearance,
         "organisation": user.organisation,

@@ -47,6 +47,7 @@ class UserOutput(serializers.Serializer):
     username = serializers.CharField()
     full_name = serializers.CharField()
     email = serializers.CharField()
+    citizen_id = serializers.CharField()
     organisation = serializers.CharField(source="organisation.code")
     scope = serializers.CharField(source="scope.code")
     roles = serializers.ListField(child=serializers.CharField())
@@ -70,6 +71,7 @@ class UserCreateInput(serializers.Serializer):
     username = serializers.CharField(max_length=64)
     full_name = serializers.CharField(max_length=200)
     email = serializers.EmailField(required=False, default="")
+    citizen_id = serializers.CharField(max_length=14, required=False, default="", allow_blank=True)
     organisation = serializers.CharField(max_length=64)
     scope = serializers.CharField(
         max_length=64, required=False, help_text="Mã tổ chức; mặc định: phạm vi của đơn vị."
@@ -83,6 +85,7 @@ class UserUpdateInput(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
     full_name = serializers.CharField(max_length=200, required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
+    citizen_id = serializers.CharField(max_length=14, required=False, allow_blank=True)
     organisation = serializers.CharField(max_length=64, required=False)
     scope = serializers.CharField(max_length=64, required=False)
     roles = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
@@ -128,6 +131,7 @@ class UserListApi(generics.ListAPIView):
             username=v["username"],
             full_name=v["full_name"],
             email=v["email"],
+            citizen_id=v["citizen_id"],
             organisation_code=v["organisation"],
             scope_code=v.get("scope"),
             roles=v["roles"],
@@ -166,6 +170,7 @@ class UserDetailApi(APIView):
             expected_version=v["version"],
             full_name=v.get("full_name"),
             email=v.get("email"),
+            citizen_id=v.get("citizen_id"),
             organisation_code=v.get("organisation"),
             scope_code=v.get("scope"),
             roles=v.get("roles"),

@@ -115,6 +115,15 @@ class UserEditForm(forms.Form):
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    citizen_id = forms.CharField(
+        label=_("Số CCCD"),
+        required=False,
+        max_length=14,
+        help_text=_(
+            "Để kiểm tra người thẩm tra, người ký không phải người được thẩm tra hay thân nhân."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     roles = forms.MultipleChoiceField(
         label=_("Vai trò"),
         choices=Role.choices,
@@ -153,7 +162,7 @@ class UserCreateForm(UserEditForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    field_order = ["username", "full_name", "email", "password"]
+    field_order = ["username", "full_name", "email", "citizen_id", "password"]
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)

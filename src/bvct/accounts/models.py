@@ -22,6 +22,8 @@ USERNAME_VALIDATOR = RegexValidator(
     _("Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang."),
 )
 
+CITIZEN_ID_VALIDATOR = RegexValidator(r"^[0-9]{12}$", _("Số CCCD gồm đúng 12 chữ số."))
+
 
 class UserQuerySet(GateQuerySet["User"]):
     def visible_to(self, user: Any, action: str = Action.VIEW) -> UserQuerySet:
@@ -61,6 +63,11 @@ class User(AbstractBaseUser):
     # The name as searched (core.text.normalize): no diacritics, lower case.
     name_norm = models.CharField(max_length=200, editable=False, default="")
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # The official's own citizen ID (CCCD): how casework knows that an account's holder is not
+    # the person a case is about nor one of their relatives (vetting: verifiers and signers).
+    citizen_id = models.CharField(
+        _("số CCCD"), max_length=12, blank=True, validators=[CITIZEN_ID_VALIDATOR]
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="members", verbose_name=_("đơn vị")
     )

@@ -17,7 +17,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from bvct.accounts import grants
-from bvct.accounts.models import USERNAME_VALIDATOR, ApiToken, LoginThrottle, User
+from bvct.accounts.models import (
+    CITIZEN_ID_VALIDATOR,
+    USERNAME_VALIDATOR,
+    ApiToken,
+    LoginThrottle,
+    User,
+)
 from bvct.accounts.permissions import can_manage_users
 from bvct.audit.constants import AuditAction
 from bvct.audit.edits import lock_for_edit, save_edit
@@ -38,6 +44,7 @@ USER_AUDIT_FIELDS = (
     "username",
     "full_name",
     "email",
+    "citizen_id",
     "organisation",
     "scope",
     "roles",
@@ -130,6 +137,16 @@ def _refuse_own_access_change(
         )
 
 
+def _citizen_id(raw: str) -> str:
+    value = "".join(raw.split())
+    try:
+        if value:
+            CITIZEN_ID_VALIDATOR(value)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="citizen_id") from exc
+    return value
+
+
 def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
@@ -149,6 +166,7 @@ def user_create(
     password: str | None = None,
     email: str = "",
     scope_code: str | None = None,
+    citizen_id: str = "",
 ) -> User:
     """Create an account; without a password it cannot sign in until one is set. The scope
     defaults to the organisation's (see :func:`_scope_for`)."""
@@ -171,6 +189,7 @@ def user_create(
         full_name=full_name.strip(),
         name_norm=normalize(full_name),
         email=email.strip(),
+        citizen_id=_citizen_id(citizen_id),
         organisation=org,
         scope=_scope_for(org, scope_code),
         roles=parse_roles(roles),
@@ -211,6 +230,7 @@ def user_update(
     expected_version: int | None = None,
     full_name: str | None = None,
     email: str | None = None,
+    citizen_id: str | None = None,
     organisation_code: str | None = None,
     roles: Iterable[str] | None = None,
     clearance: str | int | None = None,
@@ -242,6 +262,8 @@ def user_update(
         locked.name_norm = normalize(full_name)
     if email is not None:
         locked.email = email.strip()
+    if citizen_id is not None:
+        locked.citizen_id = _citizen_id(citizen_id)
     if organisation_code is not None:
         locked.organisation = org_by_code(organisation_code)
         locked.scope = _scope_for(locked.organisation, None)
