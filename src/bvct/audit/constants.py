@@ -61,6 +61,25 @@ class AuditAction(models.TextChoices):
     DOCUMENT_TEMPLATE_REPLACE = "document_template.replace", _("Thay mẫu văn bản")
     DOCUMENT_ISSUE = "document.issue", _("Ban hành văn bản")
     DOCUMENT_DOWNLOAD = "document.download", _("Tải văn bản")
+    # casework (vetting)
+    DECISION_CHECK = "decision.check", _("Kiểm tra yêu cầu kết luận của đề xuất")
+    CONCLUSION_USE = "conclusion.use", _("Sử dụng lại kết luận còn giá trị")
+    CASE_OPEN = "case.open", _("Mở hồ sơ thẩm tra")
+    CASE_VIEW = "case.view", _("Xem hồ sơ thẩm tra")
+    CASE_TRANSITION = "case.transition", _("Chuyển bước hồ sơ thẩm tra")
+    CASE_WITHDRAW = "case.withdraw", _("Rút hồ sơ thẩm tra")
+    CASE_ASSIGN = "case.assign", _("Phân công cán bộ cho hồ sơ thẩm tra")
+    CASE_UNASSIGN = "case.unassign", _("Thôi phân công cán bộ")
+    CASE_DEADLINE = "case.deadline", _("Đặt hạn của bước")
+    CASE_DECISION_LINK = "case.decision_link", _("Gắn đề xuất vào hồ sơ thẩm tra")
+    APPRAISAL_RECORD = "appraisal.record", _("Ghi kết quả thẩm định")
+    FINDING_CREATE = "finding.create", _("Ghi vấn đề cần xem xét")
+    FINDING_UPDATE = "finding.update", _("Sửa vấn đề cần xem xét")
+    VERIFICATION_RESULT_RECORD = "verification_result.record", _(
+        "Ghi kết quả thẩm tra, xác minh"
+    )
+    CONCLUSION_ISSUE = "conclusion.issue", _("Ban hành kết luận tiêu chuẩn chính trị")
+    REPORTED_CHANGE_RECORD = "reported_change.record", _("Ghi báo cáo bổ sung")
 
 
 GENESIS_HASH = bytes(32)

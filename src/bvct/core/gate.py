@@ -178,6 +178,11 @@ class ScopeRule:
     ``ASSIGNED`` an account id (the user). ``everywhere``: whether a grant that reaches
     everywhere (administration) reaches these rows at all; rows of personal data say no.
     Every other reach is bounded by the clearance.
+
+    ``restricted`` names a boolean column: a restricted row drops the ``SCOPE`` reach except
+    for the accounts listed in the ``assignees`` array column (account ids) and the members of
+    the organisation in the ``COMPETENT_BODY`` column (a restricted case: only its assignees
+    and the competent body).
     """
 
     actions: frozenset[str]
@@ -185,6 +190,37 @@ class ScopeRule:
     level: str = "classification"
     columns: Mapping[Reach, str] = field(default_factory=dict)
     everywhere: bool = False
+    restricted: str = ""
+    assignees: str = ""
+
+    def _restricted_q(self, user: Any, prefix: str) -> Q:
+        """Who keeps the SCOPE reach on a restricted row (the rule must name ``restricted``)."""
+        keep = Q(**{f"{prefix}{self.restricted}": False})
+        if self.assignees:
+            keep |= Q(**{f"{prefix}{self.assignees}__contains": [user.pk]})
+        body = self.columns.get(Reach.COMPETENT_BODY)
+        if body:
+            keep |= Q(**{f"{prefix}{body}": user.organisation_id})
+        return keep
+
+    def _restricted_sql(self, user: Any, col: str) -> tuple[str, list[Any]]:
+        parts, values = [f"NOT {col}{self.restricted}"], []
+        if self.assignees:
+            parts.append(f"{col}{self.assignees} @> ARRAY[{{}}]::bigint[]")
+            values.append(user.pk)
+        body = self.columns.get(Reach.COMPETENT_BODY)
+        if body:
+            parts.append(f"{col}{body} = {{}}")
+            values.append(user.organisation_id)
+        return "(" + " OR ".join(parts) + ")", values
+
+    def _restricted_allows(self, user: Any, get: Any) -> bool:
+        if not get(self.restricted):
+            return True
+        if self.assignees and user.pk in (get(self.assignees) or ()):
+            return True
+        body = self.columns.get(Reach.COMPETENT_BODY)
+        return bool(body) and get(body) == user.organisation_id
 
     def _terms(self, user: Any, action: str) -> list[tuple[Reach, Any]] | None:
         """The (reach, value) terms that let ``user`` act, or None when none does."""
@@ -220,7 +256,10 @@ class ScopeRule:
         either = Q()
         for reach, value in terms:
             if reach is Reach.SCOPE:
-                either |= Q(**{f"{prefix}{self.path}__startswith": value})
+                term = Q(**{f"{prefix}{self.path}__startswith": value})
+                if self.restricted:
+                    term &= self._restricted_q(active_user(user), prefix)
+                either |= term
             else:
                 either |= Q(**{f"{prefix}{self.columns[reach]}": value})
         return either & Q(**{f"{prefix}{self.level}__lte": active_user(user).clearance})
@@ -242,6 +281,10 @@ class ScopeRule:
             if reach is Reach.SCOPE:
                 parts.append(f"{col}{self.path} LIKE {{}}")
                 values.append(_like_prefix(value))
+                if self.restricted:
+                    text, extra = self._restricted_sql(active_user(user), col)
+                    parts[-1] = f"({parts[-1]} AND {text})"
+                    values += extra
             else:
                 parts.append(f"{col}{self.columns[reach]} = {{}}")
                 values.append(value)
@@ -266,7 +309,11 @@ class ScopeRule:
         if get(self.level) > active_user(user).clearance:
             return False
         for reach, value in terms:
-            if reach is Reach.SCOPE and str(get(self.path)).startswith(value):
+            if (
+                reach is Reach.SCOPE
+                and str(get(self.path)).startswith(value)
+                and (not self.restricted or self._restricted_allows(active_user(user), get))
+            ):
                 return True
             if reach is not Reach.SCOPE and get(self.columns[reach]) == value:
                 return True

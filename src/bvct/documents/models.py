@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,7 +25,30 @@ DOCUMENT_GATE = ScopeRule(
 
 
 class IssuedDocumentQuerySet(GateQuerySet["IssuedDocument"]):
+    """A document of a case is gated through its case (the case's scope, restriction and
+    classification); any other by its own columns. The case's rule is reached through the
+    app registry: documents does not import vetting."""
+
     gate = DOCUMENT_GATE
+
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> IssuedDocumentQuerySet:
+        own = DOCUMENT_GATE.q(user, action)
+        case_gate = apps.get_model("vetting", "Case").objects.none().gate
+        through_case = case_gate.q(user, action, prefix="case__")
+        condition = Q(pk__in=[])
+        if own is not None:
+            condition |= Q(case__isnull=True) & own
+        if through_case is not None:
+            condition |= Q(case__isnull=False) & through_case
+        return self.filter(condition)
+
+    @staticmethod
+    def allows(user: Any, document: IssuedDocument, action: str = Action.VIEW) -> bool:
+        """The one-document check, in agreement with :meth:`visible_to`."""
+        if document.case_id is None:
+            return DOCUMENT_GATE.allows(user, action, document)
+        case_gate = apps.get_model("vetting", "Case").objects.none().gate
+        return bool(case_gate.allows(user, action, document.case))
 
 
 class Term(PublicModel):
@@ -120,6 +146,11 @@ class IssuedDocument(PublicModel):
     template = models.ForeignKey(DocumentTemplate, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The case the document belongs to (a conclusion, an appraisal report): then it is gated
+    # through that case.
+    case = models.ForeignKey(
+        "vetting.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
 
     objects = IssuedDocumentQuerySet.as_manager()

@@ -36,6 +36,7 @@ from bvct.documents.models import (
     DOCUMENT_GATE,
     DocumentTemplate,
     IssuedDocument,
+    IssuedDocumentQuerySet,
     Term,
 )
 from bvct.documents.numbering import allocate_number, date_in_words, number_symbol
@@ -373,13 +374,15 @@ def document_issue(
     signer_title: str,
     signer_name: str,
     scope_org: Organisation | None = None,
+    case: Any = None,
 ) -> IssuedDocument:
     """Number, render, store and record one document of ``issuer``.
 
     The number is the next of (issuer, type, term of ``issued_on``), taken inside this
     transaction. ``fields`` are the type's own placeholders (``constants.FIELDS``, those not
     ``given``); lists may be given as lists or as text with one item per line. The document
-    belongs to ``scope_org``'s scope (default: the issuer's) for the gate.
+    belongs to ``scope_org``'s scope (default: the issuer's) for the gate; a document of a
+    ``case`` (vetting's, which checked its own gate first) is gated through that case.
     """
     doc_type = DocumentType(type)
     level = int(Classification(int(classification)))
@@ -432,6 +435,7 @@ def document_issue(
             sha256=hashlib.sha256(data).hexdigest(),
             template=template,
             created_by=None if isinstance(actor, SystemPrincipal) else actor,
+            case=case,
         )
         audit_record(
             actor=actor,
@@ -456,7 +460,7 @@ def document_issue(
 def document_download(*, actor: Actor, document: IssuedDocument) -> bytes:
     """The document's DOCX bytes for ``actor``, checked against its stored digest; the read is
     on the record. Hidden (outside scope, above clearance) raises Http404 as missing does."""
-    if not DOCUMENT_GATE.allows(actor, Action.VIEW, document):
+    if not IssuedDocumentQuerySet.allows(actor, document, Action.VIEW):
         raise Http404
     data = bytes(document.content)
     if hashlib.sha256(data).hexdigest() != document.sha256:

@@ -96,3 +96,75 @@ TIERS: dict[str, Any] = {
 def tier_rank(code: str) -> int:
     """0 for the highest tier; ValueError for an unknown code."""
     return list(TIERS).index(code)
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+class CaseOrigin(models.TextChoices):
+    """What started a case."""
+
+    DECISION = "DECISION", _("Đề xuất quyết định nhân sự")
+    COMPLAINT = "COMPLAINT", _("Khiếu nại, tố cáo")
+    NEW_INFORMATION = "NEW_INFORMATION", _("Thông tin mới")
+
+
+class Duty(models.TextChoices):
+    """What an officer assigned to a case does."""
+
+    LEAD = "LEAD", _("Cán bộ chủ trì")
+    VERIFIER = "VERIFIER", _("Cán bộ thẩm tra, xác minh")
+
+
+class CaseEventKind(models.TextChoices):
+    """The case's own history (durations of each stage come from these rows)."""
+
+    OPEN = "OPEN", _("Mở hồ sơ thẩm tra")
+    TRANSITION = "TRANSITION", _("Chuyển bước")
+    WITHDRAW = "WITHDRAW", _("Rút hồ sơ thẩm tra")
+    ASSIGN = "ASSIGN", _("Phân công")
+    UNASSIGN = "UNASSIGN", _("Thôi phân công")
+    DEADLINE = "DEADLINE", _("Đổi hạn của bước")
+    DECISION_LINK = "DECISION_LINK", _("Gắn đề xuất quyết định")
+    APPRAISAL = "APPRAISAL", _("Ghi kết quả thẩm định")
+    FINDING = "FINDING", _("Ghi vấn đề cần xem xét")
+    VERIFICATION = "VERIFICATION", _("Ghi kết quả thẩm tra, xác minh")
+    DOCUMENT = "DOCUMENT", _("Ban hành văn bản")
+    CONCLUSION = "CONCLUSION", _("Kết luận")
+
+
+class FindingPeriod(models.TextChoices):
+    HISTORY = "HISTORY", _("Lịch sử chính trị")
+    CURRENT = "CURRENT", _("Chính trị hiện nay")
+
+
+class FindingStatus(models.TextChoices):
+    TO_VERIFY = "TO_VERIFY", _("Cần thẩm tra, xác minh")
+    CONFIRMED = "CONFIRMED", _("Đã xác định")
+    CLEARED = "CLEARED", _("Đã làm rõ, không có vấn đề")
+
+
+class ChangeKind(models.TextChoices):
+    """What a member reported since their declaration (báo cáo bổ sung)."""
+
+    TRIP_ABROAD = "TRIP_ABROAD", _("Đi nước ngoài")
+    RELATIVE_ABROAD = "RELATIVE_ABROAD", _("Thân nhân mới ra nước ngoài")
+    RELATIVE_SITUATION = "RELATIVE_SITUATION", _("Thay đổi tình hình của thân nhân")
+    OTHER = "OTHER", _("Khác")
+
+
+class CheckStatus(models.TextChoices):
+    """The requirement check's answer for one decision."""
+
+    NOT_NEEDED = "NOT_NEEDED", _("Không cần kết luận")
+    COVERED = "COVERED", _("Đã có kết luận còn giá trị")
+    NOT_COVERED = "NOT_COVERED", _("Chưa có kết luận đáp ứng")
+
+
+#: States in which a case is still being worked on.
+OPEN_STATES = (
+    CaseState.OPEN,
+    CaseState.APPRAISAL,
+    CaseState.VERIFICATION,
+    CaseState.DELIBERATION,
+)
