@@ -1,0 +1,310 @@
+"""Case pages: the list, the case page, and its workflow forms (move to the next stage,
+withdraw with a reason, assign and unassign officers, open a new case about a conclusion).
+Each parses input, calls one service or selector, renders; a refusal is shown with the
+service's Vietnamese message beside the form it came from, nothing written."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bvct.core.constants import Action, Role
+from bvct.core.errors import NotFoundError, ServiceError, refusal_on_form
+from bvct.core.gate import may as role_may
+from bvct.core.submissions import once_per_submission
+from bvct.vetting import services
+from bvct.vetting.constants import DECISION_KINDS, CaseOrigin, CaseState, Duty, FindingStatus
+from bvct.vetting.forms_cases import (
+    AppraisalForm,
+    AssignForm,
+    CaseFilterForm,
+    FindingForm,
+    ReopenForm,
+    ResultForm,
+    TransitionForm,
+    UnassignForm,
+    WithdrawForm,
+)
+from bvct.vetting.models import Case
+from bvct.vetting.selectors import case_access, case_get, reported_changes_for_dossier
+from bvct.vetting.selectors_ui_cases import (
+    agencies,
+    assignable_officers,
+    can_sign,
+    case_list,
+    case_page,
+    may,
+)
+from bvct.vetting.services_common import case_rules, today
+
+PAGE_SIZE = 50
+CASE_READERS = (Role.BVCT_OFFICER, Role.COMMITTEE_MEMBER, Role.AUDITOR)
+
+
+def case_url(case: Any, anchor: str = "") -> str:
+    public_id = getattr(case, "public_id", case)
+    return reverse("vetting:case_detail", args=[public_id]) + (f"#{anchor}" if anchor else "")
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not any(request.user.has_role(r) for r in CASE_READERS):  # type: ignore[union-attr]
+        raise Http404
+
+
+@login_required
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    """The cases the user sees, filtered by stage, lateness and their own assignments."""
+    _require_reader(request)
+    form = CaseFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: form.cleaned_data[k] for k in ("state", "late", "mine")}
+    rows = case_list(user=request.user, **filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "vetting/cases/list.html",
+        {"form": form, "page": page, "page_query": query.urlencode(), "today": today()},
+    )
+
+
+def case_context(request: HttpRequest, case: Case, **bound: Any) -> dict[str, Any]:
+    """The case page's context; ``bound`` replaces a section's empty form with the one sent
+    (shown again with its errors)."""
+    user = request.user
+    page = case_page(user=user, case=case)
+    changer = case.is_open and may(user, Action.CHANGE, case)
+    assigner = case.is_open and may(user, Action.ASSIGN, case)
+    version = {"version": case.version}
+    forms: dict[str, Any] = {}
+    if changer:
+        forms["withdraw_form"] = WithdrawForm(initial=version)
+        if case.state == CaseState.APPRAISAL:
+            forms["appraisal_form"] = AppraisalForm(
+                initial={**version, "nothing_found": "1" if page.appraisal and
+                         page.appraisal.nothing_found else "0"},
+            )  # fmt: skip
+        if case.state in (CaseState.APPRAISAL, CaseState.VERIFICATION):
+            forms["finding_form"] = FindingForm(
+                initial=version,
+                categories=case_rules(case).issue_categories,
+                persons=page.persons,
+                items=page.appraisal.items if page.appraisal else (),
+                results=page.results,
+            )
+        if case.state == CaseState.VERIFICATION:
+            forms["result_form"] = ResultForm(
+                initial=version, agencies=agencies(), findings=page.findings
+            )
+    if assigner:
+        forms["assign_form"] = AssignForm(initial=version, officers=assignable_officers(case))
+    forms.update(bound)
+    # Each form that makes something gets its own one-time token; a form shown again after a
+    # refusal keeps the one it was sent with.
+    posted = getattr(request, "submission_token", None)
+    tokens = {
+        f"{name}_token": (posted if name in bound and posted else uuid.uuid4())
+        for name in ("finding_form", "result_form")
+    }
+    categories = {c.code: c.name for c in case_rules(case).issue_categories}
+    for finding in page.findings:
+        finding.category_name = categories.get(finding.category, finding.category)  # type: ignore[attr-defined]
+    extra: dict[str, Any] = {"covers_labels": [], "conclusion_findings": [], "changes_after": []}
+    if page.conclusion is not None:
+        extra = {
+            "covers_labels": [
+                str(DECISION_KINDS.get(k, k)) for k in page.conclusion.covers_kinds
+            ],
+            "conclusion_findings": list(page.conclusion.findings.order_by("created_at", "id")),
+            "changes_after": list(
+                reported_changes_for_dossier(
+                    user=user, dossier=case.subject, since=page.conclusion.created_at
+                )
+            ),
+        }
+    return {
+        **extra,
+        **tokens,
+        "today": today(),
+        "status_choices": FindingStatus.choices,
+        "p": page,
+        "case": case,
+        "changer": changer,
+        "assigner": assigner,
+        "signer": can_sign(user, case),
+        "reopener": case.state == CaseState.CONCLUDED
+        and role_may(user, Action.OPEN_CASE)
+        and may(user, Action.OPEN_CASE, case),
+        **forms,
+    }
+
+
+def render_case(request: HttpRequest, case: Case, *, status: int = 200, **bound: Any) -> Any:
+    return render(
+        request, "vetting/cases/detail.html", case_context(request, case, **bound), status=status
+    )
+
+
+@login_required
+def case_detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The case: its subject, decisions, stage and deadline, officers, appraisal, findings,
+    verification results, conclusion, documents and history (the read recorded)."""
+    case = case_access(user=request.user, public_id=public_id)
+    return render_case(request, case)
+
+
+def _case(request: HttpRequest, public_id: uuid.UUID) -> Case:
+    return case_get(user=request.user, public_id=public_id)
+
+
+def _refused(request: HttpRequest, case: Case, form: Any, name: str, exc: ServiceError) -> Any:
+    """The page again with the refusal at the form's field (or above it)."""
+    if isinstance(exc, NotFoundError):
+        raise Http404 from exc
+    refusal_on_form(form, exc)
+    return render_case(request, case, status=exc.status, **{name: form})
+
+
+@login_required
+@require_POST
+def case_transition_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, public_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Biểu mẫu đã cũ; hãy tải lại trang.")
+        return HttpResponseRedirect(case_url(case, "state"))
+    try:
+        services.case_transition(
+            actor=request.user,
+            case=case,
+            to=form.cleaned_data["to"],
+            expected_version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        return render_case(request, case, status=exc.status, transition_error=exc.message)
+    messages.success(request, f"Đã chuyển sang bước “{CaseState(form.cleaned_data['to']).label}”.")
+    return HttpResponseRedirect(case_url(case, "state"))
+
+
+@login_required
+@require_POST
+def case_withdraw_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, public_id)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return render_case(request, case, status=400, withdraw_form=form)
+    try:
+        services.case_withdraw(
+            actor=request.user,
+            case=case,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ServiceError as exc:
+        return _refused(request, case, form, "withdraw_form", exc)
+    messages.success(request, "Đã rút hồ sơ thẩm tra.")
+    return HttpResponseRedirect(case_url(case))
+
+
+@login_required
+@require_POST
+def case_assign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, public_id)
+    form = AssignForm(request.POST, officers=assignable_officers(case))
+    if not form.is_valid():
+        return render_case(request, case, status=400, assign_form=form)
+    try:
+        services.case_assign(
+            actor=request.user,
+            case=case,
+            user=form.cleaned_data["user"],
+            duty=form.cleaned_data["duty"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ServiceError as exc:
+        return _refused(request, case, form, "assign_form", exc)
+    messages.success(request, f"Đã phân công {form.cleaned_data['user'].full_name}.")
+    return HttpResponseRedirect(case_url(case, "officers"))
+
+
+@login_required
+@require_POST
+def case_unassign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, public_id)
+    form = UnassignForm(request.POST)
+    assignment = None
+    if form.is_valid():
+        assignment = case.assignments.filter(
+            user__public_id=form.cleaned_data["user"],
+            duty=form.cleaned_data["duty"],
+            ended_at__isnull=True,
+        ).first()
+    if assignment is None:
+        messages.error(request, "Phân công này đã kết thúc hoặc không có; hãy tải lại trang.")
+        return HttpResponseRedirect(case_url(case, "officers"))
+    try:
+        services.case_unassign(
+            actor=request.user, assignment=assignment, expected_version=form.cleaned_data["version"]
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã thôi phân công ({Duty(assignment.duty).label.lower()}).")
+    return HttpResponseRedirect(case_url(case, "officers"))
+
+
+def _reopened_url(result: uuid.UUID, public_id: uuid.UUID) -> str:
+    return case_url(result)
+
+
+@login_required
+@once_per_submission(_reopened_url)
+def case_reopen_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """“Mở hồ sơ mới về kết luận này”: a complaint or new information about a concluded
+    case opens a new case about the same person, linked to it."""
+    case = _case(request, public_id)
+    if not (case.state == CaseState.CONCLUDED and may(request.user, Action.OPEN_CASE, case)):
+        raise Http404
+    form = ReopenForm(request.POST or None, initial={"origin": CaseOrigin.COMPLAINT})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                new = services.case_open(
+                    actor=request.user,
+                    dossier=case.subject,
+                    origin=form.cleaned_data["origin"],
+                    previous_case=case,
+                    summary=form.cleaned_data["summary"],
+                    restricted=form.cleaned_data["restricted"],
+                    complex=form.cleaned_data["complex"],
+                    submission_token=request.submission_token,  # type: ignore[attr-defined]
+                )
+            except NotFoundError as exc:
+                raise Http404 from exc
+            except ServiceError as exc:
+                refusal_on_form(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"Đã mở hồ sơ thẩm tra {new.reference}.")
+                return HttpResponseRedirect(case_url(new))
+        else:
+            status = 400
+    return render(
+        request, "vetting/cases/reopen.html", {"case": case, "form": form}, status=status
+    )

@@ -1,0 +1,249 @@
+"""The casework pages walked as people use them: a decision's check opens the case, the
+appraisal records a finding, a verification result confirms it, the committee member signs
+the conclusion, its DOCX downloads and the decision shows as covered. Refusals are shown with
+the service's Vietnamese message at the field, nothing written; forms sent twice make one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+
+from bvct.core.constants import Role
+from bvct.vetting.constants import CaseState, FindingStatus
+from bvct.vetting.models import Case, Conclusion, Finding, ReportedChange, VerificationResult
+from tests.conftest import events_since
+from tests.factories import Tree
+from tests.vetting.cases import Scene, build, concluded, decide
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def _case_url(case: Case, tail: str = "") -> str:
+    return f"/tham-tra/ho-so-tham-tra/{case.public_id}/{tail}"
+
+
+def _open_through_the_check(scene: Scene, client: Client) -> Case:
+    page = client.get(f"/tham-tra/quyet-dinh/{scene.decision.public_id}/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Chưa có kết luận đáp ứng" in text and "Mở hồ sơ thẩm tra" in text
+    assert "Chưa có kết luận tiêu chuẩn chính trị nào về người này." in text
+    opened = client.post(f"/tham-tra/quyet-dinh/{scene.decision.public_id}/kiem-tra/")
+    case = Case.objects.get(decision_links__decision=scene.decision)
+    assert opened.status_code == 302 and opened["Location"] == _case_url(case)
+    return case
+
+
+def test_the_main_path_from_decision_to_covered(tree: Tree, audit_mark: int) -> None:
+    scene = build(tree)
+    officer = _client(scene.officer)
+    case = _open_through_the_check(scene, officer)
+
+    page = officer.get(_case_url(case)).content.decode()
+    assert case.reference in page and "Bắt đầu thẩm định" in page
+    assert events_since(audit_mark, action="case.view")
+
+    moved = officer.post(
+        _case_url(case, "chuyen-buoc/"), {"to": "APPRAISAL", "version": case.version}
+    )
+    assert moved.status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.APPRAISAL
+    page = officer.get(_case_url(case)).content.decode()
+    # The deadline in dd/mm/yyyy with the working days left; the guarded move says why not.
+    assert f"{case.stage_due_on:%d/%m/%Y}" in page and "ngày làm việc" in page
+    assert "Chưa ghi kết quả thẩm định" in page
+
+    recorded = officer.post(
+        _case_url(case, "tham-dinh/"), {"nothing_found": "0", "note": "", "version": case.version}
+    )
+    assert recorded.status_code == 302
+    case.refresh_from_db()
+    subject = scene.subject
+    category = case_rules_first_category(case)
+    token = "3b0c1d7e-9a55-4f3b-8d1e-2a6f0c9b7d11"
+    finding_data = {
+        "category": category,
+        "person": str(subject.public_id),
+        "period": "HISTORY",
+        "summary": "Khai có thời gian làm việc cho chế độ cũ",
+        "version": case.version,
+        "submission_token": token,
+    }
+    first = officer.post(_case_url(case, "van-de/moi/"), finding_data)
+    second = officer.post(_case_url(case, "van-de/moi/"), finding_data)
+    assert first.status_code == second.status_code == 302
+    assert Finding.objects.filter(case=case).count() == 1
+    finding = Finding.objects.get(case=case)
+
+    case.refresh_from_db()
+    officer.post(_case_url(case, "chuyen-buoc/"), {"to": "VERIFICATION", "version": case.version})
+    case.refresh_from_db()
+    assert case.state == CaseState.VERIFICATION
+    today = dt.date.today()
+    result = officer.post(
+        _case_url(case, "ket-qua-xac-minh/moi/"),
+        {
+            "agency": str(tree.agency.public_id),
+            "document_number": "25/CAT-PA03",
+            "document_date": f"{today:%Y-%m-%d}",
+            "received_on": f"{today:%Y-%m-%d}",
+            "summary": "Đã làm rõ: không có vấn đề",
+            "findings": [str(finding.public_id)],
+            "version": case.version,
+        },
+    )
+    assert result.status_code == 302, result.content.decode()[:3000]
+    assert VerificationResult.objects.filter(case=case).count() == 1
+    evidence = VerificationResult.objects.get(case=case)
+    cleared = officer.post(
+        f"/tham-tra/van-de/{finding.public_id}/",
+        {"status": "CLEARED", "evidence": [str(evidence.public_id)], "version": finding.version},
+    )
+    assert cleared.status_code == 302
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.CLEARED
+    case.refresh_from_db()
+    officer.post(_case_url(case, "chuyen-buoc/"), {"to": "DELIBERATION", "version": case.version})
+    case.refresh_from_db()
+    assert case.state == CaseState.DELIBERATION
+    # The officer may not sign: no form for them.
+    assert officer.get(_case_url(case, "ket-luan/")).status_code == 404
+
+    signer = _client(scene.signer)
+    form = signer.get(_case_url(case, "ket-luan/"))
+    assert form.status_code == 200
+    conclusion_data = {
+        "version": case.version,
+        "meeting_date": f"{today:%Y-%m-%d}",
+        "members_total": 9,
+        "members_present": 5,
+        "votes_for": 5,
+        "votes_against": 0,
+        "outcome": "ISSUE_NO_VIOLATION",
+        "text": "Đủ tiêu chuẩn chính trị.",
+        "covers_kinds": ["APPOINTMENT"],
+        "findings": [str(finding.public_id)],
+        "signer_title": "T/M ĐẢNG ỦY, BÍ THƯ",
+        "place": "Bắc Ninh",
+        "recipients": "Ban Tổ chức\nLưu",
+        "submission_token": "9d1e0f2a-7c3b-4e5d-8a6f-1b2c3d4e5f60",
+    }
+    refused = signer.post(_case_url(case, "ket-luan/"), conclusion_data)
+    text = refused.content.decode()
+    assert refused.status_code == 400
+    assert "không đủ số ủy viên dự họp" in text
+    # The refusal is shown at its field.
+    assert re.search(r'id_members_present".*?<p class="error"', text, re.S)
+    assert not Conclusion.objects.exists()
+    conclusion_data["members_present"] = 8
+    done = signer.post(_case_url(case, "ket-luan/"), conclusion_data)
+    assert done.status_code == 302, done.content.decode()[:3000]
+    conclusion = Conclusion.objects.get(case=case)
+    page = signer.get(_case_url(case)).content.decode()
+    assert conclusion.number_symbol in page and "Tải kết luận (DOCX)" in page
+
+    download = signer.get(f"/van-ban/{conclusion.document.public_id}/tai-ve/")
+    assert download.status_code == 200
+    assert b"".join(download).startswith(b"PK")
+
+    covered = officer.get(f"/tham-tra/quyet-dinh/{scene.decision.public_id}/").content.decode()
+    assert "Đã có kết luận còn giá trị" in covered
+    assert f"Kết luận Số {conclusion.number_symbol} ngày {conclusion.concluded_on:%d/%m/%Y}" in covered
+
+
+def case_rules_first_category(case: Case) -> str:
+    from bvct.vetting.services_common import case_rules
+
+    return case_rules(case).issue_categories[0].code
+
+
+def test_a_covered_decision_records_its_reuse(tree: Tree) -> None:
+    scene = build(tree)
+    conclusion = concluded(scene, covers_kinds=["APPOINTMENT", "SUCCESSION_PLANNING"])
+    later = decide(scene, kind="SUCCESSION_PLANNING", post=scene.post)
+    officer = _client(scene.officer)
+    page = officer.get(f"/tham-tra/quyet-dinh/{later.public_id}/").content.decode()
+    assert "Đã có kết luận còn giá trị" in page
+    assert "Ghi nhận dùng kết luận này" in page
+    officer.post(f"/tham-tra/quyet-dinh/{later.public_id}/kiem-tra/")
+    page = officer.get(f"/tham-tra/quyet-dinh/{later.public_id}/").content.decode()
+    assert f"Kết luận số {conclusion.number_symbol}" in page
+    assert "Ghi nhận dùng kết luận này" not in page
+
+
+def test_reported_changes_on_the_dossier_and_after_the_conclusion(tree: Tree) -> None:
+    scene = build(tree)
+    conclusion = concluded(scene)
+    officer = _client(scene.officer)
+    url = f"/tham-tra/ho-so/{scene.dossier.public_id}/"
+    assert officer.get(url).status_code == 200
+    today = dt.date.today()
+    data = {
+        "kind": "TRIP_ABROAD",
+        "person": "",
+        "occurred_on": f"{today:%Y-%m-%d}",
+        "reported_on": f"{today:%Y-%m-%d}",
+        "description": "Đi Nhật Bản 5 ngày",
+        "submission_token": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+    }
+    assert officer.post(url, data).status_code == 302
+    assert officer.post(url, data).status_code == 302
+    assert ReportedChange.objects.count() == 1
+    page = officer.get(url).content.decode()
+    assert "Đi Nhật Bản 5 ngày" in page and "sau kết luận còn giá trị" in page
+    case_page = _client(scene.signer).get(_case_url(conclusion.case)).content.decode()
+    assert "Báo cáo bổ sung sau kết luận" in case_page
+    bad = officer.post(url, {**data, "submission_token": "", "reported_on": "2000-01-01"})
+    assert bad.status_code == 400 and "Ngày báo cáo không được trước ngày xảy ra" in bad.content.decode()
+
+
+def test_a_new_case_about_a_conclusion(tree: Tree) -> None:
+    scene = build(tree)
+    conclusion = concluded(scene)
+    officer = _client(scene.officer)
+    page = officer.get(_case_url(conclusion.case)).content.decode()
+    assert "Mở hồ sơ mới về kết luận này" in page
+    response = officer.post(
+        _case_url(conclusion.case, "mo-ho-so-moi/"),
+        {"origin": "COMPLAINT", "summary": "Đơn tố cáo ngày 02/03"},
+    )
+    new = Case.objects.get(previous_case=conclusion.case)
+    assert response.status_code == 302 and response["Location"] == _case_url(new)
+    assert new.origin == "COMPLAINT"
+
+
+def test_assigning_by_name_and_a_refused_withdrawal(tree: Tree) -> None:
+    scene = build(tree)
+    officer = _client(scene.officer)
+    case = _open_through_the_check(scene, officer)
+    page = officer.get(_case_url(case)).content.decode()
+    assert scene.verifier.full_name in page  # offered by name
+    response = officer.post(
+        _case_url(case, "phan-cong/"),
+        {"user": str(scene.verifier.public_id), "duty": "VERIFIER", "version": case.version},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert scene.verifier.pk in case.assignee_ids
+    stale = officer.post(_case_url(case, "rut/"), {"reason": "Trùng", "version": 1})
+    assert stale.status_code == 409 and "vừa được người khác cập nhật" in stale.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.OPEN
+    unassigned = officer.post(
+        _case_url(case, "thoi-phan-cong/"),
+        {"user": str(scene.verifier.public_id), "duty": "VERIFIER", "version": case.version},
+    )
+    assert unassigned.status_code == 302
+    case.refresh_from_db()
+    assert scene.verifier.pk not in case.assignee_ids
+    assert Role.BVCT_OFFICER in scene.officer.roles
