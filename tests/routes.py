@@ -197,6 +197,41 @@ ROUTES: dict[str, Route] = {
         ADMINS, lambda o: "/tham-tra/ngay-lam-viec/2026-12-31/xoa/", method="post"
     ),
     "api:rules_current": Route(SIGNED_IN, lambda o: "/api/rules/", api=True),
+    # Casework pages: decisions' requirement check, cases and the work in them, a dossier's
+    # cases, conclusions and reported changes (objects: tests/vetting/route_objects.py).
+    "vetting:decision_detail": Route(
+        DOSSIER_READERS, lambda o: f"/tham-tra/quyet-dinh/{_rt('decision', o).public_id}/"
+    ),
+    "vetting:decision_check": Route(
+        OFFICERS, lambda o: f"/tham-tra/quyet-dinh/{_rt('decision', o).public_id}/kiem-tra/",
+        method="post",
+    ),
+    "vetting:case_list": Route(DOSSIER_READERS, lambda o: "/tham-tra/ho-so-tham-tra/"),
+    "vetting:case_detail": Route(DOSSIER_READERS, lambda o: _case_url(o)),
+    "vetting:case_transition": Route(OFFICERS, lambda o: _case_url(o, "chuyen-buoc/"), "post"),
+    "vetting:case_withdraw": Route(OFFICERS, lambda o: _case_url(o, "rut/"), "post"),
+    "vetting:case_assign": Route(OFFICERS, lambda o: _case_url(o, "phan-cong/"), "post"),
+    "vetting:case_unassign": Route(OFFICERS, lambda o: _case_url(o, "thoi-phan-cong/"), "post"),
+    "vetting:case_reopen": Route(
+        OFFICERS, lambda o: _case_url(o, "mo-ho-so-moi/", "concluded"), writes={"post": OFFICERS}
+    ),
+    "vetting:appraisal_record": Route(OFFICERS, lambda o: _case_url(o, "tham-dinh/"), "post"),
+    "vetting:finding_new": Route(OFFICERS, lambda o: _case_url(o, "van-de/moi/"), "post"),
+    "vetting:finding_update": Route(
+        OFFICERS, lambda o: f"/tham-tra/van-de/{_rt('finding', o).public_id}/", method="post"
+    ),
+    "vetting:result_new": Route(OFFICERS, lambda o: _case_url(o, "ket-qua-xac-minh/moi/"), "post"),
+    "vetting:appraisal_report": Route(
+        OFFICERS, lambda o: _case_url(o, "bao-cao-tham-dinh/"), writes={"post": OFFICERS}
+    ),
+    "vetting:conclusion_new": Route(
+        frozenset({Role.COMMITTEE_MEMBER}),
+        lambda o: _case_url(o, "ket-luan/", "deliberating"),
+        writes={"post": frozenset({Role.COMMITTEE_MEMBER})},
+    ),
+    "vetting:dossier_cases": Route(
+        DOSSIER_READERS, _d("/tham-tra/ho-so/{d}/"), writes={"post": OFFICERS}
+    ),
 }
 
 
@@ -211,3 +246,13 @@ def _document(o: Any) -> Any:
 
     _term(o)
     return issue(o.org)
+
+
+def _rt(what: str, o: Any) -> Any:
+    from tests.vetting import route_objects
+
+    return getattr(route_objects, what)(o)
+
+
+def _case_url(o: Any, tail: str = "", what: str = "case") -> str:
+    return f"/tham-tra/ho-so-tham-tra/{_rt(what, o).public_id}/{tail}"

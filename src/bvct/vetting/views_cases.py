@@ -163,8 +163,9 @@ def case_detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     return render_case(request, case)
 
 
-def _case(request: HttpRequest, public_id: uuid.UUID) -> Case:
-    return case_get(user=request.user, public_id=public_id)
+def _case(request: HttpRequest, public_id: uuid.UUID, action: str = Action.CHANGE) -> Case:
+    """The case if the user may take ``action`` on it; else 404, as a missing one."""
+    return case_get(user=request.user, public_id=public_id, action=action)
 
 
 def _refused(request: HttpRequest, case: Case, form: Any, name: str, exc: ServiceError) -> Any:
@@ -222,7 +223,7 @@ def case_withdraw_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 @login_required
 @require_POST
 def case_assign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, public_id)
+    case = _case(request, public_id, Action.ASSIGN)
     form = AssignForm(request.POST, officers=assignable_officers(case))
     if not form.is_valid():
         return render_case(request, case, status=400, assign_form=form)
@@ -243,7 +244,7 @@ def case_assign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 @login_required
 @require_POST
 def case_unassign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, public_id)
+    case = _case(request, public_id, Action.ASSIGN)
     form = UnassignForm(request.POST)
     assignment = None
     if form.is_valid():
@@ -277,8 +278,8 @@ def _reopened_url(result: uuid.UUID, public_id: uuid.UUID) -> str:
 def case_reopen_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """“Mở hồ sơ mới về kết luận này”: a complaint or new information about a concluded
     case opens a new case about the same person, linked to it."""
-    case = _case(request, public_id)
-    if not (case.state == CaseState.CONCLUDED and may(request.user, Action.OPEN_CASE, case)):
+    case = _case(request, public_id, Action.OPEN_CASE)
+    if case.state != CaseState.CONCLUDED or not role_may(request.user, Action.OPEN_CASE):
         raise Http404
     form = ReopenForm(request.POST or None, initial={"origin": CaseOrigin.COMPLAINT})
     status = 200

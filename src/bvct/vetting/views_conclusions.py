@@ -22,7 +22,6 @@ from bvct.vetting.constants import DECISION_KINDS, CaseState, FindingStatus
 from bvct.vetting.forms_cases import ConclusionForm
 from bvct.vetting.models import Appraisal, Case, Finding
 from bvct.vetting.selectors import case_get
-from bvct.vetting.selectors_ui_cases import may
 from bvct.vetting.services_common import case_rules
 from bvct.vetting.views_cases import case_url
 
@@ -39,8 +38,8 @@ def _validity(case: Case) -> list[tuple[str, int]]:
 @login_required
 @once_per_submission(_to_case)
 def conclusion_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = case_get(user=request.user, public_id=public_id)
-    if case.state != CaseState.DELIBERATION or not may(request.user, Action.SIGN_CONCLUSION, case):
+    case = case_get(user=request.user, public_id=public_id, action=Action.SIGN_CONCLUSION)
+    if case.state != CaseState.DELIBERATION:
         raise Http404
     rules = case_rules(case)
     findings = (
