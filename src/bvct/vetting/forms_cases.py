@@ -87,7 +87,15 @@ class RowMultipleChoiceField(forms.MultipleChoiceField):
 
 
 class VersionForm(forms.Form):
+    """A form of the case page: its fields' ids start with ``ids`` (several forms share the
+    page, so no two inputs get the same id) and it carries the case's version."""
+
+    ids = "case"
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.ids}_%s")
+        super().__init__(*args, **kwargs)
 
 
 # --- the case list ----------------------------------------------------------------------------
@@ -112,11 +120,13 @@ class CaseFilterForm(forms.Form):
 
 
 class TransitionForm(VersionForm):
+    ids = "move"
     to = forms.ChoiceField(choices=CaseState.choices, widget=forms.HiddenInput)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
 
 
 class WithdrawForm(VersionForm):
+    ids = "withdraw"
     reason = forms.CharField(
         label=_("Lý do rút hồ sơ thẩm tra"), max_length=2000,
         error_messages={"required": _("Hãy ghi lý do rút hồ sơ thẩm tra.")},
@@ -124,6 +134,7 @@ class WithdrawForm(VersionForm):
 
 
 class AssignForm(VersionForm):
+    ids = "assign"
     user = RowChoiceField(label=_("Cán bộ"), empty=_("— Chọn cán bộ —"))
     duty = forms.ChoiceField(label=_("Nhiệm vụ"), choices=Duty.choices, error_messages=_INVALID)
 
@@ -133,11 +144,13 @@ class AssignForm(VersionForm):
 
 
 class UnassignForm(VersionForm):
+    ids = "unassign"
     user = forms.UUIDField(widget=forms.HiddenInput)
     duty = forms.ChoiceField(choices=Duty.choices, widget=forms.HiddenInput)
 
 
 class AppraisalForm(VersionForm):
+    ids = "appraisal"
     nothing_found = forms.TypedChoiceField(
         label=_("Kết quả thẩm định"),
         choices=[
@@ -168,6 +181,7 @@ def result_label(result: Any) -> str:
 
 
 class FindingForm(VersionForm):
+    ids = "finding"
     category = forms.ChoiceField(label=_("Loại vấn đề"), error_messages=_INVALID)
     person = RowChoiceField(label=_("Về ai"), empty=_("— Chọn người —"))
     period = forms.ChoiceField(
@@ -219,6 +233,7 @@ class FindingUpdateForm(forms.Form):
 
 
 class ResultForm(VersionForm):
+    ids = "result"
     agency = RowChoiceField(label=_("Cơ quan trả lời"), empty=_("— Chọn cơ quan —"))
     document_number = forms.CharField(label=_("Số văn bản trả lời"), max_length=60)
     document_date = date_field(_("Ngày văn bản"))
@@ -240,6 +255,7 @@ class ResultForm(VersionForm):
 
 
 class ConclusionForm(VersionForm):
+    ids = "id"
     meeting_date = date_field(_("Ngày họp"))
     members_total = forms.IntegerField(label=_("Tổng số ủy viên"), min_value=1, max_value=500)
     members_present = forms.IntegerField(label=_("Số ủy viên dự họp"), min_value=0, max_value=500)
@@ -297,6 +313,7 @@ class ConclusionForm(VersionForm):
 
 
 class AppraisalReportForm(VersionForm):
+    ids = "id"
     issued_on = date_field(_("Ngày ban hành"))
     place = forms.CharField(label=_("Địa danh"), max_length=100)
     signer_name = forms.CharField(label=_("Người ký"), max_length=200)
