@@ -203,7 +203,8 @@ ROUTES: dict[str, Route] = {
         DOSSIER_READERS, lambda o: f"/tham-tra/quyet-dinh/{_rt('decision', o).public_id}/"
     ),
     "vetting:decision_check": Route(
-        OFFICERS, lambda o: f"/tham-tra/quyet-dinh/{_rt('decision', o).public_id}/kiem-tra/",
+        OFFICERS,
+        lambda o: f"/tham-tra/quyet-dinh/{_rt('decision', o).public_id}/kiem-tra/",
         method="post",
     ),
     "vetting:case_list": Route(DOSSIER_READERS, lambda o: "/tham-tra/ho-so-tham-tra/"),

@@ -42,9 +42,7 @@ def prepare() -> dict[str, Any]:
             actor=SYSTEM, user=signer, citizen_id=make_citizen_id("027", "M", 1968, 987654)
         )
     today = dt.date.today()
-    covering = Term.objects.filter(issuer=province, starts_on__lte=today).exclude(
-        ends_on__lt=today
-    )
+    covering = Term.objects.filter(issuer=province, starts_on__lte=today).exclude(ends_on__lt=today)
     if not covering.exists() and not Term.objects.filter(issuer=province).exists():
         document_services.term_create(
             actor=SYSTEM, issuer=province, name="2025–2030", starts_on=dt.date(2025, 1, 1),

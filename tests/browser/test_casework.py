@@ -104,9 +104,7 @@ def test_a_decision_goes_through_a_case_to_a_signed_conclusion_that_covers_it(
     officer.locator("#findings summary", has_text="Ghi vấn đề cần xem xét").click()
     category = officer.get_by_label("Loại vấn đề")
     category.select_option(index=1)
-    officer.get_by_label("Về ai").select_option(
-        label=f"{casework['name']} (người được thẩm tra)"
-    )
+    officer.get_by_label("Về ai").select_option(label=f"{casework['name']} (người được thẩm tra)")
     officer.get_by_label("Thời kỳ").select_option(label="Chính trị hiện nay")
     officer.get_by_label("Nội dung vấn đề").fill("Có quan hệ với tổ chức nước ngoài cần làm rõ")
     officer.get_by_role("button", name="Ghi vấn đề").click()

@@ -88,9 +88,7 @@ def test_a_restricted_case_is_hidden_as_missing_but_from_its_people(
     case = open_case(scene, restricted=True)
     personas = officers(tree)
     # An officer of the scope who is not assigned: as if there were no such case.
-    assert_permission_matrix(
-        _case(case), personas, Expect(allowed=404), missing_url=_case(MISSING)
-    )
+    assert_permission_matrix(_case(case), personas, Expect(allowed=404), missing_url=_case(MISSING))
     for user in (scene.officer, scene.signer):  # its lead; its competent body's member
         client = Client()
         client.force_login(user)
@@ -129,7 +127,10 @@ def test_the_case_list_filters(scene: Scene, tree: Tree) -> None:
     assert mine.reference in listed and theirs.reference not in listed
     listed = client.get("/tham-tra/ho-so-tham-tra/?state=APPRAISAL").content.decode()
     assert mine.reference not in listed
-    assert "Không có hồ sơ thẩm tra nào." in client.get("/tham-tra/ho-so-tham-tra/?late=on").content.decode()
+    assert (
+        "Không có hồ sơ thẩm tra nào."
+        in client.get("/tham-tra/ho-so-tham-tra/?late=on").content.decode()
+    )
 
 
 def test_the_case_list_holds_its_query_count(scene: Scene, tree: Tree) -> None:

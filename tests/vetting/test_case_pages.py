@@ -158,7 +158,9 @@ def test_the_main_path_from_decision_to_covered(tree: Tree, audit_mark: int) -> 
 
     covered = officer.get(f"/tham-tra/quyet-dinh/{scene.decision.public_id}/").content.decode()
     assert "Đã có kết luận còn giá trị" in covered
-    assert f"Kết luận Số {conclusion.number_symbol} ngày {conclusion.concluded_on:%d/%m/%Y}" in covered
+    assert (
+        f"Kết luận Số {conclusion.number_symbol} ngày {conclusion.concluded_on:%d/%m/%Y}" in covered
+    )
 
 
 def case_rules_first_category(case: Case) -> str:
@@ -204,7 +206,10 @@ def test_reported_changes_on_the_dossier_and_after_the_conclusion(tree: Tree) ->
     case_page = _client(scene.signer).get(_case_url(conclusion.case)).content.decode()
     assert "Báo cáo bổ sung sau kết luận" in case_page
     bad = officer.post(url, {**data, "submission_token": "", "reported_on": "2000-01-01"})
-    assert bad.status_code == 400 and "Ngày báo cáo không được trước ngày xảy ra" in bad.content.decode()
+    assert (
+        bad.status_code == 400
+        and "Ngày báo cáo không được trước ngày xảy ra" in bad.content.decode()
+    )
 
 
 def test_a_new_case_about_a_conclusion(tree: Tree) -> None:

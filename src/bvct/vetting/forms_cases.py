@@ -162,7 +162,10 @@ class AppraisalForm(VersionForm):
         error_messages=_INVALID,
     )
     note = forms.CharField(
-        label=_("Ghi chú"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ghi chú"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

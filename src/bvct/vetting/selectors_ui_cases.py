@@ -47,11 +47,7 @@ def case_list(
     """Cases the user sees: those still being worked on (or of one ``state``), the nearest
     deadline first; ``late`` those past their stage's deadline; ``mine`` those the user is
     assigned to. Each row carries ``subject_name``."""
-    qs = Case.objects.visible_to(user)
-    if state:
-        qs = qs.filter(state=state)
-    else:
-        qs = qs.filter(state__in=OPEN_STATES)
+    qs = Case.objects.visible_to(user).filter(state__in=[state] if state else OPEN_STATES)
     if late:
         qs = qs.filter(state__in=OPEN_STATES, stage_due_on__lt=today())
     actor = active_user(user)
@@ -136,7 +132,8 @@ def case_page(*, user: Any, case: Case) -> CasePage:
     )
     by_id = {r.pk: r for r in results}
     for finding in findings:
-        finding.evidence_rows = [by_id[r.pk] for r in finding.evidence.all() if r.pk in by_id]  # type: ignore[attr-defined]
+        rows = [by_id[r.pk] for r in finding.evidence.all() if r.pk in by_id]
+        finding.evidence_rows = rows
     conclusion = (
         Conclusion.objects.filter(case=case)
         .select_related("signer", "document", "supersedes", "upholds")
@@ -197,9 +194,7 @@ def assignable_officers(case: Case) -> list[User]:
 
 def agencies() -> list[Organisation]:
     """The coordinating agencies (public security, military, inspection...) by name."""
-    return list(
-        Organisation.objects.filter(kind__is_agency=True).order_by("name", "id")[:500]
-    )
+    return list(Organisation.objects.filter(kind__is_agency=True).order_by("name", "id")[:500])
 
 
 def may(user: Any, action: str, case: Case) -> bool:

@@ -33,9 +33,7 @@ urlpatterns = [
     path(f"{CASE}mo-ho-so-moi/", views_cases.case_reopen_view, name="case_reopen"),
     path(f"{CASE}tham-dinh/", views_casework.appraisal_record_view, name="appraisal_record"),
     path(f"{CASE}van-de/moi/", views_casework.finding_new_view, name="finding_new"),
-    path(
-        "van-de/<uuid:public_id>/", views_casework.finding_update_view, name="finding_update"
-    ),
+    path("van-de/<uuid:public_id>/", views_casework.finding_update_view, name="finding_update"),
     path(f"{CASE}ket-qua-xac-minh/moi/", views_casework.result_new_view, name="result_new"),
     path(
         f"{CASE}bao-cao-tham-dinh/", views_casework.appraisal_report_view, name="appraisal_report"

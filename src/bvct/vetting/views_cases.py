@@ -122,9 +122,7 @@ def case_context(request: HttpRequest, case: Case, **bound: Any) -> dict[str, An
     extra: dict[str, Any] = {"covers_labels": [], "conclusion_findings": [], "changes_after": []}
     if page.conclusion is not None:
         extra = {
-            "covers_labels": [
-                str(DECISION_KINDS.get(k, k)) for k in page.conclusion.covers_kinds
-            ],
+            "covers_labels": [str(DECISION_KINDS.get(k, k)) for k in page.conclusion.covers_kinds],
             "conclusion_findings": list(page.conclusion.findings.order_by("created_at", "id")),
             "changes_after": list(
                 reported_changes_for_dossier(
@@ -306,6 +304,4 @@ def case_reopen_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
                 return HttpResponseRedirect(case_url(new))
         else:
             status = 400
-    return render(
-        request, "vetting/cases/reopen.html", {"case": case, "form": form}, status=status
-    )
+    return render(request, "vetting/cases/reopen.html", {"case": case, "form": form}, status=status)

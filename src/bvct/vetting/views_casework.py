@@ -150,9 +150,7 @@ def _to_results(result: uuid.UUID, public_id: uuid.UUID) -> str:
 @once_per_submission(_to_results)
 def result_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     case = _case(request, public_id)
-    form = ResultForm(
-        request.POST, agencies=agencies(), findings=Finding.objects.filter(case=case)
-    )
+    form = ResultForm(request.POST, agencies=agencies(), findings=Finding.objects.filter(case=case))
     if not form.is_valid():
         return render_case(request, case, status=400, result_form=form)
     data = form.cleaned_data

@@ -79,9 +79,7 @@ def dossier_cases_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     access = dossier_access(request.user, public_id, "thẩm tra, báo cáo bổ sung")
     dossier = access.dossier
     if form is None and _may_change(request.user, dossier):
-        form = ReportedChangeForm(
-            initial={"reported_on": today()}, relatives=access.relatives
-        )
+        form = ReportedChangeForm(initial={"reported_on": today()}, relatives=access.relatives)
     conclusions = list(conclusions_for_dossier(user=request.user, dossier=dossier))
     valid = next((c for c in conclusions if c.valid_until >= today()), None)
     changes = list(reported_changes_for_dossier(user=request.user, dossier=dossier))

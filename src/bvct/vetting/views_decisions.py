@@ -20,6 +20,7 @@ from bvct.core.gate import may as role_may
 from bvct.people.selectors import dossier_subject
 from bvct.people.services import dossier_read_record
 from bvct.positions.constants import DecisionStatus
+from bvct.positions.models import PersonnelDecision
 from bvct.positions.selectors import decision_get_for_user
 from bvct.vetting.constants import CheckStatus
 from bvct.vetting.coverage import coverage_evaluate, decision_check
@@ -82,14 +83,8 @@ def decision_detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
     )
 
 
-def _may_change(user: object, decision: object) -> bool:
-    from bvct.positions.models import PersonnelDecision
-
-    return (
-        PersonnelDecision.objects.visible_to(user, Action.CHANGE)
-        .filter(pk=getattr(decision, "pk", None))
-        .exists()
-    )
+def _may_change(user: object, decision: PersonnelDecision) -> bool:
+    return PersonnelDecision.objects.visible_to(user, Action.CHANGE).filter(pk=decision.pk).exists()
 
 
 @login_required
@@ -110,7 +105,8 @@ def decision_check_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
         return HttpResponseRedirect(reverse("vetting:case_detail", args=[check.case.public_id]))
     if check.reused and check.conclusion is not None:
         messages.success(
-            request, f"Đã ghi nhận dùng kết luận số {check.conclusion.number_symbol} cho đề xuất này."
+            request,
+            f"Đã ghi nhận dùng kết luận số {check.conclusion.number_symbol} cho đề xuất này.",
         )
     else:
         messages.info(request, f"{check.label}: {check.summary}")
