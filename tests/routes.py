@@ -156,4 +156,28 @@ ROUTES: dict[str, Route] = {
     ),
     "api:schema": Route(SIGNED_IN, lambda o: "/api/schema/", api=True),
     "api:docs": Route(SIGNED_IN, lambda o: "/api/docs/", api=True),
+    # The rule pack and the working-day calendar: everyone reads, the administrator changes.
+    "vetting:rules_current": Route(SIGNED_IN, lambda o: "/tham-tra/bo-quy-tac/"),
+    "vetting:rules_versions": Route(SIGNED_IN, lambda o: "/tham-tra/bo-quy-tac/phien-ban/"),
+    "vetting:rules_version": Route(SIGNED_IN, lambda o: "/tham-tra/bo-quy-tac/phien-ban/1/"),
+    "vetting:rules_draft": Route(ADMINS, lambda o: "/tham-tra/bo-quy-tac/ban-nhap/"),
+    "vetting:rules_draft_create": Route(
+        ADMINS, lambda o: "/tham-tra/bo-quy-tac/ban-nhap/lap/", method="post"
+    ),
+    "vetting:rules_draft_section": Route(
+        ADMINS, lambda o: "/tham-tra/bo-quy-tac/ban-nhap/sua/deadlines/", writes={"post": ADMINS}
+    ),
+    "vetting:rules_publish": Route(
+        ADMINS, lambda o: "/tham-tra/bo-quy-tac/ban-nhap/cong-bo/", method="post"
+    ),
+    "vetting:rules_discard": Route(
+        ADMINS, lambda o: "/tham-tra/bo-quy-tac/ban-nhap/huy/", method="post"
+    ),
+    "vetting:calendar": Route(
+        SIGNED_IN, lambda o: "/tham-tra/ngay-lam-viec/", writes={"post": ADMINS}
+    ),
+    "vetting:calendar_remove": Route(
+        ADMINS, lambda o: "/tham-tra/ngay-lam-viec/2026-12-31/xoa/", method="post"
+    ),
+    "api:rules_current": Route(SIGNED_IN, lambda o: "/api/rules/", api=True),
 }

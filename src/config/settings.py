@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "bvct.people",
     "bvct.home",
     "bvct.demo",
+    "bvct.vetting",
 ]
 
 MIDDLEWARE = [

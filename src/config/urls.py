@@ -7,6 +7,7 @@ from bvct.accounts import api as accounts_api
 from bvct.audit import api as audit_api
 from bvct.orgs import api as orgs_api
 from bvct.people import api as people_api
+from bvct.vetting import api_rules as vetting_rules_api
 
 api_patterns = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
@@ -59,6 +60,7 @@ api_patterns = [
         people_api.DeclarationDiffApi.as_view(),
         name="declaration_diff",
     ),
+    path("rules/", vetting_rules_api.RulePackCurrentApi.as_view(), name="rules_current"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -71,4 +73,5 @@ urlpatterns = [
     path("ho-so/", include("bvct.people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include((api_patterns, "api"))),
+    path("tham-tra/", include("bvct.vetting.urls")),
 ]

@@ -37,6 +37,12 @@ class AuditAction(models.TextChoices):
     AUDIT_SEARCH = "audit.search", _("Tra cứu nhật ký")
     AUDIT_VIEW = "audit.view", _("Xem sự kiện nhật ký")
     AUDIT_VERIFY = "audit.verify", _("Kiểm tra chuỗi nhật ký")
+    RULE_PACK_DRAFT = "rule_pack.draft", _("Lập bản nháp bộ quy tắc")
+    RULE_PACK_EDIT = "rule_pack.edit", _("Sửa bản nháp bộ quy tắc")
+    RULE_PACK_PUBLISH = "rule_pack.publish", _("Công bố bộ quy tắc")
+    RULE_PACK_DISCARD = "rule_pack.discard", _("Hủy bản nháp bộ quy tắc")
+    CALENDAR_DAY_SET = "calendar_day.set", _("Nhập ngày nghỉ, ngày làm việc bù")
+    CALENDAR_DAY_REMOVE = "calendar_day.remove", _("Xóa ngày nghỉ, ngày làm việc bù đã nhập")
 
 
 GENESIS_HASH = bytes(32)

@@ -22,6 +22,8 @@ OBJECT_TYPES = {
     "people.importbatch": _("Tệp nhập hồ sơ"),
     "people.sealed_batches": _("Các lần nhập, xuất đã niêm phong"),
     "audit.auditevent": _("Nhật ký"),
+    "vetting.rulepack": _("Bộ quy tắc"),
+    "vetting.calendarday": _("Ngày nghỉ, ngày làm việc bù"),
 }
 
 FIELDS = {
@@ -107,6 +109,14 @@ FIELDS = {
     "bad_seq": _("Sự kiện sai"),
     "batches": _("Số lần nhập, xuất"),
     "problems": _("Các vấn đề"),
+    # the rule pack and the working-day calendar
+    "version": _("Phiên bản"),
+    "based_on": _("Sao từ phiên bản"),
+    "retired": _("Phiên bản được thay thế"),
+    "section": _("Phần"),
+    "note": _("Ghi chú"),
+    "date": _("Ngày"),
+    "rules": _("Quy tắc"),
 }
 
 # Codes some keys hold, in words. Apps above this one add their own (``add_values``, from

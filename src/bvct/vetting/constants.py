@@ -1,0 +1,98 @@
+"""Enums of the vetting app, and the codes of other apps its rule pack names.
+
+The rule pack (``vetting.rules``) names decision kinds and post tiers by their codes, as plain
+strings: the positions app owns them (``positions.constants.DecisionKind`` and ``Tier``) and
+vetting keeps its own list here to validate a pack against. The two lists must agree; a test
+compares them once both apps are installed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Outcome(models.TextChoices):
+    """What a conclusion found (DOMAIN.md §4; seen in practice, not regulation text)."""
+
+    NO_ISSUE = "NO_ISSUE", _("Không có vấn đề chính trị")
+    ISSUE_NO_VIOLATION = "ISSUE_NO_VIOLATION", _("Có vấn đề chính trị nhưng không vi phạm")
+    VIOLATION = "VIOLATION", _("Vi phạm tiêu chuẩn chính trị")
+    INSUFFICIENT = "INSUFFICIENT", _("Chưa đủ cơ sở kết luận")
+
+
+class CaseState(models.TextChoices):
+    OPEN = "OPEN", _("Mới mở")
+    APPRAISAL = "APPRAISAL", _("Thẩm định")
+    VERIFICATION = "VERIFICATION", _("Thẩm tra, xác minh")
+    DELIBERATION = "DELIBERATION", _("Cấp ủy xem xét, kết luận")
+    CONCLUDED = "CONCLUDED", _("Đã kết luận")
+    WITHDRAWN = "WITHDRAWN", _("Đã rút")
+
+
+class Stage(models.TextChoices):
+    """The case states that run a deadline (in working days, from the rule pack)."""
+
+    APPRAISAL = "APPRAISAL", _("Thẩm định")
+    VERIFICATION = "VERIFICATION", _("Thẩm tra, xác minh")
+    DELIBERATION = "DELIBERATION", _("Cấp ủy xem xét, kết luận")
+
+
+class RulePackStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Bản nháp")
+    ACTIVE = "ACTIVE", _("Đang áp dụng")
+    RETIRED = "RETIRED", _("Đã thay thế")
+
+
+class CalendarDayKind(models.TextChoices):
+    """A day the administrator entered: it overrides the public-holiday calendar."""
+
+    DAY_OFF = "DAY_OFF", _("Ngày nghỉ")
+    WORKING_DAY = "WORKING_DAY", _("Ngày làm việc bù")
+
+
+class Requirement(models.TextChoices):
+    """When a decision kind needs a conclusion."""
+
+    ALWAYS = "ALWAYS", _("Luôn cần kết luận")
+    ISSUE_DECLARED = "ISSUE_DECLARED", _("Chỉ khi đã khai có vấn đề chính trị")
+    NEVER = "NEVER", _("Không cần kết luận")
+
+
+class CompetentBody(models.TextChoices):
+    """Which committee concludes, by management scope (resolved to an organisation by
+    ``Rules.competent_body``)."""
+
+    PROVINCIAL_STANDING = "PROVINCIAL_STANDING", _("Ban Thường vụ Tỉnh ủy")
+    MANAGING_COMMITTEE = "MANAGING_COMMITTEE", _("Cấp ủy quản lý hồ sơ")
+
+
+# positions.constants.DecisionKind must agree with this list (codes; the labels are
+# positions' to own, these are for vetting's pages until the apps are joined).
+DECISION_KINDS: dict[str, Any] = {
+    "PARTY_ADMISSION": _("Kết nạp đảng"),
+    "SUCCESSION_PLANNING": _("Quy hoạch"),
+    "APPOINTMENT": _("Bổ nhiệm, giới thiệu ứng cử chức vụ lãnh đạo, quản lý"),
+    "COMMITTEE_NOMINATION": _("Giới thiệu tham gia cấp ủy"),
+    "NA_CANDIDACY": _("Ứng cử đại biểu Quốc hội"),
+    "PC_CANDIDACY": _("Ứng cử đại biểu Hội đồng nhân dân"),
+    "ABROAD": _("Cử đi đào tạo, công tác nước ngoài"),
+    "CATALOGUE_POST": _("Bố trí vào cơ quan, bộ phận, vị trí trọng yếu, cơ mật"),
+    "COMPLAINT_REVIEW": _("Xem xét khi có khiếu nại, tố cáo"),
+}
+
+# positions.constants.Tier must agree with this list: codes ordered top to bottom (rank 0 is
+# the highest tier).
+TIERS: dict[str, Any] = {
+    "CENTRAL": _("Trung ương"),
+    "PROVINCE": _("Cấp tỉnh"),
+    "COMMUNE": _("Cấp xã"),
+    "GRASSROOTS": _("Cơ sở"),
+}
+
+
+def tier_rank(code: str) -> int:
+    """0 for the highest tier; ValueError for an unknown code."""
+    return list(TIERS).index(code)

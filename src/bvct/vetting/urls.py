@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "vetting"
+urlpatterns = [
+    path("", include("bvct.vetting.urls_rules")),
+]
