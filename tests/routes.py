@@ -215,7 +215,7 @@ ROUTES.update(
             _pos("/api/dossiers/{d}/holdings/"),
             api=True,
             writes={"post": OFFICERS},
-        ),  # fmt: skip
+        ),
         "api:holding_end": Route(
             OFFICERS, _pos("/api/holdings/{holding}/end/"), method="post", api=True
         ),
