@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "bvct.home",
     "bvct.demo",
     "bvct.vetting",
+    "bvct.positions",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from bvct.audit import api as audit_api
 from bvct.orgs import api as orgs_api
 from bvct.people import api as people_api
 from bvct.vetting import api_rules as vetting_rules_api
+from bvct.positions.api import urlpatterns as positions_api
 
 api_patterns = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
@@ -64,6 +65,7 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
+api_patterns += positions_api
 
 urlpatterns = [
     path("", include("bvct.home.urls")),
@@ -74,4 +76,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include((api_patterns, "api"))),
     path("tham-tra/", include("bvct.vetting.urls")),
+    path("", include("bvct.positions.urls")),
 ]

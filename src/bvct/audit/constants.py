@@ -43,6 +43,18 @@ class AuditAction(models.TextChoices):
     RULE_PACK_DISCARD = "rule_pack.discard", _("Hủy bản nháp bộ quy tắc")
     CALENDAR_DAY_SET = "calendar_day.set", _("Nhập ngày nghỉ, ngày làm việc bù")
     CALENDAR_DAY_REMOVE = "calendar_day.remove", _("Xóa ngày nghỉ, ngày làm việc bù đã nhập")
+    # positions
+    POST_CREATE = "post.create", _("Tạo chức vụ")
+    POST_UPDATE = "post.update", _("Sửa chức vụ")
+    POST_CLOSE = "post.close", _("Thôi sử dụng chức vụ")
+    CATALOGUE_CREATE = "catalogue.create", _("Thêm mục danh mục trọng yếu, cơ mật")
+    CATALOGUE_UPDATE = "catalogue.update", _("Sửa mục danh mục trọng yếu, cơ mật")
+    CATALOGUE_CLOSE = "catalogue.close", _("Đưa mục ra khỏi danh mục trọng yếu, cơ mật")
+    CATALOGUE_IMPORT = "catalogue.import", _("Nhập danh mục trọng yếu, cơ mật từ tệp")
+    HOLDING_CREATE = "holding.create", _("Ghi chức vụ đang giữ, quy hoạch, ứng cử")
+    HOLDING_END = "holding.end", _("Kết thúc giữ chức vụ, quy hoạch, ứng cử")
+    DECISION_RECORD = "decision.record", _("Ghi đề xuất quyết định nhân sự")
+    DECISION_WITHDRAW = "decision.withdraw", _("Rút đề xuất quyết định nhân sự")
 
 
 GENESIS_HASH = bytes(32)

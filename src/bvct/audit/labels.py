@@ -24,6 +24,12 @@ OBJECT_TYPES = {
     "audit.auditevent": _("Nhật ký"),
     "vetting.rulepack": _("Bộ quy tắc"),
     "vetting.calendarday": _("Ngày nghỉ, ngày làm việc bù"),
+    # positions
+    "positions.post": _("Chức vụ"),
+    "positions.catalogueentry": _("Mục danh mục trọng yếu, cơ mật"),
+    "positions.catalogue_import": _("Tệp nhập danh mục trọng yếu, cơ mật"),
+    "positions.postholding": _("Chức vụ đang giữ, quy hoạch, ứng cử"),
+    "positions.personneldecision": _("Quyết định nhân sự"),
 }
 
 FIELDS = {
@@ -117,6 +123,21 @@ FIELDS = {
     "note": _("Ghi chú"),
     "date": _("Ngày"),
     "rules": _("Quy tắc"),
+    # positions
+    "tier": _("Cấp"),
+    "is_management": _("Lãnh đạo, quản lý"),
+    "post": _("Chức vụ"),
+    "catalogue_entry": _("Mục danh mục trọng yếu, cơ mật"),
+    "listing_number": _("Số, ký hiệu quyết định đưa vào danh mục"),
+    "listing_date": _("Ngày quyết định đưa vào danh mục"),
+    "listing_issuer": _("Cơ quan ban hành"),
+    "required_clearance": _("Mức tiếp cận bí mật yêu cầu"),
+    "starts_on": _("Từ ngày"),
+    "ends_on": _("Đến ngày"),
+    "deciding_org": _("Cơ quan đề xuất"),
+    "proposed_on": _("Ngày đề xuất"),
+    "reference": _("Số văn bản đề xuất"),
+    "entries": _("Số mục"),
 }
 
 # Codes some keys hold, in words. Apps above this one add their own (``add_values``, from
@@ -124,7 +145,7 @@ FIELDS = {
 VALUES: dict[str, dict[str, Any]] = {
     "kind": {"search": _("tra cứu theo tên"), "list": _("danh sách hồ sơ")},
 }
-LEVEL_KEYS = ("classification", "clearance", "ceiling")
+LEVEL_KEYS = ("classification", "clearance", "ceiling", "required_clearance")
 
 
 def add_values(key: str, choices: Any) -> None:

@@ -44,6 +44,22 @@ class PermissionDeniedError(ServiceError):
     status = 403
 
 
+class NotFoundError(ServiceError):
+    """What the request names is not there, or not for this actor: told exactly alike."""
+
+    code = "not_found"
+    status = 404
+
+    def __init__(self, message: str = "Không tìm thấy.", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+
+
+class ImportFileError(ServiceError):
+    """An uploaded file itself cannot be read (format, encoding, headers, size)."""
+
+    code = "invalid_file"
+
+
 class ConflictError(ServiceError):
     """Someone else changed the object since it was read: the write was refused."""
 

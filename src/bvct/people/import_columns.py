@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bvct.core.errors import ServiceError
+# The file's refusal, shared with every import (re-exported).
+from bvct.core.errors import ImportFileError as ImportFileError
 from bvct.core.text import normalize
 from bvct.people.constants import SEX_WORDS
 from bvct.people.models import ImportBatch
@@ -44,12 +45,6 @@ COLUMNS: list[tuple[str, str, bool, int]] = [
 ]
 HEADERS = [c[0] for c in COLUMNS]
 MAX_ERRORS_KEPT = 1000
-
-
-class ImportFileError(ServiceError):
-    """The file itself cannot be read (format, encoding, headers, size)."""
-
-    code = "invalid_file"
 
 
 @dataclass

@@ -6,18 +6,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from typing import IO, TYPE_CHECKING, Any
-from xml.etree import ElementTree
 
 import psycopg
-from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.db import DataError, transaction
 
+from bvct.core.workbook import (
+    EXTRA_COLUMNS,
+    too_many_columns,
+    too_many_rows,
+    xlsx_rows,
+)
+from bvct.core.workbook import number_text as _number
 from bvct.people.import_columns import (
     HEADERS,
     KEY_OF_TITLE,
@@ -31,98 +34,15 @@ if TYPE_CHECKING:
     pass
 
 
-# What reading a workbook may raise on a damaged or hostile file (cut XML, bad deflate data,
-# entity tricks, no sheet): each is the file's fault, told as such.
-_BROKEN_XLSX = (
-    DefusedXmlException,
-    zipfile.BadZipFile,
-    zlib.error,
-    ElementTree.ParseError,
-    KeyError,
-    IndexError,
-    ValueError,
-    OSError,
-    EOFError,
-)
-NOT_XLSX = "Tệp không phải bảng tính XLSX hợp lệ (hỏng hoặc không đọc được)."
-
-
-def _number(n: int) -> str:
-    """1234567 -> "1.234.567", as Vietnamese writes it."""
-    return f"{n:,}".replace(",", ".")
-
-
-def _check_xlsx_size(stream: IO[bytes]) -> None:
-    """A workbook is a zip: what it would expand to is bounded before anything parses it
-    (a few hundred kilobytes can expand to gigabytes), by the sizes its directory declares,
-    which reading never goes past."""
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            expanded = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportFileError(NOT_XLSX, field="file") from exc
-    finally:
-        stream.seek(0)
-    limit = settings.BVCT_IMPORT_MAX_EXPANDED_BYTES
-    if expanded > limit:
-        raise ImportFileError(
-            f"Bảng tính giải nén ra {_number(expanded)} byte, quá giới hạn {_number(limit)} "
-            "byte: hãy chia tệp thành nhiều tệp nhỏ hơn.",
-            field="file",
-        )
-
-
 def _rows_xlsx(stream: IO[bytes]) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    _check_xlsx_size(stream)
-    try:
-        book = load_workbook(stream, read_only=True, data_only=False)
-        sheet = book.worksheets[0]
-    except (InvalidFileException, *_BROKEN_XLSX) as exc:
-        raise ImportFileError(NOT_XLSX, field="file") from exc
-    try:
-        yield from _sheet_rows(sheet)
-    except _BROKEN_XLSX as exc:
-        raise ImportFileError(NOT_XLSX, field="file") from exc
-    finally:
-        book.close()
-
-
-def _sheet_rows(sheet: Any) -> Iterator[list[str]]:
-    limit = settings.BVCT_IMPORT_MAX_CELL_CHARS
-    # Empty rows count too: a sheet can name row 2,000,000,000 in a few bytes.
-    most = settings.BVCT_IMPORT_MAX_ROWS + 1
-    for index, row in enumerate(sheet.iter_rows(), start=1):
-        if index > most:
-            raise _too_many_rows(most - 1)
-        if len(row) > MAX_COLUMNS:
-            raise ImportFileError(_too_many_columns(len(row)), field="file")
-        values = []
-        for cell in row:
-            value = cell.value
-            if (isinstance(value, str) and value.startswith("=")) or cell.data_type == "f":
-                raise ImportFileError(
-                    f"Dòng {index}, ô {cell.coordinate}: có công thức. Hãy dán giá trị "
-                    "(Paste Special → Values) thay cho công thức rồi nhập lại.",
-                    field="file",
-                )
-            if isinstance(value, str) and len(value) > limit:
-                raise ImportFileError(
-                    f"Dòng {index}, ô {cell.coordinate}: {_number(len(value))} ký tự, quá "
-                    f"giới hạn {_number(limit)} ký tự của một ô.",
-                    field="file",
-                )
-            if value is None:
-                values.append("")
-            elif hasattr(value, "strftime"):
-                values.append(value.strftime("%d/%m/%Y"))
-            elif isinstance(value, float) and value.is_integer():
-                values.append(str(int(value)))
-            else:
-                values.append(str(value))
-        yield values
+    """The workbook's rows, read with the bounds every import holds to (core.workbook)."""
+    return xlsx_rows(
+        stream,
+        template_columns=len(HEADERS),
+        max_rows=settings.BVCT_IMPORT_MAX_ROWS,
+        max_cell_chars=settings.BVCT_IMPORT_MAX_CELL_CHARS,
+        max_expanded_bytes=settings.BVCT_IMPORT_MAX_EXPANDED_BYTES,
+    )
 
 
 Progress = Callable[[str, int, int], None]  # stage, done, total (0: unknown)
@@ -211,11 +131,7 @@ def _copy_rows(
                 progress("Đọc tệp", count, 0)
 
 
-def _too_many_rows(limit: int) -> ImportFileError:
-    return ImportFileError(
-        f"Tệp có hơn {_number(limit)} dòng (dòng trống của bảng tính cũng tính); hãy chia nhỏ tệp.",
-        field="file",
-    )
+_too_many_rows = too_many_rows
 
 
 def _load(
@@ -249,14 +165,11 @@ def _csv_rows(reader: Any) -> Iterator[list[str]]:
 
 
 # A file has the template's columns, and a few of its own at most (notes an officer added).
-MAX_COLUMNS = len(HEADERS) + 20
+MAX_COLUMNS = len(HEADERS) + EXTRA_COLUMNS
 
 
 def _too_many_columns(count: int) -> str:
-    return (
-        f"Tệp có {count} cột; mẫu có {len(HEADERS)} cột. Hãy dùng tệp mẫu (các cột thêm "
-        "ở cuối được bỏ qua, nhưng không quá 20 cột)."
-    )
+    return too_many_columns(count, len(HEADERS))
 
 
 def _header(rows: Iterator[list[str]]) -> list[str]:
