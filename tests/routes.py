@@ -180,6 +180,23 @@ ROUTES: dict[str, Route] = {
         ADMINS, lambda o: "/tham-tra/ngay-lam-viec/2026-12-31/xoa/", method="post"
     ),
     "api:rules_current": Route(SIGNED_IN, lambda o: "/api/rules/", api=True),
+    # Numbered documents: the readers' list and download; the administrator's terms, templates.
+    "documents:list": Route(DOSSIER_READERS, lambda o: "/van-ban/"),
+    "documents:download": Route(
+        DOSSIER_READERS, lambda o: f"/van-ban/{_document(o).public_id}/tai-ve/"
+    ),
+    "documents:term_list": Route(ADMINS, lambda o: "/van-ban/nhiem-ky/", writes={"post": ADMINS}),
+    "documents:term_edit": Route(
+        ADMINS, lambda o: f"/van-ban/nhiem-ky/{_term(o).public_id}/", writes={"post": ADMINS}
+    ),
+    "documents:template_list": Route(ADMINS, lambda o: "/van-ban/mau/"),
+    "documents:template_replace": Route(
+        ADMINS, lambda o: "/van-ban/mau/ket-luan/thay-the/", method="post"
+    ),
+    "documents:template_default": Route(ADMINS, lambda o: "/van-ban/mau/ket-luan/mac-dinh.docx"),
+    "documents:template_file": Route(
+        ADMINS, lambda o: f"/van-ban/mau/tep/{_document(o).template.public_id}/"
+    ),
 }
 
 
@@ -267,3 +284,16 @@ ROUTES.update(
         ),
     }
 )
+
+
+def _term(o: Any) -> Any:
+    from tests.documents.helpers import make_term
+
+    return make_term(o.org)
+
+
+def _document(o: Any) -> Any:
+    from tests.documents.helpers import issue
+
+    _term(o)
+    return issue(o.org)

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "bvct.demo",
     "bvct.vetting",
     "bvct.positions",
+    "bvct.documents",
 ]
 
 MIDDLEWARE = [

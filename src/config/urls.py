@@ -7,8 +7,8 @@ from bvct.accounts import api as accounts_api
 from bvct.audit import api as audit_api
 from bvct.orgs import api as orgs_api
 from bvct.people import api as people_api
-from bvct.vetting import api_rules as vetting_rules_api
 from bvct.positions.api import urlpatterns as positions_api
+from bvct.vetting import api_rules as vetting_rules_api
 
 api_patterns = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
@@ -77,4 +77,5 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("tham-tra/", include("bvct.vetting.urls")),
     path("", include("bvct.positions.urls")),
+    path("van-ban/", include("bvct.documents.urls")),
 ]

@@ -55,6 +55,12 @@ class AuditAction(models.TextChoices):
     HOLDING_END = "holding.end", _("Kết thúc giữ chức vụ, quy hoạch, ứng cử")
     DECISION_RECORD = "decision.record", _("Ghi đề xuất quyết định nhân sự")
     DECISION_WITHDRAW = "decision.withdraw", _("Rút đề xuất quyết định nhân sự")
+    TERM_CREATE = "term.create", _("Khai báo nhiệm kỳ")
+    TERM_UPDATE = "term.update", _("Sửa nhiệm kỳ")
+    DOCUMENT_TEMPLATE_INSTALL = "document_template.install", _("Cài mẫu văn bản mặc định")
+    DOCUMENT_TEMPLATE_REPLACE = "document_template.replace", _("Thay mẫu văn bản")
+    DOCUMENT_ISSUE = "document.issue", _("Ban hành văn bản")
+    DOCUMENT_DOWNLOAD = "document.download", _("Tải văn bản")
 
 
 GENESIS_HASH = bytes(32)

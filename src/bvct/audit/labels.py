@@ -30,6 +30,9 @@ OBJECT_TYPES = {
     "positions.catalogue_import": _("Tệp nhập danh mục trọng yếu, cơ mật"),
     "positions.postholding": _("Chức vụ đang giữ, quy hoạch, ứng cử"),
     "positions.personneldecision": _("Quyết định nhân sự"),
+    "documents.term": _("Nhiệm kỳ của cơ quan ban hành"),
+    "documents.documenttemplate": _("Mẫu văn bản"),
+    "documents.issueddocument": _("Văn bản đã ban hành"),
 }
 
 FIELDS = {
@@ -138,6 +141,18 @@ FIELDS = {
     "proposed_on": _("Ngày đề xuất"),
     "reference": _("Số văn bản đề xuất"),
     "entries": _("Số mục"),
+    # numbered documents
+    "doc_type": _("Loại văn bản"),
+    "number_symbol": _("Số, ký hiệu"),
+    "issued_on": _("Ngày ban hành"),
+    "term": _("Nhiệm kỳ"),
+    "issuer": _("Cơ quan ban hành"),
+    "symbol": _("Ký hiệu cơ quan ban hành"),
+    "heading": _("Tên cơ quan ban hành"),
+    "heading_parent": _("Tên cơ quan cấp trên"),
+    "template_sha256": _("Mã kiểm tra mẫu (SHA-256)"),
+    "size": _("Kích thước (byte)"),
+    "file_name": _("Tên tệp"),
 }
 
 # Codes some keys hold, in words. Apps above this one add their own (``add_values``, from
