@@ -145,6 +145,9 @@ DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", default_ur
 # the server never holds more than processes × this, whatever the traffic, and gives them back.
 # 0 turns the pool off (a connection per request).
 DB_POOL_MAX = env_int("BVCT_DB_POOL_MAX", 10)
+# The production server caps each worker's address space (config/wsgi.py, core/limits.py): a
+# request that would take more fails alone instead of the kernel killing the process. 0: none.
+BVCT_WORKER_MEMORY_MB = env_int("BVCT_WORKER_MEMORY_MB", 3072)
 if DB_POOL_MAX > 0:
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
