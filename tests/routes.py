@@ -156,23 +156,6 @@ ROUTES: dict[str, Route] = {
     ),
     "api:schema": Route(SIGNED_IN, lambda o: "/api/schema/", api=True),
     "api:docs": Route(SIGNED_IN, lambda o: "/api/docs/", api=True),
-    # Numbered documents: the readers' list and download; the administrator's terms, templates.
-    "documents:list": Route(DOSSIER_READERS, lambda o: "/van-ban/"),
-    "documents:download": Route(
-        DOSSIER_READERS, lambda o: f"/van-ban/{_document(o).public_id}/tai-ve/"
-    ),
-    "documents:term_list": Route(ADMINS, lambda o: "/van-ban/nhiem-ky/", writes={"post": ADMINS}),
-    "documents:term_edit": Route(
-        ADMINS, lambda o: f"/van-ban/nhiem-ky/{_term(o).public_id}/", writes={"post": ADMINS}
-    ),
-    "documents:template_list": Route(ADMINS, lambda o: "/van-ban/mau/"),
-    "documents:template_replace": Route(
-        ADMINS, lambda o: "/van-ban/mau/ket-luan/thay-the/", method="post"
-    ),
-    "documents:template_default": Route(ADMINS, lambda o: "/van-ban/mau/ket-luan/mac-dinh.docx"),
-    "documents:template_file": Route(
-        ADMINS, lambda o: f"/van-ban/mau/tep/{_document(o).template.public_id}/"
-    ),
     # The rule pack and the working-day calendar: everyone reads, the administrator changes.
     "vetting:rules_current": Route(SIGNED_IN, lambda o: "/tham-tra/bo-quy-tac/"),
     "vetting:rules_versions": Route(SIGNED_IN, lambda o: "/tham-tra/bo-quy-tac/phien-ban/"),
@@ -233,7 +216,110 @@ ROUTES: dict[str, Route] = {
     "vetting:dossier_cases": Route(
         DOSSIER_READERS, _d("/tham-tra/ho-so/{d}/"), writes={"post": OFFICERS}
     ),
+    # Numbered documents: the readers' list and download; the administrator's terms, templates.
+    "documents:list": Route(DOSSIER_READERS, lambda o: "/van-ban/"),
+    "documents:download": Route(
+        DOSSIER_READERS, lambda o: f"/van-ban/{_document(o).public_id}/tai-ve/"
+    ),
+    "documents:term_list": Route(ADMINS, lambda o: "/van-ban/nhiem-ky/", writes={"post": ADMINS}),
+    "documents:term_edit": Route(
+        ADMINS, lambda o: f"/van-ban/nhiem-ky/{_term(o).public_id}/", writes={"post": ADMINS}
+    ),
+    "documents:template_list": Route(ADMINS, lambda o: "/van-ban/mau/"),
+    "documents:template_replace": Route(
+        ADMINS, lambda o: "/van-ban/mau/ket-luan/thay-the/", method="post"
+    ),
+    "documents:template_default": Route(ADMINS, lambda o: "/van-ban/mau/ket-luan/mac-dinh.docx"),
+    "documents:template_file": Route(
+        ADMINS, lambda o: f"/van-ban/mau/tep/{_document(o).template.public_id}/"
+    ),
 }
+
+
+# --- positions: posts, the key/classified catalogue, holdings and personnel decisions -------
+def _pos(path: str) -> Callable[[Any], str]:
+    """A positions route's address, built from a post, a catalogue entry, a holding and a
+    decision made (once per sweep) in the sweep's root organisation about its dossier."""
+
+    def url(o: Any) -> str:
+        if not hasattr(o, "positions"):
+            from tests.positions.factories import sweep_objects
+
+            o.positions = sweep_objects(o.org, o.dossier)
+        p = o.positions
+        return path.format(
+            d=o.dossier.public_id, post=p.post.public_id, entry=p.entry.public_id,
+            holding=p.holding.public_id, decision=p.decision.public_id,
+        )  # fmt: skip
+
+    return url
+
+
+ROUTES.update(
+    {
+        "positions:post_list": Route(DOSSIER_READERS, _pos("/chuc-vu/")),
+        "positions:post_new": Route(OFFICERS, _pos("/chuc-vu/moi/"), writes={"post": OFFICERS}),
+        "positions:post_detail": Route(
+            DOSSIER_READERS, _pos("/chuc-vu/{post}/"), writes={"post": OFFICERS}
+        ),
+        "positions:catalogue_list": Route(DOSSIER_READERS, _pos("/danh-muc-trong-yeu/")),
+        "positions:catalogue_new": Route(
+            OFFICERS, _pos("/danh-muc-trong-yeu/moi/"), writes={"post": OFFICERS}
+        ),
+        "positions:catalogue_import": Route(
+            OFFICERS, _pos("/danh-muc-trong-yeu/nhap/"), writes={"post": OFFICERS}
+        ),
+        "positions:catalogue_template": Route(
+            OFFICERS, _pos("/danh-muc-trong-yeu/nhap/tep-mau.xlsx")
+        ),
+        "positions:catalogue_detail": Route(
+            DOSSIER_READERS, _pos("/danh-muc-trong-yeu/{entry}/"), writes={"post": OFFICERS}
+        ),
+        "positions:dossier_positions": Route(
+            DOSSIER_READERS, _pos("/ho-so/{d}/chuc-vu/"), writes={"post": OFFICERS}
+        ),
+        "positions:decision_new": Route(
+            OFFICERS, _pos("/ho-so/{d}/quyet-dinh/moi/"), writes={"post": OFFICERS}
+        ),
+        "positions:holding_end": Route(
+            OFFICERS, _pos("/giu-chuc-vu/{holding}/ket-thuc/"), method="post"
+        ),
+        "positions:decision_withdraw": Route(
+            OFFICERS, _pos("/quyet-dinh/{decision}/rut/"), method="post"
+        ),
+        "api:post_list": Route(
+            DOSSIER_READERS, _pos("/api/posts/"), api=True, writes={"post": OFFICERS}
+        ),
+        "api:post_detail": Route(
+            DOSSIER_READERS, _pos("/api/posts/{post}/"), api=True, writes={"patch": OFFICERS}
+        ),
+        "api:catalogue_list": Route(
+            DOSSIER_READERS, _pos("/api/catalogue/"), api=True, writes={"post": OFFICERS}
+        ),
+        "api:catalogue_import": Route(
+            OFFICERS, _pos("/api/catalogue/import/"), method="post", api=True
+        ),
+        "api:catalogue_detail": Route(
+            DOSSIER_READERS, _pos("/api/catalogue/{entry}/"), api=True, writes={"patch": OFFICERS}
+        ),
+        "api:holding_list": Route(
+            DOSSIER_READERS,
+            _pos("/api/dossiers/{d}/holdings/"),
+            api=True,
+            writes={"post": OFFICERS},
+        ),
+        "api:holding_end": Route(
+            OFFICERS, _pos("/api/holdings/{holding}/end/"), method="post", api=True
+        ),
+        "api:decision_list": Route(
+            DOSSIER_READERS, _pos("/api/decisions/"), api=True, writes={"post": OFFICERS}
+        ),
+        "api:decision_detail": Route(DOSSIER_READERS, _pos("/api/decisions/{decision}/"), api=True),
+        "api:decision_withdraw": Route(
+            OFFICERS, _pos("/api/decisions/{decision}/withdraw/"), method="post", api=True
+        ),
+    }
+)
 
 
 def _term(o: Any) -> Any:

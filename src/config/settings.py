@@ -145,6 +145,9 @@ DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", default_ur
 # the server never holds more than processes × this, whatever the traffic, and gives them back.
 # 0 turns the pool off (a connection per request).
 DB_POOL_MAX = env_int("BVCT_DB_POOL_MAX", 10)
+# The production server caps each worker's address space (config/wsgi.py, core/limits.py): a
+# request that would take more fails alone instead of the kernel killing the process. 0: none.
+BVCT_WORKER_MEMORY_MB = env_int("BVCT_WORKER_MEMORY_MB", 3072)
 if DB_POOL_MAX > 0:
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
@@ -255,6 +258,13 @@ SPECTACULAR_SETTINGS = {
     # No call to the public Swagger validator: the LAN reaches nothing outside.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set that several fields share (clients get one enum each).
+    "ENUM_NAME_OVERRIDES": {
+        "ClassificationEnum": "bvct.positions.api.LEVELS",
+        "CatalogueKindEnum": "bvct.positions.constants.CatalogueKind",
+        "HoldingKindEnum": "bvct.positions.constants.HoldingKind",
+        "DecisionKindEnum": "bvct.positions.constants.DecisionKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bvct.core.api.document_errors",

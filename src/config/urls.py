@@ -75,7 +75,7 @@ urlpatterns = [
     path("ho-so/", include("bvct.people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include((api_patterns, "api"))),
+    path("tham-tra/", include("bvct.vetting.urls")),
     path("", include("bvct.positions.urls")),
     path("van-ban/", include("bvct.documents.urls")),
-    path("tham-tra/", include("bvct.vetting.urls")),
 ]

@@ -104,3 +104,25 @@ def test_an_account_created_with_a_password_typed_by_the_administrator_must_chan
     assert user.must_change_password
     # A command run on the server by the account's own owner (the system) is no one else.
     assert not make_user(tree.committee_a, Role.BVCT_OFFICER).must_change_password
+
+
+def test_wrong_current_passwords_are_recorded_and_delayed_like_failed_sign_ins(
+    tree: Tree, audit_mark: int
+) -> None:
+    """Whoever finds a session open cannot try passwords on this page without limit: each wrong
+    current password is an event, and past the free failures the page waits, even for the
+    right one."""
+    officer = make_user(tree.committee_a, Role.BVCT_OFFICER)
+    client = _signed_in(officer)
+    free = 5
+    for _ in range(free + 1):
+        client.post(URL, {"current": "doan-sai-mat-khau", "new": NEW, "again": NEW})
+    events = events_since(audit_mark, action=AuditAction.PASSWORD_CHANGE_FAILED)
+    assert len(events) == free + 1
+    assert events[0].actor_public_id == officer.public_id
+    assert "doan-sai-mat-khau" not in str(events[-1].payload)
+    assert "delayed_until" in events[-1].after
+    response = client.post(URL, {"current": PASSWORD, "new": NEW, "again": NEW})
+    assert "nhiều lần từ máy này" in response.content.decode()
+    officer.refresh_from_db()
+    assert officer.check_password(PASSWORD)

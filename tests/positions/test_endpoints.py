@@ -46,8 +46,12 @@ READS = [
 def _url(url: str, made: Positions | None) -> str:
     ids = {k: MISSING for k in ("post", "entry", "dossier", "decision")}
     if made is not None:
-        ids = {"post": made.post.public_id, "entry": made.entry.public_id,
-               "dossier": made.dossier.public_id, "decision": made.decision.public_id}  # fmt: skip
+        ids = {
+            "post": made.post.public_id,
+            "entry": made.entry.public_id,
+            "dossier": made.dossier.public_id,
+            "decision": made.decision.public_id,
+        }
     return url.format(**ids)
 
 
@@ -96,14 +100,23 @@ def test_lists_show_only_what_the_gate_lets_through(
 def test_recording_a_decision_from_the_dossier_page(tree: Tree, made: Positions) -> None:
     personas = officers(tree)
     url = f"/ho-so/{made.dossier.public_id}/quyet-dinh/moi/"
-    data = {"kind": "SUCCESSION_PLANNING", "post": str(made.post.public_id),
-            "deciding_org": str(tree.committee_a.public_id), "proposed_on": "2026-02-01",
-            "reference": "3-TTr/ĐU"}  # fmt: skip
+    data = {
+        "kind": "SUCCESSION_PLANNING",
+        "post": str(made.post.public_id),
+        "deciding_org": str(tree.committee_a.public_id),
+        "proposed_on": "2026-02-01",
+        "reference": "3-TTr/ĐU",
+    }
     responses = assert_permission_matrix(
-        url, personas, Expect(allowed=302), method="post", form=True, data=data,
+        url,
+        personas,
+        Expect(allowed=302),
+        method="post",
+        form=True,
+        data=data,
         state=lambda: PersonnelDecision.objects.count(),
         missing_url=f"/ho-so/{MISSING}/quyet-dinh/moi/",
-    )  # fmt: skip
+    )
     made_now = PersonnelDecision.objects.get(reference="3-TTr/ĐU")
     assert responses["allowed"]["Location"].startswith(f"/ho-so/{made.dossier.public_id}/chuc-vu/")
     assert made_now.kind == "SUCCESSION_PLANNING"
@@ -113,8 +126,12 @@ def test_a_decision_form_sent_twice_records_one(tree: Tree, made: Positions) -> 
     client = Client()
     client.force_login(officers(tree).allowed)
     url = f"/ho-so/{made.dossier.public_id}/quyet-dinh/moi/"
-    data = {"kind": "PARTY_ADMISSION", "deciding_org": str(tree.committee_a.public_id),
-            "proposed_on": "2026-02-01", "submission_token": "6f1c3a52-5c1d-4b0e-9a44-0c7d2a3e9b11"}  # fmt: skip
+    data = {
+        "kind": "PARTY_ADMISSION",
+        "deciding_org": str(tree.committee_a.public_id),
+        "proposed_on": "2026-02-01",
+        "submission_token": "6f1c3a52-5c1d-4b0e-9a44-0c7d2a3e9b11",
+    }
     first = client.post(url, data)
     second = client.post(url, data)
     assert first.status_code == second.status_code == 302
@@ -124,31 +141,46 @@ def test_a_decision_form_sent_twice_records_one(tree: Tree, made: Positions) -> 
 def test_the_api_writes_through_the_matrix(tree: Tree, made: Positions) -> None:
     personas = officers(tree)
     assert_permission_matrix(
-        "/api/decisions/", personas, Expect.api(allowed=201, agency=403),
+        "/api/decisions/",
+        personas,
+        Expect.api(allowed=201, agency=403),
         method="post",
-        data={"dossier": str(made.dossier.public_id), "kind": "ABROAD",
-              "deciding_org": "t-a", "proposed_on": "2026-02-01"},
+        data={
+            "dossier": str(made.dossier.public_id),
+            "kind": "ABROAD",
+            "deciding_org": "t-a",
+            "proposed_on": "2026-02-01",
+        },
         state=lambda: PersonnelDecision.objects.count(),
-    )  # fmt: skip
+    )
     assert_permission_matrix(
-        f"/api/decisions/{made.decision.public_id}/withdraw/", personas, Expect.api(agency=404),
-        method="post", data={"reason": "Đổi nhân sự"},
+        f"/api/decisions/{made.decision.public_id}/withdraw/",
+        personas,
+        Expect.api(agency=404),
+        method="post",
+        data={"reason": "Đổi nhân sự"},
         state=lambda: PersonnelDecision.objects.filter(status="WITHDRAWN").count(),
         missing_url=f"/api/decisions/{MISSING}/withdraw/",
-    )  # fmt: skip
+    )
     assert_permission_matrix(
-        "/api/posts/", personas,
-        Expect.api(allowed=201, other_scope=400, agency=403,
-                   skip=frozenset({"insufficient_clearance"})),
-        method="post", data={"organisation": "t-a", "name": "Phó Bí thư", "tier": "COMMUNE"},
+        "/api/posts/",
+        personas,
+        Expect.api(
+            allowed=201, other_scope=400, agency=403, skip=frozenset({"insufficient_clearance"})
+        ),
+        method="post",
+        data={"organisation": "t-a", "name": "Phó Bí thư", "tier": "COMMUNE"},
         state=lambda: Post.objects.count(),
-    )  # fmt: skip
+    )
     assert_permission_matrix(
-        f"/api/catalogue/{made.entry.public_id}/", personas, Expect.api(agency=403),
-        method="patch", data={"version": 1, "listing_issuer": "Tỉnh ủy"},
+        f"/api/catalogue/{made.entry.public_id}/",
+        personas,
+        Expect.api(agency=403),
+        method="patch",
+        data={"version": 1, "listing_issuer": "Tỉnh ủy"},
         state=lambda: list(CatalogueEntry.objects.values_list("listing_issuer", flat=True)),
         missing_url=f"/api/catalogue/{MISSING}/",
-    )  # fmt: skip
+    )
 
 
 def test_pages_keep_posts_and_the_catalogue(tree: Tree, made: Positions) -> None:
@@ -156,9 +188,13 @@ def test_pages_keep_posts_and_the_catalogue(tree: Tree, made: Positions) -> None
     client.force_login(officers(tree).allowed)
     response = client.post(
         "/chuc-vu/moi/",
-        {"organisation": str(tree.committee_a.public_id), "name": "Chủ tịch UBND", "tier": "COMMUNE",
-         "is_management": "on"},
-    )  # fmt: skip
+        {
+            "organisation": str(tree.committee_a.public_id),
+            "name": "Chủ tịch UBND",
+            "tier": "COMMUNE",
+            "is_management": "on",
+        },
+    )
     post = Post.objects.get(name="Chủ tịch UBND")
     assert response.status_code == 302 and post.is_management
     refused = client.post(
@@ -168,10 +204,17 @@ def test_pages_keep_posts_and_the_catalogue(tree: Tree, made: Positions) -> None
     assert refused.status_code == 200 and "Không có tổ chức này" in refused.content.decode()
     response = client.post(
         "/danh-muc-trong-yeu/moi/",
-        {"kind": "POST", "organisation": str(tree.committee_a.public_id), "post": str(post.public_id),
-         "listing_number": "20-QĐ/TU", "listing_date": "2025-07-01", "listing_issuer": "BTV Tỉnh ủy",
-         "required_clearance": "MAT", "classification": "NONE"},
-    )  # fmt: skip
+        {
+            "kind": "POST",
+            "organisation": str(tree.committee_a.public_id),
+            "post": str(post.public_id),
+            "listing_number": "20-QĐ/TU",
+            "listing_date": "2025-07-01",
+            "listing_issuer": "BTV Tỉnh ủy",
+            "required_clearance": "MAT",
+            "classification": "NONE",
+        },
+    )
     assert response.status_code == 302
     entry = CatalogueEntry.objects.get(listing_number="20-QĐ/TU")
     assert entry.name == "Chủ tịch UBND"
@@ -183,8 +226,12 @@ def test_pages_keep_posts_and_the_catalogue(tree: Tree, made: Positions) -> None
     assert not entry.is_active
     page = client.post(
         f"/ho-so/{made.dossier.public_id}/chuc-vu/",
-        {"holding-post": str(post.public_id), "holding-kind": "HOLDS", "holding-starts_on": "2024-05-01"},
-    )  # fmt: skip
+        {
+            "holding-post": str(post.public_id),
+            "holding-kind": "HOLDS",
+            "holding-starts_on": "2024-05-01",
+        },
+    )
     assert page.status_code == 302
     shown = client.get(f"/ho-so/{made.dossier.public_id}/chuc-vu/").content.decode()
     assert "Chủ tịch UBND" in shown and "Đang giữ" in shown
@@ -197,8 +244,14 @@ def _count(client: Client, url: str) -> int:
     return len(queries)
 
 
-CAPS = {"/chuc-vu/": 12, "/danh-muc-trong-yeu/": 12, "/api/posts/": 8, "/api/catalogue/": 8,
-        "/api/decisions/": 14, "positions": 20}  # fmt: skip
+CAPS = {
+    "/chuc-vu/": 12,
+    "/danh-muc-trong-yeu/": 12,
+    "/api/posts/": 8,
+    "/api/catalogue/": 8,
+    "/api/decisions/": 14,
+    "positions": 20,
+}
 
 
 def test_lists_cost_the_same_for_few_or_many_rows(tree: Tree) -> None:
@@ -210,13 +263,21 @@ def test_lists_cost_the_same_for_few_or_many_rows(tree: Tree) -> None:
         for i in range(first, first + count):
             post = make_post(tree.committee_a, f"Chức vụ {i}")
             make_entry(tree.committee_a, post, level=0)
-            services.holding_create(actor=SYSTEM, dossier=dossier, post=post, kind="CANDIDATE",
-                                    starts_on=dt.date(2025, 1, 1))  # fmt: skip
+            services.holding_create(
+                actor=SYSTEM,
+                dossier=dossier,
+                post=post,
+                kind="CANDIDATE",
+                starts_on=dt.date(2025, 1, 1),
+            )
             services.decision_record(
-                actor=SYSTEM, dossier=make_dossier(level="NONE", birth=f"01/01/{1960 + i}") if i % 2 else dossier,
-                kind="SUCCESSION_PLANNING", post=post, deciding_org=tree.committee_a,
+                actor=SYSTEM,
+                dossier=make_dossier(level="NONE", birth=f"01/01/{1960 + i}") if i % 2 else dossier,
+                kind="SUCCESSION_PLANNING",
+                post=post,
+                deciding_org=tree.committee_a,
                 proposed_on=dt.date(2026, 1, 5),
-            )  # fmt: skip
+            )
 
     urls = [*(u for u in CAPS if u.startswith("/")), f"/ho-so/{dossier.public_id}/chuc-vu/"]
     add(0, 2)

@@ -35,9 +35,12 @@ def test_tier_rank_orders_top_to_bottom() -> None:
 def test_a_post_is_created_updated_and_closed_with_its_events(tree: Tree, audit_mark: int) -> None:
     officer = _officer(tree)
     post = services.post_create(
-        actor=officer, organisation=tree.committee_a, name=" Phó  Bí thư ", tier="Cấp xã",
+        actor=officer,
+        organisation=tree.committee_a,
+        name=" Phó  Bí thư ",
+        tier="Cấp xã",
         is_management=True,
-    )  # fmt: skip
+    )
     assert (post.name, post.tier, post.org_path) == ("Phó Bí thư", "COMMUNE", tree.committee_a.path)
     post = services.post_update(
         actor=officer, post=post, expected_version=1, name="Phó Bí thư thường trực"
@@ -86,10 +89,16 @@ def test_a_catalogue_entry_is_created_updated_and_closed_with_its_events(
 ) -> None:
     officer = _officer(tree)
     entry = services.catalogue_entry_create(
-        actor=officer, kind="Bộ phận", organisation=tree.committee_a, name="Bộ phận cơ yếu",
-        listing_number="15-QĐ/TU", listing_date="02/06/2025", listing_issuer="Ban Thường vụ",
-        required_clearance="Tối mật", classification="MAT",
-    )  # fmt: skip
+        actor=officer,
+        kind="Bộ phận",
+        organisation=tree.committee_a,
+        name="Bộ phận cơ yếu",
+        listing_number="15-QĐ/TU",
+        listing_date="02/06/2025",
+        listing_issuer="Ban Thường vụ",
+        required_clearance="Tối mật",
+        classification="MAT",
+    )
     assert (entry.kind, entry.required_clearance, entry.classification) == ("UNIT", 2, 1)
     assert entry.listing_date == dt.date(2025, 6, 2)
     entry = services.catalogue_entry_update(
@@ -109,8 +118,13 @@ def test_a_catalogue_entry_is_created_updated_and_closed_with_its_events(
 def test_catalogue_refusals(tree: Tree) -> None:
     low = _officer(tree, clearance="MAT")
     post = make_post(tree.committee_a)
-    base = dict(organisation=tree.committee_a, listing_number="1-QĐ/TU", listing_date=dt.date(2025, 1, 1),
-                listing_issuer="BTV", required_clearance=1)  # fmt: skip
+    base = dict(
+        organisation=tree.committee_a,
+        listing_number="1-QĐ/TU",
+        listing_date=dt.date(2025, 1, 1),
+        listing_issuer="BTV",
+        required_clearance=1,
+    )
     with pytest.raises(PermissionDeniedError):  # the entry above one's own clearance
         services.catalogue_entry_create(actor=low, kind="BODY", name="A", classification=2, **base)
     with pytest.raises(ValidationFailed, match="chọn chức vụ"):
@@ -151,9 +165,12 @@ def test_holdings_are_recorded_and_ended_under_the_dossier(tree: Tree, audit_mar
     # Someone of another scope: refused as if the dossier did not exist.
     with pytest.raises(NotFoundError):
         services.holding_create(
-            actor=_officer(tree, tree.committee_b), dossier=dossier, post=post, kind="HOLDS",
+            actor=_officer(tree, tree.committee_b),
+            dossier=dossier,
+            post=post,
+            kind="HOLDS",
             starts_on="01/01/2024",
-        )  # fmt: skip
+        )
     assert PostHolding.objects.count() == 1
 
 
@@ -164,9 +181,16 @@ def test_a_decision_is_recorded_once_per_submission_and_withdrawn(
     post = make_post(tree.committee_a)
     dossier = make_dossier()
     token = uuid.uuid4()
-    args = dict(actor=officer, dossier=dossier, kind="APPOINTMENT", post=post,
-                deciding_org=tree.root, proposed_on=dt.date(2026, 1, 5), reference="12-TTr/ĐU",
-                submission_token=token)  # fmt: skip
+    args = dict(
+        actor=officer,
+        dossier=dossier,
+        kind="APPOINTMENT",
+        post=post,
+        deciding_org=tree.root,
+        proposed_on=dt.date(2026, 1, 5),
+        reference="12-TTr/ĐU",
+        submission_token=token,
+    )
     decision = services.decision_record(**args)  # type: ignore[arg-type]
     assert decision.status == DecisionStatus.PROPOSED
     with pytest.raises(AlreadySubmitted) as again:
@@ -208,10 +232,14 @@ def test_a_decision_inconsistent_with_its_kind_is_refused(
     dossier = make_dossier()
     with pytest.raises(ValidationFailed, match=message):
         services.decision_record(
-            actor=_officer(tree), dossier=dossier, kind=kind,
-            post=post if with_post else None, catalogue_entry=entry if with_entry else None,
-            deciding_org=tree.committee_a, proposed_on=dt.date(2026, 1, 5),
-        )  # fmt: skip
+            actor=_officer(tree),
+            dossier=dossier,
+            kind=kind,
+            post=post if with_post else None,
+            catalogue_entry=entry if with_entry else None,
+            deciding_org=tree.committee_a,
+            proposed_on=dt.date(2026, 1, 5),
+        )
     assert not PersonnelDecision.objects.exists()
 
 
@@ -223,14 +251,22 @@ def test_an_appointment_needs_a_management_post_and_catalogue_posts_take_the_ent
     dossier = make_dossier()
     with pytest.raises(ValidationFailed, match="không phải chức vụ lãnh đạo"):
         services.decision_record(
-            actor=officer, dossier=dossier, kind="APPOINTMENT", post=clerk_post,
-            deciding_org=tree.committee_a, proposed_on=dt.date(2026, 1, 5),
-        )  # fmt: skip
+            actor=officer,
+            dossier=dossier,
+            kind="APPOINTMENT",
+            post=clerk_post,
+            deciding_org=tree.committee_a,
+            proposed_on=dt.date(2026, 1, 5),
+        )
     entry = make_entry(tree.committee_a, clerk_post)
     decision = services.decision_record(
-        actor=officer, dossier=dossier, kind="CATALOGUE_POST", catalogue_entry=entry,
-        deciding_org=tree.committee_a, proposed_on=dt.date(2026, 1, 5),
-    )  # fmt: skip
+        actor=officer,
+        dossier=dossier,
+        kind="CATALOGUE_POST",
+        catalogue_entry=entry,
+        deciding_org=tree.committee_a,
+        proposed_on=dt.date(2026, 1, 5),
+    )
     assert decision.post == clerk_post
     (event,) = events_since(audit_mark, action=AuditAction.DECISION_RECORD)
     assert event.classification == max(entry.classification, dossier.classification)
@@ -239,13 +275,20 @@ def test_an_appointment_needs_a_management_post_and_catalogue_posts_take_the_ent
 def test_a_decision_about_a_dossier_out_of_reach_is_refused_as_missing(tree: Tree) -> None:
     post = make_post(tree.committee_a)
     dossier = make_dossier(level="TUYET_MAT")
-    for actor in (_officer(tree, tree.committee_b), _officer(tree, clearance="TOI_MAT"),
-                  make_user(tree.committee_a, Role.COMMITTEE_MEMBER, clearance="TUYET_MAT")):  # fmt: skip
+    for actor in (
+        _officer(tree, tree.committee_b),
+        _officer(tree, clearance="TOI_MAT"),
+        make_user(tree.committee_a, Role.COMMITTEE_MEMBER, clearance="TUYET_MAT"),
+    ):
         with pytest.raises(NotFoundError):
             services.decision_record(
-                actor=actor, dossier=dossier, kind="SUCCESSION_PLANNING", post=post,
-                deciding_org=tree.committee_a, proposed_on=dt.date(2026, 1, 5),
-            )  # fmt: skip
+                actor=actor,
+                dossier=dossier,
+                kind="SUCCESSION_PLANNING",
+                post=post,
+                deciding_org=tree.committee_a,
+                proposed_on=dt.date(2026, 1, 5),
+            )
     assert not PersonnelDecision.objects.exists()
 
 

@@ -541,6 +541,24 @@ def login_failure_record(
     return (paired, "pair") if paired is not None else None
 
 
+@transaction.atomic(durable=True)
+def password_change_failure_record(*, user: User, ip: str | None = None) -> dt.datetime | None:
+    """A wrong current password on the page that changes one's own: counted with the failed
+    sign-ins of that name from that address (the same growing delays), so whoever finds a
+    session open cannot try passwords there without limit. Returns the delay it put in force."""
+    paired = _count_failure(
+        _pair_key(user.username, ip), settings.BVCT_LOGIN_FREE_FAILURES, growing=True
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.PASSWORD_CHANGE_FAILED,
+        obj=user,
+        org=user.organisation,
+        after={"delayed_until": paired} if paired else {},
+    )
+    return paired
+
+
 def login_refused_record(*, username: str, ip: str | None = None) -> None:
     """An attempt during a lock: counted on the lock rows, not logged one by one (an outsider
     must not be able to fill the audit trail by hammering the sign-in page)."""

@@ -9,6 +9,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -17,7 +18,13 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from bvct.accounts.forms import LoginForm, PasswordChangeForm
-from bvct.accounts.services import login_success_record, logout_record, user_change_own_password
+from bvct.accounts.services import (
+    login_lock,
+    login_success_record,
+    logout_record,
+    password_change_failure_record,
+    user_change_own_password,
+)
 from bvct.core.errors import ServiceError, refusal_on_form
 from bvct.core.middleware import client_address
 
@@ -85,7 +92,17 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     """One's own password: the current one first; the session stays signed in, the API
     tokens the old password let anyone set up stop working."""
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    ip = client_address(request)
+    user_now: Any = request.user
+    lock = login_lock(user_now.username, ip) if request.method == "POST" else None
+    if lock is not None and lock[1] == "pair":
+        form.is_valid()
+        form.add_error(
+            "current",
+            "Đã nhập sai mật khẩu hiện tại nhiều lần từ máy này: hãy thử lại sau "
+            f"{timezone.localtime(lock[0]):%H:%M:%S}.",
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             user = user_change_own_password(
                 actor=request.user,  # type: ignore[arg-type]
@@ -93,6 +110,8 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
                 new=form.cleaned_data["new"],
             )
         except ServiceError as exc:
+            if exc.field == "current":
+                password_change_failure_record(user=user_now, ip=ip)
             refusal_on_form(form, exc)
         else:
             update_session_auth_hash(request, user)

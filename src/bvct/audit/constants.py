@@ -15,6 +15,10 @@ class AuditAction(models.TextChoices):
     USER_CREATE = "user.create", _("Tạo tài khoản")
     USER_UPDATE = "user.update", _("Sửa tài khoản")
     USER_SET_PASSWORD = "user.set_password", _("Đặt mật khẩu")
+    PASSWORD_CHANGE_FAILED = (
+        "auth.password_change_failed",
+        _("Nhập sai mật khẩu hiện tại khi đổi mật khẩu"),
+    )
     USER_GRANT_REQUEST = "user.grant_request", _("Đề nghị cấp quyền")
     USER_GRANT_CONFIRM = "user.grant_confirm", _("Xác nhận cấp quyền")
     USER_GRANT_REFUSE = "user.grant_refuse", _("Từ chối đề nghị cấp quyền")
