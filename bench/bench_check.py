@@ -109,7 +109,7 @@ def _generate_conclusions(total: int, signer_id: int) -> None:
                        stage_started_on, opened_at, closed_at)
                    SELECT gen_random_uuid(), now(), now(), 1, %(mark)s || g, s.id, 'DECISION',
                           'CONCLUDED', %(pack)s, s.managing_org_id, s.org_path, s.classification,
-                          false, '{}', false, '', current_date - (g * 7919 %% 1096)::int,
+                          false, '{}', false, '', current_date - (g::bigint * 7919 %% 1096)::int,
                           now(), now()
                      FROM generate_series(%(lo)s, %(hi)s) g
                      JOIN bench_subjects s ON s.rn = (g %% %(subjects)s) + 1""",
