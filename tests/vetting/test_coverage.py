@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bvct.audit.constants import AuditAction
 from bvct.core.constants import Role
 from bvct.core.errors import NotFoundError
 from bvct.core.gate import SYSTEM
@@ -21,6 +22,7 @@ from bvct.vetting.constants import CaseState, CheckStatus
 from bvct.vetting.coverage import coverage_evaluate, decision_check
 from bvct.vetting.models import Case, CaseDecision, ConclusionUse
 from bvct.vetting.rules import rule_pack_current
+from tests.accounts.helpers import last_seq
 from tests.conftest import events_since
 from tests.factories import Tree
 from tests.people.factories import declaration
@@ -73,11 +75,15 @@ def test_covered_says_by_which_conclusion_and_records_a_reuse(tree: Tree, audit_
 
 def test_not_needed_says_why(tree: Tree) -> None:
     scene = build(tree)
+    mark = last_seq()
     admission = decide(scene, kind="PARTY_ADMISSION")
     check = decision_check(actor=scene.officer, decision=admission)
     assert check.status == CheckStatus.NOT_NEEDED
     assert "chỉ cần kết luận khi có vấn đề chính trị" in check.reasons[0]
     assert check.case is None and not Case.objects.exists()
+    # The check is in the person's access log: named by the subject.
+    [event] = events_since(mark, action=AuditAction.DECISION_CHECK)
+    assert event.subject_public_id == scene.subject.public_id
 
 
 def test_an_expired_conclusion_does_not_cover(tree: Tree) -> None:

@@ -12,7 +12,9 @@ from django.http import Http404
 from bvct.core.constants import Role
 from bvct.vetting import selectors, services, services_changes
 from bvct.vetting.appraisal import appraisal_items
-from bvct.vetting.constants import CaseState
+from bvct.vetting.constants import CaseState, CheckStatus
+from bvct.vetting.coverage import decision_check
+from bvct.vetting.models import DecisionCheck
 from bvct.vetting.rules import rule_pack_current
 from tests.conftest import events_since
 from tests.factories import Tree
@@ -52,6 +54,14 @@ def test_decisions_waiting_for_a_check(tree: Tree) -> None:
     open_case(scene)
     assert list(selectors.decisions_waiting_for_check(user=scene.officer)) == [waiting]
     assert selectors.decision_case(user=scene.officer, decision=scene.decision) is not None
+    # A party admission with no declared issue needs no conclusion: once checked, it leaves
+    # the queue; its check is stored with who made it.
+    admission = decide(scene, kind="PARTY_ADMISSION")
+    assert admission in set(selectors.decisions_waiting_for_check(user=scene.officer))
+    decision_check(actor=scene.officer, decision=admission)
+    assert list(selectors.decisions_waiting_for_check(user=scene.officer)) == [waiting]
+    stored = DecisionCheck.objects.get(decision=admission)
+    assert (stored.status, stored.checked_by) == (CheckStatus.NOT_NEEDED, scene.officer)
 
 
 def test_a_dossiers_conclusions_and_the_changes_reported_after_them(tree: Tree) -> None:

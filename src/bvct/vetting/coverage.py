@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
 from bvct.core.constants import Action
 from bvct.core.errors import NotFoundError, ValidationFailed
 from bvct.core.gate import is_system, may
 from bvct.people.constants import DeclarationStatus
-from bvct.people.models import Declaration
+from bvct.people.models import Declaration, Person
 from bvct.positions.constants import DecisionStatus
 from bvct.positions.models import PersonnelDecision
 from bvct.vetting.appraisal import declared_issue
@@ -39,6 +40,7 @@ from bvct.vetting.models import (
     CaseDecision,
     Conclusion,
     ConclusionUse,
+    DecisionCheck,
 )
 from bvct.vetting.rules import Rules, rule_pack_current
 from bvct.vetting.services_common import case_audit, today
@@ -281,11 +283,24 @@ def decision_check(*, actor: Any, decision: PersonnelDecision, open_case: bool =
         check.case_opened = True
     from bvct.audit.services import audit_record
 
+    DecisionCheck.objects.update_or_create(
+        decision=found,
+        defaults={
+            "status": check.status,
+            "checked_at": timezone.now(),
+            "checked_by": None if is_system(actor) else actor,
+        },
+    )
+    subject = Person.objects.only("public_id", "full_name").get(
+        dossier_id=found.dossier_id, is_subject=True
+    )
     audit_record(
         actor=actor,
         action=AuditAction.DECISION_CHECK,
         obj=found,
+        object_label=f"{subject.full_name} ({found.get_kind_display()})",
         org=found.dossier.managing_org,
+        subject_id=subject.public_id,
         classification=found.dossier.classification,
         after={
             "status": check.status,

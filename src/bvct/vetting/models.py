@@ -23,6 +23,7 @@ from bvct.vetting.constants import (
     CaseOrigin,
     CaseState,
     ChangeKind,
+    CheckStatus,
     Duty,
     FindingPeriod,
     FindingStatus,
@@ -509,6 +510,24 @@ class ConclusionUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conclusion_id} → {self.decision_id}"
+
+
+class DecisionCheck(models.Model):
+    """The latest requirement check of a decision: its answer, when and by whom (the reasons
+    are in the check's audit event). The work queue lists the decisions never checked and
+    those whose last answer still waits for something, not those found not to need one."""
+
+    decision = models.OneToOneField(
+        "positions.PersonnelDecision", on_delete=models.PROTECT, related_name="last_check"
+    )
+    status = models.CharField(max_length=16, choices=CheckStatus.choices)
+    checked_at = models.DateTimeField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.status}"
 
 
 class ReportedChange(PublicModel):

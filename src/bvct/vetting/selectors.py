@@ -18,7 +18,7 @@ from bvct.core.gate import active_user, get_for_user, is_system
 from bvct.people.models import Dossier
 from bvct.positions.constants import DecisionStatus
 from bvct.positions.models import PersonnelDecision
-from bvct.vetting.constants import OPEN_STATES, Requirement, Stage
+from bvct.vetting.constants import OPEN_STATES, CheckStatus, Requirement, Stage
 from bvct.vetting.models import (
     CASE_GATE,
     Case,
@@ -118,7 +118,8 @@ def case_queue_counts(*, user: Any) -> QueueCounts:
 
 def decisions_waiting_for_check(*, user: Any) -> QuerySet[PersonnelDecision]:
     """Proposed decisions the user sees that no case serves and no conclusion was reused for,
-    of kinds the active rule pack may require a conclusion for."""
+    of kinds the active rule pack may require a conclusion for, unless their last check found
+    that they need none."""
     rules = rule_pack_current()
     never = [k for k, r in rules.conclusion_required.items() if r.when == Requirement.NEVER]
     return (
@@ -127,6 +128,7 @@ def decisions_waiting_for_check(*, user: Any) -> QuerySet[PersonnelDecision]:
         .exclude(kind__in=never)
         .exclude(Exists(CaseDecision.objects.filter(decision=OuterRef("pk"))))
         .exclude(Exists(ConclusionUse.objects.filter(decision=OuterRef("pk"))))
+        .exclude(last_check__status=CheckStatus.NOT_NEEDED)
         .select_related("dossier", "post")
         .order_by("proposed_on", "id")
     )
