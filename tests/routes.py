@@ -211,3 +211,89 @@ def _document(o: Any) -> Any:
 
     _term(o)
     return issue(o.org)
+
+
+# --- positions: posts, the key/classified catalogue, holdings and personnel decisions -------
+def _pos(path: str) -> Callable[[Any], str]:
+    """A positions route's address, built from a post, a catalogue entry, a holding and a
+    decision made (once per sweep) in the sweep's root organisation about its dossier."""
+
+    def url(o: Any) -> str:
+        if not hasattr(o, "positions"):
+            from tests.positions.factories import sweep_objects
+
+            o.positions = sweep_objects(o.org, o.dossier)
+        p = o.positions
+        return path.format(
+            d=o.dossier.public_id, post=p.post.public_id, entry=p.entry.public_id,
+            holding=p.holding.public_id, decision=p.decision.public_id,
+        )  # fmt: skip
+
+    return url
+
+
+ROUTES.update(
+    {
+        "positions:post_list": Route(DOSSIER_READERS, _pos("/chuc-vu/")),
+        "positions:post_new": Route(OFFICERS, _pos("/chuc-vu/moi/"), writes={"post": OFFICERS}),
+        "positions:post_detail": Route(
+            DOSSIER_READERS, _pos("/chuc-vu/{post}/"), writes={"post": OFFICERS}
+        ),
+        "positions:catalogue_list": Route(DOSSIER_READERS, _pos("/danh-muc-trong-yeu/")),
+        "positions:catalogue_new": Route(
+            OFFICERS, _pos("/danh-muc-trong-yeu/moi/"), writes={"post": OFFICERS}
+        ),
+        "positions:catalogue_import": Route(
+            OFFICERS, _pos("/danh-muc-trong-yeu/nhap/"), writes={"post": OFFICERS}
+        ),
+        "positions:catalogue_template": Route(
+            OFFICERS, _pos("/danh-muc-trong-yeu/nhap/tep-mau.xlsx")
+        ),
+        "positions:catalogue_detail": Route(
+            DOSSIER_READERS, _pos("/danh-muc-trong-yeu/{entry}/"), writes={"post": OFFICERS}
+        ),
+        "positions:dossier_positions": Route(
+            DOSSIER_READERS, _pos("/ho-so/{d}/chuc-vu/"), writes={"post": OFFICERS}
+        ),
+        "positions:decision_new": Route(
+            OFFICERS, _pos("/ho-so/{d}/quyet-dinh/moi/"), writes={"post": OFFICERS}
+        ),
+        "positions:holding_end": Route(
+            OFFICERS, _pos("/giu-chuc-vu/{holding}/ket-thuc/"), method="post"
+        ),
+        "positions:decision_withdraw": Route(
+            OFFICERS, _pos("/quyet-dinh/{decision}/rut/"), method="post"
+        ),
+        "api:post_list": Route(
+            DOSSIER_READERS, _pos("/api/posts/"), api=True, writes={"post": OFFICERS}
+        ),
+        "api:post_detail": Route(
+            DOSSIER_READERS, _pos("/api/posts/{post}/"), api=True, writes={"patch": OFFICERS}
+        ),
+        "api:catalogue_list": Route(
+            DOSSIER_READERS, _pos("/api/catalogue/"), api=True, writes={"post": OFFICERS}
+        ),
+        "api:catalogue_import": Route(
+            OFFICERS, _pos("/api/catalogue/import/"), method="post", api=True
+        ),
+        "api:catalogue_detail": Route(
+            DOSSIER_READERS, _pos("/api/catalogue/{entry}/"), api=True, writes={"patch": OFFICERS}
+        ),
+        "api:holding_list": Route(
+            DOSSIER_READERS,
+            _pos("/api/dossiers/{d}/holdings/"),
+            api=True,
+            writes={"post": OFFICERS},
+        ),  # fmt: skip
+        "api:holding_end": Route(
+            OFFICERS, _pos("/api/holdings/{holding}/end/"), method="post", api=True
+        ),
+        "api:decision_list": Route(
+            DOSSIER_READERS, _pos("/api/decisions/"), api=True, writes={"post": OFFICERS}
+        ),
+        "api:decision_detail": Route(DOSSIER_READERS, _pos("/api/decisions/{decision}/"), api=True),
+        "api:decision_withdraw": Route(
+            OFFICERS, _pos("/api/decisions/{decision}/withdraw/"), method="post", api=True
+        ),
+    }
+)

@@ -124,3 +124,16 @@ def test_if_empty_on_a_real_database_does_not_need_demo_permission(
     out = StringIO()
     call_command("seed_demo", "--if-empty", stdout=out)
     assert "giữ nguyên" in out.getvalue()
+
+
+def test_seed_demo_has_posts_a_catalogue_holdings_and_proposed_decisions() -> None:
+    from bvct.positions.models import CatalogueEntry, PersonnelDecision, Post, PostHolding
+
+    call_command("seed_demo", stdout=StringIO())
+    counts = [m.objects.count() for m in (Post, CatalogueEntry, PostHolding, PersonnelDecision)]
+    assert all(counts), counts
+    assert CatalogueEntry.objects.filter(listing_number="1235-QĐ/TU").count() == counts[1]
+    call_command("seed_demo", stdout=StringIO())  # idempotent
+    assert [
+        m.objects.count() for m in (Post, CatalogueEntry, PostHolding, PersonnelDecision)
+    ] == counts

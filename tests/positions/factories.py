@@ -78,3 +78,17 @@ def build(tree: Tree) -> Positions:
         reference="12-TTr/ĐU",
     )
     return Positions(post, entry, dossier, holding, decision)
+
+
+def sweep_objects(org: object, dossier: Dossier) -> Positions:
+    """The route sweep's objects (tests/routes.py): in ``org``, about ``dossier``."""
+    post = make_post(org, "Chức vụ của lượt kiểm tra tuyến")
+    entry = make_entry(org, post, level=0)
+    holding = services.holding_create(
+        actor=SYSTEM, dossier=dossier, post=post, kind="HOLDS", starts_on=dt.date(2025, 1, 1)
+    )
+    decision = services.decision_record(
+        actor=SYSTEM, dossier=dossier, kind="APPOINTMENT", post=post, deciding_org=org,
+        proposed_on=dt.date(2026, 1, 5),
+    )  # fmt: skip
+    return Positions(post, entry, dossier, holding, decision)

@@ -111,6 +111,9 @@ def seed_demo() -> dict[str, int]:
         # (deterministic: the same people on every machine).
         generate(members=DEMO_MEMBERS, seed=2026)
     seed_demo_history()
+    from bvct.demo.positions import seed_demo_positions
+
+    seed_demo_positions([_commune_code(name) for name in COMMUNES[:2]])
     return {
         "organisations": Organisation.objects.count(),
         "scopes": ManagementScope.objects.count(),
