@@ -255,6 +255,13 @@ SPECTACULAR_SETTINGS = {
     # No call to the public Swagger validator: the LAN reaches nothing outside.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set that several fields share (clients get one enum each).
+    "ENUM_NAME_OVERRIDES": {
+        "ClassificationEnum": "bvct.positions.api.LEVELS",
+        "CatalogueKindEnum": "bvct.positions.constants.CatalogueKind",
+        "HoldingKindEnum": "bvct.positions.constants.HoldingKind",
+        "DecisionKindEnum": "bvct.positions.constants.DecisionKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bvct.core.api.document_errors",
