@@ -75,9 +75,7 @@ class AuditAction(models.TextChoices):
     APPRAISAL_RECORD = "appraisal.record", _("Ghi kết quả thẩm định")
     FINDING_CREATE = "finding.create", _("Ghi vấn đề cần xem xét")
     FINDING_UPDATE = "finding.update", _("Sửa vấn đề cần xem xét")
-    VERIFICATION_RESULT_RECORD = "verification_result.record", _(
-        "Ghi kết quả thẩm tra, xác minh"
-    )
+    VERIFICATION_RESULT_RECORD = "verification_result.record", _("Ghi kết quả thẩm tra, xác minh")
     CONCLUSION_ISSUE = "conclusion.issue", _("Ban hành kết luận tiêu chuẩn chính trị")
     REPORTED_CHANGE_RECORD = "reported_change.record", _("Ghi báo cáo bổ sung")
 

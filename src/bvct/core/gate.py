@@ -181,8 +181,8 @@ class ScopeRule:
 
     ``restricted`` names a boolean column: a restricted row drops the ``SCOPE`` reach except
     for the accounts listed in the ``assignees`` array column (account ids) and the members of
-    the organisation in the ``COMPETENT_BODY`` column (a restricted case: only its assignees
-    and the competent body).
+    the organisation in the ``COMPETENT_BODY`` column holding one of ``body_roles`` (a
+    restricted case: only its assignees and the competent body's committee members).
     """
 
     actions: frozenset[str]
@@ -192,13 +192,24 @@ class ScopeRule:
     everywhere: bool = False
     restricted: str = ""
     assignees: str = ""
+    body_roles: frozenset[str] = frozenset()
+
+    def _body_keeps(self, user: Any) -> str | None:
+        """The competent-body column, if this user keeps the reach on restricted rows as a
+        member of the body (holding one of ``body_roles``, when the rule names some)."""
+        body = self.columns.get(Reach.COMPETENT_BODY)
+        if not body:
+            return None
+        if self.body_roles and not any(user.has_role(r) for r in self.body_roles):
+            return None
+        return body
 
     def _restricted_q(self, user: Any, prefix: str) -> Q:
         """Who keeps the SCOPE reach on a restricted row (the rule must name ``restricted``)."""
         keep = Q(**{f"{prefix}{self.restricted}": False})
         if self.assignees:
             keep |= Q(**{f"{prefix}{self.assignees}__contains": [user.pk]})
-        body = self.columns.get(Reach.COMPETENT_BODY)
+        body = self._body_keeps(user)
         if body:
             keep |= Q(**{f"{prefix}{body}": user.organisation_id})
         return keep
@@ -208,7 +219,7 @@ class ScopeRule:
         if self.assignees:
             parts.append(f"{col}{self.assignees} @> ARRAY[{{}}]::bigint[]")
             values.append(user.pk)
-        body = self.columns.get(Reach.COMPETENT_BODY)
+        body = self._body_keeps(user)
         if body:
             parts.append(f"{col}{body} = {{}}")
             values.append(user.organisation_id)
@@ -219,7 +230,7 @@ class ScopeRule:
             return True
         if self.assignees and user.pk in (get(self.assignees) or ()):
             return True
-        body = self.columns.get(Reach.COMPETENT_BODY)
+        body = self._body_keeps(user)
         return bool(body) and get(body) == user.organisation_id
 
     def _terms(self, user: Any, action: str) -> list[tuple[Reach, Any]] | None:

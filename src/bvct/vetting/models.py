@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from bvct.core.constants import Action, Classification
+from bvct.core.constants import Action, Classification, Role
 from bvct.core.gate import GateQuerySet, Reach, ScopeRule
 from bvct.core.models import PublicModel
 from bvct.people.models import DOSSIER_GATE
@@ -109,6 +109,7 @@ CASE_GATE = ScopeRule(
     columns={Reach.COMPETENT_BODY: "competent_body_id"},
     restricted="restricted",
     assignees="assignee_ids",
+    body_roles=frozenset({Role.COMMITTEE_MEMBER}),
 )
 
 

@@ -150,6 +150,33 @@ def case_open(
     summary: str = "",
     submission_token: uuid.UUID | None = None,
 ) -> Case:
+    """Open a case about a dossier's subject (see :func:`open_case_inside`)."""
+    submission_claim(actor=actor, token=submission_token)
+    case = open_case_inside(
+        actor=actor,
+        decision=decision,
+        dossier=dossier,
+        origin=origin,
+        previous_case=previous_case,
+        restricted=restricted,
+        complex=complex,
+        summary=summary,
+    )
+    submission_result(actor=actor, token=submission_token, result=case.public_id)
+    return case
+
+
+def open_case_inside(
+    *,
+    actor: Actor,
+    decision: PersonnelDecision | None = None,
+    dossier: Dossier | None = None,
+    origin: str = CaseOrigin.DECISION,
+    previous_case: Case | None = None,
+    restricted: bool = False,
+    complex: bool = False,
+    summary: str = "",
+) -> Case:
     """Open a case about a dossier's subject: for a proposed decision (``origin`` DECISION,
     the decision linked), or after a complaint or new information (``dossier``, optionally the
     ``previous_case`` whose conclusion it questions). The competent body comes from the active
@@ -158,8 +185,8 @@ def case_open(
 
     Refused: a dossier or decision the actor may not change (as missing), a withdrawn
     decision, a decision already served by an open case, a previous case that is not
-    concluded or is about someone else."""
-    submission_claim(actor=actor, token=submission_token)
+    concluded or is about someone else. Inside the caller's transaction (the requirement
+    check opens a case this way)."""
     if not may(actor, Action.OPEN_CASE):
         raise PermissionDeniedError("Bạn không có quyền mở hồ sơ thẩm tra.")
     origin = str(origin)
@@ -217,14 +244,16 @@ def case_open(
         opened_by=None if is_system(actor) else actor,
         previous_case=previous_case,
     )
+    lead = not is_system(actor) and actor.has_role(Role.BVCT_OFFICER)
+    if lead:
+        case.assignee_ids = [actor.pk]
     if not CASE_GATE.allows(actor, Action.OPEN_CASE, case):
         # The case would be above the actor's clearance, or outside their reach.
         raise NotFoundError()
     case.reference = _next_reference(body.pk, now.year)
     case.save()
-    if not is_system(actor) and actor.has_role(Role.BVCT_OFFICER):
+    if lead:
         _add_assignee(case, actor, Duty.LEAD, actor)
-        case.save(update_fields=["assignee_ids"])
     if decision is not None:
         CaseDecision.objects.create(case=case, decision=decision)
     note = f"Căn cứ: {CaseOrigin(origin).label}" + (
@@ -245,7 +274,6 @@ def case_open(
             "previous_case": previous_case.public_id if previous_case else None,
         },
     )
-    submission_result(actor=actor, token=submission_token, result=case.public_id)
     return case
 
 
@@ -259,10 +287,10 @@ def case_transition(
     locked = case_for(actor, case, Action.CHANGE)
     check_version(locked, expected_version)
     workflow.check_move(locked, str(to))
-    return _move(actor, locked, str(to), note=" ".join(str(note or "").split())[:2000])
+    return move_case(actor, locked, str(to), note=" ".join(str(note or "").split())[:2000])
 
 
-def _move(
+def move_case(
     actor: Actor, case: Case, to: str, *, note: str, kind: str = CaseEventKind.TRANSITION
 ) -> Case:
     """Set the new state (the move already checked), append the event, audit. Inside the
@@ -312,7 +340,7 @@ def case_withdraw(
         raise ValidationFailed("Lý do dài quá 2000 ký tự.", field="reason")
     require_open(locked)
     workflow.check_move(locked, CaseState.WITHDRAWN, service="case_withdraw")
-    return _move(actor, locked, CaseState.WITHDRAWN, note=reason, kind=CaseEventKind.WITHDRAW)
+    return move_case(actor, locked, CaseState.WITHDRAWN, note=reason, kind=CaseEventKind.WITHDRAW)
 
 
 @transaction.atomic(durable=True)
@@ -517,6 +545,8 @@ __all__ = [
     "case_transition",
     "case_unassign",
     "case_withdraw",
+    "move_case",
+    "open_case_inside",
     "open_case_of",
     "raise_classification",
     "stage_deadline",

@@ -1,0 +1,279 @@
+"""The requirement check: does a proposed decision need a conclusion, and does a valid one
+cover it? Always with its reasons in Vietnamese.
+
+:func:`coverage_evaluate` reads (a handful of indexed queries: the current declaration, the
+subject's newest conclusions the user may see, open findings, reported changes since, the
+open case serving the decision); :func:`decision_check` is the service: it evaluates, records
+the reuse of a conclusion for a decision it was not issued for (``ConclusionUse`` and an audit
+event), opens a case when nothing covers the decision and none is open, and audits the check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from bvct.audit.constants import AuditAction
+from bvct.core.constants import Action
+from bvct.core.errors import NotFoundError, ValidationFailed
+from bvct.core.gate import is_system, may
+from bvct.positions.constants import DecisionStatus
+from bvct.positions.models import PersonnelDecision
+from bvct.vetting.appraisal import current_declaration, declared_issue
+from bvct.vetting.constants import OPEN_STATES, CheckStatus, FindingStatus, Outcome
+from bvct.vetting.models import (
+    CASE_GATE,
+    Case,
+    CaseDecision,
+    Conclusion,
+    ConclusionUse,
+    Finding,
+    ReportedChange,
+)
+from bvct.vetting.rules import Rules, rule_pack_current
+from bvct.vetting.services_common import case_audit, today
+
+# How many of the subject's newest conclusions the check reads: the newest covering the kind
+# is among them in any real dossier (a person gets a few conclusions in a career).
+RECENT = 20
+
+
+@dataclass
+class Check:
+    """The answer for one decision: its status, the reasons (Vietnamese sentences, the first
+    one the summary), the conclusion it rests on (covered, or the one that no longer covers),
+    and the case serving the decision (found or opened)."""
+
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    conclusion: Conclusion | None = None
+    case: Case | None = None
+    case_opened: bool = False
+    reused: bool = False
+
+    @property
+    def summary(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+    @property
+    def label(self) -> str:
+        return str(CheckStatus(self.status).label)
+
+
+def _day(value: dt.date) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+def describe(conclusion: Conclusion) -> str:
+    """“Kết luận Số 12-KL/TU ngày 02/06/2026, còn giá trị đến 02/12/2026, kết luận: …”."""
+    return (
+        f"Kết luận Số {conclusion.number_symbol} ngày {_day(conclusion.concluded_on)}, "
+        f"còn giá trị đến {_day(conclusion.valid_until)}, kết luận: "
+        f"{Outcome(conclusion.outcome).label.lower()}"
+    )
+
+
+def _newest_conclusions(user: Any, dossier_id: int) -> list[Conclusion]:
+    # The index conclusion_subject (subject, concluded_on DESC, id DESC) serves this; the gate
+    # joins the case by its primary key.
+    return list(
+        Conclusion.objects.visible_to(user)
+        .filter(subject_id=dossier_id)
+        .order_by("-concluded_on", "-id")
+        .only(
+            "id", "public_id", "case_id", "number_symbol", "concluded_on", "valid_until",
+            "outcome", "covers_kinds", "declaration_id", "created_at", "supersedes_id",
+        )[:RECENT]
+    )  # fmt: skip
+
+
+def coverage_evaluate(user: Any, decision: PersonnelDecision, rules: Rules | None = None) -> Check:
+    """The answer for ``decision`` as ``user`` may know it (conclusions they may not see are
+    not counted: nothing is told of them). Reads only."""
+    rules = rules or rule_pack_current()
+    declaration = current_declaration(decision.dossier_id)
+    needed, why = rules.needs_conclusion(
+        decision.kind, declared_issue=declared_issue(declaration.content if declaration else None)
+    )
+    running = (
+        Case.objects.visible_to(user)
+        .filter(decision_links__decision=decision, state__in=OPEN_STATES)
+        .order_by("-opened_at")
+        .first()
+    )
+    if not needed:
+        return Check(CheckStatus.NOT_NEEDED, [why], case=running)
+    found = _newest_conclusions(user, decision.dossier_id)
+    superseded = {c.supersedes_id for c in found if c.supersedes_id}
+    candidates = [c for c in found if c.id not in superseded]
+    if not candidates:
+        return Check(
+            CheckStatus.NOT_COVERED,
+            ["Chưa có kết luận tiêu chuẩn chính trị nào về người này.", why],
+            case=running,
+        )
+    kind_label = str(decision.get_kind_display())
+    covering = [c for c in candidates if decision.kind in c.covers_kinds]
+    if not covering:
+        newest = candidates[0]
+        return Check(
+            CheckStatus.NOT_COVERED,
+            [
+                f"{describe(newest)}; kết luận này không dùng cho “{kind_label}”.",
+                why,
+            ],
+            conclusion=newest,
+            case=running,
+        )
+    conclusion = covering[0]
+    reasons = _why_not(user, decision, conclusion, declaration, rules)
+    if reasons:
+        return Check(
+            CheckStatus.NOT_COVERED,
+            [f"{describe(conclusion)}; nhưng không còn đáp ứng:", *reasons],
+            conclusion=conclusion,
+            case=running,
+        )
+    return Check(
+        CheckStatus.COVERED,
+        [f"Đã có {describe(conclusion)}.", why],
+        conclusion=conclusion,
+        case=running,
+    )
+
+
+def _why_not(
+    user: Any,
+    decision: PersonnelDecision,
+    conclusion: Conclusion,
+    declaration: Any,
+    rules: Rules,
+) -> list[str]:
+    """Every reason the newest conclusion covering the kind does not cover this decision."""
+    reasons: list[str] = []
+    if conclusion.valid_until < today():
+        reasons.append(f"Kết luận đã hết giá trị từ ngày {_day(conclusion.valid_until)}.")
+    post, entry = decision.post, decision.catalogue_entry
+    barred = rules.bars(
+        conclusion.outcome,
+        tier=post.tier if post else None,
+        is_management=bool(post and post.is_management),
+        decision_kind=decision.kind,
+        required_clearance=entry.required_clearance if entry else None,
+    )
+    if barred:
+        reasons.append(barred)
+    if declaration is not None and declaration.id != conclusion.declaration_id:
+        reasons.append(
+            f"Bản khai lý lịch đã thay đổi sau kết luận (bản khai số {declaration.number} "
+            f"nộp ngày {_day(declaration.submitted_at.date())})."
+        )
+    open_findings = (
+        Finding.objects.filter(
+            case__subject_id=decision.dossier_id,
+            case__state__in=OPEN_STATES,
+            status__in=[FindingStatus.TO_VERIFY, FindingStatus.CONFIRMED],
+        )
+        .values_list("case__reference", flat=True)
+        .first()
+    )
+    if open_findings:
+        reasons.append(
+            "Đang có vấn đề chính trị chưa kết luận về người này (hồ sơ thẩm tra đang giải quyết)."
+        )
+    change = (
+        ReportedChange.objects.filter(
+            dossier_id=decision.dossier_id, created_at__gt=conclusion.created_at
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if change is not None:
+        reasons.append(
+            f"Có báo cáo bổ sung sau kết luận: {change.get_kind_display().lower()} "
+            f"(báo cáo ngày {_day(change.reported_on)})."
+        )
+    reopened = Case.objects.filter(
+        previous_case_id=conclusion.case_id, state__in=OPEN_STATES
+    ).exists()
+    if reopened:
+        reasons.append("Kết luận đang được xem xét lại (khiếu nại, tố cáo hoặc thông tin mới).")
+    return reasons
+
+
+@transaction.atomic(durable=True)
+def decision_check(*, actor: Any, decision: PersonnelDecision, open_case: bool = True) -> Check:
+    """Check ``decision`` (one the actor may see through its dossier; hidden is as missing).
+
+    Covered by a conclusion issued for another decision: the reuse is recorded once per
+    conclusion and decision (``ConclusionUse``) and audited. Not covered and no case open for
+    it: a case is opened (when ``open_case`` and the actor may open cases). Every check is an
+    audit event with its answer."""
+    from bvct.vetting.services import open_case_inside
+
+    found = (
+        PersonnelDecision.objects.visible_to(actor)
+        .select_related("dossier", "dossier__managing_org", "post", "catalogue_entry")
+        .filter(pk=decision.pk)
+        .first()
+    )
+    if found is None:
+        raise NotFoundError()
+    if found.status != DecisionStatus.PROPOSED:
+        raise ValidationFailed("Đề xuất này đã được rút: không kiểm tra nữa.")
+    check = coverage_evaluate(actor, found)
+    if check.status == CheckStatus.COVERED and check.conclusion is not None:
+        own = CaseDecision.objects.filter(case_id=check.conclusion.case_id, decision=found).exists()
+        if not own:
+            _, created = ConclusionUse.objects.get_or_create(
+                conclusion=check.conclusion,
+                decision=found,
+                defaults={"checked_by": None if is_system(actor) else actor},
+            )
+            check.reused = True
+            if created:
+                case = Case.objects.select_related("subject__managing_org").get(
+                    pk=check.conclusion.case_id
+                )
+                case_audit(
+                    actor=actor,
+                    action=AuditAction.CONCLUSION_USE,
+                    case=case,
+                    obj=check.conclusion,
+                    after={
+                        "conclusion": check.conclusion.public_id,
+                        "number_symbol": check.conclusion.number_symbol,
+                        "decision": found.public_id,
+                        "decision_kind": found.kind,
+                    },
+                )
+    if (
+        check.status == CheckStatus.NOT_COVERED
+        and check.case is None
+        and open_case
+        and may(actor, Action.OPEN_CASE)
+        and CASE_GATE.q(actor, Action.OPEN_CASE) is not None
+    ):
+        check.case = open_case_inside(actor=actor, decision=found)
+        check.case_opened = True
+    from bvct.audit.services import audit_record
+
+    audit_record(
+        actor=actor,
+        action=AuditAction.DECISION_CHECK,
+        obj=found,
+        org=found.dossier.managing_org,
+        classification=found.dossier.classification,
+        after={
+            "status": check.status,
+            "reasons": check.reasons,
+            "conclusion": check.conclusion.public_id if check.conclusion else None,
+            "case": check.case.public_id if check.case else None,
+            "case_opened": check.case_opened,
+            "reused": check.reused,
+        },
+    )
+    return check
