@@ -214,3 +214,45 @@ def test_a_batch_is_read_as_the_trail_is(tree: Tree, dossiers: list[Dossier]) ->
     assert not ExportBatch.objects.visible_to(auditor, Action.CHANGE).exists()
     elsewhere = make_user(tree.committee_b, Role.AUDITOR, clearance="TUYET_MAT")
     assert not ExportBatch.objects.visible_to(elsewhere).exists()
+
+
+def test_the_case_rule_agrees_in_its_three_forms_restricted_cases_included(tree: Tree) -> None:
+    """The case rule adds a competent-body column and the restriction (only assignees and the
+    competent body's committee members keep the scope reach): q, sql and allows still agree."""
+    from bvct.vetting import services as case_services
+    from bvct.vetting.models import CASE_GATE, Case
+    from tests.vetting.cases import account, build
+
+    scene = build(tree)
+    cases = [
+        case_services.case_open(actor=scene.officer, decision=scene.decision, restricted=True),
+        case_services.case_open(
+            actor=scene.officer, dossier=scene.dossier, origin="NEW_INFORMATION"
+        ),
+        case_services.case_open(actor=SYSTEM, dossier=scene.dossier, origin="NEW_INFORMATION",
+                                restricted=True),
+    ]  # fmt: skip
+    everyone = {c.pk for c in cases}
+    principals = _principals(tree)
+    principals.update(officer=scene.officer, signer=scene.signer,
+                      colleague=account(tree.committee_a, Role.BVCT_OFFICER))  # fmt: skip
+    disagreements = []
+    for name, user in principals.items():
+        for action in Action:
+            by_q = set(Case.objects.visible_to(user, action).values_list("pk", flat=True))
+            by_q &= everyone
+            condition = CASE_GATE.sql(user, action, alias="c")
+            by_sql: set[int] = set()
+            if condition is not None:
+                where, params = condition
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT c.id FROM vetting_case c WHERE {where}", params)
+                    by_sql = {row[0] for row in cursor.fetchall()} & everyone
+            by_check = {c.pk for c in cases if CASE_GATE.allows(user, action, c)}
+            if not by_q == by_sql == by_check:
+                disagreements.append(f"{name} {action}: {by_q} {by_sql} {by_check}")
+    assert not disagreements, disagreements[:5]
+    restricted, open_one, _nobody_assigned = cases
+    assert set(Case.objects.visible_to(principals["colleague"])) == {open_one}
+    assert set(Case.objects.visible_to(scene.officer)) == {restricted, open_one}
+    assert set(Case.objects.visible_to(scene.signer)) == set(cases)

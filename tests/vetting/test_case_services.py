@@ -184,7 +184,7 @@ def test_a_verifier_needs_a_citizen_id_and_is_never_the_subject_or_a_relative(
                     "citizen_id": "001048999002",
                 }
             ],
-        ),  # fmt: skip
+        ),
         confirm_not_duplicate=True,
     )
     sibling = account(tree.committee_a, Role.BVCT_OFFICER, cccd=sibling_id)

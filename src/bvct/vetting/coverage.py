@@ -14,24 +14,31 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from bvct.audit.constants import AuditAction
 from bvct.core.constants import Action
 from bvct.core.errors import NotFoundError, ValidationFailed
 from bvct.core.gate import is_system, may
+from bvct.people.constants import DeclarationStatus
+from bvct.people.models import Declaration
 from bvct.positions.constants import DecisionStatus
 from bvct.positions.models import PersonnelDecision
-from bvct.vetting.appraisal import current_declaration, declared_issue
-from bvct.vetting.constants import OPEN_STATES, CheckStatus, FindingStatus, Outcome
+from bvct.vetting.appraisal import declared_issue
+from bvct.vetting.constants import (
+    OPEN_STATES,
+    ChangeKind,
+    CheckStatus,
+    FindingStatus,
+    Outcome,
+    Requirement,
+)
 from bvct.vetting.models import (
     CASE_GATE,
     Case,
     CaseDecision,
     Conclusion,
     ConclusionUse,
-    Finding,
-    ReportedChange,
 )
 from bvct.vetting.rules import Rules, rule_pack_current
 from bvct.vetting.services_common import case_audit, today
@@ -94,10 +101,19 @@ def coverage_evaluate(user: Any, decision: PersonnelDecision, rules: Rules | Non
     """The answer for ``decision`` as ``user`` may know it (conclusions they may not see are
     not counted: nothing is told of them). Reads only."""
     rules = rules or rule_pack_current()
-    declaration = current_declaration(decision.dossier_id)
-    needed, why = rules.needs_conclusion(
-        decision.kind, declared_issue=declared_issue(declaration.content if declaration else None)
+    declaration = (
+        Declaration.objects.filter(
+            dossier_id=decision.dossier_id, status=DeclarationStatus.SUBMITTED
+        )
+        .only("id", "number", "submitted_at")
+        .first()
     )
+    rule = rules.conclusion_required.get(decision.kind)
+    issue = False
+    if declaration is not None and rule is not None and rule.when == Requirement.ISSUE_DECLARED:
+        content = Declaration.objects.filter(pk=declaration.pk).values_list("content", flat=True)
+        issue = declared_issue(content.first())
+    needed, why = rules.needs_conclusion(decision.kind, declared_issue=issue)
     running = (
         Case.objects.visible_to(user)
         .filter(decision_links__decision=decision, state__in=OPEN_STATES)
@@ -145,6 +161,22 @@ def coverage_evaluate(user: Any, decision: PersonnelDecision, rules: Rules | Non
     )
 
 
+# What happened since the conclusion, in one statement: an open finding about the person, the
+# newest change they reported after it, a case reconsidering it.
+_SINCE_SQL = """
+SELECT EXISTS (SELECT 1 FROM vetting_finding f JOIN vetting_case c ON c.id = f.case_id
+                WHERE c.subject_id = %(dossier)s AND c.state = ANY(%(open)s)
+                  AND f.status = ANY(%(statuses)s)),
+       ch.kind, ch.reported_on,
+       EXISTS (SELECT 1 FROM vetting_case r
+                WHERE r.previous_case_id = %(case)s AND r.state = ANY(%(open)s))
+  FROM (SELECT 1) one
+  LEFT JOIN LATERAL (SELECT kind, reported_on FROM vetting_reportedchange
+                      WHERE dossier_id = %(dossier)s AND created_at > %(after)s
+                      ORDER BY created_at DESC LIMIT 1) ch ON TRUE
+"""
+
+
 def _why_not(
     user: Any,
     decision: PersonnelDecision,
@@ -171,34 +203,22 @@ def _why_not(
             f"Bản khai lý lịch đã thay đổi sau kết luận (bản khai số {declaration.number} "
             f"nộp ngày {_day(declaration.submitted_at.date())})."
         )
-    open_findings = (
-        Finding.objects.filter(
-            case__subject_id=decision.dossier_id,
-            case__state__in=OPEN_STATES,
-            status__in=[FindingStatus.TO_VERIFY, FindingStatus.CONFIRMED],
-        )
-        .values_list("case__reference", flat=True)
-        .first()
-    )
-    if open_findings:
+    with connection.cursor() as cursor:
+        cursor.execute(_SINCE_SQL, {
+            "dossier": decision.dossier_id, "open": list(OPEN_STATES),
+            "statuses": [FindingStatus.TO_VERIFY, FindingStatus.CONFIRMED],
+            "after": conclusion.created_at, "case": conclusion.case_id,
+        })  # fmt: skip
+        open_finding, change_kind, change_on, reopened = cursor.fetchone()
+    if open_finding:
         reasons.append(
             "Đang có vấn đề chính trị chưa kết luận về người này (hồ sơ thẩm tra đang giải quyết)."
         )
-    change = (
-        ReportedChange.objects.filter(
-            dossier_id=decision.dossier_id, created_at__gt=conclusion.created_at
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if change is not None:
+    if change_kind:
         reasons.append(
-            f"Có báo cáo bổ sung sau kết luận: {change.get_kind_display().lower()} "
-            f"(báo cáo ngày {_day(change.reported_on)})."
+            f"Có báo cáo bổ sung sau kết luận: {ChangeKind(change_kind).label.lower()} "
+            f"(báo cáo ngày {_day(change_on)})."
         )
-    reopened = Case.objects.filter(
-        previous_case_id=conclusion.case_id, state__in=OPEN_STATES
-    ).exists()
     if reopened:
         reasons.append("Kết luận đang được xem xét lại (khiếu nại, tố cáo hoặc thông tin mới).")
     return reasons

@@ -418,7 +418,7 @@ class Conclusion(PublicModel):
     text = models.TextField(_("nội dung kết luận"))
     valid_until = models.DateField(_("giá trị đến"))
     covers_kinds = ArrayField(models.CharField(max_length=24), verbose_name=_("dùng cho"))
-    findings = models.ManyToManyField(
+    findings: models.ManyToManyField[Finding, ConclusionFinding] = models.ManyToManyField(
         Finding, through="ConclusionFinding", blank=True, related_name="conclusions"
     )
     rests_on_nothing_found = models.BooleanField(default=False)

@@ -107,7 +107,7 @@ def case_queue_counts(*, user: Any) -> QueueCounts:
             mine=Count("id", filter=mine),
         )
     )
-    by_state = {s: 0 for s in OPEN_STATES}
+    by_state: dict[str, int] = {str(s): 0 for s in OPEN_STATES}
     late = own = 0
     for row in rows:
         by_state[row["state"]] = row["n"]

@@ -19,7 +19,7 @@ from bvct.core.submissions import submission_claim, submission_result
 from bvct.people.models import Dossier, Person
 from bvct.vetting.constants import ChangeKind
 from bvct.vetting.models import ReportedChange
-from bvct.vetting.services_common import today
+from bvct.vetting.services_common import row_pk, today
 
 
 @transaction.atomic(durable=True)
@@ -41,7 +41,7 @@ def reported_change_record(
     found = (
         Dossier.objects.visible_to(actor, Action.CHANGE)
         .select_related("managing_org")
-        .filter(pk=getattr(dossier, "pk", None))
+        .filter(pk=row_pk(dossier))
         .first()
     )
     if found is None:
@@ -65,9 +65,7 @@ def reported_change_record(
         raise ValidationFailed("Nội dung dài quá 4000 ký tự.", field="description")
     about = None
     if person is not None:
-        about = Person.objects.filter(
-            pk=getattr(person, "pk", None), dossier=found, is_subject=False
-        ).first()
+        about = Person.objects.filter(pk=row_pk(person), dossier=found, is_subject=False).first()
         if about is None:
             raise ValidationFailed("Hãy chọn một thân nhân trong hồ sơ này.", field="person")
     change = ReportedChange.objects.create(

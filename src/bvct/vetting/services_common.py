@@ -24,6 +24,12 @@ STALE = "Hồ sơ thẩm tra vừa được người khác cập nhật. Hãy t�
 CLOSED = "Hồ sơ thẩm tra đã kết thúc ({state}): không ghi thêm được."
 
 
+def row_pk(obj: Any) -> int:
+    """The primary key of a row given by the caller (-1, which matches nothing, for none)."""
+    pk = getattr(obj, "pk", None)
+    return pk if isinstance(pk, int) else -1
+
+
 def today() -> dt.date:
     return timezone.localdate()
 

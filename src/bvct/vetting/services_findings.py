@@ -40,6 +40,7 @@ from bvct.vetting.services_common import (
     check_version,
     event,
     require_open,
+    row_pk,
     today,
 )
 
@@ -193,9 +194,7 @@ def finding_create(
         raise ValidationFailed(
             "Hãy chọn lịch sử chính trị hoặc chính trị hiện nay.", field="period"
         )
-    about = Person.objects.filter(
-        pk=getattr(person, "pk", None), dossier_id=locked.subject_id
-    ).first()
+    about = Person.objects.filter(pk=row_pk(person), dossier_id=locked.subject_id).first()
     if about is None:
         raise ValidationFailed(
             "Hãy chọn người được thẩm tra hoặc một thân nhân trong hồ sơ này.", field="person"
@@ -330,9 +329,7 @@ def verification_result_record(
     require_open(locked)
     if locked.state != CaseState.VERIFICATION:
         raise ValidationFailed("Chỉ ghi kết quả xác minh khi hồ sơ đang ở bước thẩm tra, xác minh.")
-    body = (
-        Organisation.objects.select_related("kind").filter(pk=getattr(agency, "pk", None)).first()
-    )
+    body = Organisation.objects.select_related("kind").filter(pk=row_pk(agency)).first()
     if body is None or not body.kind.is_agency:
         raise ValidationFailed("Hãy chọn cơ quan phối hợp đã trả lời.", field="agency")
     number = _text(document_number, field="document_number", label="số văn bản", size=60)

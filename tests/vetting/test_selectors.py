@@ -1,0 +1,139 @@
+"""Casework reads: the work queue (mine, late, per state), decisions waiting for a check, a
+dossier's conclusions and the changes reported after them, the timeliness report from the
+cases' events, a case's page read recorded; all through the gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.http import Http404
+
+from bvct.core.constants import Role
+from bvct.vetting import selectors, services, services_changes
+from bvct.vetting.appraisal import appraisal_items
+from bvct.vetting.constants import CaseState
+from bvct.vetting.rules import rule_pack_current
+from tests.conftest import events_since
+from tests.factories import Tree
+from tests.people.factories import declaration
+from tests.vetting.cases import account, build, concluded, decide, open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_queue_shows_open_cases_nearest_deadline_first_mine_and_late(tree: Tree) -> None:
+    scene = build(tree)
+    first = open_case(scene)
+    first = services.case_transition(actor=scene.officer, case=first, to=CaseState.APPRAISAL)
+    second = services.case_open(actor=scene.verifier, dossier=scene.dossier, origin="COMPLAINT")
+    assert list(selectors.case_list_for_queue(user=scene.officer)) == [first, second]
+    assert list(selectors.case_list_for_queue(user=scene.officer, mine=True)) == [first]
+    assert not selectors.case_list_for_queue(user=scene.officer, late=True).exists()
+    # Deadlines live on the case: make the first one late.
+    type(first).objects.filter(pk=first.pk).update(stage_due_on=dt.date.today() - dt.timedelta(1))
+    assert list(selectors.case_list_for_queue(user=scene.officer, late=True)) == [first]
+    counts = selectors.case_queue_counts(user=scene.officer)
+    assert counts.by_state[CaseState.APPRAISAL] == 1 and counts.by_state[CaseState.OPEN] == 1
+    assert (counts.late, counts.mine) == (1, 1)
+    other = account(tree.committee_b, Role.BVCT_OFFICER)
+    assert not selectors.case_list_for_queue(user=other).exists()
+    body = selectors.case_list_for_queue(user=scene.signer, competent_body_only=True)
+    assert set(body) == {first, second}
+
+
+def test_decisions_waiting_for_a_check(tree: Tree) -> None:
+    scene = build(tree)
+    waiting = decide(scene, kind="ABROAD")
+    assert set(selectors.decisions_waiting_for_check(user=scene.officer)) == {
+        scene.decision,
+        waiting,
+    }
+    open_case(scene)
+    assert list(selectors.decisions_waiting_for_check(user=scene.officer)) == [waiting]
+    assert selectors.decision_case(user=scene.officer, decision=scene.decision) is not None
+
+
+def test_a_dossiers_conclusions_and_the_changes_reported_after_them(tree: Tree) -> None:
+    scene = build(tree)
+    conclusion = concluded(scene)
+    assert list(selectors.conclusions_for_dossier(user=scene.officer, dossier=scene.dossier)) == [
+        conclusion
+    ]
+    change = services_changes.reported_change_record(
+        actor=scene.officer,
+        dossier=scene.dossier,
+        kind="RELATIVE_ABROAD",
+        person=scene.relative(),
+        occurred_on=dt.date.today(),
+        reported_on=dt.date.today(),
+        description="Con gái sang Úc du học",
+    )
+    assert list(selectors.changes_for_conclusion_holders(user=scene.signer)) == [change]
+    since = selectors.reported_changes_for_dossier(
+        user=scene.officer, dossier=scene.dossier, since=conclusion.created_at
+    )
+    assert list(since) == [change]
+    other = account(tree.committee_b, Role.BVCT_OFFICER)
+    assert not selectors.changes_for_conclusion_holders(user=other).exists()
+
+
+def test_stage_durations_from_the_events(tree: Tree) -> None:
+    scene = build(tree)
+    concluded(scene)
+    late = services.case_open(actor=scene.officer, dossier=scene.dossier, origin="COMPLAINT")
+    late = services.case_transition(actor=scene.officer, case=late, to=CaseState.APPRAISAL)
+    stats = selectors.stage_durations(user=scene.officer)
+    by_stage = {s.stage: s for s in stats}
+    assert {s.organisation_id for s in stats} == {tree.committee_a.pk}
+    assert by_stage["APPRAISAL"].finished == 1  # the concluded case's; the other still runs
+    assert by_stage["DELIBERATION"].finished == 1
+    assert by_stage["APPRAISAL"].average_days is not None
+    assert by_stage["APPRAISAL"].late == 0
+    import bvct.vetting.selectors as module
+
+    original = module.today
+    module.today = lambda: dt.date.today() + dt.timedelta(days=60)  # type: ignore[assignment]
+    try:
+        assert {s.stage: s.late for s in selectors.stage_durations(user=scene.officer)}[
+            "APPRAISAL"
+        ] == 1
+    finally:
+        module.today = original  # type: ignore[assignment]
+    assert selectors.stage_durations(user=account(tree.committee_b, Role.BVCT_OFFICER)) == []
+
+
+def test_reading_a_case_is_gated_and_recorded(tree: Tree, audit_mark: int) -> None:
+    scene = build(tree)
+    case = open_case(scene)
+    assert selectors.case_access(user=scene.officer, public_id=case.public_id) == case
+    (event,) = events_since(audit_mark, action="case.view")
+    assert event.actor_public_id == scene.officer.public_id
+    for key in (case.public_id, "not-a-uuid"):
+        with pytest.raises(Http404):
+            selectors.case_access(user=account(tree.committee_b, Role.BVCT_OFFICER), public_id=key)
+
+
+def test_the_appraisal_lists_what_the_dossier_holds(tree: Tree) -> None:
+    content = declaration(
+        relatives=[
+            {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", "sex": "Nam",
+             "political_history": "Lính chế độ cũ 1968–1972"},
+            {"relation": "anh-chi-em", "full_name": "Nguyễn Văn Cường", "birth": "1980",
+             "sex": "Nam"},
+        ]
+    )  # fmt: skip
+    content["political_events"] = [
+        {"kind": "ORGANISATION", "from": "1995", "to": "1996", "text": "Hội đồng hương"}
+    ]
+    content["foreign_ties"] = [
+        {"kind": "STAY", "from": "2010", "to": "2011", "country": "Nhật Bản", "text": "Thực tập"}
+    ]
+    scene = build(tree, content=content)
+    items = appraisal_items(scene.dossier, rule_pack_current())
+    kinds = [i["kind"] for i in items]
+    assert kinds.count("POLITICAL_HISTORY") == 1 and kinds.count("FOREIGN_TIE") == 1
+    relatives = [i for i in items if i["kind"] == "RELATIVE"]
+    assert [i["person_name"] for i in relatives] == ["Nguyễn Văn Bình"]  # siblings not verified
+    assert "Lính chế độ cũ" in relatives[0]["text"]
+    assert "Nhật Bản" in next(i["text"] for i in items if i["kind"] == "FOREIGN_TIE")
