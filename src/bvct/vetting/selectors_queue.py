@@ -87,10 +87,11 @@ def mark_deadlines(cases: Iterable[Case], on: dt.date | None = None) -> list[Cas
     for case in rows:
         due = case.stage_due_on
         if calendar is None or due is None or not case.is_open:
-            case.days_left = None  # type: ignore[attr-defined]
+            case.days_left = case.days_late = None  # type: ignore[attr-defined]
             case.is_late = False  # type: ignore[attr-defined]
             continue
         case.days_left = _between(calendar, on, due)  # type: ignore[attr-defined]
+        case.days_late = max(0, -case.days_left)  # type: ignore[attr-defined]
         case.is_late = due < on  # type: ignore[attr-defined]
     return rows
 
@@ -168,8 +169,11 @@ def work_queue(*, user: Any, limit: int = QUEUE_ROWS) -> WorkQueue:
                     StageBlock(state, str(CaseState(state).label), own, counts[state])
                 )
         queue.mine_total = sum(counts.values())
+        name = Person.objects.filter(dossier_id=OuterRef("dossier_id"), is_subject=True).values(
+            "full_name"
+        )[:1]
         queue.waiting, queue.waiting_total = _rows_and_total(
-            decisions_waiting_for_check(user=user), limit
+            decisions_waiting_for_check(user=user).annotate(subject_name=Subquery(name)), limit
         )
     late, queue.late_total = _rows_and_total(case_list(user=user, late=True), limit)
     queue.late = mark_deadlines(late)
