@@ -367,6 +367,7 @@ ROUTES.update(
         "api:conclusion_document": Route(
             DOSSIER_READERS, _cw("/api/conclusions/{conclusion}/document/"), api=True
         ),
+        "vetting:report_timeliness": Route(DOSSIER_READERS, _cw("/tham-tra/bao-cao/thoi-han/")),
         "api:dossier_changes": Route(
             DOSSIER_READERS,
             _cw("/api/dossiers/{d}/changes/"),

@@ -3,4 +3,5 @@ from django.urls import include, path
 app_name = "vetting"
 urlpatterns = [
     path("", include("bvct.vetting.urls_rules")),
+    path("", include("bvct.vetting.urls_reports")),
 ]
