@@ -125,6 +125,7 @@ def _walk(officer: Any, case: Any, to: str, *, verifier: Any) -> Any:
     father = (
         Person.objects.filter(dossier_id=case.subject_id, is_subject=False).order_by("id").first()
     )
+    assert father is not None  # every generated member declares relatives
     category = rule_pack_current().issue_categories[0].code
     finding = services_findings.finding_create(
         actor=officer, case=case, category=category, person=father, period="HISTORY",
@@ -205,6 +206,7 @@ def _commune_cases(users: dict[str, Any]) -> None:
             )  # fmt: skip
     withdrawn = _decide(people[len(STAGES)], "SUCCESSION_PLANNING", post, org, 10)
     case = decision_check(actor=officer, decision=withdrawn).case
+    assert case is not None  # nothing covers a first proposal: the check opened its case
     services.case_withdraw(
         actor=officer, case=case, reason="Đồng chí xin rút khỏi danh sách quy hoạch."
     )

@@ -158,7 +158,7 @@ class EventOutput(serializers.Serializer):
 
 class MoveOutput(serializers.Serializer):
     to = serializers.ChoiceField(source="target", choices=CaseState.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class CaseDetailOutput(CaseOutput):

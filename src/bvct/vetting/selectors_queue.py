@@ -70,8 +70,8 @@ def case_list(
         qs = qs.filter(stage_due_on__lt=today())
     if dossier is not None:
         qs = qs.filter(subject=dossier)
-    qs = with_subject_name(qs.select_related("competent_body", "subject"))
-    return qs.order_by("stage_due_on", "-opened_at", "-id")
+    named = with_subject_name(qs.select_related("competent_body", "subject"))
+    return named.order_by("stage_due_on", "-opened_at", "-id")
 
 
 def mark_deadlines(cases: Iterable[Case], on: dt.date | None = None) -> list[Case]:
