@@ -343,3 +343,82 @@ def _rt(what: str, o: Any) -> Any:
 
 def _case_url(o: Any, tail: str = "", what: str = "case") -> str:
     return f"/tham-tra/ho-so-tham-tra/{_rt(what, o).public_id}/{tail}"
+
+
+# --- casework: the requirement check, cases and what they record (API), the work queue -------
+COMMITTEE = frozenset({Role.COMMITTEE_MEMBER})
+
+
+def _cw(path: str) -> Callable[[Any], str]:
+    """A casework route's address, built from the sweep's casework objects (tests/vetting/
+    sweep.py: a case in appraisal with a finding, a concluded case, a decision to check)."""
+
+    def url(o: Any) -> str:
+        from tests.vetting.sweep import case_objects
+
+        c = case_objects(o)
+        return path.format(
+            d=o.dossier.public_id, case=c.case.public_id, finding=c.finding.public_id,
+            conclusion=c.conclusion.public_id, decision=c.decision.public_id,
+        )  # fmt: skip
+
+    return url
+
+
+ROUTES.update(
+    {
+        "api:decision_check": Route(
+            OFFICERS, _cw("/api/decisions/{decision}/check/"), method="post", api=True
+        ),
+        "api:case_list": Route(
+            DOSSIER_READERS, _cw("/api/cases/"), api=True, writes={"post": OFFICERS}
+        ),
+        "api:case_detail": Route(DOSSIER_READERS, _cw("/api/cases/{case}/"), api=True),
+        "api:case_transition": Route(
+            OFFICERS, _cw("/api/cases/{case}/transition/"), method="post", api=True
+        ),
+        "api:case_assign": Route(
+            OFFICERS, _cw("/api/cases/{case}/assign/"), method="post", api=True
+        ),
+        "api:case_withdraw": Route(
+            OFFICERS, _cw("/api/cases/{case}/withdraw/"), method="post", api=True
+        ),
+        "api:case_appraisal": Route(
+            DOSSIER_READERS,
+            _cw("/api/cases/{case}/appraisal/"),
+            api=True,
+            writes={"post": OFFICERS},
+        ),
+        "api:case_findings": Route(
+            DOSSIER_READERS,
+            _cw("/api/cases/{case}/findings/"),
+            api=True,
+            writes={"post": OFFICERS},
+        ),
+        "api:finding_detail": Route(
+            OFFICERS, _cw("/api/findings/{finding}/"), method="patch", api=True
+        ),
+        "api:case_results": Route(
+            DOSSIER_READERS,
+            _cw("/api/cases/{case}/results/"),
+            api=True,
+            writes={"post": OFFICERS},
+        ),
+        "api:case_conclusion": Route(
+            COMMITTEE, _cw("/api/cases/{case}/conclusion/"), method="post", api=True
+        ),
+        "api:dossier_conclusions": Route(
+            DOSSIER_READERS, _cw("/api/dossiers/{d}/conclusions/"), api=True
+        ),
+        "api:conclusion_document": Route(
+            DOSSIER_READERS, _cw("/api/conclusions/{conclusion}/document/"), api=True
+        ),
+        "vetting:report_timeliness": Route(DOSSIER_READERS, _cw("/tham-tra/bao-cao/thoi-han/")),
+        "api:dossier_changes": Route(
+            DOSSIER_READERS,
+            _cw("/api/dossiers/{d}/changes/"),
+            api=True,
+            writes={"post": OFFICERS},
+        ),
+    }
+)

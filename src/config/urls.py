@@ -9,6 +9,7 @@ from bvct.orgs import api as orgs_api
 from bvct.people import api as people_api
 from bvct.positions.api import urlpatterns as positions_api
 from bvct.vetting import api_rules as vetting_rules_api
+from bvct.vetting.api_cases import urlpatterns as vetting_cases_api
 
 api_patterns = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
@@ -66,6 +67,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 api_patterns += positions_api
+api_patterns += vetting_cases_api
 
 urlpatterns = [
     path("", include("bvct.home.urls")),

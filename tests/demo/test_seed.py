@@ -137,3 +137,33 @@ def test_seed_demo_has_posts_a_catalogue_holdings_and_proposed_decisions() -> No
     assert [
         m.objects.count() for m in (Post, CatalogueEntry, PostHolding, PersonnelDecision)
     ] == counts
+
+
+def test_seed_demo_has_cases_in_every_stage_with_signed_conclusions() -> None:
+    from bvct.demo.casework import CITIZEN_IDS
+    from bvct.vetting.constants import CaseState
+    from bvct.vetting.models import (
+        Case,
+        CaseEvent,
+        Conclusion,
+        ConclusionUse,
+        Finding,
+        ReportedChange,
+        VerificationResult,
+    )
+
+    call_command("seed_demo", stdout=StringIO())
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == set(CaseState.values)
+    assert Finding.objects.exists() and VerificationResult.objects.exists()
+    assert Conclusion.objects.count() >= 3
+    assert all(c.document.sha256 for c in Conclusion.objects.select_related("document"))
+    assert ConclusionUse.objects.exists() and ReportedChange.objects.exists()
+    assert not User.objects.filter(username__in=CITIZEN_IDS, citizen_id="").exists()
+    counts = [m.objects.count() for m in (Case, CaseEvent, Conclusion)]
+    call_command("seed_demo", stdout=StringIO())  # idempotent
+    assert [m.objects.count() for m in (Case, CaseEvent, Conclusion)] == counts
+    assert verify_chain().ok
+    out = StringIO()
+    call_command("seed_demo", "--print-logins", stdout=out)
+    assert "uyvien.xa" in out.getvalue() and "Hồ sơ thẩm tra mẫu" in out.getvalue()

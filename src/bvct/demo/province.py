@@ -78,6 +78,10 @@ LOGINS = [
     DemoLogin("canbo.bvct", "Nguyễn Thị Lan", "btc-tu", (Role.BVCT_OFFICER,), "TOI_MAT"),
     DemoLogin("canbo.xa", "Trần Văn Minh", "du-phuong-kinh-bac", (Role.BVCT_OFFICER,), "MAT"),
     DemoLogin("uyvien", "Lê Văn Hùng", "tu-bac-ninh", (Role.COMMITTEE_MEMBER,), "TUYET_MAT"),
+    # Signs the conclusions of phường Kinh Bắc's committee (commune posts are concluded there).
+    DemoLogin(
+        "uyvien.xa", "Nguyễn Văn Thắng", "du-phuong-kinh-bac", (Role.COMMITTEE_MEMBER,), "MAT"
+    ),
     DemoLogin("congan", "Phạm Quốc Bảo", "duca-tinh", (Role.AGENCY_OFFICER,), "MAT"),
     DemoLogin("vanthu", "Hoàng Thị Mai", "vp-tu", (Role.SECRET_CLERK,), "TUYET_MAT"),
     DemoLogin("kiemtra", "Đỗ Thanh Hà", "tu-bac-ninh", (Role.AUDITOR,), "TUYET_MAT"),
@@ -114,6 +118,9 @@ def seed_demo() -> dict[str, int]:
     from bvct.demo.positions import seed_demo_positions
 
     seed_demo_positions([_commune_code(name) for name in COMMUNES[:2]])
+    from bvct.demo.casework import seed_demo_casework
+
+    seed_demo_casework()
     return {
         "organisations": Organisation.objects.count(),
         "scopes": ManagementScope.objects.count(),

@@ -1,4 +1,6 @@
-"""The home page: what the signed-in user may do."""
+"""The home page: the work queue of an officer or committee member (their cases by stage with
+deadlines, what is late, decisions waiting for a check, cases before their committee), then
+what the signed-in user may do."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from bvct.core.constants import Action, Classification, Role
 from bvct.core.gate import may
 from bvct.orgs.permissions import can_manage_organisations
 from bvct.people.permissions import can_use_dossiers
+from bvct.vetting.selectors_queue import WorkQueue, work_queue
 
 
 @dataclass(frozen=True)
@@ -85,10 +88,38 @@ def uses_the_api(user: object) -> bool:
     )
 
 
+def _page(name: str, public_id: object) -> str:
+    """The address of a casework page, or "" while that page does not exist."""
+    try:
+        return reverse(name, args=[public_id])
+    except NoReverseMatch:
+        return ""
+
+
+def _link(queue: WorkQueue) -> WorkQueue:
+    cases = [c for block in queue.mine for c in block.cases]
+    for case in [*cases, *queue.late, *queue.deliberation]:
+        case.page_url = _page("vetting:case_detail", case.public_id)  # type: ignore[attr-defined]
+    for decision in queue.waiting:
+        decision.page_url = _page("vetting:decision_detail", decision.public_id)  # type: ignore[attr-defined]
+    return queue
+
+
+def _list_url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
+        "queue": _link(work_queue(user=user)),
+        "today": timezone.localdate(),
+        "case_list_url": _list_url("vetting:case_list"),
+        "report_url": _list_url("vetting:report_timeliness"),
         "capabilities": capabilities_for(user),
         "role_labels": [Role(r).label for r in getattr(user, "roles", [])],
         "clearance_label": Classification(getattr(user, "clearance", 0)).label,

@@ -4,4 +4,5 @@ app_name = "vetting"
 urlpatterns = [
     path("", include("bvct.vetting.urls_rules")),
     path("", include("bvct.vetting.urls_cases")),
+    path("", include("bvct.vetting.urls_reports")),
 ]

@@ -62,6 +62,14 @@ class Command(BaseCommand):
                 "Hồ sơ có nhiều bản khai (tab “Các bản khai”, “So sánh với bản trước”): "
                 + ", ".join(versioned)
             )
+        from bvct.demo.casework import demo_cases
+
+        cases = demo_cases()
+        if cases:
+            self.stdout.write(
+                "Hồ sơ thẩm tra mẫu (trang chủ của canbo.xa, uyvien.xa, uyvien; “Báo cáo thời "
+                "hạn giải quyết”): " + "; ".join(cases)
+            )
         if linked:
             self.stdout.write(
                 "Hồ sơ có thân nhân trong hồ sơ khác (mục “Thân nhân có trong hồ sơ khác”, "

@@ -1,0 +1,78 @@
+"""The timeliness report page: per stage and competent body the spans that ended, the average
+of the fastest 90 % and the late ones, then the open cases now late; gated (404 for those
+who read no cases), its query count bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bvct.core.constants import Role
+from bvct.vetting import services
+from bvct.vetting.models import Case
+from tests.factories import Tree, make_user
+from tests.permission_matrix import Expect, Personas, assert_permission_matrix
+from tests.vetting.cases import account, build, concluded, open_case
+
+pytestmark = pytest.mark.django_db
+URL = "/tham-tra/bao-cao/thoi-han/"
+
+
+def test_the_report_shows_durations_and_late_cases_in_reach(tree: Tree) -> None:
+    scene = build(tree)
+    concluded(scene)
+    running = services.case_open(
+        actor=scene.officer, dossier=scene.dossier, origin="NEW_INFORMATION"
+    )
+    Case.objects.filter(pk=running.pk).update(stage_due_on=dt.date.today() - dt.timedelta(3))
+    responses = assert_permission_matrix(
+        URL,
+        Personas(
+            allowed=scene.officer,
+            other_scope=account(tree.committee_b, Role.BVCT_OFFICER),
+            insufficient_clearance=account(tree.committee_a, Role.BVCT_OFFICER, clearance="NONE"),
+            agency=account(tree.agency, Role.AGENCY_OFFICER),
+        ),
+        Expect(other_scope=200, insufficient_clearance=200),
+    )
+    html = responses["allowed"].content.decode()
+    assert tree.committee_a.name in html and "Thẩm định" in html
+    assert "Hồ sơ đang quá hạn (1)" in html and running.reference in html
+    for name in ("other_scope", "insufficient_clearance"):
+        page = responses[name].content.decode()
+        assert running.reference not in page and "Hồ sơ đang quá hạn (0)" in page
+    auditor = Client()
+    auditor.force_login(make_user(tree.committee_a, Role.AUDITOR, clearance="TUYET_MAT"))
+    assert running.reference in auditor.get(URL).content.decode()
+    admin = Client()
+    admin.force_login(make_user(tree.board, Role.SYSADMIN))
+    assert admin.get(URL).status_code == 404
+    client = Client()
+    client.force_login(scene.officer)
+    bad = client.get(URL, {"since": "31/02/2026"})
+    assert bad.status_code == 200 and 'role="alert"' in bad.content.decode()
+    later = client.get(URL, {"since": (dt.date.today() + dt.timedelta(1)).strftime("%d/%m/%Y")})
+    assert "Chưa có hồ sơ thẩm tra nào" in later.content.decode()
+
+
+def test_the_report_holds_its_query_count(tree: Tree) -> None:
+    scene = build(tree)
+    client = Client()
+    client.force_login(scene.officer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    late = open_case(scene)
+    Case.objects.filter(pk=late.pk).update(stage_due_on=dt.date.today() - dt.timedelta(2))
+    one = count()
+    for origin in ("NEW_INFORMATION", "COMPLAINT"):
+        case = services.case_open(actor=scene.officer, dossier=scene.dossier, origin=origin)
+        Case.objects.filter(pk=case.pk).update(stage_due_on=dt.date.today() - dt.timedelta(2))
+    assert count() == one <= 12
