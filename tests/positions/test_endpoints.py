@@ -118,7 +118,8 @@ def test_recording_a_decision_from_the_dossier_page(tree: Tree, made: Positions)
         missing_url=f"/ho-so/{MISSING}/quyet-dinh/moi/",
     )
     made_now = PersonnelDecision.objects.get(reference="3-TTr/ĐU")
-    assert responses["allowed"]["Location"].startswith(f"/ho-so/{made.dossier.public_id}/chuc-vu/")
+    # Recorded, the decision goes to its requirement check.
+    assert responses["allowed"]["Location"] == f"/tham-tra/quyet-dinh/{made_now.public_id}/"
     assert made_now.kind == "SUCCESSION_PLANNING"
 
 
