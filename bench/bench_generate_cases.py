@@ -58,7 +58,7 @@ WITH p AS (
 ), q AS (
     SELECT p.*, CASE WHEN p.state = 'WITHDRAWN' THEN 2 ELSE p.idx END AS last,
            current_date - (CASE WHEN p.state IN ('CONCLUDED', 'WITHDRAWN')
-                                THEN (p.g * 7919) %% 730 ELSE p.g %% 12 END)
+                                THEN ((p.g::bigint * 7919) %% 730)::int ELSE p.g %% 12 END)
                         - (p.offs)[(CASE WHEN p.state = 'WITHDRAWN' THEN 2 ELSE p.idx END) + 1]
                AS opened
       FROM p
