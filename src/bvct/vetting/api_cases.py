@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from bvct.accounts.models import User
 from bvct.core.constants import Action, Classification
+from bvct.core.counting import COUNT_CAP, capped_count
 from bvct.core.errors import PermissionDeniedError, ValidationFailed
 from bvct.people.selectors import dossier_get_for_user
 from bvct.positions.selectors import decision_get_for_user
@@ -45,13 +46,19 @@ def require_work(request: Request) -> None:
         raise PermissionDeniedError("Chỉ cán bộ làm công tác BVCTNB mới làm được việc này.")
 
 
-def page_of(request: Request, rows: Any) -> Any:
+def page_number(request: Request) -> int:
     try:
         number = int(request.query_params.get("page", "1"))
     except ValueError as exc:
         raise ValidationError({"page": ["Số trang không hợp lệ."]}) from exc
+    if number < 1:
+        raise ValidationError({"page": ["Số trang phải từ 1."]})
+    return number
+
+
+def page_of(request: Request, rows: Any) -> Any:
     paginator = Paginator(rows, PAGE_SIZE)
-    return paginator, paginator.get_page(number)
+    return paginator, paginator.get_page(page_number(request))
 
 
 def case_for_work(request: Request, public_id: Any, action: str = Action.CHANGE) -> Case:
@@ -124,9 +131,14 @@ class CaseOutput(serializers.Serializer):
 
 
 class CaseListOutput(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="Số hồ sơ; khi `count_more`, là số đã đếm (còn nhiều hơn)."
+    )
+    count_more = serializers.BooleanField(
+        help_text="Danh sách dài hơn `count` (chỉ đếm đến một ngưỡng để trả lời nhanh)."
+    )
     page = serializers.IntegerField()
-    pages = serializers.IntegerField()
+    pages = serializers.IntegerField(help_text="Số trang đã biết (nhiều hơn khi `count_more`).")
     results = CaseOutput(many=True)
 
 
@@ -288,13 +300,19 @@ class CaseListApi(APIView):
             open_only=_flag(request, "open"),
             dossier=dossier,
         )
-        paginator, page = page_of(request, rows)
+        number = page_number(request)
+        start = (number - 1) * PAGE_SIZE
+        shown = list(rows[start : start + PAGE_SIZE])
+        # Counted up to a cap past this page: half a million visible cases are not counted
+        # one by one for every page of fifty.
+        total = capped_count(rows, cap=start + COUNT_CAP)
         return Response(
             {
-                "count": paginator.count,
-                "page": page.number,
-                "pages": paginator.num_pages,
-                "results": CaseOutput(mark_deadlines(page.object_list), many=True).data,
+                "count": total.n,
+                "count_more": total.more,
+                "page": number,
+                "pages": max(1, -(-total.n // PAGE_SIZE)),
+                "results": CaseOutput(mark_deadlines(shown), many=True).data,
             }
         )
 

@@ -213,9 +213,29 @@ class Case(PublicModel):
             models.Index(
                 fields=["competent_body", "state", "stage_due_on"], name="case_body_state_due"
             ),
+            # A stage's open cases by nearest deadline (the work queue's blocks), in order.
             models.Index(
-                fields=["state", "stage_due_on"],
+                F("state"),
+                F("stage_due_on").asc(),
+                F("opened_at").desc(),
+                F("id").desc(),
                 name="case_open_due",
+                condition=Q(
+                    state__in=[
+                        CaseState.OPEN,
+                        CaseState.APPRAISAL,
+                        CaseState.VERIFICATION,
+                        CaseState.DELIBERATION,
+                    ]
+                ),
+            ),
+            # The queue: open cases by nearest deadline, walked in order until a page is
+            # full (the gate's condition filters as it walks), never all sorted.
+            models.Index(
+                F("stage_due_on").asc(),
+                F("opened_at").desc(),
+                F("id").desc(),
+                name="case_open_queue",
                 condition=Q(
                     state__in=[
                         CaseState.OPEN,

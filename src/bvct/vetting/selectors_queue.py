@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from bvct.core.constants import Action, Role
+from bvct.core.counting import capped_count
 from bvct.core.gate import active_user, is_system, may
 from bvct.people.models import Dossier, Person
 from bvct.positions.models import PersonnelDecision
@@ -116,7 +117,7 @@ class StageBlock:
     state: str
     label: str
     cases: list[Case]
-    total: int
+    total: Any  # an int, or a core.counting.Count past the cap
 
 
 @dataclass
@@ -126,22 +127,24 @@ class WorkQueue:
     in deliberation at their body."""
 
     mine: list[StageBlock] = field(default_factory=list)
-    mine_total: int = 0
+    mine_total: Any = 0
     late: list[Case] = field(default_factory=list)
-    late_total: int = 0
+    late_total: Any = 0
     waiting: Sequence[PersonnelDecision] = ()
-    waiting_total: int = 0
+    waiting_total: Any = 0
     deliberation: list[Case] = field(default_factory=list)
-    deliberation_total: int = 0
+    deliberation_total: Any = 0
     shows_cases: bool = False
     shows_deliberation: bool = False
 
 
-def _rows_and_total(qs: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
+def _rows_and_total(qs: QuerySet[Any], limit: int) -> tuple[list[Any], Any]:
+    """The first ``limit`` rows, and how many there are (counted up to core.counting's cap:
+    past it, "hơn 1.000")."""
     rows = list(qs[: limit + 1])
     if len(rows) <= limit:
         return rows, len(rows)
-    return rows[:limit], qs.count()
+    return rows[:limit], capped_count(qs)
 
 
 def work_queue(*, user: Any, limit: int = QUEUE_ROWS) -> WorkQueue:
@@ -154,21 +157,17 @@ def work_queue(*, user: Any, limit: int = QUEUE_ROWS) -> WorkQueue:
     queue.shows_cases = True
     actor = active_user(user)
     if actor.has_role(Role.BVCT_OFFICER):
-        counts = dict(
-            Case.objects.visible_to(user, Action.VIEW)
-            .filter(state__in=OPEN_STATES, assignee_ids__contains=[actor.pk])
-            .order_by()
-            .values_list("state")
-            .annotate(n=Count("id"))
-            .values_list("state", "n")
-        )
+        # Per stage: the first rows, and a count that stops at the cap (an officer with
+        # thousands of cases is told "hơn 1.000", not made to wait for the exact number).
+        # Counted first (the assignment index answers at once when there is none; walking the
+        # deadline order for cases that are not there would read them all), then listed.
         for state in OPEN_STATES:
-            if counts.get(state):
-                own = mark_deadlines(case_list(user=user, mine=True, state=state)[:limit])
-                queue.mine.append(
-                    StageBlock(state, str(CaseState(state).label), own, counts[state])
-                )
-        queue.mine_total = sum(counts.values())
+            own_qs = case_list(user=user, mine=True, state=state)
+            total = capped_count(own_qs)
+            if total:
+                own = mark_deadlines(own_qs[:limit])
+                queue.mine.append(StageBlock(state, str(CaseState(state).label), own, total))
+                queue.mine_total = total + queue.mine_total
         name = Person.objects.filter(dossier_id=OuterRef("dossier_id"), is_subject=True).values(
             "full_name"
         )[:1]
