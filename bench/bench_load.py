@@ -154,7 +154,7 @@ def main() -> None:
     print(
         f"{args.clients} clients, {args.workers} workers, {args.seconds:.0f} s: "
         f"{len(latencies)} requests, {len(errors)} errors; median "
-        f"{statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 95):.1f} ms; "
+        f"{statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms; "
         f"database connections: at most {peak} during, {after} five seconds after"
     )
     for error in errors[:10]:
