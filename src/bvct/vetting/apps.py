@@ -58,7 +58,7 @@ def _resolvers() -> None:
     def decision(d: PersonnelDecision) -> str:
         subject = Person.objects.filter(dossier_id=d.dossier_id, is_subject=True).first()
         who = f"{subject.full_name}: " if subject else ""
-        return f"{who}{d.get_kind_display()}" + (f" ({d.post.name})" if d.post_id else "")
+        return f"{who}{d.get_kind_display()}" + (f" ({d.post.name})" if d.post is not None else "")
 
     def category(code: str) -> str | None:
         from bvct.vetting.models import RulePack
