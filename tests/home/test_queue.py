@@ -67,6 +67,17 @@ def test_people_who_read_no_cases_get_the_plain_home_page(tree: Tree) -> None:
     assert "Việc cần làm" not in html and "Việc bạn có thể làm" in html
 
 
+def test_the_administrator_reaches_the_rule_pack_and_the_calendar(tree: Tree) -> None:
+    html = _home(make_user(tree.board, Role.SYSADMIN))
+    nav, body = html.split("</nav>", 1)
+    for where in (nav, body):
+        assert (
+            'href="/tham-tra/bo-quy-tac/"' in where and 'href="/tham-tra/ngay-lam-viec/"' in where
+        )
+    officer = _home(account(tree.committee_a, Role.BVCT_OFFICER))
+    assert 'href="/tham-tra/ngay-lam-viec/"' not in officer
+
+
 def test_the_queue_holds_its_query_count(tree: Tree) -> None:
     scene = build(tree)
     client = Client()

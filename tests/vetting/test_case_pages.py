@@ -159,8 +159,11 @@ def test_the_main_path_from_decision_to_covered(tree: Tree, audit_mark: int) -> 
     covered = officer.get(f"/tham-tra/quyet-dinh/{scene.decision.public_id}/").content.decode()
     assert "Đã có kết luận còn giá trị" in covered
     assert (
-        f"Kết luận Số {conclusion.number_symbol} ngày {conclusion.concluded_on:%d/%m/%Y}" in covered
+        f"Đã có kết luận số {conclusion.number_symbol} ngày {conclusion.concluded_on:%d/%m/%Y}"
+        in covered
     )
+    rules = f'href="/tham-tra/bo-quy-tac/phien-ban/{case.rule_pack.version}/"'
+    assert rules in covered and rules in page  # the version the check and the case used
 
 
 def case_rules_first_category(case: Case) -> str:

@@ -55,7 +55,7 @@ def test_covered_says_by_which_conclusion_and_records_a_reuse(tree: Tree, audit_
     assert own.status == CheckStatus.COVERED and not own.reused
     today = dt.date.today()
     assert own.reasons[0] == (
-        f"Đã có Kết luận Số 01-KL/TU ngày {today:%d/%m/%Y}, còn giá trị đến "
+        f"Đã có kết luận số 01-KL/TU ngày {today:%d/%m/%Y}, còn giá trị đến "
         f"{conclusion.valid_until:%d/%m/%Y}, kết luận: không có vấn đề chính trị."
     )
     later = decide(scene, kind="SUCCESSION_PLANNING", post=scene.post)

@@ -161,7 +161,23 @@ def test_calendar_page(admin: Client, officer: Client, audit_mark: int) -> None:
         "/tham-tra/ngay-lam-viec/?nam=2026",
         {"date": "2026-09-02", "kind": "DAY_OFF", "note": "x"},
     )
+    assert refused.status_code == 400 and "Căn cứ quá ngắn" in refused.content.decode()
+    refused = admin.post(
+        "/tham-tra/ngay-lam-viec/?nam=2026",
+        {"date": "2026-09-02", "kind": "DAY_OFF", "note": "Thông báo 7/TB"},
+    )
     assert refused.status_code == 400 and "đã là ngày nghỉ" in refused.content.decode()
+    holiday = admin.post(
+        "/tham-tra/ngay-lam-viec/?nam=2026",
+        {"date": "2026-09-02", "kind": "WORKING_DAY", "note": "Thông báo 7/TB"},
+    )
+    assert holiday.status_code == 400 and "là ngày lễ" in holiday.content.decode()
+    again = admin.post(
+        "/tham-tra/ngay-lam-viec/?nam=2026",
+        {"date": "2026-12-31", "kind": "DAY_OFF", "note": "Thông báo 9/TB khác"},
+    )
+    assert again.status_code == 400 and "đã được nhập" in again.content.decode()
+    assert CalendarDay.objects.get().note == "Thông báo 5/TB"
     assert officer.post("/tham-tra/ngay-lam-viec/2026-12-31/xoa/").status_code == 404
     assert admin.post("/tham-tra/ngay-lam-viec/2026-12-31/xoa/").status_code == 302
     assert not CalendarDay.objects.exists()

@@ -3,6 +3,8 @@ after (the trail keeps the codes; the pages show words)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,12 @@ OBJECT_TYPES = {
     "documents.term": _("Nhiệm kỳ của cơ quan ban hành"),
     "documents.documenttemplate": _("Mẫu văn bản"),
     "documents.issueddocument": _("Văn bản đã ban hành"),
+    # casework: events about a row of a case are named by the case ("TT-2026-0003: name")
+    "vetting.case": _("Hồ sơ thẩm tra"),
+    "vetting.conclusion": _("Kết luận của hồ sơ thẩm tra"),
+    "vetting.finding": _("Vấn đề cần xem xét của hồ sơ thẩm tra"),
+    "vetting.verificationresult": _("Kết quả thẩm tra, xác minh của hồ sơ thẩm tra"),
+    "vetting.reportedchange": _("Báo cáo bổ sung"),
 }
 
 FIELDS = {
@@ -153,6 +161,75 @@ FIELDS = {
     "template_sha256": _("Mã kiểm tra mẫu (SHA-256)"),
     "size": _("Kích thước (byte)"),
     "file_name": _("Tên tệp"),
+    # casework
+    "state": _("Bước"),
+    "stage_due_on": _("Hạn của bước"),
+    "restricted": _("Hạn chế người xem"),
+    "complex": _("Phức tạp"),
+    "assignees": _("Số cán bộ được phân công"),
+    "origin": _("Căn cứ mở hồ sơ"),
+    "competent_body": _("Cấp ủy có thẩm quyền kết luận"),
+    "rule_pack": _("Phiên bản bộ quy tắc"),
+    "decision": _("Đề xuất quyết định nhân sự"),
+    "previous_case": _("Hồ sơ thẩm tra được xem xét lại"),
+    "duty": _("Nhiệm vụ"),
+    "user": _("Cán bộ"),
+    "nothing_found": _("Không có nội dung cần thẩm tra"),
+    "items": _("Số nội dung đã kiểm tra"),
+    "category": _("Loại vấn đề"),
+    "person": _("Về người"),
+    "period": _("Thời kỳ"),
+    "summary": _("Nội dung"),
+    "declaration_refs": _("Căn cứ trong bản khai"),
+    "evidence": _("Kết quả xác minh làm chứng cứ"),
+    "agency": _("Cơ quan trả lời"),
+    "document_number": _("Số văn bản"),
+    "document_date": _("Ngày văn bản"),
+    "received_on": _("Ngày nhận"),
+    "findings": _("Vấn đề"),
+    "outcome": _("Kết luận"),
+    "concluded_on": _("Ngày kết luận"),
+    "valid_until": _("Còn giá trị đến"),
+    "covers_kinds": _("Dùng cho các quyết định"),
+    "votes": _("Biểu quyết"),
+    "signer": _("Người ký"),
+    "supersedes": _("Thay thế kết luận"),
+    "upholds": _("Giữ nguyên kết luận"),
+    "document_sha256": _("Mã kiểm tra văn bản (SHA-256)"),
+    "reasons": _("Lý do"),
+    "conclusion": _("Kết luận"),
+    "case": _("Hồ sơ thẩm tra"),
+    "case_opened": _("Đã mở hồ sơ thẩm tra"),
+    "reused": _("Sử dụng lại kết luận"),
+    "decision_kind": _("Loại quyết định"),
+    "description": _("Nội dung"),
+    "occurred_on": _("Ngày xảy ra"),
+    "reported_on": _("Ngày báo cáo"),
+    # the rule pack's rules
+    "stage": _("Bước"),
+    "days": _("Số ngày làm việc"),
+    "complex_days": _("Số ngày làm việc nếu phức tạp, do khiếu nại"),
+    "to_confirm": _("Cần xác nhận"),
+    "when": _("Khi nào cần"),
+    "codes": _("Quan hệ"),
+    "months": _("Số tháng"),
+    "body": _("Cấp ủy kết luận"),
+    "covers": _("Dùng được cho quyết định"),
+    "barred_tiers": _("Không được giữ chức vụ cấp"),
+    "barred_management_tiers": _("Không được giữ chức vụ lãnh đạo, quản lý cấp"),
+    "barred_decision_kinds": _("Không dùng cho quyết định"),
+    "max_clearance": _("Mức tiếp cận bí mật cao nhất được bố trí"),
+    "quorum": _("Hội nghị hợp lệ khi có mặt ít nhất"),
+    "passing": _("Được thông qua khi tán thành quá"),
+    "numerator": _("Tử số"),
+    "denominator": _("Mẫu số"),
+}
+
+# A key that means something else in one event's before and after.
+ACTION_FIELDS: dict[tuple[str, str], Any] = {
+    ("conclusion.issue", "members"): _("Số ủy viên dự họp / tổng số ủy viên"),
+    ("case.open", "reference"): _("Số hồ sơ thẩm tra"),
+    ("conclusion.issue", "findings"): _("Vấn đề được dẫn"),
 }
 
 # Codes some keys hold, in words. Apps above this one add their own (``add_values``, from
@@ -160,12 +237,48 @@ FIELDS = {
 VALUES: dict[str, dict[str, Any]] = {
     "kind": {"search": _("tra cứu theo tên"), "list": _("danh sách hồ sơ")},
 }
-LEVEL_KEYS = ("classification", "clearance", "ceiling", "required_clearance")
+ACTION_VALUES: dict[tuple[str, str], dict[str, Any]] = {}
+LEVEL_KEYS = ("classification", "clearance", "ceiling", "required_clearance", "max_clearance")
+# Keys holding ids (or codes) of rows an app can name: key -> a function from the stored value
+# to the words, None when nothing by that id is found (the page then shows that, not the id).
+RESOLVERS: dict[str, Callable[[str], str | None]] = {}
+# Keys whose whole value an app formats (e.g. a pair of numbers): (action, key) -> function.
+FORMATTERS: dict[tuple[str, str], Callable[[Any], str]] = {}
+UNKNOWN = _("(không còn trong hệ thống)")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def add_values(key: str, choices: Any) -> None:
-    """Words for the codes ``key`` holds in events (an enum's ``choices``)."""
-    VALUES.setdefault(key, {}).update(dict(choices))
+def add_values(key: str, choices: Any, *, actions: tuple[str, ...] = ()) -> None:
+    """Words for the codes ``key`` holds in events (an enum's ``choices``); with ``actions``,
+    only in those events (a code another app's events use with another meaning)."""
+    if actions:
+        for action in actions:
+            ACTION_VALUES.setdefault((action, key), {}).update(dict(choices))
+    else:
+        VALUES.setdefault(key, {}).update(dict(choices))
+
+
+def add_resolver(keys: tuple[str, ...], resolve: Callable[[str], str | None]) -> None:
+    """Show the rows these keys name by what they are called (``resolve`` returns None for a
+    value it does not find)."""
+    for key in keys:
+        RESOLVERS[key] = resolve
+
+
+def by_public_id(model: Any, name: Callable[[Any], str]) -> Callable[[str], str | None]:
+    """A resolver: the row of ``model`` with this public id, in words (``name`` of it)."""
+
+    def resolve(value: str) -> str | None:
+        if not _UUID.match(value):
+            return None
+        row = model.objects.filter(public_id=value).first()
+        return None if row is None else name(row)
+
+    return resolve
+
+
+def add_formatter(action: str, key: str, show: Callable[[Any], str]) -> None:
+    FORMATTERS[(action, key)] = show
 
 
 def object_type_label(code: str) -> str:
@@ -176,16 +289,22 @@ def object_type_label(code: str) -> str:
     return str(label) if label is not None else str(_("Đối tượng khác"))
 
 
-def field_label(key: str) -> str:
-    label = FIELDS.get(key)
+def field_label(key: str, action: str = "") -> str:
+    label = ACTION_FIELDS.get((action, key), FIELDS.get(key))
     return str(label) if label is not None else key.replace("_", " ")
 
 
-def value_label(key: str, value: Any) -> Any:
+def value_label(key: str, value: Any, action: str = "") -> Any:
     """A value as the page shows it: yes/no for booleans, words for known codes, a role list
-    by the roles' names; anything else as stored."""
+    by the roles' names, the rows an id names by their names, a list item by item; anything
+    else as stored."""
     from bvct.core.constants import Role
 
+    if value is None:
+        return None
+    show = FORMATTERS.get((action, key))
+    if show is not None:
+        return show(value)
     if isinstance(value, bool):
         return str(_("có") if value else _("không"))
     if key == "roles" and isinstance(value, list):
@@ -194,9 +313,26 @@ def value_label(key: str, value: Any) -> Any:
         from bvct.audit.constants import AuditAction
 
         return str(AuditAction(value).label) if value in AuditAction.values else value
-    if isinstance(value, dict):  # a search's filters: each in words
-        shown = (f"{field_label(k)}: {value_label(k, v)}" for k, v in value.items() if v)
+    if isinstance(value, dict):  # a search's filters, a rule: each in words
+        shown = (
+            f"{field_label(k, action)}: {value_label(k, v, action)}"
+            for k, v in value.items()
+            if v not in (None, "", [], {}) and k != "schema"
+        )
         return "; ".join(shown)
+    if isinstance(value, list):  # item by item
+        if not value:
+            return None
+        items = [value_label(key, v, action) for v in value]
+        sep = " | " if any(isinstance(v, dict) for v in value) else "; "
+        return sep.join("—" if v is None else str(v) for v in items)
+    resolve = RESOLVERS.get(key)
+    if resolve is not None and isinstance(value, str):
+        named = resolve(value)
+        if named is not None:
+            return named
+        if _UUID.match(value):
+            return str(UNKNOWN)
     if key in LEVEL_KEYS:
         from bvct.core.constants import Classification
 
@@ -204,9 +340,10 @@ def value_label(key: str, value: Any) -> Any:
             return str(Classification(value).label)
         if isinstance(value, str) and value in Classification.names:
             return str(Classification[value].label)
-    words = VALUES.get(key, {})
     try:
-        found = words.get(value)
-    except TypeError:  # an unhashable value (a list, a dict)
+        found = ACTION_VALUES.get((action, key), {}).get(value)
+        if found is None:
+            found = VALUES.get(key, {}).get(value)
+    except TypeError:  # an unhashable value
         found = None
     return str(found) if found is not None else value

@@ -51,9 +51,9 @@ class AuditEventDetailView(View):
         before, after = event.before or {}, event.after or {}
         changes = [
             {
-                "field": field_label(key),
-                "before": value_label(key, before.get(key)),
-                "after": value_label(key, after.get(key)),
+                "field": field_label(key, event.action),
+                "before": value_label(key, before.get(key), event.action),
+                "after": value_label(key, after.get(key), event.action),
                 "changed": before.get(key) != after.get(key),
             }
             for key in keys

@@ -60,6 +60,29 @@ def capabilities_for(user: object) -> list[Capability]:
                 reverse("accounts:user_list"),
             )
         )
+    from bvct.vetting.permissions_rules import can_manage_rules
+
+    if can_manage_rules(user):
+        caps.append(
+            Capability(
+                _("Bộ quy tắc"),
+                _(
+                    "Xem bộ quy tắc đang áp dụng và các phiên bản; lập bản nháp, sửa từng phần, "
+                    "công bố phiên bản mới."
+                ),
+                reverse("vetting:rules_current"),
+            )
+        )
+        caps.append(
+            Capability(
+                _("Ngày làm việc"),
+                _(
+                    "Ngày lễ, ngày nghỉ và ngày làm việc bù dùng để tính thời hạn; nhập ngày "
+                    "Chính phủ thông báo thêm."
+                ),
+                reverse("vetting:calendar"),
+            )
+        )
     if can_manage_organisations(user):
         caps.append(
             Capability(

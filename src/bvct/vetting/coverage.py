@@ -76,10 +76,15 @@ def _day(value: dt.date) -> str:
     return f"{value:%d/%m/%Y}"
 
 
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def describe(conclusion: Conclusion) -> str:
-    """“Kết luận Số 12-KL/TU ngày 02/06/2026, còn giá trị đến 02/12/2026, kết luận: …”."""
+    """“kết luận số 12-KL/TU ngày 02/06/2026, còn giá trị đến 02/12/2026, kết luận: …” (mid
+    sentence: a sentence it begins capitalises it)."""
     return (
-        f"Kết luận Số {conclusion.number_symbol} ngày {_day(conclusion.concluded_on)}, "
+        f"kết luận số {conclusion.number_symbol} ngày {_day(conclusion.concluded_on)}, "
         f"còn giá trị đến {_day(conclusion.valid_until)}, kết luận: "
         f"{Outcome(conclusion.outcome).label.lower()}"
     )
@@ -140,7 +145,7 @@ def coverage_evaluate(user: Any, decision: PersonnelDecision, rules: Rules | Non
         return Check(
             CheckStatus.NOT_COVERED,
             [
-                f"{describe(newest)}; kết luận này không dùng cho “{kind_label}”.",
+                f"{_first_up(describe(newest))}; kết luận này không dùng cho “{kind_label}”.",
                 why,
             ],
             conclusion=newest,
@@ -151,7 +156,7 @@ def coverage_evaluate(user: Any, decision: PersonnelDecision, rules: Rules | Non
     if reasons:
         return Check(
             CheckStatus.NOT_COVERED,
-            [f"{describe(conclusion)}; nhưng không còn đáp ứng:", *reasons],
+            [f"{_first_up(describe(conclusion))}; nhưng không còn đáp ứng:", *reasons],
             conclusion=conclusion,
             case=running,
         )

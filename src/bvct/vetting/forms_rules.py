@@ -279,6 +279,9 @@ class PublishForm(forms.Form):
     )
 
 
+MIN_CALENDAR_NOTE = 5  # shorter cannot name the notice (số, ngày, cơ quan)
+
+
 class CalendarDayForm(forms.Form):
     date = forms.DateField(
         label="Ngày",
@@ -300,3 +303,36 @@ class CalendarDayForm(forms.Form):
         help_text="Văn bản thông báo nghỉ hoặc làm bù (số, ngày, cơ quan ban hành).",
         error_messages={"required": "Cần ghi căn cứ của ngày này."},
     )
+
+    def clean_note(self) -> str:
+        note = str(self.cleaned_data["note"]).strip()
+        if len(note) < MIN_CALENDAR_NOTE:
+            raise forms.ValidationError(
+                "Căn cứ quá ngắn: ghi số, ngày và cơ quan ban hành văn bản thông báo."
+            )
+        return note
+
+    def clean(self) -> dict[str, Any]:
+        """A make-up working day on a public holiday is refused (the holiday stands unless a
+        day off is moved, which is entered as such); a day already entered is removed first,
+        never silently replaced."""
+        from bvct.vetting.calendar import public_holiday_name
+        from bvct.vetting.models import CalendarDay
+
+        data = super().clean() or {}
+        day, kind = data.get("date"), data.get("kind")
+        if day is None:
+            return data
+        holiday = public_holiday_name(day)
+        if kind == "WORKING_DAY" and holiday:
+            self.add_error(
+                "date",
+                f"Ngày {day:%d/%m/%Y} là ngày lễ ({holiday}): không thể là ngày làm việc bù.",
+            )
+        elif CalendarDay.objects.filter(date=day).exists():
+            self.add_error(
+                "date",
+                f"Ngày {day:%d/%m/%Y} đã được nhập: xóa ngày đó trong danh sách dưới đây "
+                "trước nếu muốn nhập lại.",
+            )
+        return data
