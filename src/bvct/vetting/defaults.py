@@ -1,4 +1,4 @@
-"""The rule pack BVCT ships (version 1): DOMAIN.md's defaults, each marked to confirm.
+"""The rule pack BVCT ships (version 1): the public sources' defaults, each marked to confirm.
 
 The migration that creates the rule pack seeds this as version 1. It is the shipped text of
 version 1 and stays as it is: a province changes its rules by publishing a new version on the
@@ -11,42 +11,48 @@ from typing import Any
 
 _TRIGGERS = (
     "Các nguồn công khai thống nhất về các trường hợp phải có kết luận tiêu chuẩn chính trị "
-    "(DOMAIN.md §4); danh sách chính xác của tỉnh cần xác nhận"
+    "(Quy định 58-QĐ/TW năm 2022 và hướng dẫn của Ban Tổ chức Trung ương); danh sách chính xác "
+    "của tỉnh cần xác nhận"
 )
 _ADMISSION = (
     "Kết nạp đảng: chỉ thẩm tra, kết luận khi người vào Đảng có vấn đề chính trị "
-    "(DOMAIN.md §4); cần xác nhận"
+    "(Điều lệ Đảng; Quy định 58-QĐ/TW năm 2022); cần xác nhận"
 )
 _RELATIONS = (
     "Thẩm tra thân nhân: cha, mẹ (hoặc người nuôi dưỡng), cha mẹ vợ/chồng, vợ hoặc chồng, con; "
-    "anh chị em ruột khai nhưng không thẩm tra (DOMAIN.md §3); cần xác nhận"
+    "anh chị em ruột khai nhưng không thẩm tra (theo các mục thân nhân của Mẫu 2-KNĐ); cần "
+    "xác nhận"
 )
-_VALIDITY = "Không tìm thấy quy định công khai; một hệ thống công khai dùng 6 tháng (DOMAIN.md §4)"
+_VALIDITY = (
+    "Không tìm thấy quy định công khai; một hệ thống công khai dùng 6 tháng: mặc định của "
+    "BVCT, cần xác nhận"
+)
 _APPRAISAL = (
     "Một tỉnh quy định thẩm định trong 5 ngày làm việc, 20 ngày nếu phức tạp hoặc do khiếu nại, "
-    "tố cáo (DOMAIN.md §5)"
+    "tố cáo (quy chế của tỉnh đó): cần xác nhận theo quy chế của tỉnh mình"
 )
 _NO_SOURCE = "Mặc định của BVCT, chưa có nguồn quy định: cần xác nhận"
 _SCOPE = (
     "Theo phân cấp quản lý cán bộ: cán bộ diện Ban Thường vụ Tỉnh ủy quản lý do Ban Thường vụ "
-    "kết luận; cán bộ khác do cấp ủy quản lý hồ sơ kết luận (DOMAIN.md §5); cần xác nhận"
+    "kết luận; cán bộ khác do cấp ủy quản lý hồ sơ kết luận (quy định phân cấp quản lý cán bộ "
+    "của tỉnh); cần xác nhận"
 )
 _CAPS = (
     "Quy định 58-QĐ/TW (2022): người có vấn đề chính trị phức tạp nhưng không vi phạm bị giới "
     "hạn chức vụ (không cao hơn Ủy viên Ban Thường vụ Tỉnh ủy), ghế cấp ủy, ứng cử và vị trí "
-    "trọng yếu, cơ mật (DOMAIN.md §4); mức giới hạn cụ thể cần xác nhận"
+    "trọng yếu, cơ mật; mức giới hạn cụ thể cần xác nhận"
 )
-_OUTCOMES = "Các kết luận gặp trong thực tế (DOMAIN.md §4), không phải văn bản quy định"
+_OUTCOMES = "Các loại kết luận gặp trong thực tế, không phải văn bản quy định: cần xác nhận"
 _CATEGORIES = (
     "Theo các mục của lý lịch (Mẫu 2-KNĐ): lịch sử chính trị, chính trị hiện nay, yếu tố nước "
-    "ngoài, thân nhân (DOMAIN.md §2, §3); cần xác nhận"
+    "ngoài, thân nhân; cần xác nhận"
 )
 _CHARTER = (
-    "Điều lệ Đảng, Điều 10 (như thường được trích dẫn; DOMAIN.md §5): hội nghị hợp lệ khi có ít "
+    "Điều lệ Đảng, Điều 10 (như thường được trích dẫn): hội nghị hợp lệ khi có ít "
     "nhất 2/3 số thành viên được triệu tập dự"
 )
 _PASSING = (
-    "Điều lệ Đảng, Điều 10 (như thường được trích dẫn; DOMAIN.md §5): nghị quyết được thông qua "
+    "Điều lệ Đảng, Điều 10 (như thường được trích dẫn): nghị quyết được thông qua "
     "khi quá 1/2 tổng số thành viên (không phải số có mặt) tán thành"
 )
 

@@ -48,7 +48,7 @@ def seed_version_1(apps: Any, schema_editor: Any) -> None:
         version=1,
         status="ACTIVE",
         data=DEFAULT_PACK_V1,
-        note="Bộ quy tắc mặc định của BVCT (theo DOMAIN.md); mọi quy tắc cần xác nhận.",
+        note="Bộ quy tắc mặc định của BVCT; mọi quy tắc là mặc định cần cấp có thẩm quyền xác nhận.",
         published_at=timezone.now(),
     )
 
