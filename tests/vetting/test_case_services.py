@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from bvct.core.constants import Action, Role
 from bvct.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import SYSTEM
+from bvct.orgs.services import organisation_update
 from bvct.people import services as people_services
 from bvct.vetting import services, services_findings, workflow
 from bvct.vetting.calendar import add_working_days
@@ -21,6 +22,7 @@ from bvct.vetting.models import Case, CaseEvent
 from tests.conftest import events_since
 from tests.factories import Tree
 from tests.people.factories import declaration
+from tests.positions.factories import make_dossier
 from tests.vetting.cases import account, build, open_case
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,7 @@ def test_a_case_is_opened_for_a_decision_numbered_with_its_body_and_rule_pack(
         actor=scene.officer, dossier=scene.dossier, origin="NEW_INFORMATION", summary="Tin mới"
     )
     year = dt.date.today().year
-    assert (case.reference, second.reference) == (f"TT-{year}-0001", f"TT-{year}-0002")
+    assert (case.reference, second.reference) == (f"TT-{year}-0001/T-A", f"TT-{year}-0002/T-A")
     assert case.state == CaseState.OPEN
     assert case.competent_body == tree.committee_a  # a commune post: the managing committee
     assert case.rule_pack.version == 1
@@ -46,6 +48,30 @@ def test_a_case_is_opened_for_a_decision_numbered_with_its_body_and_rule_pack(
     (event, _) = events_since(audit_mark, action="case.open")
     assert event.actor_public_id == scene.officer.public_id
     assert event.after["reference"] == case.reference
+
+
+def test_case_numbers_name_their_committee_and_never_repeat_across_committees(
+    tree: Tree,
+) -> None:
+    organisation_update(actor=SYSTEM, org=tree.committee_a, short_name="ĐU A")
+    at_a = open_case(build(tree))
+    officer_b = account(tree.committee_b, Role.BVCT_OFFICER)
+    at_b = services.case_open(
+        actor=officer_b,
+        dossier=make_dossier("t-b", birth="02/02/1982"),
+        origin="NEW_INFORMATION",
+        summary="Tin mới",
+    )
+    year = dt.date.today().year
+    # Both are the first case of their committee this year, and say whose they are.
+    assert at_a.reference == f"TT-{year}-0001/ĐU-A"
+    assert at_b.reference == f"TT-{year}-0001/T-B"
+    # A short name another organisation shares does not tell them apart: the code does.
+    organisation_update(actor=SYSTEM, org=tree.committee_b, short_name="ĐU A")
+    assert services.body_symbol(tree.committee_a) == "T-A"
+    # The database holds one case per number, whichever committee.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=at_b.pk).update(reference=at_a.reference)
 
 
 def test_opening_is_refused_clearly_and_writes_nothing(tree: Tree, audit_mark: int) -> None:
