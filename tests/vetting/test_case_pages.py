@@ -185,24 +185,38 @@ def test_a_covered_decision_records_its_reuse(tree: Tree) -> None:
 
 def test_reported_changes_on_the_dossier_and_after_the_conclusion(tree: Tree) -> None:
     scene = build(tree)
-    conclusion = concluded(scene)
+    today = dt.date.today()
+    day = today - dt.timedelta(days=3)
+    conclusion = concluded(scene, meeting_date=day, concluded_on=day)
     officer = _client(scene.officer)
     url = f"/tham-tra/ho-so/{scene.dossier.public_id}/"
     assert officer.get(url).status_code == 200
-    today = dt.date.today()
     data = {
         "kind": "TRIP_ABROAD",
         "person": "",
+        "occurred_on": f"{day:%Y-%m-%d}",
+        "reported_on": f"{day:%Y-%m-%d}",
+        "description": "Đi Lào 3 ngày",
+        "submission_token": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+    }
+    # Reported on the conclusion's own day: before the committee, not flagged.
+    assert officer.post(url, data).status_code == 302
+    page = officer.get(url).content.decode()
+    assert "Đi Lào 3 ngày" in page and "sau kết luận còn giá trị" not in page
+    case_page = _client(scene.signer).get(_case_url(conclusion.case)).content.decode()
+    assert "Báo cáo bổ sung sau kết luận" not in case_page
+    data = {
+        **data,
         "occurred_on": f"{today:%Y-%m-%d}",
         "reported_on": f"{today:%Y-%m-%d}",
         "description": "Đi Nhật Bản 5 ngày",
-        "submission_token": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+        "submission_token": "6a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
     }
     assert officer.post(url, data).status_code == 302
     assert officer.post(url, data).status_code == 302
-    assert ReportedChange.objects.count() == 1
+    assert ReportedChange.objects.count() == 2
     page = officer.get(url).content.decode()
-    assert "Đi Nhật Bản 5 ngày" in page and "sau kết luận còn giá trị" in page
+    assert "Đi Nhật Bản 5 ngày" in page and page.count("sau kết luận còn giá trị") == 1
     case_page = _client(scene.signer).get(_case_url(conclusion.case)).content.decode()
     assert "Báo cáo bổ sung sau kết luận" in case_page
     bad = officer.post(url, {**data, "submission_token": "", "reported_on": "2000-01-01"})
@@ -210,6 +224,36 @@ def test_reported_changes_on_the_dossier_and_after_the_conclusion(tree: Tree) ->
         bad.status_code == 400
         and "Ngày báo cáo không được trước ngày xảy ra" in bad.content.decode()
     )
+    # A change about a relative names the relative; a trip abroad is the member's own.
+    relative = scene.relative()
+    about = officer.post(url, {**data, "submission_token": "", "kind": "RELATIVE_ABROAD"})
+    assert about.status_code == 400 and "hãy chọn thân nhân đó" in about.content.decode()
+    trip = officer.post(url, {**data, "submission_token": "", "person": relative.public_id})
+    assert trip.status_code == 400 and "không chọn thân nhân" in trip.content.decode()
+    assert ReportedChange.objects.count() == 2
+
+
+def test_a_decision_covered_before_a_reported_change_says_to_look_at_it_again(
+    tree: Tree,
+) -> None:
+    scene = build(tree)
+    day = dt.date.today() - dt.timedelta(days=3)
+    conclusion = concluded(scene, meeting_date=day, concluded_on=day)
+    officer = _client(scene.officer)
+    officer.post(
+        f"/tham-tra/ho-so/{scene.dossier.public_id}/",
+        {
+            "kind": "TRIP_ABROAD",
+            "person": "",
+            "occurred_on": f"{dt.date.today():%Y-%m-%d}",
+            "reported_on": f"{dt.date.today():%Y-%m-%d}",
+            "description": "Đi Nhật Bản 5 ngày",
+        },
+    )
+    page = officer.get(f"/tham-tra/quyet-dinh/{scene.decision.public_id}/").content.decode()
+    assert f"được đáp ứng khi kiểm tra ngày {day:%d/%m/%Y}; có báo cáo bổ sung sau đó" in page
+    assert "cần xem xét lại" in page
+    assert _case_url(conclusion.case, "mo-ho-so-moi/") in page
 
 
 def test_a_new_case_about_a_conclusion(tree: Tree) -> None:

@@ -126,7 +126,7 @@ def case_context(request: HttpRequest, case: Case, **bound: Any) -> dict[str, An
             "conclusion_findings": list(page.conclusion.findings.order_by("created_at", "id")),
             "changes_after": list(
                 reported_changes_for_dossier(
-                    user=user, dossier=case.subject, since=page.conclusion.created_at
+                    user=user, dossier=case.subject, since=page.conclusion.concluded_on
                 )
             ),
         }
