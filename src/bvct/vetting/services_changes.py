@@ -21,7 +21,6 @@ from bvct.vetting.constants import ChangeKind
 from bvct.vetting.models import ReportedChange
 from bvct.vetting.services_common import row_pk, today
 
-
 # Kinds that are about one of the member's relatives (one must be chosen), and about the
 # member themself (none may be); "other" may be either.
 ABOUT_A_RELATIVE = frozenset({ChangeKind.RELATIVE_ABROAD, ChangeKind.RELATIVE_SITUATION})
