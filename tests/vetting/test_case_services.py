@@ -9,21 +9,23 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
+from django.test import Client
 
+from bvct.accounts import services as account_services
 from bvct.core.constants import Action, Role
 from bvct.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import SYSTEM
 from bvct.orgs.services import organisation_update
 from bvct.people import services as people_services
-from bvct.vetting import services, services_findings, workflow
+from bvct.vetting import selectors, services, services_findings, workflow
 from bvct.vetting.calendar import add_working_days
 from bvct.vetting.constants import CaseEventKind, CaseState, Duty
-from bvct.vetting.models import Case, CaseEvent
+from bvct.vetting.models import Case, CaseAssignment, CaseEvent
 from tests.conftest import events_since
 from tests.factories import Tree
 from tests.people.factories import declaration
 from tests.positions.factories import make_dossier
-from tests.vetting.cases import account, build, open_case
+from tests.vetting.cases import account, build, conclude, open_case, to_deliberation
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +234,56 @@ def test_a_verifier_needs_a_citizen_id_and_is_never_the_subject_or_a_relative(
     case = services.case_unassign(actor=scene.officer, assignment=assignment)
     assert scene.verifier.pk not in case.assignee_ids
     assert events_since(audit_mark, action="case.unassign")
+
+
+def test_the_last_lead_stays_until_another_lead_is_assigned(tree: Tree, audit_mark: int) -> None:
+    scene = build(tree)
+    case = open_case(scene)  # the opener is its lead
+    lead = CaseAssignment.objects.get(case=case, duty=Duty.LEAD)
+    with pytest.raises(ValidationFailed, match="cán bộ chủ trì duy nhất") as refused:
+        services.case_unassign(actor=scene.officer, assignment=lead)
+    assert refused.value.field == "user"
+    assert not events_since(audit_mark, action="case.unassign")
+    services.case_assign(actor=scene.officer, case=case, user=scene.verifier, duty=Duty.LEAD)
+    case = services.case_unassign(actor=scene.officer, assignment=lead)
+    assert case.assignee_ids == [scene.verifier.pk]
+    (event,) = events_since(audit_mark, action="case.unassign")
+    assert event.after["duty"] == "LEAD"
+
+
+def test_an_assignee_who_became_related_stops_the_case_until_unassigned(
+    tree: Tree, audit_mark: int
+) -> None:
+    relative_id = "001080999011"
+    content = declaration(
+        relatives=[
+            {"relation": "anh-chi-em", "full_name": "Nguyễn Văn Cường", "birth": "1980",
+             "sex": "Nam", "citizen_id": relative_id},
+        ]
+    )  # fmt: skip
+    scene = build(tree, content=content)
+    case = to_deliberation(scene, open_case(scene))
+    assignment = services.case_assign(
+        actor=scene.officer, case=case, user=scene.verifier, duty=Duty.VERIFIER
+    )
+    # The administrator corrects the verifier's citizen ID: it is the subject's brother's.
+    account_services.user_update(actor=SYSTEM, user=scene.verifier, citizen_id=relative_id)
+    case = Case.objects.get(pk=case.pk)
+    assert selectors.related_assignees(case) == [scene.verifier]
+    client = Client()
+    client.force_login(scene.officer)
+    page = client.get(f"/tham-tra/ho-so-tham-tra/{case.public_id}/").content.decode()
+    assert "Cán bộ được phân công có quan hệ với người được thẩm tra" in page
+    with pytest.raises(ValidationFailed, match="có quan hệ với người được thẩm tra"):
+        services.case_transition(actor=scene.officer, case=case, to=CaseState.VERIFICATION)
+    with pytest.raises(ValidationFailed, match="có quan hệ với người được thẩm tra"):
+        conclude(scene, case)
+    assert not events_since(audit_mark, action="conclusion.issue")
+    services.case_unassign(actor=scene.officer, assignment=assignment)
+    case = Case.objects.get(pk=case.pk)
+    assert selectors.related_assignees(case) == []
+    assert conclude(scene, case).case_id == case.pk
+    assert events_since(audit_mark, action="conclusion.issue")
 
 
 def test_a_restricted_case_is_seen_only_by_its_assignees_and_the_competent_body(

@@ -272,6 +272,30 @@ def stage_durations(*, user: Any, since: dt.date | None = None) -> list[StageSta
     return sorted(stats, key=lambda s: (s.organisation_name, _STAGE_ORDER.get(s.stage, 9)))
 
 
+def related_assignees(case: Case) -> list[Any]:
+    """The officers assigned to the case now whose account's citizen ID makes them the subject
+    or related to them (``services_common.is_related``): an account's citizen ID can change
+    after the assignment. One statement per assignee with a citizen ID (a handful)."""
+    from bvct.vetting.models import CaseAssignment
+    from bvct.vetting.services_common import is_related
+
+    rows = (
+        CaseAssignment.objects.filter(case_id=case.pk, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("assigned_at", "id")
+    )
+    found: dict[int, Any] = {}
+    for row in rows:
+        user = row.user
+        if (
+            user.pk not in found
+            and user.citizen_id
+            and is_related(user.citizen_id, case.subject_id)
+        ):
+            found[user.pk] = user
+    return list(found.values())
+
+
 def reported_after(change: ReportedChange, conclusion: Conclusion | None) -> bool:
     """Whether ``change`` was reported after the day of ``conclusion`` (so it counts against
     it; one reported that day was before the committee)."""
@@ -287,6 +311,7 @@ __all__ = [
     "conclusions_for_dossier",
     "decision_case",
     "decisions_waiting_for_check",
+    "related_assignees",
     "reported_after",
     "reported_changes_for_dossier",
     "stage_durations",

@@ -474,7 +474,8 @@ def case_assign(
 def case_unassign(
     *, actor: Actor, assignment: CaseAssignment, expected_version: int | None = None
 ) -> Case:
-    """End an assignment (kept, with when)."""
+    """End an assignment (kept, with when). The case's last lead stays until another lead is
+    assigned."""
     locked = case_for(actor, assignment.case_id, Action.ASSIGN)
     check_version(locked, expected_version)
     row = (
@@ -485,6 +486,17 @@ def case_unassign(
     )
     if row is None:
         raise ValidationFailed("Phân công này đã kết thúc.")
+    if (
+        row.duty == Duty.LEAD
+        and not CaseAssignment.objects.filter(case=locked, duty=Duty.LEAD, ended_at__isnull=True)
+        .exclude(pk=row.pk)
+        .exists()
+    ):
+        raise ValidationFailed(
+            f"{row.user.full_name} là cán bộ chủ trì duy nhất của hồ sơ: hãy phân công cán bộ "
+            "chủ trì khác trước khi thôi phân công.",
+            field="user",
+        )
     before = _snapshot(locked)
     row.ended_at = timezone.now()
     row.save(update_fields=["ended_at"])

@@ -34,7 +34,12 @@ from bvct.vetting.forms_cases import (
     WithdrawForm,
 )
 from bvct.vetting.models import Case
-from bvct.vetting.selectors import case_access, case_get, reported_changes_for_dossier
+from bvct.vetting.selectors import (
+    case_access,
+    case_get,
+    related_assignees,
+    reported_changes_for_dossier,
+)
 from bvct.vetting.selectors_ui_cases import (
     agencies,
     assignable_officers,
@@ -134,6 +139,7 @@ def case_context(request: HttpRequest, case: Case, **bound: Any) -> dict[str, An
         **extra,
         **tokens,
         "today": today(),
+        "related_ids": {u.pk for u in related_assignees(case)} if case.is_open else set(),
         "status_choices": FindingStatus.choices,
         "p": page,
         "case": case,
