@@ -13,7 +13,14 @@ from django.test import Client
 
 from bvct.core.constants import Role
 from bvct.vetting.constants import CaseState, FindingStatus
-from bvct.vetting.models import Case, Conclusion, Finding, ReportedChange, VerificationResult
+from bvct.vetting.models import (
+    Appraisal,
+    Case,
+    Conclusion,
+    Finding,
+    ReportedChange,
+    VerificationResult,
+)
 from tests.conftest import events_since
 from tests.factories import Tree
 from tests.vetting.cases import Scene, build, concluded, decide
@@ -296,3 +303,37 @@ def test_assigning_by_name_and_a_refused_withdrawal(tree: Tree) -> None:
     case.refresh_from_db()
     assert scene.verifier.pk not in case.assignee_ids
     assert Role.BVCT_OFFICER in scene.officer.roles
+
+
+def test_the_appraisal_lists_what_needs_checking_before_the_officer_decides(tree: Tree) -> None:
+    from bvct.vetting import services
+    from tests.people.factories import declaration
+
+    content = declaration(
+        relatives=[
+            {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", "sex": "Nam"},
+        ]
+    )
+    scene = build(tree, content=content)
+    case = services.case_open(actor=scene.officer, decision=scene.decision)
+    case = services.case_transition(actor=scene.officer, case=case, to=CaseState.APPRAISAL)
+    officer = _client(scene.officer)
+    page = officer.get(_case_url(case)).content.decode()
+    listed = page.index("Những nội dung hồ sơ có cần kiểm tra")
+    assert "Chưa ghi kết quả thẩm định" in page and "Nguyễn Văn Bình" in page[listed:]
+    assert listed < page.index('action="' + _case_url(case, "tham-dinh/"))
+    # "Nothing found" while items exist asks why none needs verifying.
+    url = _case_url(case, "tham-dinh/")
+    refused = officer.post(url, {"nothing_found": "1", "note": "", "version": case.version})
+    assert refused.status_code == 400
+    assert "hãy ghi rõ vì sao không nội dung nào cần" in refused.content.decode()
+    assert not Appraisal.objects.filter(case=case).exists()
+    confirmed = officer.post(
+        url,
+        {
+            "nothing_found": "1",
+            "note": "Cha đã được thẩm tra khi kết nạp đảng năm 2010, không có gì mới.",
+            "version": case.version,
+        },
+    )
+    assert confirmed.status_code == 302
