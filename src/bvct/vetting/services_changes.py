@@ -74,14 +74,14 @@ def reported_change_record(
         about = Person.objects.filter(pk=row_pk(person), dossier=found, is_subject=False).first()
         if about is None:
             raise ValidationFailed("Hãy chọn một thân nhân trong hồ sơ này.", field="person")
-    label = ChangeKind(kind).label
+    kind_label = str(ChangeKind(kind).label)
     if kind in ABOUT_A_RELATIVE and about is None:
         raise ValidationFailed(
-            f"“{label}” là về một thân nhân: hãy chọn thân nhân đó.", field="person"
+            f"“{kind_label}” là về một thân nhân: hãy chọn thân nhân đó.", field="person"
         )
     if kind in ABOUT_THE_MEMBER and about is not None:
         raise ValidationFailed(
-            f"“{label}” là về bản thân người khai: không chọn thân nhân.", field="person"
+            f"“{kind_label}” là về bản thân người khai: không chọn thân nhân.", field="person"
         )
     change = ReportedChange.objects.create(
         dossier=found,
