@@ -41,6 +41,7 @@ def test_an_officer_sees_their_cases_by_stage_what_is_late_and_decisions_to_chec
     html = _home(scene.officer)
     assert "Hồ sơ thẩm tra của tôi (1)" in html
     assert "Thẩm định (1)" in html and case.reference in html
+    assert "Cấp có thẩm quyền kết luận" in html and tree.committee_a.name in html
     assert f"{case.stage_due_on:%d/%m/%Y}" in html and "ngày làm việc" in html
     assert "Quá hạn (0)" in html
     assert "Đề xuất chờ kiểm tra yêu cầu kết luận (1)" in html

@@ -13,7 +13,14 @@ from django.test import Client
 
 from bvct.core.constants import Role
 from bvct.vetting.constants import CaseState, FindingStatus
-from bvct.vetting.models import Case, Conclusion, Finding, ReportedChange, VerificationResult
+from bvct.vetting.models import (
+    Appraisal,
+    Case,
+    Conclusion,
+    Finding,
+    ReportedChange,
+    VerificationResult,
+)
 from tests.conftest import events_since
 from tests.factories import Tree
 from tests.vetting.cases import Scene, build, concluded, decide
@@ -188,24 +195,38 @@ def test_a_covered_decision_records_its_reuse(tree: Tree) -> None:
 
 def test_reported_changes_on_the_dossier_and_after_the_conclusion(tree: Tree) -> None:
     scene = build(tree)
-    conclusion = concluded(scene)
+    today = dt.date.today()
+    day = today - dt.timedelta(days=3)
+    conclusion = concluded(scene, meeting_date=day, concluded_on=day)
     officer = _client(scene.officer)
     url = f"/tham-tra/ho-so/{scene.dossier.public_id}/"
     assert officer.get(url).status_code == 200
-    today = dt.date.today()
     data = {
         "kind": "TRIP_ABROAD",
         "person": "",
+        "occurred_on": f"{day:%Y-%m-%d}",
+        "reported_on": f"{day:%Y-%m-%d}",
+        "description": "Đi Lào 3 ngày",
+        "submission_token": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+    }
+    # Reported on the conclusion's own day: before the committee, not flagged.
+    assert officer.post(url, data).status_code == 302
+    page = officer.get(url).content.decode()
+    assert "Đi Lào 3 ngày" in page and "sau kết luận còn giá trị" not in page
+    case_page = _client(scene.signer).get(_case_url(conclusion.case)).content.decode()
+    assert "Báo cáo bổ sung sau kết luận" not in case_page
+    data = {
+        **data,
         "occurred_on": f"{today:%Y-%m-%d}",
         "reported_on": f"{today:%Y-%m-%d}",
         "description": "Đi Nhật Bản 5 ngày",
-        "submission_token": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+        "submission_token": "6a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
     }
     assert officer.post(url, data).status_code == 302
     assert officer.post(url, data).status_code == 302
-    assert ReportedChange.objects.count() == 1
+    assert ReportedChange.objects.count() == 2
     page = officer.get(url).content.decode()
-    assert "Đi Nhật Bản 5 ngày" in page and "sau kết luận còn giá trị" in page
+    assert "Đi Nhật Bản 5 ngày" in page and page.count("sau kết luận còn giá trị") == 1
     case_page = _client(scene.signer).get(_case_url(conclusion.case)).content.decode()
     assert "Báo cáo bổ sung sau kết luận" in case_page
     bad = officer.post(url, {**data, "submission_token": "", "reported_on": "2000-01-01"})
@@ -213,6 +234,36 @@ def test_reported_changes_on_the_dossier_and_after_the_conclusion(tree: Tree) ->
         bad.status_code == 400
         and "Ngày báo cáo không được trước ngày xảy ra" in bad.content.decode()
     )
+    # A change about a relative names the relative; a trip abroad is the member's own.
+    relative = scene.relative()
+    about = officer.post(url, {**data, "submission_token": "", "kind": "RELATIVE_ABROAD"})
+    assert about.status_code == 400 and "hãy chọn thân nhân đó" in about.content.decode()
+    trip = officer.post(url, {**data, "submission_token": "", "person": relative.public_id})
+    assert trip.status_code == 400 and "không chọn thân nhân" in trip.content.decode()
+    assert ReportedChange.objects.count() == 2
+
+
+def test_a_decision_covered_before_a_reported_change_says_to_look_at_it_again(
+    tree: Tree,
+) -> None:
+    scene = build(tree)
+    day = dt.date.today() - dt.timedelta(days=3)
+    conclusion = concluded(scene, meeting_date=day, concluded_on=day)
+    officer = _client(scene.officer)
+    officer.post(
+        f"/tham-tra/ho-so/{scene.dossier.public_id}/",
+        {
+            "kind": "TRIP_ABROAD",
+            "person": "",
+            "occurred_on": f"{dt.date.today():%Y-%m-%d}",
+            "reported_on": f"{dt.date.today():%Y-%m-%d}",
+            "description": "Đi Nhật Bản 5 ngày",
+        },
+    )
+    page = officer.get(f"/tham-tra/quyet-dinh/{scene.decision.public_id}/").content.decode()
+    assert f"được đáp ứng khi kiểm tra ngày {day:%d/%m/%Y}; có báo cáo bổ sung sau đó" in page
+    assert "cần xem xét lại" in page
+    assert _case_url(conclusion.case, "mo-ho-so-moi/") in page
 
 
 def test_a_new_case_about_a_conclusion(tree: Tree) -> None:
@@ -255,3 +306,37 @@ def test_assigning_by_name_and_a_refused_withdrawal(tree: Tree) -> None:
     case.refresh_from_db()
     assert scene.verifier.pk not in case.assignee_ids
     assert Role.BVCT_OFFICER in scene.officer.roles
+
+
+def test_the_appraisal_lists_what_needs_checking_before_the_officer_decides(tree: Tree) -> None:
+    from bvct.vetting import services
+    from tests.people.factories import declaration
+
+    content = declaration(
+        relatives=[
+            {"relation": "cha", "full_name": "Nguyễn Văn Bình", "birth": "1948", "sex": "Nam"},
+        ]
+    )
+    scene = build(tree, content=content)
+    case = services.case_open(actor=scene.officer, decision=scene.decision)
+    case = services.case_transition(actor=scene.officer, case=case, to=CaseState.APPRAISAL)
+    officer = _client(scene.officer)
+    page = officer.get(_case_url(case)).content.decode()
+    listed = page.index("Những nội dung hồ sơ có cần kiểm tra")
+    assert "Chưa ghi kết quả thẩm định" in page and "Nguyễn Văn Bình" in page[listed:]
+    assert listed < page.index('action="' + _case_url(case, "tham-dinh/"))
+    # "Nothing found" while items exist asks why none needs verifying.
+    url = _case_url(case, "tham-dinh/")
+    refused = officer.post(url, {"nothing_found": "1", "note": "", "version": case.version})
+    assert refused.status_code == 400
+    assert "hãy ghi rõ vì sao không nội dung nào cần" in refused.content.decode()
+    assert not Appraisal.objects.filter(case=case).exists()
+    confirmed = officer.post(
+        url,
+        {
+            "nothing_found": "1",
+            "note": "Cha đã được thẩm tra khi kết nạp đảng năm 2010, không có gì mới.",
+            "version": case.version,
+        },
+    )
+    assert confirmed.status_code == 302

@@ -8,20 +8,24 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.test import Client
 
+from bvct.accounts import services as account_services
 from bvct.core.constants import Action, Role
 from bvct.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import SYSTEM
+from bvct.orgs.services import organisation_update
 from bvct.people import services as people_services
-from bvct.vetting import services, services_findings, workflow
+from bvct.vetting import selectors, services, services_findings, workflow
 from bvct.vetting.calendar import add_working_days
 from bvct.vetting.constants import CaseEventKind, CaseState, Duty
-from bvct.vetting.models import Case, CaseEvent
+from bvct.vetting.models import Case, CaseAssignment, CaseEvent
 from tests.conftest import events_since
 from tests.factories import Tree
 from tests.people.factories import declaration
-from tests.vetting.cases import account, build, open_case
+from tests.positions.factories import make_dossier
+from tests.vetting.cases import account, build, conclude, open_case, to_deliberation
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +39,7 @@ def test_a_case_is_opened_for_a_decision_numbered_with_its_body_and_rule_pack(
         actor=scene.officer, dossier=scene.dossier, origin="NEW_INFORMATION", summary="Tin mới"
     )
     year = dt.date.today().year
-    assert (case.reference, second.reference) == (f"TT-{year}-0001", f"TT-{year}-0002")
+    assert (case.reference, second.reference) == (f"TT-{year}-0001/T-A", f"TT-{year}-0002/T-A")
     assert case.state == CaseState.OPEN
     assert case.competent_body == tree.committee_a  # a commune post: the managing committee
     assert case.rule_pack.version == 1
@@ -46,6 +50,30 @@ def test_a_case_is_opened_for_a_decision_numbered_with_its_body_and_rule_pack(
     (event, _) = events_since(audit_mark, action="case.open")
     assert event.actor_public_id == scene.officer.public_id
     assert event.after["reference"] == case.reference
+
+
+def test_case_numbers_name_their_committee_and_never_repeat_across_committees(
+    tree: Tree,
+) -> None:
+    organisation_update(actor=SYSTEM, org=tree.committee_a, short_name="ĐU A")
+    at_a = open_case(build(tree))
+    officer_b = account(tree.committee_b, Role.BVCT_OFFICER)
+    at_b = services.case_open(
+        actor=officer_b,
+        dossier=make_dossier("t-b", birth="02/02/1982"),
+        origin="NEW_INFORMATION",
+        summary="Tin mới",
+    )
+    year = dt.date.today().year
+    # Both are the first case of their committee this year, and say whose they are.
+    assert at_a.reference == f"TT-{year}-0001/ĐU-A"
+    assert at_b.reference == f"TT-{year}-0001/T-B"
+    # A short name another organisation shares does not tell them apart: the code does.
+    organisation_update(actor=SYSTEM, org=tree.committee_b, short_name="ĐU A")
+    assert services.body_symbol(tree.committee_a) == "T-A"
+    # The database holds one case per number, whichever committee.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=at_b.pk).update(reference=at_a.reference)
 
 
 def test_opening_is_refused_clearly_and_writes_nothing(tree: Tree, audit_mark: int) -> None:
@@ -206,6 +234,56 @@ def test_a_verifier_needs_a_citizen_id_and_is_never_the_subject_or_a_relative(
     case = services.case_unassign(actor=scene.officer, assignment=assignment)
     assert scene.verifier.pk not in case.assignee_ids
     assert events_since(audit_mark, action="case.unassign")
+
+
+def test_the_last_lead_stays_until_another_lead_is_assigned(tree: Tree, audit_mark: int) -> None:
+    scene = build(tree)
+    case = open_case(scene)  # the opener is its lead
+    lead = CaseAssignment.objects.get(case=case, duty=Duty.LEAD)
+    with pytest.raises(ValidationFailed, match="cán bộ chủ trì duy nhất") as refused:
+        services.case_unassign(actor=scene.officer, assignment=lead)
+    assert refused.value.field == "user"
+    assert not events_since(audit_mark, action="case.unassign")
+    services.case_assign(actor=scene.officer, case=case, user=scene.verifier, duty=Duty.LEAD)
+    case = services.case_unassign(actor=scene.officer, assignment=lead)
+    assert case.assignee_ids == [scene.verifier.pk]
+    (event,) = events_since(audit_mark, action="case.unassign")
+    assert event.after["duty"] == "LEAD"
+
+
+def test_an_assignee_who_became_related_stops_the_case_until_unassigned(
+    tree: Tree, audit_mark: int
+) -> None:
+    relative_id = "001080999011"
+    content = declaration(
+        relatives=[
+            {"relation": "anh-chi-em", "full_name": "Nguyễn Văn Cường", "birth": "1980",
+             "sex": "Nam", "citizen_id": relative_id},
+        ]
+    )  # fmt: skip
+    scene = build(tree, content=content)
+    case = to_deliberation(scene, open_case(scene))
+    assignment = services.case_assign(
+        actor=scene.officer, case=case, user=scene.verifier, duty=Duty.VERIFIER
+    )
+    # The administrator corrects the verifier's citizen ID: it is the subject's brother's.
+    account_services.user_update(actor=SYSTEM, user=scene.verifier, citizen_id=relative_id)
+    case = Case.objects.get(pk=case.pk)
+    assert selectors.related_assignees(case) == [scene.verifier]
+    client = Client()
+    client.force_login(scene.officer)
+    page = client.get(f"/tham-tra/ho-so-tham-tra/{case.public_id}/").content.decode()
+    assert "Cán bộ được phân công có quan hệ với người được thẩm tra" in page
+    with pytest.raises(ValidationFailed, match="có quan hệ với người được thẩm tra"):
+        services.case_transition(actor=scene.officer, case=case, to=CaseState.VERIFICATION)
+    with pytest.raises(ValidationFailed, match="có quan hệ với người được thẩm tra"):
+        conclude(scene, case)
+    assert not events_since(audit_mark, action="conclusion.issue")
+    services.case_unassign(actor=scene.officer, assignment=assignment)
+    case = Case.objects.get(pk=case.pk)
+    assert selectors.related_assignees(case) == []
+    assert conclude(scene, case).case_id == case.pk
+    assert events_since(audit_mark, action="conclusion.issue")
 
 
 def test_a_restricted_case_is_seen_only_by_its_assignees_and_the_competent_body(

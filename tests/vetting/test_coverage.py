@@ -117,7 +117,8 @@ def test_a_new_declaration_or_a_reported_change_since_ends_coverage(
     tree: Tree, audit_mark: int
 ) -> None:
     scene = build(tree)
-    concluded(scene)
+    earlier = dt.date.today() - dt.timedelta(days=3)
+    concluded(scene, meeting_date=earlier, concluded_on=earlier)
     people_services.declaration_submit(
         actor=SYSTEM,
         dossier=scene.dossier,
@@ -135,10 +136,65 @@ def test_a_new_declaration_or_a_reported_change_since_ends_coverage(
         reported_on=dt.date.today(),
         description="Đi Nhật Bản 5 ngày",
     )
-    check = coverage_evaluate(scene.officer, scene.decision)
+    check = coverage_evaluate(scene.officer, decide(scene))  # a decision checked after it
     assert any("báo cáo bổ sung sau kết luận: đi nước ngoài" in r for r in check.reasons)
     (event,) = events_since(audit_mark, action="reported_change.record")
     assert event.after["kind"] == "TRIP_ABROAD"
+
+
+def _report(scene: object, on: dt.date, kind: str = "TRIP_ABROAD", **more: object) -> None:
+    services_changes.reported_change_record(
+        actor=scene.officer,  # type: ignore[attr-defined]
+        dossier=scene.dossier,  # type: ignore[attr-defined]
+        kind=kind,
+        occurred_on=on,
+        reported_on=on,
+        description="Đi Nhật Bản 5 ngày",
+        **more,
+    )
+
+
+def test_only_a_change_reported_after_the_conclusions_day_counts_against_it(tree: Tree) -> None:
+    scene = build(tree)
+    day = dt.date.today() - dt.timedelta(days=3)
+    concluded(scene, meeting_date=day, concluded_on=day)
+    later = decide(scene)  # a new proposal, never checked
+    _report(scene, day - dt.timedelta(days=1))  # before the committee met
+    _report(scene, day)  # the conclusion's own day: before the committee too
+    assert coverage_evaluate(scene.officer, later).status == CheckStatus.COVERED
+    _report(scene, day + dt.timedelta(days=1))  # the day after: counts
+    check = coverage_evaluate(scene.officer, later)
+    assert check.status == CheckStatus.NOT_COVERED
+    assert any(
+        f"báo cáo bổ sung sau kết luận: đi nước ngoài (báo cáo ngày "
+        f"{day + dt.timedelta(days=1):%d/%m/%Y})" in r
+        for r in check.reasons
+    )
+
+
+def test_a_decision_already_covered_keeps_its_answer_and_is_to_be_looked_at_again(
+    tree: Tree,
+) -> None:
+    scene = build(tree)
+    day = dt.date.today() - dt.timedelta(days=3)
+    concluded(scene, meeting_date=day, concluded_on=day)
+    reused = decide(scene)
+    assert decision_check(actor=scene.officer, decision=reused).reused  # reuse recorded today
+    fresh = decide(scene)
+    _report(scene, dt.date.today())  # reported after the reuse was recorded
+    for covered, checked_on in ((scene.decision, day), (reused, dt.date.today())):
+        check = coverage_evaluate(scene.officer, covered)
+        assert check.status == CheckStatus.COVERED
+        assert check.review == [
+            f"Đề xuất này được đáp ứng khi kiểm tra ngày {checked_on:%d/%m/%Y}; có báo cáo bổ "
+            f"sung sau đó (đi nước ngoài, báo cáo ngày {dt.date.today():%d/%m/%Y}): cần xem "
+            "xét lại."
+        ]
+        assert check.review[0] in check.reasons
+    # A decision checked after the report: the change counts.
+    check = decision_check(actor=scene.officer, decision=fresh)
+    assert check.status == CheckStatus.NOT_COVERED and check.review == []
+    assert check.case_opened
 
 
 def test_an_open_finding_or_a_reconsideration_ends_coverage(tree: Tree) -> None:

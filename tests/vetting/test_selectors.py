@@ -66,7 +66,8 @@ def test_decisions_waiting_for_a_check(tree: Tree) -> None:
 
 def test_a_dossiers_conclusions_and_the_changes_reported_after_them(tree: Tree) -> None:
     scene = build(tree)
-    conclusion = concluded(scene)
+    day = dt.date.today() - dt.timedelta(days=1)
+    conclusion = concluded(scene, meeting_date=day, concluded_on=day)
     assert list(selectors.conclusions_for_dossier(user=scene.officer, dossier=scene.dossier)) == [
         conclusion
     ]
@@ -81,9 +82,14 @@ def test_a_dossiers_conclusions_and_the_changes_reported_after_them(tree: Tree) 
     )
     assert list(selectors.changes_for_conclusion_holders(user=scene.signer)) == [change]
     since = selectors.reported_changes_for_dossier(
-        user=scene.officer, dossier=scene.dossier, since=conclusion.created_at
+        user=scene.officer, dossier=scene.dossier, since=conclusion.concluded_on
     )
     assert list(since) == [change]
+    assert selectors.reported_after(change, conclusion)
+    # Reported on the conclusion's own day: before the committee, not after the conclusion.
+    assert not selectors.reported_changes_for_dossier(
+        user=scene.officer, dossier=scene.dossier, since=dt.date.today()
+    ).exists()
     other = account(tree.committee_b, Role.BVCT_OFFICER)
     assert not selectors.changes_for_conclusion_holders(user=other).exists()
 

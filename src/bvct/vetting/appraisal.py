@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from bvct.core.errors import ValidationFailed
 from bvct.core.gate import SYSTEM
 from bvct.people.constants import DeclarationStatus, LinkStatus
 from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
@@ -160,6 +161,20 @@ def appraisal_items(dossier: Dossier, rules: Rules, *, user: Any = SYSTEM) -> li
                 )
     items.extend(_linked_mismatches(persons, user))
     return items
+
+
+def refuse_unexplained_nothing_found(
+    items: list[dict[str, Any]], nothing_found: bool, note: str
+) -> None:
+    """Recording "nothing found" while the dossier holds items that need checking asks for an
+    explicit confirmation: the note says why none of them needs verifying."""
+    if nothing_found and items and not " ".join(str(note or "").split()):
+        raise ValidationFailed(
+            f"Hồ sơ có {len(items)} nội dung cần kiểm tra (liệt kê ở trên): để ghi là không "
+            "có vấn đề cần thẩm tra, xác minh, hãy ghi rõ vì sao không nội dung nào cần "
+            "thẩm tra, xác minh.",
+            field="note",
+        )
 
 
 def _linked_mismatches(persons: list[Person], user: Any) -> list[dict[str, Any]]:

@@ -62,6 +62,8 @@ class Check:
     case: Case | None = None
     case_opened: bool = False
     reused: bool = False
+    # Covered as checked before a change the member reported since: "… cần xem xét lại".
+    review: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -152,7 +154,8 @@ def coverage_evaluate(user: Any, decision: PersonnelDecision, rules: Rules | Non
             case=running,
         )
     conclusion = covering[0]
-    reasons = _why_not(user, decision, conclusion, declaration, rules)
+    review: list[str] = []
+    reasons = _why_not(user, decision, conclusion, declaration, rules, review)
     if reasons:
         return Check(
             CheckStatus.NOT_COVERED,
@@ -162,25 +165,45 @@ def coverage_evaluate(user: Any, decision: PersonnelDecision, rules: Rules | Non
         )
     return Check(
         CheckStatus.COVERED,
-        [f"Đã có {describe(conclusion)}.", why],
+        [f"Đã có {describe(conclusion)}.", *review, why],
         conclusion=conclusion,
         case=running,
+        review=review,
     )
 
 
-# What happened since the conclusion, in one statement: an open finding about the person, the
-# newest change they reported after it, a case reconsidering it.
+# What happened since the conclusion, in one statement: an open finding about the person, a
+# case reconsidering it, when the decision was already found covered (its own case's
+# conclusion: its day; a recorded reuse: its time), the newest change reported after the
+# conclusion's day that counts against it (reported before that check) and the newest reported
+# after that check (the decision keeps its answer, to be looked at again).
 _SINCE_SQL = """
+WITH checked AS (
+  SELECT COALESCE(own.day, u.day) AS day, CASE WHEN own.day IS NULL THEN u.at END AS at
+    FROM (SELECT 1) one
+    LEFT JOIN (SELECT %(concluded)s::date AS day FROM vetting_casedecision
+                WHERE case_id = %(case)s AND decision_id = %(decision)s LIMIT 1) own ON TRUE
+    LEFT JOIN (SELECT at, (at AT TIME ZONE %(tz)s)::date AS day FROM vetting_conclusionuse
+                WHERE conclusion_id = %(conclusion)s AND decision_id = %(decision)s) u ON TRUE
+), changes AS (
+  SELECT ch.kind, ch.reported_on, ch.created_at,
+         checked.day IS NOT NULL AND (CASE WHEN checked.at IS NULL THEN TRUE
+              ELSE ch.reported_on >= checked.day AND ch.created_at > checked.at END) AS later
+    FROM vetting_reportedchange ch, checked
+   WHERE ch.dossier_id = %(dossier)s AND ch.reported_on > %(concluded)s
+)
 SELECT EXISTS (SELECT 1 FROM vetting_finding f JOIN vetting_case c ON c.id = f.case_id
                 WHERE c.subject_id = %(dossier)s AND c.state = ANY(%(open)s)
                   AND f.status = ANY(%(statuses)s)),
        ch.kind, ch.reported_on,
        EXISTS (SELECT 1 FROM vetting_case r
-                WHERE r.previous_case_id = %(case)s AND r.state = ANY(%(open)s))
-  FROM (SELECT 1) one
-  LEFT JOIN LATERAL (SELECT kind, reported_on FROM vetting_reportedchange
-                      WHERE dossier_id = %(dossier)s AND created_at > %(after)s
-                      ORDER BY created_at DESC LIMIT 1) ch ON TRUE
+                WHERE r.previous_case_id = %(case)s AND r.state = ANY(%(open)s)),
+       checked.day, later.kind, later.reported_on
+  FROM checked
+  LEFT JOIN LATERAL (SELECT kind, reported_on FROM changes WHERE NOT later
+                      ORDER BY reported_on DESC, created_at DESC LIMIT 1) ch ON TRUE
+  LEFT JOIN LATERAL (SELECT kind, reported_on FROM changes WHERE later
+                      ORDER BY reported_on DESC, created_at DESC LIMIT 1) later ON TRUE
 """
 
 
@@ -190,8 +213,14 @@ def _why_not(
     conclusion: Conclusion,
     declaration: Any,
     rules: Rules,
+    review: list[str] | None = None,
 ) -> list[str]:
-    """Every reason the newest conclusion covering the kind does not cover this decision."""
+    """Every reason the newest conclusion covering the kind does not cover this decision.
+
+    A change the member reported after the conclusion's day counts against it for a decision
+    checked after the report. A decision already found covered (by its own case's conclusion,
+    or a reuse recorded) before the change was reported keeps that answer: the change is put
+    in ``review`` ("… cần xem xét lại") instead, and a case may be opened about it."""
     reasons: list[str] = []
     if conclusion.valid_until < today():
         reasons.append(f"Kết luận đã hết giá trị từ ngày {_day(conclusion.valid_until)}.")
@@ -214,9 +243,12 @@ def _why_not(
         cursor.execute(_SINCE_SQL, {
             "dossier": decision.dossier_id, "open": list(OPEN_STATES),
             "statuses": [FindingStatus.TO_VERIFY, FindingStatus.CONFIRMED],
-            "after": conclusion.created_at, "case": conclusion.case_id,
+            "concluded": conclusion.concluded_on, "case": conclusion.case_id,
+            "decision": decision.pk, "conclusion": conclusion.pk,
+            "tz": timezone.get_current_timezone_name(),
         })  # fmt: skip
-        open_finding, change_kind, change_on, reopened = cursor.fetchone()
+        row = cursor.fetchone()
+    open_finding, change_kind, change_on, reopened, checked_on, later_kind, later_on = row
     if open_finding:
         reasons.append(
             "Đang có vấn đề chính trị chưa kết luận về người này (hồ sơ thẩm tra đang giải quyết)."
@@ -228,6 +260,12 @@ def _why_not(
         )
     if reopened:
         reasons.append("Kết luận đang được xem xét lại (khiếu nại, tố cáo hoặc thông tin mới).")
+    if later_kind and review is not None:
+        review.append(
+            f"Đề xuất này được đáp ứng khi kiểm tra ngày {_day(checked_on)}; có báo cáo bổ sung "
+            f"sau đó ({ChangeKind(later_kind).label.lower()}, báo cáo ngày {_day(later_on)}): "
+            "cần xem xét lại."
+        )
     return reasons
 
 

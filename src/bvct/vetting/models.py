@@ -162,7 +162,7 @@ class Case(PublicModel):
     services) so that the gate's "assignees of a restricted case" is one condition here.
     """
 
-    reference = models.CharField(_("số hồ sơ"), max_length=30)
+    reference = models.CharField(_("số hồ sơ"), max_length=120)
     subject = models.ForeignKey("people.Dossier", on_delete=models.PROTECT, related_name="+")
     origin = models.CharField(_("căn cứ mở"), max_length=16, choices=CaseOrigin.choices)
     state = models.CharField(
@@ -196,9 +196,7 @@ class Case(PublicModel):
     class Meta:
         ordering = ["-opened_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["competent_body", "reference"], name="case_reference_once"
-            ),
+            models.UniqueConstraint(fields=["reference"], name="case_reference_unique"),
             models.CheckConstraint(
                 condition=~Q(previous_case=F("id")), name="case_not_its_own_previous"
             ),

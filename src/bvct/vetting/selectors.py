@@ -158,22 +158,23 @@ def conclusions_for_dossier(*, user: Any, dossier: Dossier) -> QuerySet[Conclusi
 
 
 def reported_changes_for_dossier(
-    *, user: Any, dossier: Dossier, since: dt.datetime | None = None
+    *, user: Any, dossier: Dossier, since: dt.date | None = None
 ) -> QuerySet[ReportedChange]:
-    """What the member reported (after ``since``: e.g. their valid conclusion's time)."""
+    """What the member reported (reported after the day ``since``: e.g. their conclusion's
+    day; a change reported on that day was before the committee)."""
     qs = ReportedChange.objects.visible_to(user).filter(dossier=dossier)
     if since is not None:
-        qs = qs.filter(created_at__gt=since)
+        qs = qs.filter(reported_on__gt=since)
     return qs.select_related("person").order_by("-reported_on", "-id")
 
 
 def changes_for_conclusion_holders(*, user: Any) -> QuerySet[ReportedChange]:
-    """Changes reported after a still-valid conclusion on the person, for whoever may see that
-    conclusion: its competent body's members and the officers of its scope."""
+    """Changes reported after the day of a still-valid conclusion on the person, for whoever
+    may see that conclusion: its competent body's members and the officers of its scope."""
     valid = Conclusion.objects.visible_to(user).filter(
         subject_id=OuterRef("dossier_id"),
         valid_until__gte=today(),
-        created_at__lt=OuterRef("created_at"),
+        concluded_on__lt=OuterRef("reported_on"),
     )
     return (
         ReportedChange.objects.visible_to(user)
@@ -271,6 +272,36 @@ def stage_durations(*, user: Any, since: dt.date | None = None) -> list[StageSta
     return sorted(stats, key=lambda s: (s.organisation_name, _STAGE_ORDER.get(s.stage, 9)))
 
 
+def related_assignees(case: Case) -> list[Any]:
+    """The officers assigned to the case now whose account's citizen ID makes them the subject
+    or related to them (``services_common.is_related``): an account's citizen ID can change
+    after the assignment. One statement per assignee with a citizen ID (a handful)."""
+    from bvct.vetting.models import CaseAssignment
+    from bvct.vetting.services_common import is_related
+
+    rows = (
+        CaseAssignment.objects.filter(case_id=case.pk, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("assigned_at", "id")
+    )
+    found: dict[int, Any] = {}
+    for row in rows:
+        user = row.user
+        if (
+            user.pk not in found
+            and user.citizen_id
+            and is_related(user.citizen_id, case.subject_id)
+        ):
+            found[user.pk] = user
+    return list(found.values())
+
+
+def reported_after(change: ReportedChange, conclusion: Conclusion | None) -> bool:
+    """Whether ``change`` was reported after the day of ``conclusion`` (so it counts against
+    it; one reported that day was before the committee)."""
+    return bool(conclusion and change.reported_on > conclusion.concluded_on)
+
+
 __all__ = [
     "case_access",
     "case_get",
@@ -280,6 +311,8 @@ __all__ = [
     "conclusions_for_dossier",
     "decision_case",
     "decisions_waiting_for_check",
+    "related_assignees",
+    "reported_after",
     "reported_changes_for_dossier",
     "stage_durations",
 ]

@@ -70,8 +70,25 @@ def _snapshot(case: Case) -> dict[str, Any]:
     }
 
 
-def _next_reference(competent_body_id: int, year: int) -> str:
-    """The next case number of the body in the year, taken in this transaction (gap-free)."""
+def body_symbol(body: Any) -> str:
+    """The competent body's mark in case numbers: its short name ("TU Bắc Ninh" →
+    "TU-Bắc-Ninh") when no other organisation has the same one, else its code in capitals
+    ("du-phuong-kinh-bac" → "DU-PHUONG-KINH-BAC"), which is unique: so a case number names
+    whose it is and never repeats across committees."""
+    from bvct.orgs.models import Organisation
+
+    short = "-".join(str(body.short_name or "").replace("/", " ").split())
+    if short and not (
+        Organisation.objects.filter(short_name=body.short_name).exclude(pk=body.pk).exists()
+    ):
+        return short
+    return str(body.code).upper()
+
+
+def _next_reference(body: Any, year: int) -> str:
+    """The next case number of the body in the year, taken in this transaction (gap-free):
+    "TT-2026-0001/TU-Bắc-Ninh"."""
+    competent_body_id = body.pk
     table = CaseSequence._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -82,7 +99,7 @@ def _next_reference(competent_body_id: int, year: int) -> str:
             [competent_body_id, year],
         )
         number = cursor.fetchone()[0]
-    return f"TT-{year}-{number:04d}"
+    return f"TT-{year}-{number:04d}/{body_symbol(body)}"
 
 
 def stage_deadline(case: Case, stage: str, start: dt.date) -> dt.date | None:
@@ -250,7 +267,7 @@ def open_case_inside(
     if not CASE_GATE.allows(actor, Action.OPEN_CASE, case):
         # The case would be above the actor's clearance, or outside their reach.
         raise NotFoundError()
-    case.reference = _next_reference(body.pk, now.year)
+    case.reference = _next_reference(body, now.year)
     case.save()
     if lead:
         _add_assignee(case, actor, Duty.LEAD, actor)
@@ -457,7 +474,8 @@ def case_assign(
 def case_unassign(
     *, actor: Actor, assignment: CaseAssignment, expected_version: int | None = None
 ) -> Case:
-    """End an assignment (kept, with when)."""
+    """End an assignment (kept, with when). The case's last lead stays until another lead is
+    assigned."""
     locked = case_for(actor, assignment.case_id, Action.ASSIGN)
     check_version(locked, expected_version)
     row = (
@@ -468,6 +486,17 @@ def case_unassign(
     )
     if row is None:
         raise ValidationFailed("Phân công này đã kết thúc.")
+    if (
+        row.duty == Duty.LEAD
+        and not CaseAssignment.objects.filter(case=locked, duty=Duty.LEAD, ended_at__isnull=True)
+        .exclude(pk=row.pk)
+        .exists()
+    ):
+        raise ValidationFailed(
+            f"{row.user.full_name} là cán bộ chủ trì duy nhất của hồ sơ: hãy phân công cán bộ "
+            "chủ trì khác trước khi thôi phân công.",
+            field="user",
+        )
     before = _snapshot(locked)
     row.ended_at = timezone.now()
     row.save(update_fields=["ended_at"])
@@ -538,6 +567,7 @@ def raise_classification(case: Case, level: int) -> None:
 
 
 __all__ = [
+    "body_symbol",
     "case_assign",
     "case_link_decision",
     "case_open",

@@ -21,6 +21,11 @@ from bvct.vetting.constants import ChangeKind
 from bvct.vetting.models import ReportedChange
 from bvct.vetting.services_common import row_pk, today
 
+# Kinds that are about one of the member's relatives (one must be chosen), and about the
+# member themself (none may be); "other" may be either.
+ABOUT_A_RELATIVE = frozenset({ChangeKind.RELATIVE_ABROAD, ChangeKind.RELATIVE_SITUATION})
+ABOUT_THE_MEMBER = frozenset({ChangeKind.TRIP_ABROAD})
+
 
 @transaction.atomic(durable=True)
 def reported_change_record(
@@ -34,9 +39,10 @@ def reported_change_record(
     person: Person | None = None,
     submission_token: uuid.UUID | None = None,
 ) -> ReportedChange:
-    """Record what the member reported (optionally about one of their relatives). Refused: a
-    dossier the actor may not change (as missing), a person of another dossier, dates after
-    today or a report before the event."""
+    """Record what the member reported (about themself, or one of their relatives). Refused: a
+    dossier the actor may not change (as missing), a person of another dossier, a change
+    about a relative without the relative, a trip abroad with a relative, dates after today
+    or a report before the event."""
     submission_claim(actor=actor, token=submission_token)
     found = (
         Dossier.objects.visible_to(actor, Action.CHANGE)
@@ -68,6 +74,15 @@ def reported_change_record(
         about = Person.objects.filter(pk=row_pk(person), dossier=found, is_subject=False).first()
         if about is None:
             raise ValidationFailed("Hãy chọn một thân nhân trong hồ sơ này.", field="person")
+    kind_label = str(ChangeKind(kind).label)
+    if kind in ABOUT_A_RELATIVE and about is None:
+        raise ValidationFailed(
+            f"“{kind_label}” là về một thân nhân: hãy chọn thân nhân đó.", field="person"
+        )
+    if kind in ABOUT_THE_MEMBER and about is not None:
+        raise ValidationFailed(
+            f"“{kind_label}” là về bản thân người khai: không chọn thân nhân.", field="person"
+        )
     change = ReportedChange.objects.create(
         dossier=found,
         kind=kind,

@@ -21,6 +21,7 @@ from bvct.core.errors import NotFoundError, ServiceError, refusal_on_form
 from bvct.core.gate import may as role_may
 from bvct.core.submissions import once_per_submission
 from bvct.vetting import services
+from bvct.vetting.appraisal import appraisal_items
 from bvct.vetting.constants import DECISION_KINDS, CaseOrigin, CaseState, Duty, FindingStatus
 from bvct.vetting.forms_cases import (
     AppraisalForm,
@@ -34,7 +35,12 @@ from bvct.vetting.forms_cases import (
     WithdrawForm,
 )
 from bvct.vetting.models import Case
-from bvct.vetting.selectors import case_access, case_get, reported_changes_for_dossier
+from bvct.vetting.selectors import (
+    case_access,
+    case_get,
+    related_assignees,
+    reported_changes_for_dossier,
+)
 from bvct.vetting.selectors_ui_cases import (
     agencies,
     assignable_officers,
@@ -126,7 +132,7 @@ def case_context(request: HttpRequest, case: Case, **bound: Any) -> dict[str, An
             "conclusion_findings": list(page.conclusion.findings.order_by("created_at", "id")),
             "changes_after": list(
                 reported_changes_for_dossier(
-                    user=user, dossier=case.subject, since=page.conclusion.created_at
+                    user=user, dossier=case.subject, since=page.conclusion.concluded_on
                 )
             ),
         }
@@ -134,6 +140,13 @@ def case_context(request: HttpRequest, case: Case, **bound: Any) -> dict[str, An
         **extra,
         **tokens,
         "today": today(),
+        # What the dossier holds that needs checking, listed before the officer decides.
+        "items_now": (
+            appraisal_items(case.subject, case_rules(case), user=user)
+            if case.state in (CaseState.OPEN, CaseState.APPRAISAL) and page.appraisal is None
+            else None
+        ),
+        "related_ids": {u.pk for u in related_assignees(case)} if case.is_open else set(),
         "status_choices": FindingStatus.choices,
         "p": page,
         "case": case,

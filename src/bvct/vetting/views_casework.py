@@ -19,6 +19,7 @@ from bvct.core.errors import NotFoundError, ServiceError, refusal_on_form
 from bvct.core.gate import get_for_user
 from bvct.core.submissions import once_per_submission
 from bvct.vetting import services_findings
+from bvct.vetting.appraisal import appraisal_items, refuse_unexplained_nothing_found
 from bvct.vetting.forms_cases import (
     AppraisalForm,
     AppraisalReportForm,
@@ -53,6 +54,11 @@ def appraisal_record_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     if not form.is_valid():
         return render_case(request, case, status=400, appraisal_form=form)
     try:
+        refuse_unexplained_nothing_found(
+            appraisal_items(case.subject, case_rules(case), user=request.user),
+            form.cleaned_data["nothing_found"],
+            form.cleaned_data["note"],
+        )
         services_findings.appraisal_record(
             actor=request.user,
             case=case,

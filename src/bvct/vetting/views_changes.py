@@ -22,7 +22,11 @@ from bvct.people.permissions import dossier_access
 from bvct.people.selectors import dossier_get_for_user
 from bvct.vetting.forms_cases import ReportedChangeForm
 from bvct.vetting.models import Case
-from bvct.vetting.selectors import conclusions_for_dossier, reported_changes_for_dossier
+from bvct.vetting.selectors import (
+    conclusions_for_dossier,
+    reported_after,
+    reported_changes_for_dossier,
+)
 from bvct.vetting.services_changes import reported_change_record
 from bvct.vetting.services_common import today
 from bvct.vetting.views_cases import CASE_READERS
@@ -84,7 +88,7 @@ def dossier_cases_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     valid = next((c for c in conclusions if c.valid_until >= today()), None)
     changes = list(reported_changes_for_dossier(user=request.user, dossier=dossier))
     for change in changes:
-        change.after_valid = bool(valid and change.created_at > valid.created_at)  # type: ignore[attr-defined]
+        change.after_valid = reported_after(change, valid)  # type: ignore[attr-defined]
     cases = list(
         Case.objects.visible_to(request.user)
         .filter(subject=dossier)

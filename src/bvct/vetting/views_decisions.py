@@ -76,6 +76,11 @@ def decision_detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
             "may_open": bool(
                 opener and check and check.status == CheckStatus.NOT_COVERED and check.case is None
             ),
+            # Covered as checked before a change reported since: a new case about the
+            # conclusion (new information) is offered.
+            "may_reconsider": bool(
+                opener and check and check.review and check.conclusion is not None
+            ),
             "may_record_use": bool(
                 changer and check and check.status == CheckStatus.COVERED and not own and not used
             ),

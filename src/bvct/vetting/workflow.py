@@ -127,4 +127,21 @@ def check_move(case: Case, target: str, *, service: str = "") -> Move:
         reason = move.guard(case)
         if reason:
             raise ValidationFailed(reason, field="to")
+    if target != S.WITHDRAWN:
+        _refuse_related_assignees(case)
     return move
+
+
+def _refuse_related_assignees(case: Case) -> None:
+    """No step forward (nor the conclusion) while an officer assigned to the case is related
+    to the person vetted (their citizen ID may have changed since the assignment)."""
+    from bvct.vetting.selectors import related_assignees
+
+    related = related_assignees(case)
+    if related:
+        names = ", ".join(u.full_name for u in related)
+        raise ValidationFailed(
+            f"Cán bộ được phân công có quan hệ với người được thẩm tra ({names}): hãy thôi "
+            "phân công trước khi chuyển bước hoặc kết luận.",
+            field="to",
+        )
