@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('orgs', '0002_organisation_name_norm'),
         ('people', '0017_exportbatch_purpose'),
-        ('vetting', '0003_decision_check'),
+        ('vetting', '0004_case_reference_names_body'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
