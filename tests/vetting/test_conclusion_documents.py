@@ -112,7 +112,7 @@ def _sign(signer: Any, case: Case, **more: Any) -> Conclusion:
 
 
 def test_the_standing_committee_concludes_on_its_own_number_of_members(tree: Tree) -> None:
-    scene, case, signer = _provincial(tree)
+    _scene, case, signer = _provincial(tree)
     assert case.competent_body == tree.root
     body = deciding_body(case)
     assert body.name == f"Ban Thường vụ {tree.root.name}"

@@ -13,7 +13,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bvct.core.constants import Classification
-
 from bvct.vetting.constants import (
     DECISION_KINDS,
     CaseOrigin,
