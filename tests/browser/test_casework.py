@@ -137,7 +137,7 @@ def test_a_decision_goes_through_a_case_to_a_signed_conclusion_that_covers_it(
     member.set_viewport_size({"width": 1366, "height": 768})
     member.goto(case_url)
     member.get_by_role("link", name="Ghi kết luận của cấp ủy và ký").click()
-    member.get_by_label("Tổng số ủy viên").fill("15")
+    expect(member.get_by_label("Tổng số ủy viên")).to_have_value("15")  # the committee's own
     member.get_by_label("Số ủy viên dự họp").fill("8")
     member.get_by_label("Số phiếu tán thành").fill("8")
     member.get_by_label("Số phiếu không tán thành").fill("0")
@@ -145,7 +145,7 @@ def test_a_decision_goes_through_a_case_to_a_signed_conclusion_that_covers_it(
         label="Có vấn đề chính trị nhưng không vi phạm"
     )
     member.get_by_label("Nội dung kết luận").fill("Đủ tiêu chuẩn chính trị để bổ nhiệm.")
-    member.get_by_label("Chức vụ người ký (thể thức ký)").fill("T/M BAN THƯỜNG VỤ, PHÓ BÍ THƯ")
+    member.get_by_label("Chức vụ người ký").select_option("PHÓ BÍ THƯ")
     member.get_by_label("Địa danh").fill("Bắc Ninh")
     _fits(member)
     member.get_by_role("button", name="Ký và ban hành kết luận").click()

@@ -40,18 +40,22 @@ def test_a_conclusion_reads_as_hd36_lays_it_out(tree: Tree) -> None:
         "Bắc Ninh, ngày 02 tháng 6 năm 2026",
         "KẾT LUẬN",
         "về tiêu chuẩn chính trị",
-        "Về tiêu chuẩn chính trị của đồng chí Nguyễn Thị Hồng Nhung",
+        "Kết luận về tiêu chuẩn chính trị của đồng chí Nguyễn Thị Hồng Nhung như sau:",
         "Xét đề nghị của Ban Tổ chức.",
         "- Ông nội tham gia chế độ cũ (1965–1970): đã xác minh.",
         "Kết luận: Không có vấn đề chính trị.",
         "- Quy hoạch chức danh Phó Bí thư",
         "Nơi nhận:",
         "- Ban Tổ chức Tỉnh ủy,",
-        "- Lưu Văn phòng Tỉnh ủy,",
+        "- Lưu Văn phòng Tỉnh ủy.",
         "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ",
         "Lê Văn Sơn",
     ):
         assert expected in lines, (expected, lines)
+    # HD 36: the abstract once (no second heading repeating it); the last recipient ends
+    # with a full stop, the others with a comma.
+    assert not [line for line in lines if line.startswith("Về tiêu chuẩn chính trị")], lines
+    assert "- Lưu Văn phòng Tỉnh ủy," not in lines
     # The body's paragraphs come in the order given.
     assert lines.index("Căn cứ Quy định số 58-QĐ/TW.") < lines.index("Xét đề nghị của Ban Tổ chức.")
     # An unclassified document prints no mark; an empty list leaves its paragraph out.
@@ -80,7 +84,7 @@ def test_values_are_escaped_and_vietnamese_is_kept(tree: Tree) -> None:
         title="về việc <thẩm định> & kết luận",
     )
     lines = _lines(bytes(document.content))
-    assert f"Về tiêu chuẩn chính trị của đồng chí {hostile}" in lines
+    assert f"Kết luận về tiêu chuẩn chính trị của đồng chí {hostile} như sau:" in lines
     assert "về việc <thẩm định> & kết luận" in lines
     assert "Ẩn & hiện <b>" in lines
     assert "Đoạn có lỗi" in lines  # characters XML cannot carry are left out
@@ -100,7 +104,7 @@ def test_any_text_renders_to_a_document_that_opens(text: str) -> None:
     kept = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)
     kept = kept.replace("\r\n", "\n").replace("\r", "\n")
     shown = [p.text for p in document.paragraphs]
-    assert f"Về tiêu chuẩn chính trị của đồng chí {kept}" in shown
+    assert f"Kết luận về tiêu chuẩn chính trị của đồng chí {kept} như sau:" in shown
 
 
 def test_unchanged_members_are_copied_and_the_template_parsed_once() -> None:

@@ -84,6 +84,16 @@ def decide(
     )
 
 
+def set_members(org: Organisation, members: int, standing: int | None = None) -> Organisation:
+    """The committee's number of members (and its standing committee's), as the administrator
+    records them on its page."""
+    from bvct.orgs.services import organisation_update
+
+    return organisation_update(
+        actor=SYSTEM, org=org, members_count=members, standing_members_count=standing
+    )
+
+
 def build(tree: Tree, *, content: dict[str, Any] | None = None) -> Scene:
     from bvct.people import services as people_services
 
@@ -103,6 +113,7 @@ def build(tree: Tree, *, content: dict[str, Any] | None = None) -> Scene:
         proposed_on=dt.date(2026, 1, 5),
     )
     make_term(tree.committee_a)
+    set_members(tree.committee_a, 9)
     return Scene(
         tree=tree,
         post=post,
@@ -128,13 +139,12 @@ def to_deliberation(scene: Scene, case: Case) -> Case:
 def conclude(scene: Scene, case: Case, **more: Any) -> Conclusion:
     values: dict[str, Any] = {
         "meeting_date": dt.date.today(),
-        "members_total": 9,
         "members_present": 8,
         "votes_for": 7,
         "votes_against": 1,
         "outcome": Outcome.NO_ISSUE,
         "text": "Đủ tiêu chuẩn chính trị để bổ nhiệm.",
-        "signer_title": "T/M ĐẢNG ỦY, BÍ THƯ",
+        "signer_title": "BÍ THƯ",
         "place": "Bắc Ninh",
         "recipients": ["Ban Tổ chức Tỉnh ủy", "Lưu Văn phòng"],
     }

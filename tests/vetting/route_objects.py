@@ -88,7 +88,7 @@ def concluded(o: Any) -> Case:
     from bvct.core.constants import Role
     from tests.documents.helpers import make_term
     from tests.positions.factories import make_post
-    from tests.vetting.cases import Scene, account, conclude, to_deliberation
+    from tests.vetting.cases import Scene, account, conclude, set_members, to_deliberation
 
     where = tree()
     post = make_post(where.committee_a, name="Chủ tịch Ủy ban nhân dân")
@@ -97,6 +97,7 @@ def concluded(o: Any) -> Case:
         deciding_org=where.committee_a, proposed_on=PROPOSED,
     )  # fmt: skip
     make_term(where.committee_a)
+    set_members(where.committee_a, 9)
     officer = account(where.committee_a, Role.BVCT_OFFICER)
     scene = Scene(
         tree=where, post=post, dossier=o.dossier, decision=proposed, officer=officer,

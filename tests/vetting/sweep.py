@@ -32,7 +32,7 @@ def case_objects(o: Any) -> CaseObjects:
     if hasattr(o, "casework"):
         return o.casework  # type: ignore[no-any-return]
     from tests.documents.helpers import make_term
-    from tests.vetting.cases import account
+    from tests.vetting.cases import account, set_members
 
     root = o.org
     make_term(root)
@@ -59,10 +59,11 @@ def case_objects(o: Any) -> CaseObjects:
     services_findings.appraisal_record(actor=SYSTEM, case=done, nothing_found=True)
     done = services.case_transition(actor=SYSTEM, case=done, to=CaseState.DELIBERATION)
     signer = account(root, Role.COMMITTEE_MEMBER)
+    set_members(root, 30, 9)
     conclusion = services_conclusions.conclusion_issue(
-        actor=signer, case=done, meeting_date=dt.date.today(), members_total=9,
+        actor=signer, case=done, meeting_date=dt.date.today(),
         members_present=8, votes_for=7, votes_against=0, outcome=Outcome.NO_ISSUE,
-        text="Đủ tiêu chuẩn chính trị.", signer_title="T/M BAN THƯỜNG VỤ", place="Bắc Ninh",
+        text="Đủ tiêu chuẩn chính trị.", signer_title="BÍ THƯ", place="Bắc Ninh",
     )  # fmt: skip
     o.casework = CaseObjects(decision("Chánh Văn phòng Tỉnh ủy"), case, finding, conclusion)
     return o.casework  # type: ignore[no-any-return]

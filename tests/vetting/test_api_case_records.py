@@ -126,7 +126,7 @@ def test_the_whole_case_through_the_api(tree: Tree, audit_mark: int) -> None:
         "votes_against": 0,
         "outcome": "ISSUE_NO_VIOLATION",
         "text": "Có vấn đề về lịch sử chính trị của cha nhưng không vi phạm.",
-        "signer_title": "T/M ĐẢNG ỦY, BÍ THƯ",
+        "signer_title": "BÍ THƯ",
         "place": "Bắc Ninh",
         "recipients": ["Ban Tổ chức Tỉnh ủy"],
         "findings": [finding["id"]],

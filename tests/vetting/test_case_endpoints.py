@@ -262,7 +262,7 @@ def test_the_conclusion_is_signed_through_the_matrix(scene: Scene, tree: Tree) -
     data = {
         "meeting_date": TODAY, "members_total": 7, "members_present": 6, "votes_for": 6,
         "votes_against": 0, "outcome": "NO_ISSUE", "text": "Đủ tiêu chuẩn chính trị.",
-        "covers_kinds": ["APPOINTMENT"], "signer_title": "T/M ĐẢNG ỦY, BÍ THƯ",
+        "covers_kinds": ["APPOINTMENT"], "signer_title": "BÍ THƯ",
         "place": "Bắc Ninh", "recipients": "Như trên",
     }  # fmt: skip
     _write(

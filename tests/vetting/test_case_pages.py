@@ -140,7 +140,7 @@ def test_the_main_path_from_decision_to_covered(tree: Tree, audit_mark: int) -> 
         "text": "Đủ tiêu chuẩn chính trị.",
         "covers_kinds": ["APPOINTMENT"],
         "findings": [str(finding.public_id)],
-        "signer_title": "T/M ĐẢNG ỦY, BÍ THƯ",
+        "signer_title": "BÍ THƯ",
         "place": "Bắc Ninh",
         "recipients": "Ban Tổ chức\nLưu",
         "submission_token": "9d1e0f2a-7c3b-4e5d-8a6f-1b2c3d4e5f60",

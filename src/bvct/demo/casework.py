@@ -20,9 +20,14 @@ AGENCY = "duca-tinh"
 TERMS = [
     (PROVINCE, "TU", "TỈNH ỦY BẮC NINH", "ĐẢNG BỘ TỈNH BẮC NINH"),
     (COMMUNE, "ĐU", "ĐẢNG ỦY PHƯỜNG KINH BẮC", "ĐẢNG BỘ TỈNH BẮC NINH"),
+    # The province's organisation board issues the appraisal reports of its officers.
+    ("btc-tu", "BTCTU", "BAN TỔ CHỨC TỈNH ỦY", "TỈNH ỦY BẮC NINH"),
     ("du-phuong-vo-cuong", "ĐU", "ĐẢNG ỦY PHƯỜNG VÕ CƯỜNG", "ĐẢNG BỘ TỈNH BẮC NINH"),
 ]
 TERM = ("2025–2030", dt.date(2025, 10, 1))
+# The committees' number of members and of their standing committee's (quorum and majority
+# are counted on them).
+MEMBERS = {PROVINCE: (53, 15), COMMUNE: (11, 5), "du-phuong-vo-cuong": (11, 5)}
 # Invented, well-formed citizen IDs (place 027 Bắc Ninh), far from the generator's serials.
 CITIZEN_IDS = {
     "canbo.bvct": "027185990001",
@@ -44,6 +49,7 @@ def seed_demo_casework() -> None:
     from bvct.vetting.models import Case
 
     _terms()
+    _members()
     users = {u.username: u for u in User.objects.filter(username__in=CITIZEN_IDS)}
     for username, citizen_id in CITIZEN_IDS.items():
         user = users.get(username)
@@ -71,6 +77,17 @@ def _terms() -> None:
                 actor=SYSTEM, issuer=org, name=name, starts_on=starts_on, ends_on=None,
                 symbol=symbol, heading=heading, heading_parent=parent,
             )  # fmt: skip
+
+
+def _members() -> None:
+    from bvct.orgs.models import Organisation
+    from bvct.orgs.services import organisation_update
+
+    for org in Organisation.objects.filter(code__in=MEMBERS, members_count__isnull=True):
+        members, standing = MEMBERS[org.code]
+        organisation_update(
+            actor=SYSTEM, org=org, members_count=members, standing_members_count=standing
+        )
 
 
 def _dossiers(code: str, n: int) -> list[Any]:
@@ -155,8 +172,10 @@ def _walk(officer: Any, case: Any, to: str, *, verifier: Any) -> Any:
 
 def _conclude(signer: Any, case: Any, outcome: str, covers: list[str] | None = None) -> Any:
     from bvct.vetting.models import Finding
-    from bvct.vetting.services_conclusions import conclusion_issue
+    from bvct.vetting.services_conclusions import conclusion_issue, deciding_body
 
+    body = deciding_body(case)
+    assert body.members is not None  # _members() recorded it
     findings = list(Finding.objects.filter(case=case))
     text = {
         "NO_ISSUE": "Đủ tiêu chuẩn chính trị.",
@@ -165,10 +184,10 @@ def _conclude(signer: Any, case: Any, outcome: str, covers: list[str] | None = N
     }[outcome]
     today = timezone.localdate()
     return conclusion_issue(
-        actor=signer, case=case, meeting_date=today, members_total=11, members_present=10,
-        votes_for=10, votes_against=0, outcome=outcome, text=text, covers_kinds=covers,
-        findings=findings, signer_title="T/M BAN THƯỜNG VỤ, BÍ THƯ", place="Bắc Ninh",
-        recipients=["Ban Tổ chức Tỉnh ủy", "Chi bộ nơi sinh hoạt", "Lưu hồ sơ"],
+        actor=signer, case=case, meeting_date=today, members_present=body.members - 1,
+        votes_for=body.members - 1, votes_against=0, outcome=outcome, text=text,
+        covers_kinds=covers, findings=findings, signer_title="BÍ THƯ", place="Bắc Ninh",
+        recipients=[body.name, "Cấp ủy nơi công tác", "Lưu hồ sơ cán bộ, Văn phòng"],
     )  # fmt: skip
 
 

@@ -56,9 +56,20 @@ _COMMON = (
     FieldSpec("ten_loai", "Tên loại văn bản (KẾT LUẬN)", given=True),
     FieldSpec("trich_yeu", "Trích yếu nội dung", given=True, in_template=True),
     FieldSpec("do_mat", "Dấu mức độ mật (MẬT, TỐI MẬT, TUYỆT MẬT)", given=True, in_template=True),
-    FieldSpec("chuc_vu_ky", "Quyền hạn, chức vụ người ký", given=True, in_template=True),
+    FieldSpec(
+        "chuc_vu_ky",
+        "Quyền hạn và chức vụ người ký (hai dòng: T/M BAN THƯỜNG VỤ / BÍ THƯ)",
+        given=True,
+        in_template=True,
+    ),
     FieldSpec("nguoi_ky", "Họ tên người ký", given=True, in_template=True),
-    FieldSpec("noi_nhan", "Nơi nhận (mỗi nơi một dòng)", many=True, given=True, in_template=True),
+    FieldSpec(
+        "noi_nhan",
+        "Nơi nhận (mỗi nơi một dòng, đã có dấu “,” hoặc “.” cuối dòng)",
+        many=True,
+        given=True,
+        in_template=True,
+    ),
 )
 
 FIELDS: dict[str, tuple[FieldSpec, ...]] = {

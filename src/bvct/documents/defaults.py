@@ -156,7 +156,7 @@ def _signature(b: _Builder) -> None:
     b.para("")
     left, right = b.cells((80, 85))
     b.para("Nơi nhận:", where=left, underline=True, size=12)
-    b.each("noi_nhan", "- ", ",", where=left, size=12)
+    b.each("noi_nhan", "- ", where=left, size=12)
     b.para("{{ chuc_vu_ky }}", where=right, bold=True, align="center")
     for _ in range(4):
         b.para("", where=right)
@@ -165,8 +165,8 @@ def _signature(b: _Builder) -> None:
 
 def _conclusion(b: _Builder) -> None:
     _heading(b)
-    b.para("Về tiêu chuẩn chính trị của đồng chí {{ ho_ten }}", bold=True, align="center")
-    b.para("")
+    b.para("Kết luận về tiêu chuẩn chính trị của đồng chí {{ ho_ten }} như sau:",
+           align="justify", indent=True)  # fmt: skip
     b.each("noi_dung", align="justify", indent=True)
     b.para("Các vấn đề đã thẩm tra, xác minh:", bold=True, align="justify", indent=True)
     b.each("van_de", "- ", align="justify", indent=True)
@@ -178,9 +178,8 @@ def _conclusion(b: _Builder) -> None:
 
 def _appraisal(b: _Builder) -> None:
     _heading(b)
-    b.para("Thẩm định tiêu chuẩn chính trị của đồng chí {{ ho_ten }}", bold=True,
-           align="center")  # fmt: skip
-    b.para("")
+    b.para("Kết quả thẩm định tiêu chuẩn chính trị của đồng chí {{ ho_ten }} như sau:",
+           align="justify", indent=True)  # fmt: skip
     b.each("noi_dung", align="justify", indent=True)
     b.para("Những nội dung cần thẩm tra, xác minh:", bold=True, align="justify", indent=True)
     b.each("van_de", "- ", align="justify", indent=True)

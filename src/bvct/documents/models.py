@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.apps import apps
@@ -177,5 +178,7 @@ class IssuedDocument(PublicModel):
         base = {"CONCLUSION": "ket-luan", "APPRAISAL_REPORT": "bao-cao-tham-dinh"}[self.doc_type]
         symbol = self.number_symbol.replace("/", "-")
         mark = Classification(self.classification).name if self.classification else ""
-        safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in symbol)
+        plain = unicodedata.normalize("NFD", symbol.replace("Đ", "D").replace("đ", "d"))
+        plain = "".join(c for c in plain if not unicodedata.combining(c))
+        safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in plain)
         return f"{base}-{safe}{'-' + mark.replace('_', '-') if mark else ''}.docx"

@@ -351,6 +351,14 @@ def _term_for(issuer: Organisation, day: dt.date) -> Term:
     return term
 
 
+def recipient_lines(recipients: Sequence[str]) -> list[str]:
+    """ "Nơi nhận" as HD 36 writes it: one a line, each ending with "," and the last with ".";
+    the template puts the dash in front."""
+    names = [" ".join(str(r).split()).lstrip("-– ").rstrip(",.;") for r in recipients if r]
+    names = [n for n in names if n]
+    return [n + ("." if i == len(names) - 1 else ",") for i, n in enumerate(names)]
+
+
 def can_issue(actor: Actor, *, issuer: Organisation, org_path: str, classification: int) -> bool:
     """Issue a document of ``issuer`` belonging to ``org_path``'s scope: an officer in scope
     or a committee member of the issuing body, cleared for its classification."""
@@ -415,7 +423,7 @@ def document_issue(
             do_mat=SECRECY_MARKS[level],
             chuc_vu_ky=signer_title.strip(),
             nguoi_ky=signer_name.strip(),
-            noi_nhan=[r.strip() for r in recipients if r and r.strip()],
+            noi_nhan=recipient_lines(recipients),
         )
         try:
             data = compile_template(bytes(template.content), LIST_KEYS).render(values)

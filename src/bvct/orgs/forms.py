@@ -131,7 +131,20 @@ def bind_organisation_fields(form: forms.Form, user: Any) -> None:
 class OrganisationRenameForm(forms.Form):
     name = forms.CharField(label=_("Tên"), max_length=300)
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
+    members_count = forms.IntegerField(
+        label=_("Tổng số ủy viên cấp ủy"), min_value=1, max_value=500, required=False,
+        help_text=_("Hội nghị đủ số và kết luận được thông qua tính trên số này."),
+    )  # fmt: skip
+    standing_members_count = forms.IntegerField(
+        label=_("Số ủy viên ban thường vụ"), min_value=1, max_value=500, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, committee: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not committee:
+            del self.fields["members_count"]
+            del self.fields["standing_members_count"]
 
 
 class OrganisationChildForm(forms.Form):

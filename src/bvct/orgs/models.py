@@ -56,6 +56,12 @@ class Organisation(PublicModel):
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     is_active = models.BooleanField(default=True)
+    # A committee's size, kept by the administrator: the quorum and the majority of its
+    # conclusions are counted on it (never typed in by whoever signs).
+    members_count = models.PositiveSmallIntegerField(_("tổng số ủy viên"), null=True, blank=True)
+    standing_members_count = models.PositiveSmallIntegerField(
+        _("số ủy viên ban thường vụ"), null=True, blank=True
+    )
 
     objects = OrganisationQuerySet.as_manager()
 

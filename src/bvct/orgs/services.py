@@ -25,7 +25,17 @@ if TYPE_CHECKING:
     from bvct.accounts.models import User
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-ORG_AUDIT_FIELDS = ("code", "name", "short_name", "kind", "parent", "path", "is_active")
+ORG_AUDIT_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "path",
+    "is_active",
+    "members_count",
+    "standing_members_count",
+)
 
 
 def _require_admin(actor: User | SystemPrincipal) -> None:
@@ -154,8 +164,11 @@ def organisation_update(
     name: str | None = None,
     short_name: str | None = None,
     is_active: bool | None = None,
+    members_count: int | None = None,
+    standing_members_count: int | None = None,
 ) -> Organisation:
-    """Rename or (de)activate an organisation; a stale version is refused."""
+    """Rename or (de)activate an organisation, or set a committee's number of members (and
+    of its standing committee's); a stale version is refused."""
     _require_admin(actor)
     locked = lock_for_edit(
         Organisation.objects.select_related("kind", "parent"),
@@ -173,6 +186,26 @@ def organisation_update(
         locked.short_name = short_name.strip()
     if is_active is not None:
         locked.is_active = is_active
+    for value, field, label in (
+        (members_count, "members_count", "Tổng số ủy viên"),
+        (standing_members_count, "standing_members_count", "Số ủy viên ban thường vụ"),
+    ):
+        if value is None:
+            continue
+        if not locked.kind.is_committee:
+            raise ValidationFailed("Chỉ cấp ủy mới có số ủy viên.", field=field)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 500:
+            raise ValidationFailed(f"{label} là số nguyên từ 1 đến 500.", field=field)
+        setattr(locked, field, value)
+    if (
+        locked.members_count is not None
+        and locked.standing_members_count is not None
+        and locked.standing_members_count > locked.members_count
+    ):
+        raise ValidationFailed(
+            "Số ủy viên ban thường vụ không được nhiều hơn tổng số ủy viên.",
+            field="standing_members_count",
+        )
     save_edit(
         locked,
         before=before,

@@ -61,7 +61,14 @@ def _detail_page(
     context: dict[str, Any] = {"org": org, "children": children, "scopes": scopes}
     if can_manage_organisations(request.user):
         context["rename_form"] = rename or OrganisationRenameForm(
-            initial={"name": org.name, "short_name": org.short_name, "version": org.version}
+            initial={
+                "name": org.name,
+                "short_name": org.short_name,
+                "members_count": org.members_count,
+                "standing_members_count": org.standing_members_count,
+                "version": org.version,
+            },
+            committee=org.kind.is_committee,
         )
         context["child_form"] = child or OrganisationChildForm()
     return render(request, "orgs/detail.html", context, status=status)
@@ -78,7 +85,8 @@ def organisation_detail_view(request: HttpRequest, public_id: str) -> HttpRespon
 def organisation_rename_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """A new name (and short name), refused if the organisation changed since the page."""
     org = organisation_get_for_user(user=request.user, public_id=public_id, action=Action.CHANGE)
-    form = OrganisationRenameForm(request.POST)
+    committee = org.kind.is_committee
+    form = OrganisationRenameForm(request.POST, committee=committee)
     if not form.is_valid():
         return _detail_page(request, org, rename=form, status=400)
     try:
@@ -88,6 +96,8 @@ def organisation_rename_view(request: HttpRequest, public_id: str) -> HttpRespon
             expected_version=form.cleaned_data["version"],
             name=form.cleaned_data["name"],
             short_name=form.cleaned_data["short_name"],
+            members_count=form.cleaned_data.get("members_count"),
+            standing_members_count=form.cleaned_data.get("standing_members_count"),
         )
     except ServiceError as exc:
         current = organisation_get_for_user(
@@ -95,12 +105,12 @@ def organisation_rename_view(request: HttpRequest, public_id: str) -> HttpRespon
         )
         data = request.POST.copy()
         data["version"] = str(current.version)
-        again = OrganisationRenameForm(data)
+        again = OrganisationRenameForm(data, committee=committee)
         again.is_valid()
         refusal_on_form(again, exc)
         return _detail_page(request, current, rename=again, status=exc.status)
     changed = updated.version != form.cleaned_data["version"]
-    messages.success(request, "Đã đổi tên." if changed else "Không có gì thay đổi.")
+    messages.success(request, "Đã lưu." if changed else "Không có gì thay đổi.")
     return HttpResponseRedirect(reverse("orgs:detail", args=[updated.public_id]))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bvct.core.constants import Classification
 from bvct.vetting.constants import (
     DECISION_KINDS,
     CaseOrigin,
@@ -260,7 +261,11 @@ class ResultForm(VersionForm):
 class ConclusionForm(VersionForm):
     ids = "id"
     meeting_date = date_field(_("Ngày họp"))
-    members_total = forms.IntegerField(label=_("Tổng số ủy viên"), min_value=1, max_value=500)
+    members_total = forms.IntegerField(
+        label=_("Tổng số ủy viên"), required=False, disabled=True,
+        help_text=_("Theo số ủy viên ghi trên trang của cấp ủy; hội nghị đủ số và kết luận "
+                    "được thông qua tính trên số này."),
+    )  # fmt: skip
     members_present = forms.IntegerField(label=_("Số ủy viên dự họp"), min_value=0, max_value=500)
     votes_for = forms.IntegerField(label=_("Số phiếu tán thành"), min_value=0, max_value=500)
     votes_against = forms.IntegerField(
@@ -288,9 +293,17 @@ class ConclusionForm(VersionForm):
         choices=[("0", _("Thay thế kết luận trước")), ("1", _("Giữ nguyên kết luận trước"))],
         coerce=lambda v: v == "1", required=False, error_messages=_INVALID,
     )  # fmt: skip
-    signer_title = forms.CharField(
-        label=_("Chức vụ người ký (thể thức ký)"), max_length=200,
-        help_text=_("Ví dụ: T/M BAN THƯỜNG VỤ, PHÓ BÍ THƯ"),
+    signer_title = forms.ChoiceField(
+        label=_("Chức vụ người ký"),
+        choices=[("", _("— Chọn chức vụ —")), ("BÍ THƯ", _("Bí thư")),
+                 ("PHÓ BÍ THƯ", _("Phó Bí thư"))],
+        error_messages=_INVALID,
+    )  # fmt: skip
+    classification = forms.TypedChoiceField(
+        label=_("Độ mật của kết luận"), choices=Classification.choices, coerce=int,
+        required=False, empty_value=None, error_messages=_INVALID,
+        help_text=_("Kết luận về tiêu chuẩn chính trị là tài liệu mật: không thấp hơn Mật, "
+                    "độ mật của hồ sơ và độ mật của chức danh trong danh mục."),
     )  # fmt: skip
     place = forms.CharField(label=_("Địa danh"), max_length=100)
     recipients = forms.CharField(
@@ -299,9 +312,16 @@ class ConclusionForm(VersionForm):
     )  # fmt: skip
 
     def __init__(
-        self, *args: Any, findings: Iterable[Any] = (), follows: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        findings: Iterable[Any] = (),
+        follows: bool = False,
+        authority: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if authority:
+            self.fields["signer_title"].help_text = _("Ký dưới dòng “%(a)s”.") % {"a": authority}
         self.fields["findings"].offer(  # type: ignore[attr-defined]
             findings, lambda f: f"{f.summary[:120]} ({FindingStatus(f.status).label.lower()})"
         )
@@ -319,8 +339,20 @@ class AppraisalReportForm(VersionForm):
     ids = "id"
     issued_on = date_field(_("Ngày ban hành"))
     place = forms.CharField(label=_("Địa danh"), max_length=100)
-    signer_name = forms.CharField(label=_("Người ký"), max_length=200)
-    signer_title = forms.CharField(label=_("Chức vụ người ký (thể thức ký)"), max_length=200)
+    signer_name = forms.CharField(
+        label=_("Người ký"), required=False, disabled=True,
+        help_text=_("Báo cáo ban hành với tên cơ quan và người ký là tài khoản đang đăng nhập."),
+    )  # fmt: skip
+    signer_title = forms.CharField(
+        label=_("Chức vụ người ký"), max_length=200,
+        help_text=_("Ví dụ: TRƯỞNG BAN; hoặc hai dòng K/T TRƯỞNG BAN và PHÓ TRƯỞNG BAN."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    classification = forms.TypedChoiceField(
+        label=_("Độ mật của báo cáo"), choices=Classification.choices, coerce=int,
+        required=False, empty_value=None, error_messages=_INVALID,
+        help_text=_("Không thấp hơn độ mật của hồ sơ và của chức danh trong danh mục."),
+    )  # fmt: skip
     proposal = forms.CharField(
         label=_("Đề xuất"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
 from bvct.audit.constants import AuditAction
-from bvct.core.constants import Action, Role
+from bvct.core.constants import Action, Classification, Role
 from bvct.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from bvct.core.gate import is_system
 from bvct.core.submissions import submission_claim, submission_result
@@ -23,7 +24,14 @@ from bvct.positions.constants import DecisionKind
 from bvct.positions.models import PersonnelDecision
 from bvct.vetting import workflow
 from bvct.vetting.appraisal import current_declaration
-from bvct.vetting.constants import CaseEventKind, CaseState, FindingStatus, Outcome
+from bvct.vetting.constants import (
+    CaseEventKind,
+    CaseOrigin,
+    CaseState,
+    CompetentBody,
+    FindingStatus,
+    Outcome,
+)
 from bvct.vetting.models import (
     Appraisal,
     Case,
@@ -46,6 +54,90 @@ from bvct.vetting.services_common import (
 NOT_SIGNER = (
     "Chỉ ủy viên cấp ủy của {body} (cấp có thẩm quyền kết luận hồ sơ này) mới ký được kết luận."
 )
+#: Conclusions on political standards are secret themselves (DOMAIN.md §8): never below Mật.
+CONCLUSION_FLOOR = int(Classification.MAT)
+#: Who signs for the body ("T/M BAN THƯỜNG VỤ" above, the title below it).
+SIGNER_TITLES = ("BÍ THƯ", "PHÓ BÍ THƯ")
+
+
+@dataclass(frozen=True)
+class DecidingBody:
+    """Who concludes a case as its documents name it: the standing committee of the case's
+    committee when the rule pack says so (Ban Thường vụ Tỉnh ủy), else the committee itself;
+    ``members`` is the number kept on the committee's page (None: not recorded yet)."""
+
+    name: str
+    authority: str
+    members: int | None
+    standing: bool
+
+
+def _authority_of(name: str) -> str:
+    lowered = name.lower()
+    if lowered.startswith("đảng ủy"):
+        return "T/M ĐẢNG ỦY"
+    if lowered.startswith("chi bộ"):
+        return "T/M CHI BỘ"
+    return "T/M BAN CHẤP HÀNH"
+
+
+def deciding_body(case: Case) -> DecidingBody:
+    """The body that concludes ``case``, by its rule pack's rule for the decisions it serves
+    (the decision kind's, else the post tier's, else the default), resolved on the case's
+    competent committee."""
+    rules = case_rules(case)
+    links = list(
+        PersonnelDecision.objects.filter(pk__in=case.decision_links.values("decision_id"))
+        .select_related("post")
+        .order_by("id")
+    )
+    kinds = [rules.competent_body_kind(d.post.tier if d.post else None, d.kind).body for d in links]
+    if not links and case.origin == CaseOrigin.COMPLAINT:
+        kinds = [rules.competent_body_kind(None, DecisionKind.COMPLAINT_REVIEW).body]
+    body = case.competent_body
+    if CompetentBody.PROVINCIAL_STANDING in kinds:
+        return DecidingBody(
+            name=f"Ban Thường vụ {body.name}",
+            authority="T/M BAN THƯỜNG VỤ",
+            members=body.standing_members_count,
+            standing=True,
+        )
+    return DecidingBody(
+        name=body.name,
+        authority=_authority_of(body.name),
+        members=body.members_count,
+        standing=False,
+    )
+
+
+def classification_floor(case: Case) -> int:
+    """The lowest level a conclusion of ``case`` may carry: the case's own (at least its
+    dossier's), the clearance the catalogue entries of its decisions require, and Mật."""
+    entries = PersonnelDecision.objects.filter(
+        pk__in=case.decision_links.values("decision_id"), catalogue_entry__isnull=False
+    ).values_list("catalogue_entry__classification", "catalogue_entry__required_clearance")
+    return max(
+        [int(case.classification), CONCLUSION_FLOOR, *(int(c) for row in entries for c in row)]
+    )
+
+
+def _check_level(level: Any, floor: int, signer: Any) -> int:
+    if level is None:
+        return floor
+    if not isinstance(level, int) or isinstance(level, bool) or level not in Classification:
+        raise ValidationFailed("Hãy chọn độ mật của kết luận.", field="classification")
+    if level < floor:
+        raise ValidationFailed(
+            f"Độ mật của kết luận không được thấp hơn {Classification(floor).label} (độ mật "
+            "của hồ sơ, của chức danh trong danh mục, và kết luận về tiêu chuẩn chính trị là "
+            "tài liệu mật).",
+            field="classification",
+        )
+    if getattr(signer, "clearance", 0) < level:
+        raise ValidationFailed(
+            "Người ký chưa được tiếp cận độ mật đã chọn.", field="classification"
+        )
+    return int(level)
 
 
 def _case_to_sign(actor: Actor, case: Case) -> Case:
@@ -73,10 +165,26 @@ def _check_signer(signer: Any, case: Case) -> None:
     refuse_if_related(signer, case.subject_id, what="ký kết luận về người này", field="signer")
 
 
+def _members(body: DecidingBody, given: Any) -> int:
+    """The body's number of members as kept on its committee's page; a figure given by the
+    caller must agree with it."""
+    if body.members is None:
+        raise ValidationFailed(
+            f"Chưa ghi số ủy viên của {body.name}: quản trị hệ thống ghi số này trên trang của "
+            "tổ chức trước khi ký kết luận.",
+            field="members_total",
+        )
+    if given is not None and given != body.members:
+        raise ValidationFailed(
+            f"{body.name} có {body.members} ủy viên (theo trang của tổ chức), không phải {given}.",
+            field="members_total",
+        )
+    return body.members
+
+
 def _check_votes(case: Case, total: int, present: int, votes_for: int, against: int) -> None:
     rules = case_rules(case)
     for value, field, label in (
-        (total, "members_total", "tổng số ủy viên"),
         (present, "members_present", "số ủy viên dự họp"),
         (votes_for, "votes_for", "số phiếu tán thành"),
         (against, "votes_against", "số phiếu không tán thành"),
@@ -172,7 +280,6 @@ def conclusion_issue(
     actor: Actor,
     case: Case,
     meeting_date: dt.date,
-    members_total: int,
     members_present: int,
     votes_for: int,
     votes_against: int,
@@ -187,6 +294,8 @@ def conclusion_issue(
     concluded_on: dt.date | None = None,
     upholds: bool = False,
     signer: Any = None,
+    members_total: int | None = None,
+    classification: int | None = None,
     expected_version: int | None = None,
     submission_token: uuid.UUID | None = None,
 ) -> Conclusion:
@@ -194,7 +303,12 @@ def conclusion_issue(
     the actor), a committee member of the case's competent body cleared for its level and
     neither the subject nor a relative. Quorum and passing by the case's rule pack; it cites
     the findings (verified) or the nothing-found appraisal; valid for the shortest validity
-    of the kinds it covers. The document (number-symbol of the body's term) is issued in this
+    of the kinds it covers. The meeting is counted on the body's number of members kept on its
+    committee (``members_total``, if given, must agree). ``signer_title`` is the signer's
+    title ("BÍ THƯ"), printed under the body's authority ("T/M BAN THƯỜNG VỤ").
+    ``classification`` (default: the floor) is never below :func:`classification_floor`;
+    the document and the case carry it. The document (number-symbol of the body's term) is
+    issued in this
     transaction and linked to the case; the case is concluded. A case following an earlier
     conclusion (``previous_case``) supersedes it, or upholds it when ``upholds``."""
     submission_claim(actor=actor, token=submission_token)
@@ -203,7 +317,19 @@ def conclusion_issue(
     workflow.check_move(locked, CaseState.CONCLUDED, service="conclusion_issue")
     signer = actor if signer is None else signer
     _check_signer(signer, locked)
+    body = deciding_body(locked)
+    members_total = _members(body, members_total)
     _check_votes(locked, members_total, members_present, votes_for, votes_against)
+    level = _check_level(classification, classification_floor(locked), signer)
+    title = " ".join(str(signer_title or "").split()).upper()
+    if not title:
+        raise ValidationFailed("Hãy chọn chức vụ người ký.", field="signer_title")
+    if title.startswith(("T/M", "K/T", "T/L")):
+        raise ValidationFailed(
+            f"Chỉ ghi chức vụ người ký (ví dụ: {SIGNER_TITLES[0]}); dòng “{body.authority}” "
+            "được ghi tự động ở trên.",
+            field="signer_title",
+        )
     concluded_on = concluded_on or today()
     _check_dates(meeting_date, concluded_on)
     if outcome not in Outcome.values:
@@ -231,7 +357,7 @@ def conclusion_issue(
         ).select_related("post")
     ]
     meeting = (
-        f"Ngày {meeting_date:%d/%m/%Y}, {locked.competent_body.name} họp, có {members_present}/"
+        f"Ngày {meeting_date:%d/%m/%Y}, {body.name} họp, có {members_present}/"
         f"{members_total} đồng chí dự; {votes_for} đồng chí tán thành, {votes_against} đồng chí "
         "không tán thành."
     )
@@ -251,9 +377,9 @@ def conclusion_issue(
             "quyet_dinh": decisions or [str(DecisionKind(k).label) for k in kinds],
             "ket_luan": f"{Outcome(outcome).label}. {text}",
         },
-        classification=locked.classification,
+        classification=level,
         recipients=list(recipients),
-        signer_title=signer_title,
+        signer_title=f"{body.authority}\n{title}",
         signer_name=signer.full_name,
         scope_org=locked.subject.managing_org,
         case=locked,
@@ -270,7 +396,7 @@ def conclusion_issue(
         votes_against=votes_against,
         dissent=dissent,
         signer=signer,
-        signer_title=" ".join(signer_title.split()),
+        signer_title=title,
         document=document,
         number_symbol=document.number_symbol,
         concluded_on=concluded_on,
@@ -311,6 +437,7 @@ def conclusion_issue(
             "members": [members_present, members_total],
             "votes": [votes_for, votes_against],
             "signer": signer.public_id,
+            "classification": document.classification,
             "findings": [f.public_id for f in cited],
             "nothing_found": nothing_found,
             "supersedes": conclusion.supersedes.public_id if conclusion.supersedes else None,

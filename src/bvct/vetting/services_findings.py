@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bvct.audit.constants import AuditAction
-from bvct.core.constants import Action
+from bvct.core.constants import Action, Classification
 from bvct.core.errors import ConflictError, ValidationFailed
 from bvct.core.gate import is_system
 from bvct.core.submissions import submission_claim, submission_result
@@ -23,6 +23,7 @@ from bvct.documents.models import IssuedDocument
 from bvct.documents.services import document_issue
 from bvct.orgs.models import Organisation
 from bvct.people.models import Person
+from bvct.positions.models import PersonnelDecision
 from bvct.vetting.appraisal import ITEM_LABELS, appraisal_items
 from bvct.vetting.constants import (
     CaseEventKind,
@@ -385,25 +386,58 @@ def verification_result_record(
 # --- the appraisal report ---------------------------------------------------------------------
 
 
+def report_classification_floor(case: Case) -> int:
+    """The lowest level the appraisal report of ``case`` may carry: the case's (at least its
+    dossier's) and the clearance the catalogue entries of its decisions require."""
+    entries = PersonnelDecision.objects.filter(
+        pk__in=case.decision_links.values("decision_id"), catalogue_entry__isnull=False
+    ).values_list("catalogue_entry__classification", "catalogue_entry__required_clearance")
+    return max([int(case.classification), *(int(c) for row in entries for c in row)])
+
+
 @transaction.atomic(durable=True)
 def appraisal_report_issue(
     *,
     actor: Actor,
     case: Case,
-    issuer: Organisation,
     issued_on: dt.date,
     place: str,
     signer_title: str,
-    signer_name: str,
     recipients: Sequence[str],
     proposal: str,
+    classification: int | None = None,
     expected_version: int | None = None,
 ) -> IssuedDocument:
     """Issue the appraisal report (numbered, rendered, linked to the case) from the recorded
-    appraisal and the case's findings; the case becomes at least as classified as it."""
+    appraisal and the case's findings, in the name of the officer's organisation (their board,
+    e.g. Ban Tổ chức Tỉnh ủy, numbered in its term) and signed by the officer (their account's
+    name, ``signer_title`` one line or two). ``classification`` (default: the floor) is never
+    below :func:`report_classification_floor`; the case becomes at least as classified."""
     locked = case_for(actor, case, Action.CHANGE)
     check_version(locked, expected_version)
     require_open(locked)
+    issuer = None if is_system(actor) else getattr(actor, "organisation", None)
+    if issuer is None:
+        raise ValidationFailed("Chỉ cán bộ của một cơ quan mới lập được báo cáo thẩm định.")
+    floor = report_classification_floor(locked)
+    level = floor if classification is None else classification
+    if not isinstance(level, int) or isinstance(level, bool) or level not in Classification:
+        raise ValidationFailed("Hãy chọn độ mật của báo cáo.", field="classification")
+    if level < floor:
+        raise ValidationFailed(
+            f"Độ mật của báo cáo không được thấp hơn {Classification(floor).label} (độ mật của "
+            "hồ sơ và của chức danh trong danh mục).",
+            field="classification",
+        )
+    if actor.clearance < level:
+        raise ValidationFailed("Bạn chưa được tiếp cận độ mật đã chọn.", field="classification")
+    title = "\n".join(
+        " ".join(line.split()).upper()
+        for line in str(signer_title or "").splitlines()
+        if line.strip()
+    )
+    if not title:
+        raise ValidationFailed("Hãy nhập chức vụ người ký.", field="signer_title")
     appraisal = Appraisal.objects.filter(case=locked).first()
     if appraisal is None:
         raise ValidationFailed("Chưa ghi kết quả thẩm định: chưa lập được báo cáo thẩm định.")
@@ -430,10 +464,10 @@ def appraisal_report_issue(
             "van_de": issues,
             "de_xuat": _text(proposal, field="proposal", label="đề xuất", size=2000),
         },
-        classification=locked.classification,
+        classification=level,
         recipients=list(recipients),
-        signer_title=signer_title,
-        signer_name=signer_name,
+        signer_title=title,
+        signer_name=actor.full_name,
         scope_org=locked.subject.managing_org,
         case=locked,
     )

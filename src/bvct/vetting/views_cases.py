@@ -84,6 +84,12 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def deciding_body(case: Case) -> Any:
+    from bvct.vetting.services_conclusions import deciding_body as body_of
+
+    return body_of(case)
+
+
 def case_context(request: HttpRequest, case: Case, **bound: Any) -> dict[str, Any]:
     """The case page's context; ``bound`` replaces a section's empty form with the one sent
     (shown again with its errors)."""
@@ -150,6 +156,7 @@ def case_context(request: HttpRequest, case: Case, **bound: Any) -> dict[str, An
         "status_choices": FindingStatus.choices,
         "p": page,
         "case": case,
+        "deciding_body": deciding_body(case).name,
         "changer": changer,
         "assigner": assigner,
         "signer": can_sign(user, case),

@@ -18,7 +18,7 @@ from bvct.core.constants import Action
 from bvct.core.errors import NotFoundError, ServiceError, refusal_on_form
 from bvct.core.gate import get_for_user
 from bvct.core.submissions import once_per_submission
-from bvct.vetting import services_findings
+from bvct.vetting import services_conclusions, services_findings
 from bvct.vetting.appraisal import appraisal_items, refuse_unexplained_nothing_found
 from bvct.vetting.forms_cases import (
     AppraisalForm,
@@ -189,6 +189,10 @@ def appraisal_report_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
         "version": case.version,
         "issued_on": timezone.localdate(),
         "signer_name": getattr(request.user, "full_name", ""),
+        "classification": services_findings.report_classification_floor(case),
+        "recipients": "\n".join(
+            [services_conclusions.deciding_body(case).name, "Lưu hồ sơ cán bộ"]
+        ),
     }
     form = AppraisalReportForm(request.POST or None, initial=initial)
     status = 200
@@ -199,11 +203,10 @@ def appraisal_report_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
                 document = services_findings.appraisal_report_issue(
                     actor=request.user,
                     case=case,
-                    issuer=request.user.organisation,  # type: ignore[union-attr]
                     issued_on=data["issued_on"],
                     place=data["place"],
                     signer_title=data["signer_title"],
-                    signer_name=data["signer_name"],
+                    classification=data["classification"],
                     recipients=data["recipients"],
                     proposal=data["proposal"],
                     expected_version=data["version"],
@@ -220,6 +223,10 @@ def appraisal_report_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
                 return HttpResponseRedirect(case_url(case, "documents"))
         else:
             status = 400
+    issuer = getattr(request.user, "organisation", None)
     return render(
-        request, "vetting/cases/report_form.html", {"case": case, "form": form}, status=status
+        request,
+        "vetting/cases/report_form.html",
+        {"case": case, "form": form, "issuer": issuer.name if issuer else ""},
+        status=status,
     )

@@ -26,6 +26,11 @@ from bvct.vetting.services_common import case_rules
 from bvct.vetting.views_cases import case_url
 
 
+def default_recipients(body_name: str) -> list[str]:
+    """Where a conclusion goes unless the signer says otherwise (HD 36: one a line)."""
+    return [body_name, "Cấp ủy nơi công tác", "Lưu hồ sơ cán bộ, Văn phòng"]
+
+
 def _to_case(result: uuid.UUID, public_id: uuid.UUID) -> str:
     return case_url(public_id, "conclusion")
 
@@ -54,18 +59,22 @@ def conclusion_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
             ).values_list("kind", flat=True)
         )
     )
+    body = services_conclusions.deciding_body(case)
     initial = {
         "version": case.version,
         "meeting_date": timezone.localdate(),
+        "members_total": body.members,
         "covers_kinds": kinds,
         "findings": [str(f.public_id) for f in findings],
-        "recipients": "Như trên\nLưu Văn phòng",
+        "classification": services_conclusions.classification_floor(case),
+        "recipients": "\n".join(default_recipients(body.name)),
     }
     form = ConclusionForm(
         request.POST or None,
         initial=initial,
         findings=findings,
         follows=case.previous_case_id is not None,
+        authority=body.authority,
     )
     status = 200
     if request.method == "POST":
@@ -76,7 +85,7 @@ def conclusion_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
                     actor=request.user,
                     case=case,
                     meeting_date=data["meeting_date"],
-                    members_total=data["members_total"],
+                    classification=data["classification"],
                     members_present=data["members_present"],
                     votes_for=data["votes_for"],
                     votes_against=data["votes_against"],
@@ -115,7 +124,7 @@ def conclusion_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
             "validity": _validity(case),
             "nothing_found": bool(appraisal and appraisal.nothing_found),
             "rules_text": (
-                f"{case.competent_body.name} kết luận theo bộ quy tắc phiên bản {rules.version}: "
+                f"{body.name} kết luận theo bộ quy tắc phiên bản {rules.version}: "
                 f"hội nghị cần ít nhất {rules.quorum.numerator}/{rules.quorum.denominator} tổng "
                 f"số ủy viên dự họp; kết luận được thông qua khi quá "
                 f"{rules.passing.numerator}/{rules.passing.denominator} tổng số ủy viên tán "
