@@ -132,7 +132,12 @@ def open_case(scene: Scene, **more: Any) -> Case:
 def to_deliberation(scene: Scene, case: Case) -> Case:
     """Appraisal that finds nothing, then straight to the committee."""
     case = services.case_transition(actor=scene.officer, case=case, to=CaseState.APPRAISAL)
-    services_findings.appraisal_record(actor=scene.officer, case=case, nothing_found=True)
+    services_findings.appraisal_record(
+        actor=scene.officer,
+        case=case,
+        nothing_found=True,
+        note="Đã đối chiếu lý lịch: không nội dung nào cần thẩm tra, xác minh.",
+    )
     return services.case_transition(actor=scene.officer, case=case, to=CaseState.DELIBERATION)
 
 

@@ -79,7 +79,12 @@ def deliberating(o: Any) -> Case:
     )  # fmt: skip
     opened = services.case_open(actor=SYSTEM, decision=proposed)
     opened = services.case_transition(actor=SYSTEM, case=opened, to=CaseState.APPRAISAL)
-    services_findings.appraisal_record(actor=SYSTEM, case=opened, nothing_found=True)
+    services_findings.appraisal_record(
+        actor=SYSTEM,
+        case=opened,
+        nothing_found=True,
+        note="Đã đối chiếu lý lịch: không nội dung nào cần thẩm tra, xác minh.",
+    )
     return services.case_transition(actor=SYSTEM, case=opened, to=CaseState.DELIBERATION)
 
 

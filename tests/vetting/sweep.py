@@ -56,7 +56,12 @@ def case_objects(o: Any) -> CaseObjects:
     )  # fmt: skip
     done = services.case_open(actor=SYSTEM, decision=decision("Trưởng Ban Dân vận Tỉnh ủy"))
     done = services.case_transition(actor=SYSTEM, case=done, to=CaseState.APPRAISAL)
-    services_findings.appraisal_record(actor=SYSTEM, case=done, nothing_found=True)
+    services_findings.appraisal_record(
+        actor=SYSTEM,
+        case=done,
+        nothing_found=True,
+        note="Đã đối chiếu lý lịch: không nội dung nào cần thẩm tra, xác minh.",
+    )
     done = services.case_transition(actor=SYSTEM, case=done, to=CaseState.DELIBERATION)
     signer = account(root, Role.COMMITTEE_MEMBER)
     set_members(root, 30, 9)

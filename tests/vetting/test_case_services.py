@@ -115,7 +115,13 @@ def test_the_workflow_table_refuses_illegal_moves_and_guards_say_what_is_missing
     assert case.stage_due_on == add_working_days(today, 5)  # the rule pack's appraisal days
     with pytest.raises(ValidationFailed, match="Chưa ghi kết quả thẩm định"):
         services.case_transition(actor=scene.officer, case=case, to=CaseState.DELIBERATION)
-    services_findings.appraisal_record(actor=scene.officer, case=case, nothing_found=True)
+    # Nothing found while the dossier holds items to check: the officer must say why.
+    with pytest.raises(ValidationFailed, match="hãy ghi rõ vì sao") as unexplained:
+        services_findings.appraisal_record(actor=scene.officer, case=case, nothing_found=True)
+    assert unexplained.value.field == "note"
+    services_findings.appraisal_record(
+        actor=scene.officer, case=case, nothing_found=True, note="Đã đối chiếu: không cần xác minh."
+    )
     with pytest.raises(ValidationFailed, match="Không có vấn đề nào cần thẩm tra"):
         services.case_transition(actor=scene.officer, case=case, to=CaseState.VERIFICATION)
     with pytest.raises(ConflictError):

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bvct.core.constants import Action
+from bvct.core.constants import Action, Classification
 from bvct.core.errors import PermissionDeniedError, ValidationFailed
 from bvct.core.gate import get_for_user, may
 from bvct.documents.services import document_download
@@ -319,7 +319,11 @@ class ConclusionOutput(serializers.Serializer):
 
 class ConclusionInput(serializers.Serializer):
     meeting_date = serializers.DateField()
-    members_total = serializers.IntegerField(min_value=0)
+    members_total = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="Nếu gửi, phải bằng số ủy viên đã ghi của cấp ủy (mặc định: số đã ghi).",
+    )
     members_present = serializers.IntegerField(min_value=0)
     votes_for = serializers.IntegerField(min_value=0)
     votes_against = serializers.IntegerField(min_value=0)
@@ -337,6 +341,11 @@ class ConclusionInput(serializers.Serializer):
     findings = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
     concluded_on = serializers.DateField(required=False)
     upholds = serializers.BooleanField(default=False)
+    classification = serializers.ChoiceField(
+        choices=Classification.names,
+        required=False,
+        help_text="Độ mật của kết luận; mặc định và thấp nhất: mức sàn của hồ sơ (ít nhất MAT).",
+    )
     version = serializers.IntegerField(min_value=1, required=False)
 
 
@@ -357,6 +366,8 @@ class ConclusionIssueApi(APIView):
         findings = list(Finding.objects.filter(case=case, public_id__in=wanted))
         if len(findings) != len(wanted):
             raise ValidationFailed("Có vấn đề không thuộc hồ sơ này.", field="findings")
+        if "classification" in v:
+            v["classification"] = int(Classification[v["classification"]])
         conclusion = services_conclusions.conclusion_issue(
             actor=request.user,
             case=case,

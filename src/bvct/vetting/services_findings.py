@@ -24,7 +24,7 @@ from bvct.documents.services import document_issue
 from bvct.orgs.models import Organisation
 from bvct.people.models import Person
 from bvct.positions.models import PersonnelDecision
-from bvct.vetting.appraisal import ITEM_LABELS, appraisal_items
+from bvct.vetting.appraisal import ITEM_LABELS, appraisal_items, refuse_unexplained_nothing_found
 from bvct.vetting.constants import (
     CaseEventKind,
     CaseState,
@@ -92,6 +92,7 @@ def appraisal_record(
         )
     note = _text(note, field="note", label="ghi chú", size=4000, required=False)
     items = appraisal_items(locked.subject, case_rules(locked), user=actor)
+    refuse_unexplained_nothing_found(items, nothing_found, note)
     existing = Appraisal.objects.select_for_update().filter(case=locked).first()
     before = (
         {"nothing_found": existing.nothing_found, "items": len(existing.items)}
