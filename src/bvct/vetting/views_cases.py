@@ -181,12 +181,14 @@ def case_detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     return render_case(request, case)
 
 
-def _case(request: HttpRequest, public_id: uuid.UUID, action: str = Action.CHANGE) -> Case:
+def case_for(request: HttpRequest, public_id: uuid.UUID, action: str = Action.CHANGE) -> Case:
     """The case if the user may take ``action`` on it; else 404, as a missing one."""
     return case_get(user=request.user, public_id=public_id, action=action)
 
 
-def _refused(request: HttpRequest, case: Case, form: Any, name: str, exc: ServiceError) -> Any:
+def refused_on_page(
+    request: HttpRequest, case: Case, form: Any, name: str, exc: ServiceError
+) -> Any:
     """The page again with the refusal at the form's field (or above it)."""
     if isinstance(exc, NotFoundError):
         raise Http404 from exc
@@ -197,7 +199,7 @@ def _refused(request: HttpRequest, case: Case, form: Any, name: str, exc: Servic
 @login_required
 @require_POST
 def case_transition_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_for(request, public_id)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Biểu mẫu đã cũ; hãy tải lại trang.")
@@ -221,7 +223,7 @@ def case_transition_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
 @login_required
 @require_POST
 def case_withdraw_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_for(request, public_id)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return render_case(request, case, status=400, withdraw_form=form)
@@ -233,7 +235,7 @@ def case_withdraw_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             expected_version=form.cleaned_data["version"],
         )
     except ServiceError as exc:
-        return _refused(request, case, form, "withdraw_form", exc)
+        return refused_on_page(request, case, form, "withdraw_form", exc)
     messages.success(request, "Đã rút hồ sơ thẩm tra.")
     return HttpResponseRedirect(case_url(case))
 
@@ -241,7 +243,7 @@ def case_withdraw_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 @login_required
 @require_POST
 def case_assign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, public_id, Action.ASSIGN)
+    case = case_for(request, public_id, Action.ASSIGN)
     form = AssignForm(request.POST, officers=assignable_officers(case))
     if not form.is_valid():
         return render_case(request, case, status=400, assign_form=form)
@@ -254,7 +256,7 @@ def case_assign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             expected_version=form.cleaned_data["version"],
         )
     except ServiceError as exc:
-        return _refused(request, case, form, "assign_form", exc)
+        return refused_on_page(request, case, form, "assign_form", exc)
     messages.success(request, f"Đã phân công {form.cleaned_data['user'].full_name}.")
     return HttpResponseRedirect(case_url(case, "officers"))
 
@@ -262,7 +264,7 @@ def case_assign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 @login_required
 @require_POST
 def case_unassign_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, public_id, Action.ASSIGN)
+    case = case_for(request, public_id, Action.ASSIGN)
     form = UnassignForm(request.POST)
     assignment = None
     if form.is_valid():
@@ -296,7 +298,7 @@ def _reopened_url(result: uuid.UUID, public_id: uuid.UUID) -> str:
 def case_reopen_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """“Mở hồ sơ mới về kết luận này”: a complaint or new information about a concluded
     case opens a new case about the same person, linked to it."""
-    case = _case(request, public_id, Action.OPEN_CASE)
+    case = case_for(request, public_id, Action.OPEN_CASE)
     if case.state != CaseState.CONCLUDED or not role_may(request.user, Action.OPEN_CASE):
         raise Http404
     form = ReopenForm(request.POST or None, initial={"origin": CaseOrigin.COMPLAINT})

@@ -14,12 +14,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bvct.core.constants import Action
 from bvct.core.errors import NotFoundError, ServiceError, refusal_on_form
 from bvct.core.gate import get_for_user
 from bvct.core.submissions import once_per_submission
 from bvct.vetting import services_conclusions, services_findings
-from bvct.vetting.appraisal import appraisal_items, refuse_unexplained_nothing_found
 from bvct.vetting.forms_cases import (
     AppraisalForm,
     AppraisalReportForm,
@@ -28,37 +26,20 @@ from bvct.vetting.forms_cases import (
     ResultForm,
 )
 from bvct.vetting.models import Appraisal, Case, Finding, VerificationResult
-from bvct.vetting.selectors import case_get
 from bvct.vetting.selectors_ui_cases import agencies
 from bvct.vetting.services_common import case_rules
-from bvct.vetting.views_cases import case_url, render_case
-
-
-def _case(request: HttpRequest, public_id: uuid.UUID) -> Case:
-    """The case if the user may work on it; else 404, as a missing one."""
-    return case_get(user=request.user, public_id=public_id, action=Action.CHANGE)
-
-
-def _refused(request: HttpRequest, case: Case, form: Any, name: str, exc: ServiceError) -> Any:
-    if isinstance(exc, NotFoundError):
-        raise Http404 from exc
-    refusal_on_form(form, exc)
-    return render_case(request, case, status=exc.status, **{name: form})
+from bvct.vetting.views_cases import case_for, case_url, refused_on_page, render_case
 
 
 @login_required
 @require_POST
 def appraisal_record_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_for(request, public_id)
     form = AppraisalForm(request.POST)
     if not form.is_valid():
         return render_case(request, case, status=400, appraisal_form=form)
     try:
-        refuse_unexplained_nothing_found(
-            appraisal_items(case.subject, case_rules(case), user=request.user),
-            form.cleaned_data["nothing_found"],
-            form.cleaned_data["note"],
-        )
+        # The service refuses "nothing found" without its reason, at the note.
         services_findings.appraisal_record(
             actor=request.user,
             case=case,
@@ -67,7 +48,7 @@ def appraisal_record_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
             expected_version=form.cleaned_data["version"],
         )
     except ServiceError as exc:
-        return _refused(request, case, form, "appraisal_form", exc)
+        return refused_on_page(request, case, form, "appraisal_form", exc)
     messages.success(request, "Đã ghi kết quả thẩm định.")
     return HttpResponseRedirect(case_url(case, "appraisal"))
 
@@ -93,7 +74,7 @@ def _to_findings(result: uuid.UUID, public_id: uuid.UUID) -> str:
 @require_POST
 @once_per_submission(_to_findings)
 def finding_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_for(request, public_id)
     form = _finding_form(case, request.POST)
     if not form.is_valid():
         return render_case(request, case, status=400, finding_form=form)
@@ -112,7 +93,7 @@ def finding_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             submission_token=request.submission_token,  # type: ignore[attr-defined]
         )
     except ServiceError as exc:
-        return _refused(request, case, form, "finding_form", exc)
+        return refused_on_page(request, case, form, "finding_form", exc)
     messages.success(request, "Đã ghi vấn đề cần xem xét.")
     return HttpResponseRedirect(case_url(case, "findings"))
 
@@ -124,7 +105,7 @@ def finding_update_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
     finding = get_for_user(
         Finding.objects.select_related("case"), request.user, public_id=public_id
     )
-    case = _case(request, finding.case.public_id)
+    case = case_for(request, finding.case.public_id)
     results = VerificationResult.objects.filter(case=case).select_related("agency")
     form = FindingUpdateForm(request.POST, results=results)
     if not form.is_valid():
@@ -155,7 +136,7 @@ def _to_results(result: uuid.UUID, public_id: uuid.UUID) -> str:
 @require_POST
 @once_per_submission(_to_results)
 def result_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_for(request, public_id)
     form = ResultForm(request.POST, agencies=agencies(), findings=Finding.objects.filter(case=case))
     if not form.is_valid():
         return render_case(request, case, status=400, result_form=form)
@@ -174,7 +155,7 @@ def result_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             submission_token=request.submission_token,  # type: ignore[attr-defined]
         )
     except ServiceError as exc:
-        return _refused(request, case, form, "result_form", exc)
+        return refused_on_page(request, case, form, "result_form", exc)
     messages.success(request, "Đã ghi kết quả thẩm tra, xác minh.")
     return HttpResponseRedirect(case_url(case, "results"))
 
@@ -182,7 +163,7 @@ def result_new_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @login_required
 def appraisal_report_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Issue the appraisal report (numbered, rendered to DOCX, linked to the case)."""
-    case = _case(request, public_id)
+    case = case_for(request, public_id)
     if not case.is_open:
         raise Http404
     initial = {
