@@ -4,7 +4,8 @@ port in BVCT_DEV_PORT).
 Needs Debian's chromium and the playwright Python package (its own browser download is not
 used): `apt-get install chromium && .venv/bin/pip install playwright`, then
 `.venv/bin/python scripts/screenshots.py` (sign-in, home, audit), then again with
-`--dossiers` (search, a dossier) and `--import` (an import check with mistakes).
+`--dossiers` (search, a dossier), `--import` (an import check with mistakes) and `--casework`
+(the officer's work queue, a case before the committee, the timeliness report).
 """
 
 from __future__ import annotations
@@ -100,9 +101,27 @@ def import_check() -> None:
         browser.close()
 
 
+def casework() -> None:
+    """The commune officer's work queue, a case in deliberation and the timeliness report."""
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+        _sign_in(page, "canbo.xa")
+        page.screenshot(path=str(OUT / "queue.png"))
+        page.goto(f"{BASE}/tham-tra/ho-so-tham-tra/")
+        page.click("table tbody tr:has-text('Xét') a >> nth=0")
+        page.wait_for_load_state()
+        page.screenshot(path=str(OUT / "case.png"))
+        page.goto(f"{BASE}/tham-tra/bao-cao/thoi-han/")
+        page.screenshot(path=str(OUT / "timeliness.png"))
+        browser.close()
+
+
 if __name__ == "__main__":
     if "--dossiers" in sys.argv:
         dossiers()
+    elif "--casework" in sys.argv:
+        casework()
     elif "--import" in sys.argv:
         import_check()
     else:
