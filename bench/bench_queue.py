@@ -96,7 +96,7 @@ def main() -> None:
     from bvct.accounts.services import user_set_password
     from bvct.core.gate import SYSTEM
     from bvct.vetting.models import Case
-    from bvct.vetting.selectors_queue import case_list
+    from bvct.vetting.selectors_queue import CaseFilter, case_list
 
     personas = {
         "commune officer": bench_officer("bench.queue", COMMUNE, clearance="TUYET_MAT"),
@@ -107,8 +107,8 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"dataset: {Case.objects.count():,} cases; {args.workers} gunicorn workers")
     for name, user in personas.items():
-        seen = case_list(user=user, open_only=True).count()
-        mine = case_list(user=user, open_only=True, mine=True).count()
+        seen = case_list(user=user, filters=CaseFilter(open_only=True)).count()
+        mine = case_list(user=user, filters=CaseFilter(open_only=True, mine=True)).count()
         print(f"  {name} ({user.organisation.name}): sees {seen:,} open cases, {mine:,} assigned")
     server = _serve(args.port, args.workers)
     base = f"http://127.0.0.1:{args.port}"

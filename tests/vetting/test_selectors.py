@@ -16,6 +16,7 @@ from bvct.vetting.constants import CaseState, CheckStatus
 from bvct.vetting.coverage import decision_check
 from bvct.vetting.models import DecisionCheck
 from bvct.vetting.rules import rule_pack_current
+from bvct.vetting.selectors_queue import CaseFilter, case_list
 from tests.conftest import events_since
 from tests.factories import Tree
 from tests.people.factories import declaration
@@ -29,18 +30,23 @@ def test_the_queue_shows_open_cases_nearest_deadline_first_mine_and_late(tree: T
     first = open_case(scene)
     first = services.case_transition(actor=scene.officer, case=first, to=CaseState.APPRAISAL)
     second = services.case_open(actor=scene.verifier, dossier=scene.dossier, origin="COMPLAINT")
-    assert list(selectors.case_list_for_queue(user=scene.officer)) == [first, second]
-    assert list(selectors.case_list_for_queue(user=scene.officer, mine=True)) == [first]
-    assert not selectors.case_list_for_queue(user=scene.officer, late=True).exists()
+    assert list(case_list(user=scene.officer, filters=CaseFilter(open_only=True))) == [
+        first,
+        second,
+    ]
+    assert list(case_list(user=scene.officer, filters=CaseFilter(open_only=True, mine=True))) == [
+        first
+    ]
+    assert not case_list(user=scene.officer, filters=CaseFilter(late=True)).exists()
     # Deadlines live on the case: make the first one late.
     type(first).objects.filter(pk=first.pk).update(stage_due_on=dt.date.today() - dt.timedelta(1))
-    assert list(selectors.case_list_for_queue(user=scene.officer, late=True)) == [first]
+    assert list(case_list(user=scene.officer, filters=CaseFilter(late=True))) == [first]
     counts = selectors.case_queue_counts(user=scene.officer)
     assert counts.by_state[CaseState.APPRAISAL] == 1 and counts.by_state[CaseState.OPEN] == 1
     assert (counts.late, counts.mine) == (1, 1)
     other = account(tree.committee_b, Role.BVCT_OFFICER)
-    assert not selectors.case_list_for_queue(user=other).exists()
-    body = selectors.case_list_for_queue(user=scene.signer, competent_body_only=True)
+    assert not case_list(user=other).exists()
+    body = case_list(user=scene.signer, filters=CaseFilter(open_only=True, body_only=True))
     assert set(body) == {first, second}
 
 

@@ -7,6 +7,7 @@ findings, verification results, conclusions, reported changes) are in ``api_case
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -29,7 +30,14 @@ from bvct.vetting.constants import CaseOrigin, CaseState, CheckStatus, Duty, Out
 from bvct.vetting.coverage import decision_check
 from bvct.vetting.models import Case, CaseAssignment, CaseEvent
 from bvct.vetting.selectors import case_access, case_get
-from bvct.vetting.selectors_queue import can_read_cases, can_work_cases, case_list, mark_deadlines
+from bvct.vetting.selectors_queue import (
+    CaseFilter,
+    can_read_cases,
+    can_work_cases,
+    case_committees,
+    case_list,
+    mark_deadlines,
+)
 from bvct.vetting.workflow import moves_from
 
 PAGE_SIZE = 50
@@ -222,6 +230,13 @@ def _flag(request: Request, name: str) -> bool:
     raise ValidationError({name: ["Giá trị phải là true hoặc false."]})
 
 
+def _as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        return None
+
+
 def case_detail(case: Case) -> dict[str, Any]:
     """The detail output of one case (a handful of queries, whatever its history)."""
     from bvct.people.models import Person
@@ -275,6 +290,15 @@ class CaseListApi(APIView):
             ),
             OpenApiParameter("open", bool, description="Chỉ hồ sơ đang giải quyết"),
             OpenApiParameter("dossier", str, description="Id công khai của hồ sơ người"),
+            OpenApiParameter(
+                "committee", str, description="Id công khai của cấp ủy có thẩm quyền kết luận"
+            ),
+            OpenApiParameter(
+                "q",
+                str,
+                description="Số hồ sơ (hoặc một phần) hoặc tên người được thẩm tra, có dấu "
+                "hoặc không dấu",
+            ),
             *PAGE_PARAMS,
         ],
         responses=CaseListOutput,
@@ -291,14 +315,29 @@ class CaseListApi(APIView):
             dossier = dossier_get_for_user(
                 user=request.user, public_id=request.query_params["dossier"]
             )
+        committee = None
+        if request.query_params.get("committee"):
+            key = _as_uuid(request.query_params["committee"])
+            committee = (
+                case_committees(user=request.user).filter(public_id=key).first() if key else None
+            )
+            if committee is None:
+                raise ValidationError({"committee": ["Không có cấp ủy này trong danh sách."]})
+        q = " ".join(request.query_params.get("q", "").split())
+        if len(q) > 100:
+            raise ValidationError({"q": ["Nội dung tìm dài quá 100 ký tự."]})
         rows = case_list(
             user=request.user,
-            state=state,
-            mine=_flag(request, "mine"),
-            late=_flag(request, "late"),
-            body_only=_flag(request, "body"),
-            open_only=_flag(request, "open"),
-            dossier=dossier,
+            filters=CaseFilter(
+                state=state,
+                mine=_flag(request, "mine"),
+                late=_flag(request, "late"),
+                body_only=_flag(request, "body"),
+                open_only=_flag(request, "open"),
+                dossier=dossier,
+                competent_body=committee,
+                q=q,
+            ),
         )
         number = page_number(request)
         start = (number - 1) * PAGE_SIZE

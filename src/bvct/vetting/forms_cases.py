@@ -110,11 +110,26 @@ OPEN_CHOICES = [
 
 
 class CaseFilterForm(forms.Form):
+    """The case list's filters; the committees offered are those the user may see (sent as
+    their public ids)."""
+
+    q = forms.CharField(
+        label=_("Số hồ sơ hoặc tên người được thẩm tra"), required=False, max_length=100,
+        help_text=_("Gõ có dấu hoặc không dấu đều được."),
+        error_messages={"max_length": _("Nội dung tìm dài quá 100 ký tự.")},
+    )  # fmt: skip
     state = forms.ChoiceField(
         label=_("Bước"), choices=OPEN_CHOICES, required=False, error_messages=_INVALID
     )
+    committee = RowChoiceField(
+        label=_("Cấp có thẩm quyền kết luận"), empty=_("— Mọi cấp ủy —"), required=False
+    )
     late = forms.BooleanField(label=_("Chỉ hồ sơ quá hạn"), required=False)
     mine = forms.BooleanField(label=_("Chỉ hồ sơ tôi được phân công"), required=False)
+
+    def __init__(self, *args: Any, committees: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].offer(committees, lambda o: o.name)  # type: ignore[attr-defined]
 
 
 # --- the case page ----------------------------------------------------------------------------

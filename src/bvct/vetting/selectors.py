@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from bvct.audit.constants import AuditAction
 from bvct.core.constants import Action
-from bvct.core.gate import active_user, get_for_user, is_system
+from bvct.core.gate import active_user, get_for_user
 from bvct.people.models import Dossier
 from bvct.positions.constants import DecisionStatus
 from bvct.positions.models import PersonnelDecision
@@ -57,30 +57,6 @@ def case_access(*, user: Any, public_id: Any) -> Case:
 
 
 # --- the work queue ---------------------------------------------------------------------------
-
-
-def case_list_for_queue(
-    *,
-    user: Any,
-    state: str | None = None,
-    mine: bool = False,
-    late: bool = False,
-    competent_body_only: bool = False,
-) -> QuerySet[Case]:
-    """Cases still being worked on that ``user`` sees, the nearest deadline first: ``mine``
-    those they are assigned to; ``late`` those past their stage's deadline;
-    ``competent_body_only`` those their own committee concludes (a committee member's)."""
-    qs = Case.objects.visible_to(user).filter(state__in=OPEN_STATES)
-    if state:
-        qs = qs.filter(state=state)
-    actor = active_user(user)
-    if mine and actor is not None and not is_system(actor):
-        qs = qs.filter(assignee_ids__contains=[actor.pk])
-    if competent_body_only and actor is not None and not is_system(actor):
-        qs = qs.filter(competent_body_id=actor.organisation_id)
-    if late:
-        qs = qs.filter(stage_due_on__lt=today())
-    return qs.select_related("competent_body").order_by("stage_due_on", "opened_at", "id")
 
 
 @dataclass(frozen=True)
@@ -305,7 +281,6 @@ def reported_after(change: ReportedChange, conclusion: Conclusion | None) -> boo
 __all__ = [
     "case_access",
     "case_get",
-    "case_list_for_queue",
     "case_queue_counts",
     "changes_for_conclusion_holders",
     "conclusions_for_dossier",

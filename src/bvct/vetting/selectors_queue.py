@@ -9,11 +9,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from bvct.core.constants import Action, Role
 from bvct.core.counting import capped_count
 from bvct.core.gate import active_user, is_system, may
+from bvct.core.text import normalize
+from bvct.orgs.models import Organisation
 from bvct.people.models import Dossier, Person
 from bvct.positions.models import PersonnelDecision
 from bvct.vetting.calendar import WorkingCalendar
@@ -44,35 +46,79 @@ def with_subject_name(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.annotate(subject_name=Subquery(name))
 
 
-def case_list(
-    *,
-    user: Any,
-    state: str = "",
-    mine: bool = False,
-    late: bool = False,
-    body_only: bool = False,
-    dossier: Dossier | None = None,
-    open_only: bool = False,
-) -> QuerySet[Case]:
-    """Cases ``user`` sees, in any state: ``state`` one state; ``mine`` those assigned to them;
-    ``late`` open ones past their stage's deadline; ``body_only`` those their own committee
-    concludes; ``dossier`` one subject's. Open cases by nearest deadline, then the newest."""
-    qs = Case.objects.visible_to(user, Action.VIEW)
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a case list is narrowed to (every list of cases goes through :func:`case_list`):
+    ``state`` one state; ``open_only`` those still being worked on; ``mine`` those assigned to
+    the user; ``late`` open ones past their stage's deadline; ``body_only`` those the user's
+    own committee concludes; ``dossier`` one subject's; ``competent_body`` those one committee
+    concludes; ``q`` a case number (or part of it) or the subject's name, without diacritics
+    or case mattering."""
+
+    state: str = ""
+    open_only: bool = False
+    mine: bool = False
+    late: bool = False
+    body_only: bool = False
+    dossier: Dossier | None = None
+    competent_body: Organisation | None = None
+    q: str = ""
+
+
+def _search(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Cases whose number contains ``text``, or whose subject's folded name contains its
+    folded form (both checked per case as the ordered walk reaches it: one index probe on the
+    subject's person row)."""
+    raw = " ".join(text.split())[:100]
+    key = normalize(raw)
+    if not raw:
+        return qs
+    named = Person.objects.filter(
+        dossier_id=OuterRef("subject_id"), is_subject=True, name_norm__contains=key
+    )
+    if not key:
+        return qs.filter(reference__icontains=raw)
+    return qs.filter(Q(reference__icontains=raw) | Q(Exists(named)))
+
+
+def case_list(*, user: Any, filters: CaseFilter = CaseFilter()) -> QuerySet[Case]:
+    """Cases ``user`` sees, narrowed by ``filters``, by nearest deadline (cases without one
+    last), then the newest: the order of the ``case_open_queue`` index, which a page of open
+    cases walks and stops. Each row carries ``subject_name`` and its competent body."""
+    f = filters
+    qs: QuerySet[Case] = Case.objects.visible_to(user, Action.VIEW)
     actor = active_user(user)
-    if state:
-        qs = qs.filter(state=state)
-    if open_only or late:
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.open_only or f.late:
         qs = qs.filter(state__in=OPEN_STATES)
-    if mine:
+    if f.mine:
         qs = qs.filter(assignee_ids__contains=[getattr(actor, "pk", None) or 0])
-    if body_only and actor is not None and not is_system(actor):
+    if f.body_only and actor is not None and not is_system(actor):
         qs = qs.filter(competent_body_id=actor.organisation_id)
-    if late:
+    if f.late:
         qs = qs.filter(stage_due_on__lt=today())
-    if dossier is not None:
-        qs = qs.filter(subject=dossier)
+    if f.dossier is not None:
+        qs = qs.filter(subject=f.dossier)
+    if f.competent_body is not None:
+        qs = qs.filter(competent_body=f.competent_body)
+    if f.q:
+        qs = _search(qs, f.q)
     named = with_subject_name(qs.select_related("competent_body", "subject"))
     return named.order_by("stage_due_on", "-opened_at", "-id")
+
+
+def case_committees(*, user: Any) -> QuerySet[Organisation]:
+    """The committees a case list may be narrowed to: those the user may see (their scope and
+    the chain above it) that conclude at least one case, by name."""
+    concludes = Case.objects.filter(competent_body_id=OuterRef("pk"))
+    return (
+        Organisation.objects.visible_to(user, Action.VIEW)
+        .filter(kind__is_committee=True, is_active=True)
+        .filter(Exists(concludes))
+        .only("id", "public_id", "name", "name_norm", "path")
+        .order_by("name_norm", "name", "id")
+    )
 
 
 def mark_deadlines(cases: Iterable[Case], on: dt.date | None = None) -> list[Case]:
@@ -162,7 +208,7 @@ def work_queue(*, user: Any, limit: int = QUEUE_ROWS) -> WorkQueue:
         # Counted first (the assignment index answers at once when there is none; walking the
         # deadline order for cases that are not there would read them all), then listed.
         for state in OPEN_STATES:
-            own_qs = case_list(user=user, mine=True, state=state)
+            own_qs = case_list(user=user, filters=CaseFilter(mine=True, state=state))
             total = capped_count(own_qs)
             if total:
                 own = mark_deadlines(own_qs[:limit])
@@ -174,12 +220,15 @@ def work_queue(*, user: Any, limit: int = QUEUE_ROWS) -> WorkQueue:
         queue.waiting, queue.waiting_total = _rows_and_total(
             decisions_waiting_for_check(user=user).annotate(subject_name=Subquery(name)), limit
         )
-    late, queue.late_total = _rows_and_total(case_list(user=user, late=True), limit)
+    late, queue.late_total = _rows_and_total(
+        case_list(user=user, filters=CaseFilter(late=True)), limit
+    )
     queue.late = mark_deadlines(late)
     if actor.has_role(Role.COMMITTEE_MEMBER):
         queue.shows_deliberation = True
         rows, queue.deliberation_total = _rows_and_total(
-            case_list(user=user, state=CaseState.DELIBERATION, body_only=True), limit
+            case_list(user=user, filters=CaseFilter(state=CaseState.DELIBERATION, body_only=True)),
+            limit,
         )
         queue.deliberation = mark_deadlines(rows)
     return queue
@@ -187,10 +236,12 @@ def work_queue(*, user: Any, limit: int = QUEUE_ROWS) -> WorkQueue:
 
 __all__ = [
     "QUEUE_ROWS",
+    "CaseFilter",
     "StageBlock",
     "WorkQueue",
     "can_read_cases",
     "can_work_cases",
+    "case_committees",
     "case_list",
     "mark_deadlines",
     "with_subject_name",

@@ -1,7 +1,7 @@
-"""Reads the casework pages need beyond the core selectors (``vetting.selectors``): the case
-list with its filters, everything one case page shows (in a fixed number of queries), the
-officers a case may be assigned to and the agencies a result may come from, each by name.
-All through the gate."""
+"""Reads the casework pages need beyond the core selectors (``vetting.selectors``; the case
+lists are ``selectors_queue.case_list``): everything one case page shows (in a fixed number
+of queries), the officers a case may be assigned to and the agencies a result may come from,
+each by name. All through the gate."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch
 
 from bvct.accounts.models import User
 from bvct.core.constants import Action, Role
-from bvct.core.gate import active_user, is_system
 from bvct.documents.models import IssuedDocument
 from bvct.orgs.models import Organisation
 from bvct.people.models import Person
@@ -21,7 +20,7 @@ from bvct.people.selectors import dossier_persons
 from bvct.positions.models import PersonnelDecision
 from bvct.vetting import workflow
 from bvct.vetting.calendar import working_days_between
-from bvct.vetting.constants import OPEN_STATES, CaseState
+from bvct.vetting.constants import CaseState
 from bvct.vetting.models import (
     CASE_GATE,
     Appraisal,
@@ -33,31 +32,6 @@ from bvct.vetting.models import (
     VerificationResult,
 )
 from bvct.vetting.services_common import today
-
-_SUBJECT_NAME = Subquery(
-    Person.objects.filter(dossier_id=OuterRef("subject_id"), is_subject=True).values("full_name")[
-        :1
-    ]
-)
-
-
-def case_list(
-    *, user: Any, state: str = "", late: bool = False, mine: bool = False
-) -> QuerySet[Case]:
-    """Cases the user sees: those still being worked on (or of one ``state``), the nearest
-    deadline first; ``late`` those past their stage's deadline; ``mine`` those the user is
-    assigned to. Each row carries ``subject_name``."""
-    qs = Case.objects.visible_to(user).filter(state__in=[state] if state else OPEN_STATES)
-    if late:
-        qs = qs.filter(state__in=OPEN_STATES, stage_due_on__lt=today())
-    actor = active_user(user)
-    if mine and actor is not None and not is_system(actor):
-        qs = qs.filter(assignee_ids__contains=[actor.pk])
-    return (
-        qs.select_related("competent_body", "subject")
-        .annotate(subject_name=_SUBJECT_NAME)
-        .order_by("stage_due_on", "-opened_at", "id")
-    )
 
 
 def days_left(due: dt.date | None) -> int | None:

@@ -41,11 +41,11 @@ from bvct.vetting.selectors import (
     related_assignees,
     reported_changes_for_dossier,
 )
+from bvct.vetting.selectors_queue import CaseFilter, case_committees, case_list
 from bvct.vetting.selectors_ui_cases import (
     agencies,
     assignable_officers,
     can_sign,
-    case_list,
     case_page,
     may,
 )
@@ -67,13 +67,27 @@ def _require_reader(request: HttpRequest) -> None:
 
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
-    """The cases the user sees, filtered by stage, lateness and their own assignments."""
+    """The cases the user sees (those still being worked on unless a state is chosen),
+    filtered by stage, competent committee, lateness, their own assignments, and a case number
+    or the subject's name."""
     _require_reader(request)
-    form = CaseFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
+    form = CaseFilterForm(request.GET or None, committees=case_committees(user=request.user))
+    filters = CaseFilter(open_only=True)
     if form.is_bound and form.is_valid():
-        filters = {k: form.cleaned_data[k] for k in ("state", "late", "mine")}
-    rows = case_list(user=request.user, **filters)
+        data = form.cleaned_data
+        filters = CaseFilter(
+            state=data["state"],
+            open_only=not data["state"],
+            late=data["late"],
+            mine=data["mine"],
+            competent_body=data["committee"],
+            q=data["q"],
+        )
+    rows = case_list(user=request.user, filters=filters)
+    if form.is_bound and not form.is_valid():
+        # A filter that does not exist (its error shown at the field) lists nothing rather
+        # than everything.
+        rows = rows.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

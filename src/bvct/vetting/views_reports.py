@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bvct.vetting.selectors import stage_durations
-from bvct.vetting.selectors_queue import can_read_cases, case_list, mark_deadlines
+from bvct.vetting.selectors_queue import CaseFilter, can_read_cases, case_list, mark_deadlines
 
 LATE_ROWS = 50
 
@@ -37,7 +37,7 @@ def timeliness_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         since = form.cleaned_data["since"]
     stats = stage_durations(user=request.user, since=since)
-    late_rows = case_list(user=request.user, late=True)
+    late_rows = case_list(user=request.user, filters=CaseFilter(late=True))
     late = mark_deadlines(late_rows[:LATE_ROWS])
     late_total = len(late) if len(late) < LATE_ROWS else late_rows.count()
     return render(
