@@ -322,10 +322,12 @@ class CaseListApi(APIView):
                 case_committees(user=request.user).filter(public_id=key).first() if key else None
             )
             if committee is None:
-                raise ValidationError({"committee": ["Không có cấp ủy này trong danh sách."]})
+                raise ValidationFailed(
+                    "Không có cấp ủy này trong danh sách cấp ủy bạn được xem.", field="committee"
+                )
         q = " ".join(request.query_params.get("q", "").split())
         if len(q) > 100:
-            raise ValidationError({"q": ["Nội dung tìm dài quá 100 ký tự."]})
+            raise ValidationFailed("Nội dung tìm dài quá 100 ký tự.", field="q")
         rows = case_list(
             user=request.user,
             filters=CaseFilter(
