@@ -199,6 +199,16 @@ ROUTES: dict[str, Route] = {
     "vetting:case_reopen": Route(
         OFFICERS, lambda o: _case_url(o, "mo-ho-so-moi/", "concluded"), writes={"post": OFFICERS}
     ),
+    # The case's deadline, decisions and restriction: a page with its form, sent to a service.
+    "vetting:case_deadline": Route(
+        OFFICERS, lambda o: _case_url(o, "doi-han/"), writes={"post": OFFICERS}
+    ),
+    "vetting:case_link_decision": Route(
+        OFFICERS, lambda o: _case_url(o, "gan-de-xuat/"), writes={"post": OFFICERS}
+    ),
+    "vetting:case_restriction": Route(
+        OFFICERS, lambda o: _case_url(o, "han-che/"), writes={"post": OFFICERS}
+    ),
     "vetting:appraisal_record": Route(OFFICERS, lambda o: _case_url(o, "tham-dinh/"), "post"),
     "vetting:finding_new": Route(OFFICERS, lambda o: _case_url(o, "van-de/moi/"), "post"),
     "vetting:finding_update": Route(
@@ -382,6 +392,15 @@ ROUTES.update(
         ),
         "api:case_withdraw": Route(
             OFFICERS, _cw("/api/cases/{case}/withdraw/"), method="post", api=True
+        ),
+        "api:case_deadline": Route(
+            OFFICERS, _cw("/api/cases/{case}/deadline/"), method="post", api=True
+        ),
+        "api:case_decisions": Route(
+            OFFICERS, _cw("/api/cases/{case}/decisions/"), method="post", api=True
+        ),
+        "api:case_restriction": Route(
+            OFFICERS, _cw("/api/cases/{case}/restriction/"), method="post", api=True
         ),
         "api:case_appraisal": Route(
             DOSSIER_READERS,

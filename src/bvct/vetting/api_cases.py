@@ -221,6 +221,29 @@ class CaseWithdrawInput(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
+class CaseDeadlineInput(serializers.Serializer):
+    due_on = serializers.DateField(
+        help_text="Hạn mới của bước hiện tại (YYYY-MM-DD), không trước hôm nay"
+    )
+    reason = serializers.CharField(max_length=2000)
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
+class CaseLinkDecisionInput(serializers.Serializer):
+    decision = serializers.UUIDField(
+        help_text="Id công khai của một đề xuất quyết định nhân sự khác về cùng người"
+    )
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
+class CaseRestrictionInput(serializers.Serializer):
+    restricted = serializers.BooleanField(
+        help_text="true: chỉ cán bộ được phân công và cấp có thẩm quyền kết luận xem được"
+    )
+    reason = serializers.CharField(max_length=2000)
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
 def _flag(request: Request, name: str) -> bool:
     value = request.query_params.get(name, "").strip().lower()
     if value in ("", "0", "false"):
@@ -470,6 +493,69 @@ class CaseWithdrawApi(APIView):
         return Response(case_detail(case_get(user=request.user, public_id=public_id)))
 
 
+class CaseDeadlineApi(APIView):
+    @extend_schema(
+        request=CaseDeadlineInput,
+        responses=CaseDetailOutput,
+        summary="Đổi hạn của bước hiện tại (có lý do; không trước hôm nay)",
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        case = case_for_work(request, public_id)
+        data = CaseDeadlineInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.case_set_deadline(
+            actor=request.user,
+            case=case,
+            due_on=v["due_on"],
+            reason=v["reason"],
+            expected_version=v.get("version"),
+        )
+        return Response(case_detail(case_get(user=request.user, public_id=public_id)))
+
+
+class CaseDecisionsApi(APIView):
+    @extend_schema(
+        request=CaseLinkDecisionInput,
+        responses=CaseDetailOutput,
+        summary="Gắn thêm một đề xuất quyết định nhân sự về cùng người vào hồ sơ thẩm tra",
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        case = case_for_work(request, public_id)
+        data = CaseLinkDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        # A decision the caller may not change answers as one that does not exist.
+        decision = decision_get_for_user(
+            user=request.user, public_id=v["decision"], action=Action.CHANGE
+        )
+        services.case_link_decision(
+            actor=request.user, case=case, decision=decision, expected_version=v.get("version")
+        )
+        return Response(case_detail(case_get(user=request.user, public_id=public_id)))
+
+
+class CaseRestrictionApi(APIView):
+    @extend_schema(
+        request=CaseRestrictionInput,
+        responses=CaseDetailOutput,
+        summary="Hạn chế (hoặc bỏ hạn chế) người xem hồ sơ thẩm tra",
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        case = case_for_work(request, public_id, Action.ASSIGN)
+        data = CaseRestrictionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.case_set_restriction(
+            actor=request.user,
+            case=case,
+            restricted=v["restricted"],
+            reason=v["reason"],
+            expected_version=v.get("version"),
+        )
+        return Response(case_detail(case_get(user=request.user, public_id=public_id)))
+
+
 urlpatterns = [
     path("decisions/<uuid:public_id>/check/", DecisionCheckApi.as_view(), name="decision_check"),
     path("cases/", CaseListApi.as_view(), name="case_list"),
@@ -481,6 +567,13 @@ urlpatterns = [
     ),
     path("cases/<uuid:public_id>/assign/", CaseAssignApi.as_view(), name="case_assign"),
     path("cases/<uuid:public_id>/withdraw/", CaseWithdrawApi.as_view(), name="case_withdraw"),
+    path("cases/<uuid:public_id>/deadline/", CaseDeadlineApi.as_view(), name="case_deadline"),
+    path("cases/<uuid:public_id>/decisions/", CaseDecisionsApi.as_view(), name="case_decisions"),
+    path(
+        "cases/<uuid:public_id>/restriction/",
+        CaseRestrictionApi.as_view(),
+        name="case_restriction",
+    ),
 ]
 
 

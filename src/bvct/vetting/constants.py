@@ -126,6 +126,7 @@ class CaseEventKind(models.TextChoices):
     UNASSIGN = "UNASSIGN", _("Thôi phân công")
     DEADLINE = "DEADLINE", _("Đổi hạn của bước")
     DECISION_LINK = "DECISION_LINK", _("Gắn đề xuất quyết định")
+    RESTRICTION = "RESTRICTION", _("Đổi hạn chế người xem")
     APPRAISAL = "APPRAISAL", _("Ghi kết quả thẩm định")
     FINDING = "FINDING", _("Ghi vấn đề cần xem xét")
     VERIFICATION = "VERIFICATION", _("Ghi kết quả thẩm tra, xác minh")

@@ -270,6 +270,63 @@ class ResultForm(VersionForm):
         self.fields["findings"].offer(findings, lambda f: f.summary[:120])  # type: ignore[attr-defined]
 
 
+# --- the case's deadline, decisions and restriction -------------------------------------------
+
+
+class DeadlineForm(VersionForm):
+    ids = "deadline"
+    due_on = date_field(_("Hạn mới của bước"))
+    reason = forms.CharField(
+        label=_("Lý do đổi hạn"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi lý do đổi hạn.")},
+    )  # fmt: skip
+
+
+def decision_label(decision: Any) -> str:
+    """A proposed decision in words: its kind, the post and its organisation, the catalogue
+    entry, when and by whom it was proposed, and its document number."""
+    text = str(decision.get_kind_display())
+    if decision.post is not None:
+        text += f": {decision.post.name} — {decision.post.organisation.name}"
+    if decision.catalogue_entry is not None:
+        text += f"; {decision.catalogue_entry.name}"
+    text += f", đề xuất ngày {decision.proposed_on:%d/%m/%Y} ({decision.deciding_org.name})"
+    if decision.reference:
+        text += f", văn bản số {decision.reference}"
+    return text
+
+
+class LinkDecisionForm(VersionForm):
+    ids = "link"
+    decision = RowChoiceField(
+        label=_("Đề xuất quyết định nhân sự"), empty=_("— Chọn đề xuất —"),
+        error_messages={
+            **_INVALID, "required": _("Hãy chọn đề xuất quyết định nhân sự cần gắn."),
+        },
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, decisions: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].offer(decisions, decision_label)  # type: ignore[attr-defined]
+
+
+class RestrictionForm(VersionForm):
+    ids = "restriction"
+    restricted = forms.TypedChoiceField(
+        label=_("Người được xem hồ sơ"),
+        choices=[
+            ("1", _("Hạn chế: chỉ cán bộ được phân công và cấp có thẩm quyền kết luận")),
+            ("0", _("Không hạn chế: cán bộ trong phạm vi, được tiếp cận mức mật của hồ sơ")),
+        ],
+        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        error_messages={**_INVALID, "required": _("Hãy chọn có hạn chế người xem hay không.")},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi lý do.")},
+    )  # fmt: skip
+
+
 # --- the conclusion ---------------------------------------------------------------------------
 
 

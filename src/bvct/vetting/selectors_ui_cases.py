@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from bvct.accounts.models import User
 from bvct.core.constants import Action, Role
@@ -17,15 +17,17 @@ from bvct.documents.models import IssuedDocument
 from bvct.orgs.models import Organisation
 from bvct.people.models import Person
 from bvct.people.selectors import dossier_persons
+from bvct.positions.constants import DecisionStatus
 from bvct.positions.models import PersonnelDecision
 from bvct.vetting import workflow
 from bvct.vetting.calendar import working_days_between
-from bvct.vetting.constants import CaseState
+from bvct.vetting.constants import OPEN_STATES, CaseState
 from bvct.vetting.models import (
     CASE_GATE,
     Appraisal,
     Case,
     CaseAssignment,
+    CaseDecision,
     CaseEvent,
     Conclusion,
     Finding,
@@ -142,6 +144,22 @@ def case_page(*, user: Any, case: Case) -> CasePage:
         page.moves = case_moves(case)
         page.days_left = days_left(case.stage_due_on)
     return page
+
+
+def linkable_decisions(*, user: Any, case: Case) -> list[PersonnelDecision]:
+    """The subject's proposed decisions the user may change that the case could also serve:
+    not linked to it, and served by no other open case (the service checks each again)."""
+    served = CaseDecision.objects.filter(
+        decision=OuterRef("pk"), case__state__in=OPEN_STATES
+    ).exclude(case=case)
+    return list(
+        PersonnelDecision.objects.visible_to(user, Action.CHANGE)
+        .filter(dossier_id=case.subject_id, status=DecisionStatus.PROPOSED)
+        .exclude(pk__in=case.decision_links.values("decision_id"))
+        .exclude(Exists(served))
+        .select_related("post", "post__organisation", "catalogue_entry", "deciding_org")
+        .order_by("proposed_on", "id")[:200]
+    )
 
 
 def _ancestor_paths(path: str) -> list[str]:

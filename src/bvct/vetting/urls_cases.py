@@ -4,6 +4,7 @@ dossier's cases, conclusions and reported changes (under /tham-tra/)."""
 from django.urls import path
 
 from bvct.vetting import (
+    views_case_settings,
     views_cases,
     views_casework,
     views_changes,
@@ -31,6 +32,13 @@ urlpatterns = [
     path(f"{CASE}phan-cong/", views_cases.case_assign_view, name="case_assign"),
     path(f"{CASE}thoi-phan-cong/", views_cases.case_unassign_view, name="case_unassign"),
     path(f"{CASE}mo-ho-so-moi/", views_cases.case_reopen_view, name="case_reopen"),
+    path(f"{CASE}doi-han/", views_case_settings.case_deadline_view, name="case_deadline"),
+    path(
+        f"{CASE}gan-de-xuat/",
+        views_case_settings.case_link_decision_view,
+        name="case_link_decision",
+    ),
+    path(f"{CASE}han-che/", views_case_settings.case_restriction_view, name="case_restriction"),
     path(f"{CASE}tham-dinh/", views_casework.appraisal_record_view, name="appraisal_record"),
     path(f"{CASE}van-de/moi/", views_casework.finding_new_view, name="finding_new"),
     path("van-de/<uuid:public_id>/", views_casework.finding_update_view, name="finding_update"),

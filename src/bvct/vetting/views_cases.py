@@ -22,7 +22,14 @@ from bvct.core.gate import may as role_may
 from bvct.core.submissions import once_per_submission
 from bvct.vetting import services
 from bvct.vetting.appraisal import appraisal_items
-from bvct.vetting.constants import DECISION_KINDS, CaseOrigin, CaseState, Duty, FindingStatus
+from bvct.vetting.constants import (
+    DECISION_KINDS,
+    CaseOrigin,
+    CaseState,
+    Duty,
+    FindingStatus,
+    Stage,
+)
 from bvct.vetting.forms_cases import (
     AppraisalForm,
     AssignForm,
@@ -173,6 +180,8 @@ def case_context(request: HttpRequest, case: Case, **bound: Any) -> dict[str, An
         "deciding_body": deciding_body(case).name,
         "changer": changer,
         "assigner": assigner,
+        "deadline_changer": changer and case.state in Stage.values,
+        "restricter": may(user, Action.ASSIGN, case),
         "signer": can_sign(user, case),
         "reopener": case.state == CaseState.CONCLUDED
         and role_may(user, Action.OPEN_CASE)
