@@ -163,6 +163,7 @@ def _everything(tree: Tree) -> None:
     other = services.case_open(actor=officer, decision=cases.decide(scene, "PARTY_ADMISSION"))
     lead = services.case_assign(actor=officer, case=other, user=scene.verifier, duty="VERIFIER")
     services.case_unassign(actor=officer, assignment=lead)
+    services.case_set_restriction(actor=officer, case=other, restricted=True, reason="Có đơn")
     services.case_withdraw(actor=officer, case=other, reason="Trùng hồ sơ")
 
 
