@@ -48,6 +48,7 @@ from bvct.vetting.services_common import (
     case_audit,
     case_for,
     case_rules,
+    catalogue_levels,
     check_version,
     event,
     is_complex,
@@ -200,6 +201,10 @@ def open_case_inside(
     rule pack (by the post's tier and the decision's kind), which the case keeps. The opener
     (an officer) is assigned as its lead, so a restricted case stays visible to them.
 
+    The case is at least as classified as its dossier and as the key/classified catalogue
+    asks of the decision's post or entry (their level and required clearance:
+    ``catalogue_levels``), so the gate keeps it from whoever is not cleared for the post.
+
     Refused: a dossier or decision the actor may not change (as missing), a withdrawn
     decision, a decision already served by an open case, a previous case that is not
     concluded or is about someone else. Inside the caller's transaction (the requirement
@@ -218,8 +223,7 @@ def open_case_inside(
         dossier = decision.dossier
         kind = decision.kind
         post_tier = decision.post.tier if decision.post else None
-        if decision.catalogue_entry is not None:
-            classification = decision.catalogue_entry.classification
+        classification = catalogue_levels([decision.pk])
         running = open_case_of(decision)
         if running is not None:
             told = CASE_GATE.allows(actor, Action.VIEW, running)
@@ -589,7 +593,9 @@ def case_unassign(
 def case_link_decision(
     *, actor: Actor, case: Case, decision: PersonnelDecision, expected_version: int | None = None
 ) -> CaseDecision:
-    """Let an open case serve one more proposed decision about its subject."""
+    """Let an open case serve one more proposed decision about its subject. The case becomes
+    at least as classified as the key/classified catalogue asks of the decision's post
+    (``catalogue_levels``); refused when that is above the actor's clearance."""
     locked = case_for(actor, case, Action.CHANGE)
     check_version(locked, expected_version)
     require_open(locked)
@@ -601,10 +607,17 @@ def case_link_decision(
         raise ValidationFailed(
             "Đề xuất này đã có hồ sơ thẩm tra đang giải quyết.", field="decision"
         )
-    link = CaseDecision.objects.create(case=locked, decision=decision)
-    level = decision.catalogue_entry.classification if decision.catalogue_entry else 0
+    level = catalogue_levels([decision.pk])
     before = _snapshot(locked)
     locked.classification = max(locked.classification, level)
+    if not CASE_GATE.allows(actor, Action.CHANGE, locked):
+        # The post's catalogue entry puts the case above the actor's own clearance.
+        raise ValidationFailed(
+            f"Đề xuất này là về vị trí trong danh mục trọng yếu, cơ mật: hồ sơ sẽ ở độ mật "
+            f"{Classification(level).label}, cao hơn mức bạn được tiếp cận.",
+            field="decision",
+        )
+    link = CaseDecision.objects.create(case=locked, decision=decision)
     locked.version += 1
     locked.save(update_fields=["classification", "version", "updated_at"])
     event(

@@ -124,6 +124,30 @@ def case_audit(
     )
 
 
+def catalogue_levels(decision_ids: Any) -> int:
+    """The highest level the key/classified catalogue asks of the decisions (``decision_ids``:
+    ids, or a queryset of them): of each entry a decision names and each active entry that
+    lists the post a decision is about, its own level and the clearance it requires. A case
+    serving such a decision is at least that classified, so the gate keeps it from whoever
+    is not cleared for the post. 0 when the catalogue names none (one query)."""
+    from django.db.models import Max, Q
+
+    from bvct.positions.constants import CatalogueKind
+    from bvct.positions.models import CatalogueEntry, PersonnelDecision
+
+    decisions = PersonnelDecision.objects.filter(pk__in=decision_ids)
+    named = Q(pk__in=decisions.filter(catalogue_entry__isnull=False).values("catalogue_entry_id"))
+    listed = Q(
+        is_active=True,
+        kind=CatalogueKind.POST,
+        post_id__in=decisions.filter(post__isnull=False).values("post_id"),
+    )
+    found = CatalogueEntry.objects.filter(named | listed).aggregate(
+        level=Max("classification"), required=Max("required_clearance")
+    )
+    return max(int(found["level"] or 0), int(found["required"] or 0))
+
+
 def case_allows(user: Any, case: Case, action: str = Action.VIEW) -> bool:
     return CASE_GATE.allows(user, action, case)
 
