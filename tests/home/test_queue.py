@@ -99,3 +99,49 @@ def test_the_queue_holds_its_query_count(tree: Tree) -> None:
         Case.objects.filter(pk=case.pk).update(stage_due_on=dt.date.today() - dt.timedelta(2))
         decide(make_dossier(birth=birth.replace("198", "197")), post=scene.post)
     assert count() == one <= 25
+
+
+def test_stages_past_the_count_cap_keep_their_lists(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More open cases in one stage than the count reads (the cap, 3 here): that stage says
+    "hơn 3" and lists its nearest deadlines first; the other stages are still listed."""
+    from functools import partial
+
+    from bvct.core import counting
+    from bvct.home import views as home_views
+    from bvct.vetting import selectors_queue
+    from tests.vetting.test_case_endpoints import _in_verification
+
+    scene = build(tree)
+    appraisal = []
+    for days in (9, 3, 7, 1, 5):
+        case = services.case_open(
+            actor=scene.officer, dossier=scene.dossier, origin="NEW_INFORMATION"
+        )
+        case = services.case_transition(actor=scene.officer, case=case, to="APPRAISAL")
+        due = dt.date.today() + dt.timedelta(days=days)
+        Case.objects.filter(pk=case.pk).update(stage_due_on=due)
+        appraisal.append((due, case.reference))
+    verifying, _ = _in_verification(scene)
+    opened = services.case_open(actor=scene.officer, dossier=scene.dossier, origin="COMPLAINT")
+    monkeypatch.setattr(selectors_queue, "capped_count", partial(counting.capped_count, cap=3))
+    monkeypatch.setattr(home_views, "work_queue", partial(selectors_queue.work_queue, limit=2))
+
+    queue = selectors_queue.work_queue(user=scene.officer, limit=2)
+    blocks = {b.state: b for b in queue.mine}
+    assert list(blocks) == ["OPEN", "APPRAISAL", "VERIFICATION"]
+    nearest = [ref for _, ref in sorted(appraisal)[:2]]
+    assert [c.reference for c in blocks["APPRAISAL"].cases] == nearest
+    assert str(blocks["APPRAISAL"].total) == "hơn 3"
+    assert [c.reference for c in blocks["VERIFICATION"].cases] == [verifying.reference]
+    assert [c.reference for c in blocks["OPEN"].cases] == [opened.reference]
+    assert str(queue.mine_total) == "hơn 5"
+
+    html = _home(scene.officer)
+    assert "Hồ sơ thẩm tra của tôi (hơn 5)" in html
+    assert "Thẩm định (hơn 3)" in html and "Hiện 2 trên hơn 3 hồ sơ" in html
+    assert "Thẩm tra, xác minh (1)" in html and verifying.reference in html
+    assert "Mới mở (1)" in html and opened.reference in html
+    shown = [ref for _, ref in appraisal if ref in html]
+    assert sorted(shown) == sorted(nearest)
