@@ -53,7 +53,7 @@ def _page(
     )
 
 
-def _run(request: HttpRequest, form: Any, call: Any) -> int | None:
+def _run(form: Any, call: Any) -> int | None:
     """Call the service with the form's data; None when it wrote, else the page's status
     (the refusal placed on the form)."""
     if not form.is_valid():
@@ -78,7 +78,6 @@ def case_deadline_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     status = 200
     if request.method == "POST":
         done = _run(
-            request,
             form,
             lambda d: services.case_set_deadline(
                 actor=request.user, case=case, due_on=d["due_on"], reason=d["reason"],
@@ -92,14 +91,13 @@ def case_deadline_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     unavailable = ""
     if not case.is_open or case.state not in Stage.values:
         unavailable = _("Bước “%(s)s” không có hạn để đổi.") % {"s": CaseState(case.state).label}
-    current = (
-        _("Hạn hiện tại của bước “%(s)s”: %(d)s.")
-        % {"s": CaseState(case.state).label, "d": f"{case.stage_due_on:%d/%m/%Y}"}
-        if case.stage_due_on
-        else ""
-    )
-    intro = [t for t in (current, _("Hạn mới không được trước hôm nay (%(d)s).") % {
-        "d": f"{today():%d/%m/%Y}"}) if t]  # fmt: skip
+    intro: list[str] = []
+    if case.stage_due_on:
+        intro.append(
+            _("Hạn hiện tại của bước “%(s)s”: %(d)s.")
+            % {"s": CaseState(case.state).label, "d": f"{case.stage_due_on:%d/%m/%Y}"}
+        )
+    intro.append(_("Hạn mới không được trước hôm nay (%(d)s).") % {"d": f"{today():%d/%m/%Y}"})
     return _page(
         request, case, form=form, title=_("Đổi hạn của bước"), button=_("Đổi hạn"),
         intro=intro, unavailable=unavailable, status=status,
@@ -118,7 +116,6 @@ def case_link_decision_view(request: HttpRequest, public_id: uuid.UUID) -> HttpR
     status = 200
     if request.method == "POST":
         done = _run(
-            request,
             form,
             lambda d: services.case_link_decision(
                 actor=request.user, case=case, decision=d["decision"],
@@ -157,7 +154,6 @@ def case_restriction_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     status = 200
     if request.method == "POST":
         done = _run(
-            request,
             form,
             lambda d: services.case_set_restriction(
                 actor=request.user, case=case, restricted=d["restricted"], reason=d["reason"],
