@@ -158,7 +158,9 @@ def test_the_api_takes_a_committee_by_public_id_only(cases: Cases, tree: Tree) -
     client = _client(cases.scene.officer)
     assert _api(client, f"committee={tree.root.public_id}") == {cases.anh.reference}
     assert _api(client, f"committee={tree.committee_a.public_id}&q=hung") == {cases.hung.reference}
-    for key in (tree.committee_b.public_id, tree.root.pk, "abc"):
+    # A committee the officer sees that concludes no case: an empty list.
+    assert _api(client, f"committee={tree.grassroots_a.public_id}") == set()
+    for key in (tree.committee_b.public_id, tree.board.public_id, tree.root.pk, "abc"):
         response = client.get(f"/api/cases/?committee={key}")
         assert response.status_code == 400
         body = response.json()

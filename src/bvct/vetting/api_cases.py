@@ -342,7 +342,9 @@ class CaseListApi(APIView):
         if request.query_params.get("committee"):
             key = _as_uuid(request.query_params["committee"])
             committee = (
-                case_committees(user=request.user).filter(public_id=key).first() if key else None
+                case_committees(user=request.user, with_cases=False).filter(public_id=key).first()
+                if key
+                else None
             )
             if committee is None:
                 raise ValidationFailed(

@@ -108,16 +108,17 @@ def case_list(*, user: Any, filters: CaseFilter = CaseFilter()) -> QuerySet[Case
     return named.order_by("stage_due_on", "-opened_at", "-id")
 
 
-def case_committees(*, user: Any) -> QuerySet[Organisation]:
+def case_committees(*, user: Any, with_cases: bool = True) -> QuerySet[Organisation]:
     """The committees a case list may be narrowed to: those the user may see (their scope and
-    the chain above it) that conclude at least one case, by name."""
-    concludes = Case.objects.filter(competent_body_id=OuterRef("pk"))
-    return (
-        Organisation.objects.visible_to(user, Action.VIEW)
-        .filter(kind__is_committee=True, is_active=True)
-        .filter(Exists(concludes))
-        .only("id", "public_id", "name", "name_norm", "path")
-        .order_by("name_norm", "name", "id")
+    the chain above it), by name; ``with_cases``: only those that conclude at least one case
+    (what the page offers; the API takes any of them)."""
+    qs = Organisation.objects.visible_to(user, Action.VIEW).filter(
+        kind__is_committee=True, is_active=True
+    )
+    if with_cases:
+        qs = qs.filter(Exists(Case.objects.filter(competent_body_id=OuterRef("pk"))))
+    return qs.only("id", "public_id", "name", "name_norm", "path").order_by(
+        "name_norm", "name", "id"
     )
 
 
