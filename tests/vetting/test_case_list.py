@@ -167,3 +167,25 @@ def test_the_api_takes_a_committee_by_public_id_only(cases: Cases, tree: Tree) -
         assert body["field"] == "committee" and "Không có cấp ủy này" in body["detail"]
     response = client.get("/api/cases/", {"q": "x" * 101})
     assert response.status_code == 400 and response.json()["field"] == "q"
+
+
+def test_the_page_counts_only_up_to_the_cap_past_it(
+    cases: Cases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fifty a page and a count that stops at the cap past the page (2 and 3 here): the list
+    says "hơn" until the count reaches its end; a page past the end shows the last one."""
+    from bvct.vetting import views_cases
+
+    monkeypatch.setattr(views_cases, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views_cases, "COUNT_CAP", 3)
+    scene = cases.scene
+    for _ in range(4):
+        services.case_open(actor=scene.officer, dossier=scene.dossier, origin="NEW_INFORMATION")
+    client = _client(scene.officer)
+    first = client.get(LIST).content.decode()
+    assert "hơn 3 hồ sơ thẩm tra." in first and "Trang 1/hơn 2" in first
+    assert "page=2" in first and "Trang trước" not in first
+    last = client.get(LIST, {"page": "3"}).content.decode()
+    assert "6 hồ sơ thẩm tra." in last and "Trang 3/3" in last and "Trang sau" not in last
+    assert client.get(LIST, {"page": "99"}).content.decode().count("<tr>") == last.count("<tr>")
+    assert "Trang 1/hơn 2" in client.get(LIST, {"page": "abc"}).content.decode()

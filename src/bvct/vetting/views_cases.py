@@ -6,17 +6,18 @@ service's Vietnamese message beside the form it came from, nothing written."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bvct.core.constants import Action, Role
+from bvct.core.counting import COUNT_CAP, Count, capped_count
 from bvct.core.errors import NotFoundError, ServiceError, refusal_on_form
 from bvct.core.gate import may as role_may
 from bvct.core.submissions import once_per_submission
@@ -95,7 +96,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         # A filter that does not exist (its error shown at the field) lists nothing rather
         # than everything.
         rows = rows.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(rows, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -103,6 +104,62 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "vetting/cases/list.html",
         {"form": form, "page": page, "page_query": query.urlencode(), "today": today()},
     )
+
+
+@dataclass
+class ListPage:
+    """One page of a long list, counted only up to the count cap past it (a province's
+    half-million open cases are not counted on every page): ``total`` prints "hơn 1.000"
+    past the cap, ``pages`` is how many pages are known, ``more`` whether there are more."""
+
+    object_list: list[Any]
+    number: int
+    total: Count
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total.n // PAGE_SIZE))
+
+    @property
+    def more(self) -> bool:
+        return self.total.more
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages or self.more
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def list_page(rows: Any, asked: Any) -> ListPage:
+    """The asked page of ``rows`` (a bad or missing number: the first; past the end: the
+    last), and the rows counted up to the cap past it."""
+    try:
+        number = max(1, int(asked or 1))
+    except (TypeError, ValueError):
+        number = 1
+    while True:
+        start = (number - 1) * PAGE_SIZE
+        shown = list(rows[start : start + PAGE_SIZE])
+        total = capped_count(rows, cap=start + COUNT_CAP)
+        page = ListPage(shown, number, total)
+        if shown or number == 1 or number <= page.pages:
+            return page
+        number = page.pages
 
 
 def deciding_body(case: Case) -> Any:
