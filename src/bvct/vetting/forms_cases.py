@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bvct.core.constants import Classification
@@ -290,9 +291,12 @@ def decision_label(decision: Any) -> str:
         text += f": {decision.post.name} — {decision.post.organisation.name}"
     if decision.catalogue_entry is not None:
         text += f"; {decision.catalogue_entry.name}"
-    text += f", đề xuất ngày {decision.proposed_on:%d/%m/%Y} ({decision.deciding_org.name})"
+    text += gettext(", đề xuất ngày %(d)s (%(org)s)") % {
+        "d": f"{decision.proposed_on:%d/%m/%Y}",
+        "org": decision.deciding_org.name,
+    }
     if decision.reference:
-        text += f", văn bản số {decision.reference}"
+        text += gettext(", văn bản số %(n)s") % {"n": decision.reference}
     return text
 
 
