@@ -10,8 +10,9 @@ names are never scanned for similarity.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -21,7 +22,7 @@ from bvct.accounts.models import User
 from bvct.audit.models import AuditEvent
 from bvct.core.constants import Action
 from bvct.core.gate import get_for_user
-from bvct.core.text import normalize
+from bvct.core.text import collation_key_str, collation_word_code, normalize
 from bvct.people import namewords
 from bvct.people.constants import DeclarationStatus, LinkStatus
 from bvct.people.dates import PartialDate
@@ -40,24 +41,44 @@ from bvct.people.models import (
 
 MAX_WORD_CANDIDATES = 3
 MAX_NAME_CANDIDATES = 12
+# Results are counted up to this many; past it the page says "more than".
+COUNT_CAP = 1000
+MAX_PAGE = 200
 
 
 @dataclass(frozen=True)
 class PersonSearch:
+    """A name search and the filters that narrow it (all within what the gate lets the user
+    see)."""
+
     query: str = ""
     birth_year: int | None = None
-    hometown: str = ""
+    hometown: str = ""  # part of the declared home town (quê quán), with or without marks
     org_path: str = ""  # narrow to an organisation's subtree (within what the user sees)
+    # The same by the organisation's public id (or code), looked up through the gate: one the
+    # user may not see narrows to nobody, as a missing one does.
+    organisation: str = ""
     subjects_only: bool = False
     max_classification: int | None = None  # an export's ceiling (the gate still applies)
+    offset: int = 0
     limit: int = 50
 
 
 @dataclass
 class SearchResult:
+    """One page of a name search.
+
+    Each person of ``persons`` carries ``approximate``: True when their name matched only
+    through a corrected (neighbour) word, never as typed."""
+
     persons: list[Person]
+    # query word (search key) -> the other words searched for it that the results hold
     corrections: dict[str, list[str]] = field(default_factory=dict)
-    truncated: bool = False  # more persons matched than the limit: the user narrows the search
+    truncated: bool = False  # more persons after this page
+    count: int = 0  # every match, counted up to COUNT_CAP
+    count_capped: bool = False  # more than COUNT_CAP matched: ``count`` is the cap
+    exact_count: int = 0  # of ``count``, those spelt exactly as typed (marks included)
+    offset: int = 0
 
 
 def correct_words(words: list[str]) -> dict[str, list[str]]:
@@ -91,39 +112,94 @@ def _combinations(options: list[list[str]], limit: int) -> list[tuple[str, ...]]
     return found
 
 
-def _name_search_sql(
-    *, user: Any, search: PersonSearch, limit: int
-) -> tuple[str, list[Any], dict[str, list[str]]] | None:
-    """The statement giving the ids of up to ``limit`` + 1 persons the user may see whose
-    name matches, in Vietnamese name order, its parameters, and each word's corrections;
-    None when nothing can match."""
+def _spelling_condition(query: str) -> tuple[str, list[Any]]:
+    """SQL over ``p.name_sort`` true for a name spelt as ``query`` was typed, marks included
+    (case and the place of the tone mark aside: the Vietnamese sort key ignores both), for
+    the query's words in the places the search matches them. A query typed without any mark
+    asks for none: every name matching its words is spelt as typed."""
+    words = unicodedata.normalize("NFC", query).split()
+    if not words or all(normalize(w) == w.lower() for w in words):
+        return "TRUE", []
+    codes = [collation_word_code(w) for w in words]
+    pair = "(?:[1-9A-Za-z].|0[1-9A-Za-z])"  # one letter's code: never the part end "00"
+    if len(words) >= 3:
+        return "p.name_sort = %s", [collation_key_str(" ".join(words))]
+    ((given, tone),) = codes[-1:]
+    if len(words) == 1:
+        return "p.name_sort ~ %s", [f"^{given}00{pair}*00{pair}*00{tone}[0-5]*$"]
+    first, first_tone = codes[0]
+    as_family = f"^{given}00{first}00{pair}*00{tone}{first_tone}[0-5]*$"
+    as_middle = f"^{given}00{pair}*00(?:{pair}*01)?{first}00{tone}[0-5]*{first_tone}$"
+    return "(p.name_sort ~ %s OR p.name_sort ~ %s)", [as_family, as_middle]
+
+
+def _search_filters(user: Any, search: PersonSearch) -> tuple[list[str], list[Any]] | None:
+    """The gate and the search's filters as SQL over ``p``; None: nobody can match."""
     gate = DOSSIER_GATE.sql(user, Action.VIEW, alias="p")
-    words = normalize(search.query).split()
-    if gate is None or not words:
+    if gate is None:
         return None
-    corrections = correct_words(words)
-    # A word that is no known name word is searched as typed too (a rare or foreign name).
-    options = [[w, *corrections[w]] for w in words]
     where, params = gate
     filters = [where]
+    params = list(params)
     if search.birth_year is not None:
         filters.append("p.birth_year = %s")
-        params = [*params, search.birth_year]
-    if search.hometown:
+        params.append(search.birth_year)
+    if search.hometown and normalize(search.hometown):
         filters.append("p.hometown_norm LIKE %s")
-        params = [*params, "%" + normalize(search.hometown) + "%"]
+        params.append("%" + _like_escaped(normalize(search.hometown)) + "%")
     if search.org_path:
         filters.append("p.org_path LIKE %s")
-        params = [*params, search.org_path + "%"]
+        params.append(_like_escaped(search.org_path) + "%")
+    if search.organisation:
+        from bvct.orgs.selectors import visible_org_path
+
+        path = visible_org_path(user=user, code=search.organisation)
+        if path is None:
+            return None
+        filters.append("p.org_path LIKE %s")
+        params.append(_like_escaped(path) + "%")
     if search.subjects_only:
         filters.append("p.is_subject")
     if search.max_classification is not None:
         filters.append("p.classification <= %s")
-        params = [*params, search.max_classification]
+        params.append(search.max_classification)
+    return filters, params
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+
+
+def _own_org_condition(user: Any) -> tuple[str, list[Any]]:
+    """SQL true for a person of the user's own organisation (its subtree)."""
+    org = getattr(user, "organisation", None)
+    if org is None:
+        return "FALSE", []
+    return "p.org_path LIKE %s", [_like_escaped(org.path) + "%"]
+
+
+def _name_search_sql(
+    *, user: Any, search: PersonSearch, limit: int
+) -> tuple[str, list[Any], str, list[Any], dict[str, list[str]]] | None:
+    """The statement giving one page (``search.offset``, up to ``limit`` + 1 rows: id,
+    approximate) of the persons the user may see whose name matches, the statement counting
+    them (up to COUNT_CAP + 1; and those spelt as typed), their parameters, and each word's
+    corrections; None when nothing can match."""
+    words = normalize(search.query).split()
+    filtered = _search_filters(user, search)
+    if filtered is None or not words:
+        return None
+    corrections = correct_words(words)
+    # A word that is no known name word is searched as typed too (a rare or foreign name).
+    options = [[w, *corrections[w]] for w in words]
+    filters, params = filtered
     extra = " AND ".join(filters)
+    spelt, spelt_params = _spelling_condition(search.query)
+    own, own_params = _own_org_condition(user)
+    reach = max(search.offset + limit + 1, COUNT_CAP + 1)
     branches: list[str] = []
     branch_params: list[Any] = []
-    for combo in _combinations(options, MAX_NAME_CANDIDATES):
+    for rank, combo in enumerate(_combinations(options, MAX_NAME_CANDIDATES)):
         if len(combo) == 1:
             cond, cond_params = "p.given_norm = %s", [combo[0]]
         elif len(combo) == 2:
@@ -132,50 +208,64 @@ def _name_search_sql(
             cond_params = [combo[1], combo[0] + " %", "% " + " ".join(combo)]
         else:
             cond, cond_params = "p.name_norm = %s", [" ".join(combo)]
+        as_typed = rank == 0 and list(combo) == words
+        exact = f"({spelt})" if as_typed else "FALSE"
         branches.append(
-            f"(SELECT p.id, p.name_sort FROM people_person p WHERE {cond} AND {extra} "
-            f"ORDER BY p.name_sort, p.id LIMIT {int(limit) + 1})"
+            f"(SELECT p.id, p.name_sort, {exact} AS exact, {own} AS own, "
+            f"{rank} AS rank, {'FALSE' if as_typed else 'TRUE'} AS approximate "
+            f"FROM people_person p WHERE {cond} AND {extra} "
+            f"ORDER BY p.name_sort, p.id LIMIT {int(reach)})"
         )
-        branch_params += [*cond_params, *params]
-    # One more than shown: whether the list is cut (never silently).
-    sql = (
-        "SELECT id FROM (" + " UNION ".join(branches) + ") hits "
-        f"ORDER BY name_sort, id LIMIT {int(limit) + 1}"
+        branch_params += [*(spelt_params if as_typed else []), *own_params, *cond_params, *params]
+    union = " UNION ALL ".join(branches)
+    page = (
+        f"SELECT id, approximate FROM ({union}) hits "
+        "ORDER BY exact DESC, own DESC, rank, name_sort, id "
+        f"LIMIT {int(limit) + 1} OFFSET {int(search.offset)}"
     )
-    return sql, branch_params, corrections
+    count = (
+        f"SELECT count(*), count(*) FILTER (WHERE exact) FROM "
+        f"(SELECT exact FROM ({union}) hits LIMIT {COUNT_CAP + 1}) counted"
+    )
+    return page, branch_params, count, branch_params, corrections
 
 
 def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
-    """Persons the user may see whose name matches, in Vietnamese name order."""
-    limit = min(max(search.limit, 1), 200)
+    """One page of the persons the user may see whose name matches: those spelt exactly as
+    typed first, then those of the user's own organisation, then by how close the name
+    searched is to the one typed, then in Vietnamese name order."""
+    limit = min(max(search.limit, 1), MAX_PAGE)
+    offset = max(search.offset, 0)
+    search = replace(search, offset=offset)
     statement = _name_search_sql(user=user, search=search, limit=limit)
     if statement is None:
-        return SearchResult([])
-    sql, branch_params, corrections = statement
+        return SearchResult([], offset=offset)
+    sql, params, count_sql, count_params, corrections = statement
     with connection.cursor() as cursor:
-        cursor.execute(sql, branch_params)
-        ids = [row[0] for row in cursor.fetchall()]
-    truncated = len(ids) > limit
-    ids = ids[:limit]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        cursor.execute(count_sql, count_params)
+        count, exact_count = cursor.fetchone()
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    ids = [row[0] for row in rows]
+    approximate = {row[0]: row[1] for row in rows}
     by_id = Person.objects.visible_to(user).select_related("dossier", "relation").in_bulk(ids)
     persons = [by_id[i] for i in ids if i in by_id]
-    typed = _accented_words(search.query)
-    if typed:
-        # Typed with diacritics ("Hưng"): names spelled exactly so come first, then the rest
-        # (Hùng, Hừng...) in the same Vietnamese order.
-        persons.sort(key=lambda p: not typed <= set(_accented_words(p.full_name)))
+    for person in persons:
+        person.approximate = approximate[person.pk]  # type: ignore[attr-defined]
     # Corrections are told by the words of the results found with them.
     seen = {word for p in persons for word in p.name_norm.split()}
     changed = {w: [c for c in cands if c in seen] for w, cands in corrections.items()}
-    return SearchResult(persons, {w: c for w, c in changed.items() if c}, truncated)
-
-
-def _accented_words(text: str) -> set[str]:
-    """The words of ``text`` that carry Vietnamese marks, NFC lower case (else empty)."""
-    import unicodedata
-
-    words = unicodedata.normalize("NFC", text).lower().split()
-    return {w for w in words if normalize(w) != w}
+    return SearchResult(
+        persons,
+        {w: c for w, c in changed.items() if c},
+        truncated,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        exact_count=min(exact_count, COUNT_CAP),
+        offset=offset,
+    )
 
 
 def person_search_from_form(*, user: Any, data: dict[str, Any]) -> SearchResult:
@@ -185,15 +275,22 @@ def person_search_from_form(*, user: Any, data: dict[str, Any]) -> SearchResult:
 
 def _search_of(data: dict[str, Any], **more: Any) -> PersonSearch:
     """The name search a PersonSearchForm's cleaned data asks for (its organisation already
-    chosen through the gate)."""
+    chosen through the gate; or, as ``organisation``, a public id the search looks up), with
+    its page (``offset``, ``limit``) when the data holds one."""
     org = data.get("org")
+    given: dict[str, Any] = {}
+    for key in ("offset", "limit"):
+        if data.get(key) is not None:
+            given[key] = int(data[key])
+    if data.get("organisation"):
+        given["organisation"] = str(data["organisation"])
     return PersonSearch(
         query=data.get("q") or "",
         birth_year=data.get("birth_year"),
-        hometown=data.get("hometown") or "",
+        hometown=data.get("hometown") or data.get("home_town") or "",
         org_path=org.path if org else "",
         subjects_only=not data.get("relatives"),
-        **more,
+        **{**given, **more},
     )
 
 
@@ -531,7 +628,7 @@ def dossier_export_counts(*, user: Any, data: dict[str, Any], limit: int) -> dic
     statement = _name_search_sql(user=user, search=_search_of(data), limit=limit)
     if statement is None:
         return dict.fromkeys(levels, 0)
-    sql, params, _ = statement
+    sql, params, *_ = statement
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.classification, count(*) FROM ({sql}) x "
@@ -554,7 +651,7 @@ def _name_ids(*, user: Any, data: dict[str, Any], ceiling: int, limit: int) -> l
     )
     if statement is None:
         return []
-    sql, params, _ = statement
+    sql, params, *_ = statement
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
@@ -596,16 +693,7 @@ def dossier_export_selection(
             [ids],
         )
         highest = cursor.fetchone()[0]
-    typed = _accented_words(data.get("q") or "")
-    if typed:
-        # As the page: names spelled exactly as typed first, each part in name order.
-        exact = set()
-        for start in range(0, len(ids), EXPORT_CHUNK * 5):
-            names = Person.objects.filter(id__in=ids[start : start + EXPORT_CHUNK * 5])
-            for pk, name in names.values_list("id", "full_name"):
-                if typed <= _accented_words(name):
-                    exact.add(pk)
-        ids = [i for i in ids if i in exact] + [i for i in ids if i not in exact]
+    # In the page's order (the statement ranks names spelt as typed first).
 
     def rows() -> Iterator[Person]:
         for start in range(0, len(ids), EXPORT_CHUNK):
