@@ -249,3 +249,38 @@ def test_the_api_refuses_a_bad_page(
     assert [e["message"] for e in response.json()[field]] == [message]
     ok = board.get("/api/persons/", {"q": "huong", "offset": "10000"})
     assert ok.status_code == 200 and ok.json()["results"] == []
+
+
+def test_relatives_and_their_members_cost_the_same_for_2_or_6_dossiers(tree: Tree) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.people.factories import father
+
+    client = Client()
+    client.force_login(make_user(tree.committee_a, Role.BVCT_OFFICER))
+
+    def made(names: list[str]) -> None:
+        for name in names:
+            services.dossier_create(
+                actor=SYSTEM, managing_org_code="t-a",
+                content=declaration(name, "1970", relatives=[father()]),
+                confirm_not_duplicate=True,
+            )  # fmt: skip
+
+    def cost() -> tuple[int, int]:
+        counts = []
+        for url in ("/ho-so/", "/api/persons/"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, {"q": "nguyen van binh", "relatives": "on"})
+            assert response.status_code == 200
+            counts.append(len(queries))
+        return counts[0], counts[1]
+
+    made(["Lê Văn An", "Lê Văn Bảo"])
+    few = cost()
+    made(["Lê Văn Cường", "Lê Văn Dũng", "Lê Văn Giang", "Lê Văn Hải"])
+    many = cost()
+    page = _text(client, q="nguyen van binh", relatives="on")
+    assert page.count(" của Lê Văn ") == 6  # each father with his son's dossier
+    assert many == few
