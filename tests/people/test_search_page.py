@@ -143,7 +143,10 @@ def test_exact_spellings_first_and_said(people: Dossier, board: Client) -> None:
     assert rows.index("Trần Thị Hường") < rows.index("Trần Thị Hương<")
     assert "đúng dấu" not in _text(board, q="tran thi huong")
     wrong = _text(board, q="Trần Thị Hưởng")
-    assert "không ai đúng dấu như đã gõ: đây là các tên cùng chữ, khác dấu" in wrong
+    assert "Tìm thấy 4 người; không ai đúng dấu như đã gõ." in wrong
+    # Typed without marks, or found only through a corrected word: nothing to say of marks.
+    assert "đúng dấu" not in _text(board, q="tran thi huonn")
+    assert "đúng dấu" not in _text(board, q="tran thi phuongg")
 
 
 def test_a_relative_names_the_member_whose_dossier_it_is(

@@ -50,6 +50,7 @@ class SearchPage:
     offset: int
     limit: int
     corrections: list[Correction] = field(default_factory=list)
+    query: str = ""
 
     @property
     def persons(self) -> list[Person]:
@@ -114,17 +115,23 @@ class SearchPage:
         return self.result.count > self.limit
 
     @property
+    def marked(self) -> bool:
+        """The query was typed with Vietnamese marks (tones, vowel marks, đ)."""
+        text = unicodedata.normalize("NFD", self.query).lower()
+        return "đ" in text or any(unicodedata.combining(c) for c in text)
+
+    @property
     def spelt_first(self) -> bool:
-        """Some, not all, results are spelt exactly as typed (marks included) and come first;
-        told only when the count is exact."""
+        """Typed with marks: some, not all, results are spelt exactly so and come first (told
+        only when the count is exact)."""
         r = self.result
-        return not r.count_capped and 0 < r.exact_count < r.count
+        return self.marked and not r.count_capped and 0 < r.exact_count < r.count
 
     @property
     def none_spelt(self) -> bool:
-        """The query had marks and no result is spelt with them (a wrong tone, say)."""
+        """Typed with marks, and no result is spelt with them (a wrong tone, say)."""
         r = self.result
-        return not r.count_capped and r.count > 0 and r.exact_count == 0
+        return self.marked and not r.count_capped and r.count > 0 and r.exact_count == 0
 
 
 def spelt_corrections(query: str, result: SearchResult) -> list[Correction]:
@@ -159,6 +166,7 @@ def search_page(*, user: Any, data: dict[str, Any], offset: int, limit: int) -> 
         offset=offset,
         limit=limit,
         corrections=spelt_corrections(data.get("q") or "", result),
+        query=data.get("q") or "",
     )
 
 
