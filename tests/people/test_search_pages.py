@@ -40,19 +40,21 @@ def _search(user: object, query: str, **kw: object):  # type: ignore[no-untyped-
 def test_count_and_pages(tree: Tree, people: None) -> None:
     board = make_user(tree.board, Role.BVCT_OFFICER)
     whole = _search(board, "tran thi huong")
-    assert whole.count == 4 and not whole.count_capped and not whole.truncated
-    first = _search(board, "tran thi huong", limit=3)
-    rest = _search(board, "tran thi huong", limit=3, offset=3)
-    assert first.truncated and not rest.truncated and rest.offset == 3
+    # Hương, Hường, Hướng (and the one of committee B) as typed; Hưng and Phương one edit away
+    assert whole.count == 6 and not whole.count_capped and not whole.truncated
+    assert [p.approximate for p in whole.persons] == [False] * 4 + [True] * 2
+    first = _search(board, "tran thi huong", limit=4)
+    rest = _search(board, "tran thi huong", limit=4, offset=4)
+    assert first.truncated and not rest.truncated and rest.offset == 4
     assert [p.pk for p in first.persons + rest.persons] == [p.pk for p in whole.persons]
-    assert first.count == rest.count == 4
+    assert first.count == rest.count == 6
 
 
 def test_exact_spelling_first_and_counted(tree: Tree, people: None) -> None:
     board = make_user(tree.board, Role.BVCT_OFFICER)
     result = _search(board, "Trần Thị Hường")
     assert [p.full_name for p in result.persons][:1] == ["Trần Thị Hường"]
-    assert result.exact_count == 1 and result.count == 4
+    assert result.exact_count == 1 and result.count == 6
     # Without any mark typed, every name with these letters is spelt as typed.
     assert _search(board, "tran thi huong").exact_count == 4
     # A partial name: the given name alone, then family + given.
@@ -65,7 +67,11 @@ def test_a_neighbour_match_is_approximate(tree: Tree, people: None) -> None:
     result = _search(board, "tran thi phuongg")
     assert [(p.full_name, p.approximate) for p in result.persons] == [("Trần Thị Phương", True)]
     exact = _search(board, "tran thi phuong")
-    assert [(p.full_name, p.approximate) for p in exact.persons] == [("Trần Thị Phương", False)]
+    assert [(p.full_name, p.approximate) for p in exact.persons][:2] == [
+        ("Trần Thị Phương", False),
+        ("Trần Thị Hương", True),  # "huong" is one letter from "phuong"
+    ]
+    assert exact.corrections == {"phuong": ["huong"]}
 
 
 def test_the_organisation_filter_by_public_id_goes_through_the_gate(

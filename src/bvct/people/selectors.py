@@ -40,7 +40,6 @@ from bvct.people.models import (
 )
 
 MAX_WORD_CANDIDATES = 3
-MAX_NAME_CANDIDATES = 12
 # Results are counted up to this many; past it the page says "more than".
 COUNT_CAP = 1000
 MAX_PAGE = 200
@@ -82,55 +81,97 @@ class SearchResult:
 
 
 def correct_words(words: list[str]) -> dict[str, list[str]]:
-    """For each word, the close known name words it may be a typo of (none when the word is
-    itself one). Known words are public (``namewords``), never counted from the dossiers, so
-    whether and how a word is corrected says nothing about who is stored."""
-    return {
-        w: [] if namewords.is_known(w) else namewords.close_words(w, MAX_WORD_CANDIDATES)
-        for w in words
-    }
-
-
-def _combinations(options: list[list[str]], limit: int) -> list[tuple[str, ...]]:
-    """Up to ``limit`` names made of one option per word, fewest corrections first (each
-    word's options are itself, then its corrections, closest first)."""
-    found: list[tuple[str, ...]] = []
-
-    def pick(chosen: tuple[str, ...], rest: list[list[str]], left: int) -> None:
-        if len(found) >= limit:
-            return
-        if not rest:
-            if left == 0:
-                found.append(chosen)
-            return
-        for rank, word in enumerate(rest[0][: left + 1]):
-            pick((*chosen, word), rest[1:], left - rank)
-
-    most = sum(len(o) - 1 for o in options)
-    for corrected in range(most + 1):
-        pick((), options, corrected)
+    """For each word (a search key), the other known name words also searched for it, the
+    likeliest first: its neighbours (one edit away, ``namewords.neighbours``), or for a word
+    with none, the closest known words by trigram similarity. Known words are public
+    (``namewords``), never counted from the dossiers, so whether and how a word is corrected
+    says nothing about who is stored."""
+    found: dict[str, list[str]] = {}
+    for w in words:
+        near = namewords.neighbours(w)
+        if not near and not namewords.is_known(w):
+            near = namewords.close_words(w, MAX_WORD_CANDIDATES)
+        found[w] = near
     return found
 
 
-def _spelling_condition(query: str) -> tuple[str, list[Any]]:
-    """SQL over ``p.name_sort`` true for a name spelt as ``query`` was typed, marks included
-    (case and the place of the tone mark aside: the Vietnamese sort key ignores both), for
-    the query's words in the places the search matches them. A query typed without any mark
-    asks for none: every name matching its words is spelt as typed."""
-    words = unicodedata.normalize("NFC", query).split()
+@dataclass(frozen=True)
+class NameAlternative:
+    """One name searched for a query: its words (search keys, one per query word), whether
+    it is the query as typed or has a word replaced by a neighbour, and how likely it is
+    the name meant (the replaced word's ``namewords.typo_likelihood``)."""
+
+    words: tuple[str, ...]
+    approximate: bool
+    likelihood: float
+
+
+@dataclass(frozen=True)
+class NamePlan:
+    """What a name search looks for: the query's words, each word's alternatives, and the
+    names searched, the query as typed first, then those with one word replaced by one of
+    its neighbours, likeliest first."""
+
+    typed: str  # the query, NFC
+    words: list[str]  # its search keys
+    corrections: dict[str, list[str]]  # word -> the other words searched for it
+    alternatives: list[NameAlternative]
+
+    @property
+    def marked(self) -> bool:
+        """Whether the query was typed with any Vietnamese mark (then spelling counts)."""
+        return any(normalize(w) != w.lower() for w in self.typed.split())
+
+
+MAX_ALTERNATIVES = 200
+
+
+def name_plan(query: str) -> NamePlan | None:
+    """The names a query searches (None for a query with no word): the query as typed, and
+    for each word in turn (family, middle and given alike), the query with that word
+    replaced by one of its neighbours: one typo anywhere in the name is found."""
+    typed = unicodedata.normalize("NFC", query).strip()
+    words = normalize(typed).split()
+    if not words:
+        return None
+    corrections = correct_words(words)
+    alternatives = [NameAlternative(tuple(words), False, 1.0)]
+    seen = {tuple(words)}
+    replaced: list[NameAlternative] = []
+    for i, word in enumerate(words):
+        for near in corrections[word]:
+            name = (*words[:i], near, *words[i + 1 :])
+            if name not in seen:
+                seen.add(name)
+                replaced.append(NameAlternative(name, True, namewords.typo_likelihood(word, near)))
+    replaced.sort(key=lambda a: -a.likelihood)
+    alternatives += replaced[: MAX_ALTERNATIVES - 1]
+    return NamePlan(typed, words, corrections, alternatives)
+
+
+def _spelling_pattern(typed: str) -> tuple[str, str, str | None] | None:
+    """How a name spelt as ``typed`` (marks included; case and the place of the tone mark
+    aside, as the Vietnamese sort key ignores both) shows in its ``name_sort``: the range of
+    sort keys holding every such name (low inclusive, high exclusive) and, when the range
+    holds others too, a regular expression telling them apart; None for a query typed
+    without any mark, which asks for none."""
+    words = typed.split()
     if not words or all(normalize(w) == w.lower() for w in words):
-        return "TRUE", []
+        return None
+    if len(words) >= 3:
+        exact = collation_key_str(" ".join(words))
+        return exact, exact + " ", None  # " " sorts below every character of a key
     codes = [collation_word_code(w) for w in words]
     pair = "(?:[1-9A-Za-z].|0[1-9A-Za-z])"  # one letter's code: never the part end "00"
-    if len(words) >= 3:
-        return "p.name_sort = %s", [collation_key_str(" ".join(words))]
-    ((given, tone),) = codes[-1:]
+    given, tone = codes[-1]
     if len(words) == 1:
-        return "p.name_sort ~ %s", [f"^{given}00{pair}*00{pair}*00{tone}[0-5]*$"]
-    first, first_tone = codes[0]
-    as_family = f"^{given}00{first}00{pair}*00{tone}{first_tone}[0-5]*$"
-    as_middle = f"^{given}00{pair}*00(?:{pair}*01)?{first}00{tone}[0-5]*{first_tone}$"
-    return "(p.name_sort ~ %s OR p.name_sort ~ %s)", [as_family, as_middle]
+        pattern = f"^{given}00{pair}*00{pair}*00{tone}[0-5]*$"
+    else:
+        first, first_tone = codes[0]
+        as_family = f"^{given}00{first}00{pair}*00{tone}{first_tone}[0-5]*$"
+        as_middle = f"^{given}00{pair}*00(?:{pair}*01)?{first}00{tone}[0-5]*{first_tone}$"
+        pattern = f"{as_family}|{as_middle}"
+    return f"{given}00", f"{given}01", pattern
 
 
 def _search_filters(user: Any, search: PersonSearch) -> tuple[list[str], list[Any]] | None:
@@ -170,100 +211,177 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
 
 
-def _own_org_condition(user: Any) -> tuple[str, list[Any]]:
-    """SQL true for a person of the user's own organisation (its subtree)."""
+def _own_org_pattern(user: Any) -> str | None:
+    """The LIKE pattern of the user's own organisation's subtree, when it holds only part of
+    what the user may see (else None: every result is of their own organisation)."""
     org = getattr(user, "organisation", None)
+    scope = getattr(user, "scope", None)
     if org is None:
-        return "FALSE", []
-    return "p.org_path LIKE %s", [_like_escaped(org.path) + "%"]
-
-
-def _name_search_sql(
-    *, user: Any, search: PersonSearch, limit: int
-) -> tuple[str, list[Any], str, list[Any], dict[str, list[str]]] | None:
-    """The statement giving one page (``search.offset``, up to ``limit`` + 1 rows: id,
-    approximate) of the persons the user may see whose name matches, the statement counting
-    them (up to COUNT_CAP + 1; and those spelt as typed), their parameters, and each word's
-    corrections; None when nothing can match."""
-    words = normalize(search.query).split()
-    filtered = _search_filters(user, search)
-    if filtered is None or not words:
         return None
-    corrections = correct_words(words)
-    # A word that is no known name word is searched as typed too (a rare or foreign name).
-    options = [[w, *corrections[w]] for w in words]
+    if scope is not None and scope.path.startswith(org.path):
+        return None
+    return _like_escaped(org.path) + "%"
+
+
+KEY_END = "{"  # sorts after every character of a Vietnamese sort key
+
+
+@dataclass
+class _Statements:
+    page: str
+    page_params: list[Any]
+    count: str
+    count_params: list[Any]
+    plan: NamePlan
+
+
+def _name_search_sql(*, user: Any, search: PersonSearch, limit: int) -> _Statements | None:
+    """The statement giving one page (``search.offset``, up to ``limit`` + 1 rows: id,
+    approximate) of the persons the user may see whose name matches, and the one counting
+    them (up to COUNT_CAP + 1: alternative, spelt as typed, how many); None when nothing
+    can match.
+
+    Each name searched is one row of a list the statement unnests (the query as typed, split
+    by sort-key ranges into names spelt as typed and the others), joined LATERALly to one
+    index scan ordered by the Vietnamese sort key that stops after the page: the statement
+    is planned once, however many names are searched."""
+    plan = name_plan(search.query)
+    filtered = _search_filters(user, search)
+    if plan is None or filtered is None:
+        return None
     filters, params = filtered
-    extra = " AND ".join(filters)
-    spelt, spelt_params = _spelling_condition(search.query)
-    own, own_params = _own_org_condition(user)
-    reach = max(search.offset + limit + 1, COUNT_CAP + 1)
-    branches: list[str] = []
-    branch_params: list[Any] = []
-    for rank, combo in enumerate(_combinations(options, MAX_NAME_CANDIDATES)):
-        if len(combo) == 1:
-            cond, cond_params = "p.given_norm = %s", [combo[0]]
-        elif len(combo) == 2:
-            # family + given ("Lê Hoa", "Nguyễn Hùng") or middle + given ("Văn Hùng")
-            cond = "p.given_norm = %s AND (p.name_norm LIKE %s OR p.name_norm LIKE %s)"
-            cond_params = [combo[1], combo[0] + " %", "% " + " ".join(combo)]
+    spelling = _spelling_pattern(plan.typed) if plan.marked else None
+    # One row per (name, range of sort keys): k (the alternative), lo, hi, the regular
+    # expression telling names spelt as typed apart within the range, and whether the rows
+    # found are spelt as typed.
+    keys: list[int] = []
+    names: list[str] = []
+    givens: list[str] = []
+    firsts: list[str] = []
+    lows: list[str] = []
+    highs: list[str] = []
+    patterns: list[str | None] = []
+    exacts: list[bool] = []
+
+    def add(k: int, alt: NameAlternative, lo: str, hi: str, pat: str | None, ex: bool) -> None:
+        keys.append(k)
+        names.append(" ".join(alt.words))
+        givens.append(alt.words[-1])
+        firsts.append(alt.words[0])
+        lows.append(lo)
+        highs.append(hi)
+        patterns.append(pat)
+        exacts.append(ex)
+
+    for k, alt in enumerate(plan.alternatives):
+        if k == 0 and spelling is not None:
+            lo, hi, pattern = spelling
+            add(k, alt, lo, hi, pattern, True)
+            if pattern is not None:
+                add(k, alt, lo, hi, pattern, False)
+            add(k, alt, "", lo, None, False)
+            add(k, alt, hi, KEY_END, None, False)
         else:
-            cond, cond_params = "p.name_norm = %s", [" ".join(combo)]
-        as_typed = rank == 0 and list(combo) == words
-        exact = f"({spelt})" if as_typed else "FALSE"
-        branches.append(
-            f"(SELECT p.id, p.name_sort, {exact} AS exact, {own} AS own, "
-            f"{rank} AS rank, {'FALSE' if as_typed else 'TRUE'} AS approximate "
-            f"FROM people_person p WHERE {cond} AND {extra} "
-            f"ORDER BY p.name_sort, p.id LIMIT {int(reach)})"
+            add(k, alt, "", KEY_END, None, spelling is None and k == 0)
+    n = len(plan.words)
+    if n >= 3:
+        cond = "p.name_norm = alt.name"
+    elif n == 2:
+        # family + given ("Lê Hoa", "Nguyễn Hùng") or middle + given ("Văn Hùng")
+        cond = (
+            "p.given_norm = alt.given AND (p.name_norm LIKE alt.first || ' %%' "
+            "OR p.name_norm LIKE '%% ' || alt.first || ' ' || alt.given)"
         )
-        branch_params += [*(spelt_params if as_typed else []), *own_params, *cond_params, *params]
-    union = " UNION ALL ".join(branches)
+    else:
+        cond = "p.given_norm = alt.given"
+    cond += (
+        " AND p.name_sort >= alt.lo AND p.name_sort < alt.hi"
+        " AND (alt.pattern IS NULL OR (p.name_sort ~ alt.pattern) = alt.exact)"
+    )
+    where = " AND ".join([cond, *filters])
+    alt_sql = (
+        "unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
+        "%s::text[], %s::bool[]) AS alt(k, name, given, first, lo, hi, pattern, exact)"
+    )
+    alt_params: list[Any] = [keys, names, givens, firsts, lows, highs, patterns, exacts]
+    own = _own_org_pattern(user)
+    reach = int(search.offset) + int(limit) + 1
+    order = "p.name_sort, p.id"
+    if own is None:
+        inner = (
+            f"SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
+            f"ORDER BY {order} LIMIT {reach}"
+        )
+        inner_params = list(params)
+    else:
+        # The user's own organisation first: each part its own ordered scan.
+        inner = (
+            f"(SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
+            f"AND p.org_path LIKE %s ORDER BY {order} LIMIT {reach}) UNION ALL "
+            f"(SELECT p.id, p.name_sort, FALSE AS own FROM people_person p WHERE {where} "
+            f"AND p.org_path NOT LIKE %s ORDER BY {order} LIMIT {reach})"
+        )
+        inner_params = [*params, own, *params, own]
     page = (
-        f"SELECT id, approximate FROM ({union}) hits "
-        "ORDER BY exact DESC, own DESC, rank, name_sort, id "
+        f"SELECT h.id, alt.k > 0 FROM {alt_sql} CROSS JOIN LATERAL ({inner}) h "
+        "ORDER BY alt.exact DESC, h.own DESC, alt.k, h.name_sort, h.id "
         f"LIMIT {int(limit) + 1} OFFSET {int(search.offset)}"
     )
     count = (
-        f"SELECT count(*), count(*) FILTER (WHERE exact) FROM "
-        f"(SELECT exact FROM ({union}) hits LIMIT {COUNT_CAP + 1}) counted"
+        "SELECT k, exact, count(*) FROM (SELECT alt.k, alt.exact "
+        f"FROM {alt_sql} CROSS JOIN LATERAL (SELECT 1 FROM people_person p WHERE {where} "
+        f"LIMIT {COUNT_CAP + 1}) h LIMIT {COUNT_CAP + 1}) found GROUP BY k, exact"
     )
-    return page, branch_params, count, branch_params, corrections
+    return _Statements(page, [*alt_params, *inner_params], count, [*alt_params, *params], plan)
 
 
 def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
     """One page of the persons the user may see whose name matches: those spelt exactly as
-    typed first, then those of the user's own organisation, then by how close the name
-    searched is to the one typed, then in Vietnamese name order."""
+    typed first, then those of the user's own organisation, then by how likely the name
+    searched is the one meant (the query as typed, then each neighbour), then in Vietnamese
+    name order."""
     limit = min(max(search.limit, 1), MAX_PAGE)
     offset = max(search.offset, 0)
     search = replace(search, offset=offset)
-    statement = _name_search_sql(user=user, search=search, limit=limit)
-    if statement is None:
+    statements = _name_search_sql(user=user, search=search, limit=limit)
+    if statements is None:
         return SearchResult([], offset=offset)
-    sql, params, count_sql, count_params, corrections = statement
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(statements.page, statements.page_params)
         rows = cursor.fetchall()
-        cursor.execute(count_sql, count_params)
-        count, exact_count = cursor.fetchone()
+        cursor.execute(statements.count, statements.count_params)
+        counted = cursor.fetchall()
     truncated = len(rows) > limit
-    rows = rows[:limit]
-    ids = [row[0] for row in rows]
-    approximate = {row[0]: row[1] for row in rows}
-    by_id = Person.objects.visible_to(user).select_related("dossier", "relation").in_bulk(ids)
-    persons = [by_id[i] for i in ids if i in by_id]
+    approximate: dict[int, bool] = {}
+    for pk, approx in rows[:limit]:
+        approximate.setdefault(pk, approx)  # a name matching two alternatives: listed once
+    by_id = (
+        Person.objects.visible_to(user)
+        .select_related("dossier", "relation")
+        .in_bulk(list(approximate))
+    )
+    persons = [by_id[i] for i in approximate if i in by_id]
     for person in persons:
         person.approximate = approximate[person.pk]  # type: ignore[attr-defined]
-    # Corrections are told by the words of the results found with them.
-    seen = {word for p in persons for word in p.name_norm.split()}
-    changed = {w: [c for c in cands if c in seen] for w, cands in corrections.items()}
+    count = sum(n for _, _, n in counted)
+    plan = statements.plan
+    # The corrections told are those that found someone (among those counted).
+    found = {plan.alternatives[k].words for k, _, n in counted if k > 0 and n}
+    corrections: dict[str, list[str]] = {}
+    for words in found:
+        for typed, used in zip(plan.words, words, strict=True):
+            if typed != used and used not in corrections.get(typed, []):
+                corrections.setdefault(typed, []).append(used)
+    for typed, used in corrections.items():
+        order = plan.corrections[typed]
+        used.sort(key=order.index)
     return SearchResult(
         persons,
-        {w: c for w, c in changed.items() if c},
+        corrections,
         truncated,
         count=min(count, COUNT_CAP),
         count_capped=count > COUNT_CAP,
-        exact_count=min(exact_count, COUNT_CAP),
+        exact_count=min(sum(n for _, exact, n in counted if exact), COUNT_CAP),
         offset=offset,
     )
 
@@ -628,12 +746,11 @@ def dossier_export_counts(*, user: Any, data: dict[str, Any], limit: int) -> dic
     statement = _name_search_sql(user=user, search=_search_of(data), limit=limit)
     if statement is None:
         return dict.fromkeys(levels, 0)
-    sql, params, *_ = statement
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.classification, count(*) FROM ({sql}) x "
+            f"SELECT p.classification, count(*) FROM ({statement.page}) x(id, approximate) "
             "JOIN people_person p ON p.id = x.id GROUP BY 1",
-            params,
+            statement.page_params,
         )
         per_level = dict(cursor.fetchall())
     counts = {c: sum(n for level, n in per_level.items() if level <= c) for c in levels}
@@ -651,10 +768,9 @@ def _name_ids(*, user: Any, data: dict[str, Any], ceiling: int, limit: int) -> l
     )
     if statement is None:
         return []
-    sql, params, *_ = statement
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(statement.page, statement.page_params)
+        return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
 
 
 @dataclass
