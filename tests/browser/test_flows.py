@@ -95,8 +95,9 @@ def test_search_without_diacritics_and_with_a_typo_finds_only_within_scope(
     page.fill("#id_q", typo)  # live search as one types: htmx, no page load
     found = page.locator("#results").get_by_role("link", name=name, exact=True)
     expect(found).to_be_visible()
-    expect(page.locator("#results .message")).to_contain_text("Đã tìm cả các tên gần đúng")
-    expect(page.locator("#results .message strong")).to_have_text(demo["searched"]["typo_word"])
+    expect(page.locator("#results .corrections")).to_contain_text("Đã tìm cả:")
+    expect(page.locator("#results .corrections strong")).to_have_text(demo["searched"]["typo_word"])
+    expect(page.locator("#results .result-count")).to_contain_text("Tìm thấy")
     row = page.locator("#results tbody tr").filter(
         has=page.get_by_role("link", name=name, exact=True)
     )

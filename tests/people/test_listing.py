@@ -60,22 +60,26 @@ def test_a_search_names_each_person_it_showed_and_seals_them(
     client.get("/ho-so/", {"q": "van hai"})  # only a Tối mật dossier: nothing shown
     events = events_since(audit_mark, action=AuditAction.DOSSIER_SEARCH)
     father, member, nobody = (Listing.objects.get(public_id=e.object_public_id) for e in events)
-    # A relative's name, then the member's; not the other commune's Nguyễn Văn Hưng (same
-    # letters without diacritics) nor the Tối mật dossier above the officer's clearance.
+    # A relative's name with the member whose dossier it is (the page names them too), then
+    # the member alone; not the other commune's Nguyễn Văn Hưng (same letters without
+    # diacritics) nor the Tối mật dossier above the officer's clearance.
     shown = [
         Person.objects.get(dossier=seen, full_name=n)
         for n in ("Nguyễn Văn Bình", "Nguyễn Văn Hùng")
     ]
-    assert list(father.items.values_list("person_id", "dossier_id")) == [(shown[0].pk, seen.pk)]
+    assert f'của <a href="/ho-so/{seen.public_id}/">Nguyễn Văn Hùng</a>' in page
+    assert sorted(father.items.values_list("person_id", "dossier_id")) == sorted(
+        [(shown[0].pk, seen.pk), (shown[1].pk, seen.pk)]
+    )
     assert list(member.items.values_list("person_id", flat=True)) == [shown[1].pk]
     assert (nobody.rows, nobody.items.count()) == (0, 0)
     assert not ListingItem.objects.filter(dossier__in=[secret, elsewhere]).exists()
-    assert (father.kind, father.rows) == ("search", 1)
+    assert (father.kind, father.rows) == ("search", 2)
     assert all(e.object_type == "people.listing" for e in events)
     assert events[0].actor_username == officer.username
     assert events[0].after == {
-        "q": "van binh", "relatives": True, "kind": "search", "results": 1,
-        "persons_sha256": _digest(shown[:1]),
+        "q": "van binh", "relatives": True, "kind": "search", "results": 2,
+        "persons_sha256": _digest(shown),
     }  # fmt: skip
     assert events[1].after["persons_sha256"] == _digest(shown[1:])
     assert events[2].after["persons_sha256"] == hashlib.sha256(b"").hexdigest()

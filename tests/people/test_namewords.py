@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from bvct.core.text import normalize
 from bvct.people import namedata, namewords
-from bvct.people.selectors import _combinations
 
 WORD = st.text(alphabet="abcdeghiklmnopqrstuvxy", min_size=1, max_size=9)
 
@@ -61,15 +60,3 @@ def test_a_misspelt_name_is_corrected_to_the_names_first() -> None:
     assert namewords.close_words("hungg", 3)[0] == "hung"
     assert namewords.close_words("nguyenn", 3)[0] == "nguyen"
     assert namewords.close_words("phuongg", 3)[0] == "phuong"
-
-
-def test_names_with_fewest_corrections_are_tried_first() -> None:
-    options = [["a", "a1", "a2"], ["b"], ["c", "c1"]]
-    assert _combinations(options, 12) == [
-        ("a", "b", "c"),
-        ("a", "b", "c1"), ("a1", "b", "c"),
-        ("a1", "b", "c1"), ("a2", "b", "c"),
-        ("a2", "b", "c1"),
-    ]  # fmt: skip
-    assert _combinations(options, 2) == [("a", "b", "c"), ("a", "b", "c1")]
-    assert len(_combinations([["w", "x", "y", "z"]] * 30, 12)) == 12

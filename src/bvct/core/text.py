@@ -25,6 +25,7 @@ __all__ = [
     "CollationKey",
     "collation_key",
     "collation_key_str",
+    "collation_word_code",
     "normalize",
     "split_name",
 ]
@@ -328,6 +329,13 @@ def collation_key_str(full_name: str) -> str:
         f"{given_code}00{family_code}00{'01'.join(code for code, _ in middle_codes)}00"
         f"{given_tone}{family_tone}{''.join(str(tone) for _, tone in middle_codes)}"
     )
+
+
+def collation_word_code(word: str) -> tuple[str, int]:
+    """One word's part of :func:`collation_key_str`: its letters' codes and its tone (the
+    index in :data:`TONE_ORDER`), so a search can tell from a stored key how a word of the
+    name is spelt."""
+    return _word_code(word)
 
 
 @functools.lru_cache(maxsize=1 << 16)

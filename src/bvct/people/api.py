@@ -20,10 +20,16 @@ from bvct.orgs.selectors import visible_org_path
 from bvct.people import services
 from bvct.people.diff import declaration_diff
 from bvct.people.duplicates import LikelyDuplicate
-from bvct.people.forms import PersonSearchForm
+from bvct.people.forms import (
+    MAX_API_LIMIT,
+    MAX_OFFSET,
+    SEARCH_PAGE_SIZE,
+    PersonSearchApiForm,
+)
 from bvct.people.imports import import_dossiers, report_json
 from bvct.people.models import Listing, Person
 from bvct.people.permissions import can_decide_link, can_use_dossiers, dossier_access
+from bvct.people.search_page import search_page
 from bvct.people.selectors import (
     LinkView,
     declaration_versions,
@@ -32,7 +38,6 @@ from bvct.people.selectors import (
     dossier_links,
     dossier_list,
     link_get_for_user,
-    person_search_from_form,
 )
 
 
@@ -57,10 +62,34 @@ class PersonOutput(serializers.Serializer):
         return str(p.death) if p.death else ""
 
 
+class DossierSubjectOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    full_name = serializers.CharField()
+
+
+class SearchPersonOutput(PersonOutput):
+    approximate = serializers.BooleanField(
+        default=False, help_text="Tìm thấy nhờ một từ gần đúng, không đúng như đã gõ"
+    )
+    dossier_subject = DossierSubjectOutput(
+        allow_null=True,
+        default=None,
+        help_text="Với thân nhân: người được quản lý có hồ sơ chứa người này (null với người "
+        "được quản lý)",
+    )
+
+
 class SearchOutput(serializers.Serializer):
-    results = PersonOutput(many=True)
-    corrections = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    truncated = serializers.BooleanField(help_text="Có thêm người phù hợp ngoài số đã trả về")
+    results = SearchPersonOutput(many=True)
+    count = serializers.IntegerField(help_text="Số người phù hợp, đếm đến 1.000")
+    count_capped = serializers.BooleanField(help_text="Hơn 1.000 người phù hợp: count là 1.000")
+    offset = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    corrections = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Từ đã gõ (không dấu) → các từ gần đúng cũng đã tìm, có trong kết quả",
+    )
+    truncated = serializers.BooleanField(help_text="Có thêm người phù hợp sau trang này")
 
 
 class PersonSearchApi(APIView):
@@ -76,6 +105,16 @@ class PersonSearchApi(APIView):
                 "ngoài phạm vi bị từ chối như tổ chức không có (400)",
             ),
             OpenApiParameter("relatives", bool, description="Tìm cả thân nhân"),
+            OpenApiParameter(
+                "offset",
+                {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+                description="Bỏ qua bao nhiêu người đầu (mặc định 0)",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_API_LIMIT},
+                description=f"Số người trả về (mặc định {SEARCH_PAGE_SIZE})",
+            ),
         ],
         responses=SearchOutput,
         summary="Tìm người theo tên",
@@ -83,21 +122,25 @@ class PersonSearchApi(APIView):
     def get(self, request: Request) -> Response:
         if not can_use_dossiers(request.user, "view"):
             raise PermissionDeniedError("Bạn không được tra cứu hồ sơ.")
-        form = PersonSearchForm(request.query_params, user=request.user)
+        form = PersonSearchApiForm(request.query_params, user=request.user)
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
-        result = person_search_from_form(user=request.user, data=form.cleaned_data)
+        window = form.window()
+        found = search_page(user=request.user, data=form.cleaned_data, **window)
         services.dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             kind=Listing.Kind.SEARCH,
             filters=form.filters(),
-            persons=result.persons,
+            persons=found.shown,
         )
         return Response(
             {
-                "results": PersonOutput(result.persons, many=True).data,
-                "corrections": result.corrections,
-                "truncated": result.truncated,
+                "results": SearchPersonOutput(found.persons, many=True).data,
+                "count": found.result.count,
+                "count_capped": found.result.count_capped,
+                **window,
+                "corrections": found.result.corrections,
+                "truncated": found.result.truncated,
             }
         )
 

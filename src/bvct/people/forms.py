@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from bvct.orgs.forms import OrganisationField, bind_organisation_fields
 
+# A name search's page: 50 persons; pages go as far as offset MAX_OFFSET.
+SEARCH_PAGE_SIZE = 50
+MAX_OFFSET = 10_000
+MAX_API_LIMIT = 200  # the engine's largest page
+
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
@@ -29,16 +34,51 @@ class PersonSearchForm(forms.Form):
     hometown = forms.CharField(label=_("Quê quán"), required=False, max_length=100)
     org = OrganisationField(label=_("Tổ chức"), required=False, blank="all")
     relatives = forms.BooleanField(label=_("Tìm cả thân nhân"), required=False)
+    # Which page of a name search's results (the links under the list set it; a new search
+    # starts again at the first). Not shown: the form's fields are its visible ones.
+    page = forms.IntegerField(
+        label=_("Trang"),
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Số trang phải là một số, ví dụ 2."),
+            "min_value": _("Số trang bắt đầu từ 1."),
+        },
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         bind_organisation_fields(self, user)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        page = data.get("page")
+        # A name search's results are paged up to MAX_OFFSET; the list of dossiers without
+        # a name (its own pages) is not bounded so.
+        if page and data.get("q") and (page - 1) * SEARCH_PAGE_SIZE > MAX_OFFSET:
+            self.add_error(
+                "page",
+                _(
+                    "Chỉ xem được đến trang %(last)s của kết quả tìm: hãy thêm năm sinh, "
+                    "quê quán hoặc tổ chức để thu hẹp."
+                )
+                % {"last": MAX_OFFSET // SEARCH_PAGE_SIZE + 1},
+            )
+        return data
+
+    def window(self) -> dict[str, int]:
+        """The page asked for, as the search engine takes it (``offset``, ``limit``)."""
+        page = self.cleaned_data.get("page") or 1
+        return {"offset": (page - 1) * SEARCH_PAGE_SIZE, "limit": SEARCH_PAGE_SIZE}
+
     def filters(self) -> dict[str, Any]:
         """The search as its audit event and export batch record it (the organisation by its
-        code, as the API takes it)."""
+        code, as the API takes it; the page when it is not the first)."""
         data = dict(self.cleaned_data)
         data["org"] = data["org"].code if data.get("org") else ""
+        if (data.get("page") or 1) == 1:
+            data.pop("page", None)
         return data
 
     def query(self) -> dict[str, str]:
@@ -52,6 +92,53 @@ class PersonSearchForm(forms.Form):
             "relatives": "on" if data["relatives"] and data["q"] else "",
         }
         return {k: v for k, v in params.items() if v}
+
+
+class PersonSearchApiForm(PersonSearchForm):
+    """The search as the API takes it: the page as ``offset`` and ``limit``."""
+
+    offset = forms.IntegerField(
+        label=_("Vị trí bắt đầu"),
+        required=False,
+        min_value=0,
+        max_value=MAX_OFFSET,
+        error_messages={
+            "invalid": _("Vị trí bắt đầu (offset) phải là một số nguyên."),
+            "min_value": _("Vị trí bắt đầu (offset) phải từ 0 đến 10.000."),
+            "max_value": _("Vị trí bắt đầu (offset) phải từ 0 đến 10.000."),
+        },
+    )
+    limit = forms.IntegerField(
+        label=_("Số người mỗi trang"),
+        required=False,
+        min_value=1,
+        max_value=MAX_API_LIMIT,
+        error_messages={
+            "invalid": _("Số người mỗi trang (limit) phải là một số nguyên."),
+            "min_value": _("Số người mỗi trang (limit) phải từ 1 đến 200."),
+            "max_value": _("Số người mỗi trang (limit) phải từ 1 đến 200."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["page"]
+
+    def window(self) -> dict[str, int]:
+        data = self.cleaned_data
+        offset = data.get("offset")
+        limit = data.get("limit")
+        return {
+            "offset": 0 if offset is None else offset,
+            "limit": SEARCH_PAGE_SIZE if limit is None else limit,
+        }
+
+    def filters(self) -> dict[str, Any]:
+        data = super().filters()
+        if not data.get("offset"):
+            data.pop("offset", None)
+        data.pop("limit", None)
+        return data
 
 
 class ImportForm(forms.Form):

@@ -8,9 +8,17 @@ see. So the known words are fixed by this module: every syllable Vietnamese spel
 spelling that no name uses costs nothing but a candidate), the names of `namedata` with their
 weights, and common family names of ethnic minorities that are no Vietnamese syllable.
 
-Closeness is PostgreSQL's trigram similarity (``pg_trgm``: each word padded with two spaces in
-front and one behind, similarity = shared trigrams / all trigrams), computed here over an
-inverted index of a few thousand words.
+A typed word's **neighbours** are the known words one edit away from it (a letter substituted,
+dropped, added, or two neighbouring letters swapped), compared without marks as the search keys
+are: a wrong or missing tone or vowel mark ("Huong", "Hưong" for "Hương") changes no search key,
+so it needs no neighbour. Every word has them, a known word too ("Suy" is a syllable, and the
+typo of "Duy"). They are ordered by :func:`typo_likelihood`: how often the word is a name
+(namedata's weights), times how likely that edit is as a typo.
+
+For a word with no neighbour, :func:`close_words` gives the closest known words by PostgreSQL's
+trigram similarity (``pg_trgm``: each word padded with two spaces in front and one behind,
+similarity = shared trigrams / all trigrams), computed here over an inverted index of a few
+thousand words.
 """
 
 from __future__ import annotations
@@ -120,6 +128,118 @@ def similarity(a: str, b: str) -> float:
     """pg_trgm's similarity of two single words."""
     ta, tb = _trigrams(a), _trigrams(b)
     return len(ta & tb) / len(ta | tb)
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+VOWELS = frozenset("aeiouy")
+
+# Keys next to each other on the keyboards Vietnamese is typed on (QWERTY): a substitution
+# between them is the likeliest slip of a finger.
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+@lru_cache(maxsize=1)
+def _adjacent() -> frozenset[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    for r, row in enumerate(_ROWS):
+        for i, key in enumerate(row):
+            near = [row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)]
+            for other_row in (r - 1, r + 1):
+                if 0 <= other_row < len(_ROWS):
+                    near += [
+                        _ROWS[other_row][j] for j in (i - 1, i) if 0 <= j < len(_ROWS[other_row])
+                    ]
+            pairs.update((key, n) for n in near)
+            pairs.update((n, key) for n in near)
+    return frozenset(pairs)
+
+
+def _edit_kind(typed: str, word: str) -> str | None:
+    """How ``typed`` is one edit from ``word``: "swap", "drop" (a letter of ``word``
+    missing), "double" / "add" (a letter too many: a letter doubled, another), "near" /
+    "vowel" / "other" (a letter substituted by a neighbouring key, another vowel, anything
+    else); None when it is not one edit away."""
+    if len(typed) == len(word):
+        diff = [i for i in range(len(word)) if typed[i] != word[i]]
+        if len(diff) == 1:
+            a, b = typed[diff[0]], word[diff[0]]
+            if (a, b) in _adjacent():
+                return "near"
+            return "vowel" if a in VOWELS and b in VOWELS else "other"
+        if (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and typed[diff[0]] == word[diff[1]]
+            and typed[diff[1]] == word[diff[0]]
+        ):
+            return "swap"
+        return None
+    if len(typed) + 1 == len(word):
+        return "drop" if any(word[:i] + word[i + 1 :] == typed for i in range(len(word))) else None
+    if len(typed) == len(word) + 1:
+        extra = [i for i in range(len(typed)) if typed[:i] + typed[i + 1 :] == word]
+        if not extra:
+            return None
+        doubled = any(
+            (i > 0 and typed[i - 1] == typed[i])
+            or (i + 1 < len(typed) and typed[i + 1] == typed[i])
+            for i in extra
+        )
+        return "double" if doubled else "add"
+    return None
+
+
+# How likely each kind of edit is as a typo, relative to the others: a dropped letter or two
+# letters swapped are one slip among a few a word allows; a given letter substituted or added
+# is one among dozens (likelier for a neighbouring key, or a letter doubled: "hungg").
+EDIT_WEIGHT = {
+    "swap": 1.0, "drop": 1.0, "double": 0.5, "near": 0.3, "add": 0.1, "vowel": 0.1, "other": 0.05,
+}  # fmt: skip
+# A syllable no name of namedata uses still counts a little: real names are not all listed.
+UNLISTED_WEIGHT = 0.05
+
+
+def typo_likelihood(typed: str, word: str) -> float:
+    """How likely ``typed`` is a typo of the known name word ``word`` (both search keys):
+    the word's weight among names times the weight of the edit between them (1 for the word
+    itself, 0 when they are more than one edit apart)."""
+    weight = _index()[1].get(word, 0.0) + UNLISTED_WEIGHT
+    if typed == word:
+        return weight
+    kind = _edit_kind(typed, word)
+    return 0.0 if kind is None else weight * EDIT_WEIGHT[kind]
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one edit (substitution, deletion, insertion, swap of two neighbouring
+    letters) from ``word``, over the letters names are written with."""
+    found: set[str] = set()
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        found.update(head + c + tail for c in LETTERS)
+        if tail:
+            found.add(head + tail[1:])
+            found.update(head + c + tail[1:] for c in LETTERS)
+        if len(tail) > 1:
+            found.add(head + tail[1] + tail[0] + tail[2:])
+    found.discard(word)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _neighbours(word: str) -> tuple[str, ...]:
+    known = _index()[0]
+    found = _one_edit(word) & known
+    return tuple(sorted(found, key=lambda w: (-typo_likelihood(word, w), w)))
+
+
+def neighbours(word: str) -> list[str]:
+    """The known words one edit from ``word`` (a search key: no marks), the likeliest typo
+    first (:func:`typo_likelihood`), never ``word`` itself. Only the public inventory is
+    read: the answer is the same whatever the dossiers hold."""
+    if not word or len(word) > 12:  # no name word is longer: no neighbour either
+        return []
+    return list(_neighbours(word))
 
 
 def close_words(word: str, limit: int) -> list[str]:

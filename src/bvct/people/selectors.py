@@ -10,8 +10,9 @@ names are never scanned for similarity.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -21,7 +22,7 @@ from bvct.accounts.models import User
 from bvct.audit.models import AuditEvent
 from bvct.core.constants import Action
 from bvct.core.gate import get_for_user
-from bvct.core.text import normalize
+from bvct.core.text import collation_key_str, collation_word_code, normalize
 from bvct.people import namewords
 from bvct.people.constants import DeclarationStatus, LinkStatus
 from bvct.people.dates import PartialDate
@@ -39,143 +40,350 @@ from bvct.people.models import (
 )
 
 MAX_WORD_CANDIDATES = 3
-MAX_NAME_CANDIDATES = 12
+# Results are counted up to this many; past it the page says "more than".
+COUNT_CAP = 1000
+MAX_PAGE = 200
 
 
 @dataclass(frozen=True)
 class PersonSearch:
+    """A name search and the filters that narrow it (all within what the gate lets the user
+    see)."""
+
     query: str = ""
     birth_year: int | None = None
-    hometown: str = ""
+    hometown: str = ""  # part of the declared home town (quê quán), with or without marks
     org_path: str = ""  # narrow to an organisation's subtree (within what the user sees)
+    # The same by the organisation's public id (or code), looked up through the gate: one the
+    # user may not see narrows to nobody, as a missing one does.
+    organisation: str = ""
     subjects_only: bool = False
     max_classification: int | None = None  # an export's ceiling (the gate still applies)
+    offset: int = 0
     limit: int = 50
 
 
 @dataclass
 class SearchResult:
+    """One page of a name search.
+
+    Each person of ``persons`` carries ``approximate``: True when their name matched only
+    through a corrected (neighbour) word, never as typed."""
+
     persons: list[Person]
+    # query word (search key) -> the other words searched for it that the results hold
     corrections: dict[str, list[str]] = field(default_factory=dict)
-    truncated: bool = False  # more persons matched than the limit: the user narrows the search
+    truncated: bool = False  # more persons after this page
+    count: int = 0  # every match, counted up to COUNT_CAP
+    count_capped: bool = False  # more than COUNT_CAP matched: ``count`` is the cap
+    exact_count: int = 0  # of ``count``, those spelt exactly as typed (marks included)
+    offset: int = 0
 
 
 def correct_words(words: list[str]) -> dict[str, list[str]]:
-    """For each word, the close known name words it may be a typo of (none when the word is
-    itself one). Known words are public (``namewords``), never counted from the dossiers, so
-    whether and how a word is corrected says nothing about who is stored."""
-    return {
-        w: [] if namewords.is_known(w) else namewords.close_words(w, MAX_WORD_CANDIDATES)
-        for w in words
-    }
-
-
-def _combinations(options: list[list[str]], limit: int) -> list[tuple[str, ...]]:
-    """Up to ``limit`` names made of one option per word, fewest corrections first (each
-    word's options are itself, then its corrections, closest first)."""
-    found: list[tuple[str, ...]] = []
-
-    def pick(chosen: tuple[str, ...], rest: list[list[str]], left: int) -> None:
-        if len(found) >= limit:
-            return
-        if not rest:
-            if left == 0:
-                found.append(chosen)
-            return
-        for rank, word in enumerate(rest[0][: left + 1]):
-            pick((*chosen, word), rest[1:], left - rank)
-
-    most = sum(len(o) - 1 for o in options)
-    for corrected in range(most + 1):
-        pick((), options, corrected)
+    """For each word (a search key), the other known name words also searched for it, the
+    likeliest first: its neighbours (one edit away, ``namewords.neighbours``), or for a word
+    with none, the closest known words by trigram similarity. Known words are public
+    (``namewords``), never counted from the dossiers, so whether and how a word is corrected
+    says nothing about who is stored."""
+    found: dict[str, list[str]] = {}
+    for w in words:
+        near = namewords.neighbours(w)
+        if not near and not namewords.is_known(w):
+            near = namewords.close_words(w, MAX_WORD_CANDIDATES)
+        found[w] = near
     return found
 
 
-def _name_search_sql(
-    *, user: Any, search: PersonSearch, limit: int
-) -> tuple[str, list[Any], dict[str, list[str]]] | None:
-    """The statement giving the ids of up to ``limit`` + 1 persons the user may see whose
-    name matches, in Vietnamese name order, its parameters, and each word's corrections;
-    None when nothing can match."""
-    gate = DOSSIER_GATE.sql(user, Action.VIEW, alias="p")
-    words = normalize(search.query).split()
-    if gate is None or not words:
+@dataclass(frozen=True)
+class NameAlternative:
+    """One name searched for a query: its words (search keys, one per query word), whether
+    it is the query as typed or has a word replaced by a neighbour, and how likely it is
+    the name meant (the replaced word's ``namewords.typo_likelihood``)."""
+
+    words: tuple[str, ...]
+    approximate: bool
+    likelihood: float
+
+
+@dataclass(frozen=True)
+class NamePlan:
+    """What a name search looks for: the query's words, each word's alternatives, and the
+    names searched, the query as typed first, then those with one word replaced by one of
+    its neighbours, likeliest first."""
+
+    typed: str  # the query, NFC
+    words: list[str]  # its search keys
+    corrections: dict[str, list[str]]  # word -> the other words searched for it
+    alternatives: list[NameAlternative]
+
+    @property
+    def marked(self) -> bool:
+        """Whether the query was typed with any Vietnamese mark (then spelling counts)."""
+        return any(normalize(w) != w.lower() for w in self.typed.split())
+
+
+MAX_ALTERNATIVES = 200
+
+
+def name_plan(query: str) -> NamePlan | None:
+    """The names a query searches (None for a query with no word): the query as typed, and
+    for each word in turn (family, middle and given alike), the query with that word
+    replaced by one of its neighbours: one typo anywhere in the name is found."""
+    typed = unicodedata.normalize("NFC", query).strip()
+    words = normalize(typed).split()
+    if not words:
         return None
     corrections = correct_words(words)
-    # A word that is no known name word is searched as typed too (a rare or foreign name).
-    options = [[w, *corrections[w]] for w in words]
+    alternatives = [NameAlternative(tuple(words), False, 1.0)]
+    seen = {tuple(words)}
+    replaced: list[NameAlternative] = []
+    for i, word in enumerate(words):
+        for near in corrections[word]:
+            name = (*words[:i], near, *words[i + 1 :])
+            if name not in seen:
+                seen.add(name)
+                replaced.append(NameAlternative(name, True, namewords.typo_likelihood(word, near)))
+    replaced.sort(key=lambda a: -a.likelihood)
+    alternatives += replaced[: MAX_ALTERNATIVES - 1]
+    return NamePlan(typed, words, corrections, alternatives)
+
+
+def _spelling_pattern(typed: str) -> tuple[str, str, str | None] | None:
+    """How a name spelt as ``typed`` (marks included; case and the place of the tone mark
+    aside, as the Vietnamese sort key ignores both) shows in its ``name_sort``: the range of
+    sort keys holding every such name (low inclusive, high exclusive) and, when the range
+    holds others too, a regular expression telling them apart; None for a query typed
+    without any mark, which asks for none."""
+    words = typed.split()
+    if not words or all(normalize(w) == w.lower() for w in words):
+        return None
+    if len(words) >= 3:
+        exact = collation_key_str(" ".join(words))
+        return exact, exact + " ", None  # " " sorts below every character of a key
+    codes = [collation_word_code(w) for w in words]
+    pair = "(?:[1-9A-Za-z].|0[1-9A-Za-z])"  # one letter's code: never the part end "00"
+    given, tone = codes[-1]
+    if len(words) == 1:
+        pattern = f"^{given}00{pair}*00{pair}*00{tone}[0-5]*$"
+    else:
+        first, first_tone = codes[0]
+        as_family = f"^{given}00{first}00{pair}*00{tone}{first_tone}[0-5]*$"
+        as_middle = f"^{given}00{pair}*00(?:{pair}*01)?{first}00{tone}[0-5]*{first_tone}$"
+        pattern = f"{as_family}|{as_middle}"
+    return f"{given}00", f"{given}01", pattern
+
+
+def _search_filters(user: Any, search: PersonSearch) -> tuple[list[str], list[Any]] | None:
+    """The gate and the search's filters as SQL over ``p``; None: nobody can match."""
+    gate = DOSSIER_GATE.sql(user, Action.VIEW, alias="p")
+    if gate is None:
+        return None
     where, params = gate
     filters = [where]
+    params = list(params)
     if search.birth_year is not None:
         filters.append("p.birth_year = %s")
-        params = [*params, search.birth_year]
-    if search.hometown:
+        params.append(search.birth_year)
+    if search.hometown and normalize(search.hometown):
         filters.append("p.hometown_norm LIKE %s")
-        params = [*params, "%" + normalize(search.hometown) + "%"]
+        params.append("%" + _like_escaped(normalize(search.hometown)) + "%")
     if search.org_path:
         filters.append("p.org_path LIKE %s")
-        params = [*params, search.org_path + "%"]
+        params.append(_like_escaped(search.org_path) + "%")
+    if search.organisation:
+        from bvct.orgs.selectors import visible_org_path
+
+        path = visible_org_path(user=user, code=search.organisation)
+        if path is None:
+            return None
+        filters.append("p.org_path LIKE %s")
+        params.append(_like_escaped(path) + "%")
     if search.subjects_only:
         filters.append("p.is_subject")
     if search.max_classification is not None:
         filters.append("p.classification <= %s")
-        params = [*params, search.max_classification]
-    extra = " AND ".join(filters)
-    branches: list[str] = []
-    branch_params: list[Any] = []
-    for combo in _combinations(options, MAX_NAME_CANDIDATES):
-        if len(combo) == 1:
-            cond, cond_params = "p.given_norm = %s", [combo[0]]
-        elif len(combo) == 2:
-            # family + given ("Lê Hoa", "Nguyễn Hùng") or middle + given ("Văn Hùng")
-            cond = "p.given_norm = %s AND (p.name_norm LIKE %s OR p.name_norm LIKE %s)"
-            cond_params = [combo[1], combo[0] + " %", "% " + " ".join(combo)]
+        params.append(search.max_classification)
+    return filters, params
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+
+
+def _own_org_pattern(user: Any) -> str | None:
+    """The LIKE pattern of the user's own organisation's subtree, when it holds only part of
+    what the user may see (else None: every result is of their own organisation)."""
+    org = getattr(user, "organisation", None)
+    scope = getattr(user, "scope", None)
+    if org is None:
+        return None
+    if scope is not None and scope.path.startswith(org.path):
+        return None
+    return _like_escaped(org.path) + "%"
+
+
+KEY_END = "{"  # sorts after every character of a Vietnamese sort key
+
+
+@dataclass
+class _Statements:
+    page: str
+    page_params: list[Any]
+    count: str
+    count_params: list[Any]
+    plan: NamePlan
+
+
+def _name_search_sql(*, user: Any, search: PersonSearch, limit: int) -> _Statements | None:
+    """The statement giving one page (``search.offset``, up to ``limit`` + 1 rows: id,
+    approximate) of the persons the user may see whose name matches, and the one counting
+    them (up to COUNT_CAP + 1: alternative, spelt as typed, how many); None when nothing
+    can match.
+
+    Each name searched is one row of a list the statement unnests (the query as typed, split
+    by sort-key ranges into names spelt as typed and the others), joined LATERALly to one
+    index scan ordered by the Vietnamese sort key that stops after the page: the statement
+    is planned once, however many names are searched."""
+    plan = name_plan(search.query)
+    filtered = _search_filters(user, search)
+    if plan is None or filtered is None:
+        return None
+    filters, params = filtered
+    spelling = _spelling_pattern(plan.typed) if plan.marked else None
+    # One row per (name, range of sort keys): k (the alternative), lo, hi, the regular
+    # expression telling names spelt as typed apart within the range, and whether the rows
+    # found are spelt as typed.
+    keys: list[int] = []
+    names: list[str] = []
+    givens: list[str] = []
+    firsts: list[str] = []
+    lows: list[str] = []
+    highs: list[str] = []
+    patterns: list[str | None] = []
+    exacts: list[bool] = []
+
+    def add(k: int, alt: NameAlternative, lo: str, hi: str, pat: str | None, ex: bool) -> None:
+        keys.append(k)
+        names.append(" ".join(alt.words))
+        givens.append(alt.words[-1])
+        firsts.append(alt.words[0])
+        lows.append(lo)
+        highs.append(hi)
+        patterns.append(pat)
+        exacts.append(ex)
+
+    for k, alt in enumerate(plan.alternatives):
+        if k == 0 and spelling is not None:
+            lo, hi, pattern = spelling
+            add(k, alt, lo, hi, pattern, True)
+            if pattern is not None:
+                add(k, alt, lo, hi, pattern, False)
+            add(k, alt, "", lo, None, False)
+            add(k, alt, hi, KEY_END, None, False)
         else:
-            cond, cond_params = "p.name_norm = %s", [" ".join(combo)]
-        branches.append(
-            f"(SELECT p.id, p.name_sort FROM people_person p WHERE {cond} AND {extra} "
-            f"ORDER BY p.name_sort, p.id LIMIT {int(limit) + 1})"
+            add(k, alt, "", KEY_END, None, spelling is None and k == 0)
+    n = len(plan.words)
+    if n >= 3:
+        cond = "p.name_norm = alt.name"
+    elif n == 2:
+        # family + given ("Lê Hoa", "Nguyễn Hùng") or middle + given ("Văn Hùng")
+        cond = (
+            "p.given_norm = alt.given AND (p.name_norm LIKE alt.first || ' %%' "
+            "OR p.name_norm LIKE '%% ' || alt.first || ' ' || alt.given)"
         )
-        branch_params += [*cond_params, *params]
-    # One more than shown: whether the list is cut (never silently).
-    sql = (
-        "SELECT id FROM (" + " UNION ".join(branches) + ") hits "
-        f"ORDER BY name_sort, id LIMIT {int(limit) + 1}"
+    else:
+        cond = "p.given_norm = alt.given"
+    cond += (
+        " AND p.name_sort >= alt.lo AND p.name_sort < alt.hi"
+        " AND (alt.pattern IS NULL OR (p.name_sort ~ alt.pattern) = alt.exact)"
     )
-    return sql, branch_params, corrections
+    where = " AND ".join([cond, *filters])
+    alt_sql = (
+        "unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
+        "%s::text[], %s::bool[]) AS alt(k, name, given, first, lo, hi, pattern, exact)"
+    )
+    alt_params: list[Any] = [keys, names, givens, firsts, lows, highs, patterns, exacts]
+    own = _own_org_pattern(user)
+    reach = int(search.offset) + int(limit) + 1
+    order = "p.name_sort, p.id"
+    if own is None:
+        inner = (
+            f"SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
+            f"ORDER BY {order} LIMIT {reach}"
+        )
+        inner_params = list(params)
+    else:
+        # The user's own organisation first: each part its own ordered scan.
+        inner = (
+            f"(SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
+            f"AND p.org_path LIKE %s ORDER BY {order} LIMIT {reach}) UNION ALL "
+            f"(SELECT p.id, p.name_sort, FALSE AS own FROM people_person p WHERE {where} "
+            f"AND p.org_path NOT LIKE %s ORDER BY {order} LIMIT {reach})"
+        )
+        inner_params = [*params, own, *params, own]
+    page = (
+        f"SELECT h.id, alt.k > 0 FROM {alt_sql} CROSS JOIN LATERAL ({inner}) h "
+        "ORDER BY alt.exact DESC, h.own DESC, alt.k, h.name_sort, h.id "
+        f"LIMIT {int(limit) + 1} OFFSET {int(search.offset)}"
+    )
+    count = (
+        "SELECT k, exact, count(*) FROM (SELECT alt.k, alt.exact "
+        f"FROM {alt_sql} CROSS JOIN LATERAL (SELECT 1 FROM people_person p WHERE {where} "
+        f"LIMIT {COUNT_CAP + 1}) h LIMIT {COUNT_CAP + 1}) found GROUP BY k, exact"
+    )
+    return _Statements(page, [*alt_params, *inner_params], count, [*alt_params, *params], plan)
 
 
 def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
-    """Persons the user may see whose name matches, in Vietnamese name order."""
-    limit = min(max(search.limit, 1), 200)
-    statement = _name_search_sql(user=user, search=search, limit=limit)
-    if statement is None:
-        return SearchResult([])
-    sql, branch_params, corrections = statement
+    """One page of the persons the user may see whose name matches: those spelt exactly as
+    typed first, then those of the user's own organisation, then by how likely the name
+    searched is the one meant (the query as typed, then each neighbour), then in Vietnamese
+    name order."""
+    limit = min(max(search.limit, 1), MAX_PAGE)
+    offset = max(search.offset, 0)
+    search = replace(search, offset=offset)
+    statements = _name_search_sql(user=user, search=search, limit=limit)
+    if statements is None:
+        return SearchResult([], offset=offset)
     with connection.cursor() as cursor:
-        cursor.execute(sql, branch_params)
-        ids = [row[0] for row in cursor.fetchall()]
-    truncated = len(ids) > limit
-    ids = ids[:limit]
-    by_id = Person.objects.visible_to(user).select_related("dossier", "relation").in_bulk(ids)
-    persons = [by_id[i] for i in ids if i in by_id]
-    typed = _accented_words(search.query)
-    if typed:
-        # Typed with diacritics ("Hưng"): names spelled exactly so come first, then the rest
-        # (Hùng, Hừng...) in the same Vietnamese order.
-        persons.sort(key=lambda p: not typed <= set(_accented_words(p.full_name)))
-    # Corrections are told by the words of the results found with them.
-    seen = {word for p in persons for word in p.name_norm.split()}
-    changed = {w: [c for c in cands if c in seen] for w, cands in corrections.items()}
-    return SearchResult(persons, {w: c for w, c in changed.items() if c}, truncated)
-
-
-def _accented_words(text: str) -> set[str]:
-    """The words of ``text`` that carry Vietnamese marks, NFC lower case (else empty)."""
-    import unicodedata
-
-    words = unicodedata.normalize("NFC", text).lower().split()
-    return {w for w in words if normalize(w) != w}
+        cursor.execute(statements.page, statements.page_params)
+        rows = cursor.fetchall()
+        cursor.execute(statements.count, statements.count_params)
+        counted = cursor.fetchall()
+    truncated = len(rows) > limit
+    approximate: dict[int, bool] = {}
+    for pk, approx in rows[:limit]:
+        approximate.setdefault(pk, approx)  # a name matching two alternatives: listed once
+    by_id = (
+        Person.objects.visible_to(user)
+        .select_related("dossier", "relation")
+        .in_bulk(list(approximate))
+    )
+    persons = [by_id[i] for i in approximate if i in by_id]
+    for person in persons:
+        person.approximate = approximate[person.pk]  # type: ignore[attr-defined]
+    count = sum(n for _, _, n in counted)
+    plan = statements.plan
+    # The corrections told are those that found someone (among those counted).
+    found = {plan.alternatives[k].words for k, _, n in counted if k > 0 and n}
+    corrections: dict[str, list[str]] = {}
+    for words in found:
+        for typed, used in zip(plan.words, words, strict=True):
+            if typed != used and used not in corrections.get(typed, []):
+                corrections.setdefault(typed, []).append(used)
+    for typed, used in corrections.items():
+        order = plan.corrections[typed]
+        used.sort(key=order.index)
+    return SearchResult(
+        persons,
+        corrections,
+        truncated,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        exact_count=min(sum(n for _, exact, n in counted if exact), COUNT_CAP),
+        offset=offset,
+    )
 
 
 def person_search_from_form(*, user: Any, data: dict[str, Any]) -> SearchResult:
@@ -185,15 +393,22 @@ def person_search_from_form(*, user: Any, data: dict[str, Any]) -> SearchResult:
 
 def _search_of(data: dict[str, Any], **more: Any) -> PersonSearch:
     """The name search a PersonSearchForm's cleaned data asks for (its organisation already
-    chosen through the gate)."""
+    chosen through the gate; or, as ``organisation``, a public id the search looks up), with
+    its page (``offset``, ``limit``) when the data holds one."""
     org = data.get("org")
+    given: dict[str, Any] = {}
+    for key in ("offset", "limit"):
+        if data.get(key) is not None:
+            given[key] = int(data[key])
+    if data.get("organisation"):
+        given["organisation"] = str(data["organisation"])
     return PersonSearch(
         query=data.get("q") or "",
         birth_year=data.get("birth_year"),
-        hometown=data.get("hometown") or "",
+        hometown=data.get("hometown") or data.get("home_town") or "",
         org_path=org.path if org else "",
         subjects_only=not data.get("relatives"),
-        **more,
+        **{**given, **more},
     )
 
 
@@ -531,12 +746,11 @@ def dossier_export_counts(*, user: Any, data: dict[str, Any], limit: int) -> dic
     statement = _name_search_sql(user=user, search=_search_of(data), limit=limit)
     if statement is None:
         return dict.fromkeys(levels, 0)
-    sql, params, _ = statement
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.classification, count(*) FROM ({sql}) x "
+            f"SELECT p.classification, count(*) FROM ({statement.page}) x(id, approximate) "
             "JOIN people_person p ON p.id = x.id GROUP BY 1",
-            params,
+            statement.page_params,
         )
         per_level = dict(cursor.fetchall())
     counts = {c: sum(n for level, n in per_level.items() if level <= c) for c in levels}
@@ -554,10 +768,9 @@ def _name_ids(*, user: Any, data: dict[str, Any], ceiling: int, limit: int) -> l
     )
     if statement is None:
         return []
-    sql, params, _ = statement
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(statement.page, statement.page_params)
+        return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
 
 
 @dataclass
@@ -596,16 +809,7 @@ def dossier_export_selection(
             [ids],
         )
         highest = cursor.fetchone()[0]
-    typed = _accented_words(data.get("q") or "")
-    if typed:
-        # As the page: names spelled exactly as typed first, each part in name order.
-        exact = set()
-        for start in range(0, len(ids), EXPORT_CHUNK * 5):
-            names = Person.objects.filter(id__in=ids[start : start + EXPORT_CHUNK * 5])
-            for pk, name in names.values_list("id", "full_name"):
-                if typed <= _accented_words(name):
-                    exact.add(pk)
-        ids = [i for i in ids if i in exact] + [i for i in ids if i not in exact]
+    # In the page's order (the statement ranks names spelt as typed first).
 
     def rows() -> Iterator[Person]:
         for start in range(0, len(ids), EXPORT_CHUNK):

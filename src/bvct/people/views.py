@@ -35,6 +35,7 @@ from bvct.people.permissions import (
     can_view_access_log,
     dossier_access,
 )
+from bvct.people.search_page import search_page, unused_filters, used_filters
 from bvct.people.selectors import (
     declaration_versions,
     dossier_batches,
@@ -47,7 +48,6 @@ from bvct.people.selectors import (
     dossier_relative_rows,
     dossier_subject,
     link_get_for_user,
-    person_search_from_form,
 )
 from bvct.people.services import (
     declaration_submit,
@@ -77,19 +77,26 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         context.update(invalid=True)
     elif form.is_bound and form.cleaned_data["q"]:
-        result = person_search_from_form(user=request.user, data=form.cleaned_data)
+        data = form.cleaned_data
+        found = search_page(user=request.user, data=data, **form.window())
+        # The page names the results and the members whose dossiers its relatives are in.
         dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             kind=Listing.Kind.SEARCH,
             filters=form.filters(),
-            persons=result.persons,
+            persons=found.shown,
         )
-        words = normalize(form.cleaned_data["q"]).split()
+        words = normalize(data["q"]).split()
+        query = request.GET.copy()
+        query.pop("page", None)
         context.update(
-            persons=result.persons,
-            corrections=result.corrections,
-            truncated=result.truncated,
+            search=found,
+            persons=found.persons,
+            corrections=found.corrections,
             searched=True,
+            page_query=query.urlencode(),
+            unused_filters=unused_filters(data),
+            used_filters=used_filters(data),
             # Nothing found for a family name alone ("Trần"): a name is searched by its
             # last word, so the page says how to search rather than that nobody exists.
             family_only=(
@@ -108,7 +115,9 @@ def dossier_search_view(request: HttpRequest) -> HttpResponse:
             hometown=data.get("hometown") or "",
         )
         page = Paginator(subjects, PAGE_SIZE).get_page(request.GET.get("page"))
-        filters = {k: v for k, v in data.items() if k != "relatives" and v not in (None, "")}
+        filters = {
+            k: v for k, v in data.items() if k not in ("relatives", "page") and v not in (None, "")
+        }
         dossier_listing_record(
             actor=request.user,  # type: ignore[arg-type]
             filters={"list_page": page.number, **filters},

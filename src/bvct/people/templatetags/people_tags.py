@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import get_format
 
 from bvct.core.constants import Classification
 from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
@@ -8,6 +9,14 @@ from bvct.people.models import Person
 from bvct.people.places import ward_label, ward_of
 
 register = template.Library()
+
+
+@register.filter
+def thousands(number: int) -> str:
+    """A whole number with its thousands grouped as the language writes them (1.000 in
+    Vietnamese, 1,000 in English)."""
+    separator = get_format("THOUSAND_SEPARATOR")
+    return f"{int(number):,}".replace(",", str(separator))
 
 
 @register.filter
