@@ -340,3 +340,35 @@ def test_the_appraisal_lists_what_needs_checking_before_the_officer_decides(tree
         },
     )
     assert confirmed.status_code == 302
+
+
+def test_the_appraisal_names_the_subject_once_and_groups_its_items(tree: Tree) -> None:
+    """The case page's heading names the subject; the appraisal's list is grouped under one
+    heading per kind, and its rows do not repeat the subject's name."""
+    from bvct.vetting import services
+    from tests.people.factories import declaration
+
+    content = declaration("Phạm Thị Quỳnh", relatives=[
+        {"relation": "cha", "full_name": "Phạm Văn Bình", "birth": "1948", "sex": "Nam"},
+    ])  # fmt: skip
+    content["political_events"] = [
+        {"kind": "PARTY_INTERRUPTION", "from": "2001", "to": "2002", "text": "Đi học xa"}
+    ]
+    content["foreign_ties"] = [
+        {"kind": "STAY", "country": "Nhật Bản", "from": "2015", "to": "2016", "text": "Du học"}
+    ]
+    scene = build(tree, content=content)
+    case = services.case_open(actor=scene.officer, decision=scene.decision)
+    case = services.case_transition(actor=scene.officer, case=case, to=CaseState.APPRAISAL)
+    page = _client(scene.officer).get(_case_url(case)).content.decode()
+    section = page[page.index('<section id="appraisal">') :]
+    section = section[: section.index("</section>")]
+    assert page.count("Phạm Thị Quỳnh") >= 1 and "Phạm Thị Quỳnh" not in section
+    for heading in (
+        "Lịch sử chính trị đã khai (1)",
+        "Yếu tố nước ngoài đã khai (1)",
+        "Thân nhân thuộc diện thẩm tra (1)",
+    ):
+        assert f"<h4>{heading}</h4>" in section
+    assert "Gián đoạn sinh hoạt đảng (2001–2002): Đi học xa" in section
+    assert section.count("Phạm Văn Bình") == 1  # the relative's row names them once
