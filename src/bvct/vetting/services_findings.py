@@ -277,9 +277,7 @@ def finding_update(
     if status is not None:
         if status not in FindingStatus.values:
             raise ValidationFailed("Không có tình trạng này.", field="status")
-        has_evidence = bool(row.declaration_refs) or bool(
-            results if results is not None else had
-        )
+        has_evidence = bool(row.declaration_refs) or bool(results if results is not None else had)
         if status != FindingStatus.TO_VERIFY and not has_evidence:
             raise ValidationFailed(
                 "Hãy dẫn chứng cứ (kết quả xác minh hoặc mục bản khai) trước khi xác định hoặc "
