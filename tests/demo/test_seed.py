@@ -222,3 +222,7 @@ def test_demo_casework_happens_on_past_working_days() -> None:
     with pytest.raises(ValueError), on_day(today + dt.timedelta(days=1)):
         pass
     assert is_working_day(working_days_ago(3)) and working_days_ago(3) < today
+    # The demo's findings say the father worked for the former regime: their category too.
+    from bvct.vetting.models import Finding
+
+    assert set(Finding.objects.values_list("category", flat=True)) == {"FORMER_REGIME"}

@@ -220,7 +220,9 @@ def _walk(officer: Any, case: Any, to: str, *, verifier: Any, days: tuple[int | 
         Person.objects.filter(dossier_id=case.subject_id, is_subject=False).order_by("id").first()
     )
     assert father is not None  # every generated member declares relatives
-    category = rule_pack_current().issue_categories[0].code
+    # The category of what the finding says (work for the former regime), if the pack has it.
+    codes = [c.code for c in rule_pack_current().issue_categories]
+    category = "FORMER_REGIME" if "FORMER_REGIME" in codes else codes[0]
     with on_day(day(2), hour=10):
         services_findings.appraisal_record(
             actor=officer, case=case, nothing_found=False,
