@@ -226,3 +226,7 @@ def test_demo_casework_happens_on_past_working_days() -> None:
     from bvct.vetting.models import Finding
 
     assert set(Finding.objects.values_list("category", flat=True)) == {"FORMER_REGIME"}
+    # Case numbers name the commune's committee as officials abbreviate it, not by its code.
+    commune = Case.objects.filter(competent_body__code="du-phuong-kinh-bac")
+    assert commune.exists()
+    assert all(r.endswith("/ĐU-Kinh-Bắc") for r in commune.values_list("reference", flat=True))
