@@ -187,3 +187,56 @@ def test_an_exports_and_a_link_decisions_details_are_in_words(tree: Tree) -> Non
         page = auditor.get(f"/audit/{event.public_id}/").content.decode()
         assert all(w in page for w in words), (action, [w for w in words if w not in page])
         assert not any(c in page for c in codes), (action, [c for c in codes if c in page])
+
+
+def test_batches_are_named_on_the_page_in_one_query(tree: Tree) -> None:
+    """Events about an export, an import or a listing show what the batch was (rows, file,
+    purpose, day), not its id; named for the whole page at once, so more batch events cost no
+    more queries."""
+    from django.utils import timezone
+
+    from bvct.people.models import ExportBatch, ImportBatch, Listing
+
+    auditor = make_user(tree.root, Role.AUDITOR, clearance="TUYET_MAT")
+    client = Client()
+    client.force_login(auditor)
+    day = timezone.localdate().strftime("%d/%m/%Y")
+
+    def export(rows: int) -> ExportBatch:
+        batch = ExportBatch.objects.create(
+            rows=rows, dossiers_sha256="0" * 64, purpose="REVIEW", org_code=tree.root.code
+        )
+        audit_record(actor=auditor, action=AuditAction.DOSSIER_EXPORT, org=tree.root,
+                     object_type="people.exportbatch", object_id=str(batch.public_id))  # fmt: skip
+        return batch
+
+    def count() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/audit/")
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    first = export(3)
+    one, html = count()
+    assert f"Xuất 3 hồ sơ ngày {day} (Rà soát, đối chiếu hồ sơ)" in html
+    assert str(first.public_id) not in html
+    imported = ImportBatch.objects.create(
+        managing_org=tree.committee_a, file_name="ho-so-xa-a.xlsx", file_sha256="1" * 64, rows=12
+    )
+    audit_record(actor=auditor, action=AuditAction.DOSSIER_IMPORT, org=tree.committee_a,
+                 object_type="people.importbatch", object_id=str(imported.public_id),
+                 object_label=imported.file_name)  # fmt: skip
+    listing = Listing.objects.create(kind="search", rows=7, persons_sha256="2" * 64)
+    audit_record(actor=auditor, action=AuditAction.DOSSIER_SEARCH, org=tree.root,
+                 object_type="people.listing", object_id=str(listing.public_id))  # fmt: skip
+    for rows in range(4, 12):
+        export(rows)
+    many, html = count()
+    assert many == one, "the batches' names cost one query for the page, whatever their number"
+    assert f"Nhập tệp ho-so-xa-a.xlsx, 12 dòng, ngày {day}" in html
+    assert f"Tra cứu: 7 người hiện ra, ngày {day}" in html
+    assert f"Xuất 11 hồ sơ ngày {day}" in html
+    last = AuditEvent.objects.filter(object_type="people.exportbatch").order_by("-seq").first()
+    assert last is not None
+    detail = client.get(f"/audit/{last.public_id}/")
+    assert f"Xuất 11 hồ sơ ngày {day}" in detail.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from io import StringIO
 
@@ -167,3 +168,65 @@ def test_seed_demo_has_cases_in_every_stage_with_signed_conclusions() -> None:
     out = StringIO()
     call_command("seed_demo", "--print-logins", stdout=out)
     assert "uyvien.xa" in out.getvalue() and "Hồ sơ thẩm tra mẫu" in out.getvalue()
+
+
+def test_demo_casework_happens_on_past_working_days() -> None:
+    """Every step of the demo's cases (proposed, opened, stages, results, conclusions, the
+    reported change) falls on a past working day, so the timeliness report shows real
+    figures: durations in working days above zero, a stage past its deadline, a case late."""
+    from django.utils import timezone
+
+    from bvct.accounts.models import User
+    from bvct.demo.casework import on_day, working_days_ago
+    from bvct.positions.models import PersonnelDecision
+    from bvct.vetting.calendar import is_working_day, working_days_between
+    from bvct.vetting.models import (
+        Case,
+        CaseDecision,
+        CaseEvent,
+        Conclusion,
+        ReportedChange,
+        VerificationResult,
+    )
+    from bvct.vetting.selectors import case_list_for_queue, stage_durations
+
+    call_command("seed_demo", stdout=StringIO())
+    today = timezone.localdate()
+    days = {timezone.localtime(e.at).date() for e in CaseEvent.objects.all()}
+    days |= {timezone.localtime(c.opened_at).date() for c in Case.objects.all()}
+    days |= set(Case.objects.values_list("stage_started_on", flat=True))
+    days |= set(Conclusion.objects.values_list("concluded_on", flat=True))
+    days |= set(Conclusion.objects.values_list("meeting_date", flat=True))
+    days |= set(VerificationResult.objects.values_list("received_on", flat=True))
+    days |= set(ReportedChange.objects.values_list("reported_on", flat=True))
+    cased = PersonnelDecision.objects.filter(pk__in=CaseDecision.objects.values("decision_id"))
+    days |= set(cased.values_list("proposed_on", flat=True))
+    assert len(days) > 20  # spread over weeks, not all today
+    assert all(d <= today and is_working_day(d) for d in days), sorted(
+        d for d in days if d > today or not is_working_day(d)
+    )
+    # Stages span working days: a case whose stage ran over a weekend counts only the
+    # working days.
+    officer = User.objects.get(username="canbo.xa")
+    stats = {s.stage: s for s in stage_durations(user=officer)}
+    assert stats["APPRAISAL"].average_days and stats["APPRAISAL"].average_days >= 1
+    assert stats["APPRAISAL"].late >= 1
+    assert case_list_for_queue(user=officer, late=True).exists()
+    first = Case.objects.order_by("opened_at").first()
+    assert first is not None
+    assert working_days_between(timezone.localtime(first.opened_at).date(), today) >= 40
+    # The helpers refuse what did not happen: a weekend, a day to come.
+    saturday = today - dt.timedelta(days=(today.weekday() - 5) % 7)
+    with pytest.raises(ValueError), on_day(saturday):
+        pass
+    with pytest.raises(ValueError), on_day(today + dt.timedelta(days=1)):
+        pass
+    assert is_working_day(working_days_ago(3)) and working_days_ago(3) < today
+    # The demo's findings say the father worked for the former regime: their category too.
+    from bvct.vetting.models import Finding
+
+    assert set(Finding.objects.values_list("category", flat=True)) == {"FORMER_REGIME"}
+    # Case numbers name the commune's committee as officials abbreviate it, not by its code.
+    commune = Case.objects.filter(competent_body__code="du-phuong-kinh-bac")
+    assert commune.exists()
+    assert all(r.endswith("/ĐU-Kinh-Bắc") for r in commune.values_list("reference", flat=True))

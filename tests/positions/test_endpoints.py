@@ -288,3 +288,28 @@ def test_lists_cost_the_same_for_few_or_many_rows(tree: Tree) -> None:
     assert few == many
     for url, count in zip(urls, many, strict=True):
         assert count <= CAPS.get(url, CAPS["positions"]), (url, count)
+
+
+def test_the_decision_form_has_no_kind_chosen_in_advance(tree: Tree, made: Positions) -> None:
+    """The kind of decision starts empty: sent without one, the form says to choose it, at
+    the field, and nothing is recorded."""
+    client = Client()
+    client.force_login(officers(tree).allowed)
+    url = f"/ho-so/{made.dossier.public_id}/quyet-dinh/moi/"
+    page = client.get(url).content.decode()
+    kind = page[page.index('name="kind"') :]
+    kind = kind[: kind.index("</select>")]
+    assert '<option value="" selected>— Chọn loại quyết định —</option>' in kind
+    assert kind.count("selected") == 1
+    before = PersonnelDecision.objects.count()
+    data = {
+        "deciding_org": str(tree.committee_a.public_id),
+        "proposed_on": "2026-02-01",
+        "submission_token": "0b0f6a1e-1f7e-4c55-9a0e-5a0d8f3c2b10",
+    }
+    for kind_sent in (None, ""):
+        sent = client.post(url, data if kind_sent is None else {**data, "kind": kind_sent})
+        assert sent.status_code in (200, 400)
+        html = sent.content.decode()
+        assert "Hãy chọn loại quyết định (quy hoạch, bổ nhiệm, giới thiệu ứng cử…)." in html
+    assert PersonnelDecision.objects.count() == before

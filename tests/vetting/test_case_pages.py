@@ -340,3 +340,93 @@ def test_the_appraisal_lists_what_needs_checking_before_the_officer_decides(tree
         },
     )
     assert confirmed.status_code == 302
+
+
+def test_the_appraisal_names_the_subject_once_and_groups_its_items(tree: Tree) -> None:
+    """The case page's heading names the subject; the appraisal's list is grouped under one
+    heading per kind, and its rows do not repeat the subject's name."""
+    from bvct.vetting import services
+    from tests.people.factories import declaration
+
+    content = declaration("Phạm Thị Quỳnh", relatives=[
+        {"relation": "cha", "full_name": "Phạm Văn Bình", "birth": "1948", "sex": "Nam"},
+    ])  # fmt: skip
+    content["political_events"] = [
+        {"kind": "PARTY_INTERRUPTION", "from": "2001", "to": "2002", "text": "Đi học xa"}
+    ]
+    content["foreign_ties"] = [
+        {"kind": "STAY", "country": "Nhật Bản", "from": "2015", "to": "2016", "text": "Du học"}
+    ]
+    scene = build(tree, content=content)
+    case = services.case_open(actor=scene.officer, decision=scene.decision)
+    case = services.case_transition(actor=scene.officer, case=case, to=CaseState.APPRAISAL)
+    page = _client(scene.officer).get(_case_url(case)).content.decode()
+    section = page[page.index('<section id="appraisal">') :]
+    section = section[: section.index("</section>")]
+    assert page.count("Phạm Thị Quỳnh") >= 1 and "Phạm Thị Quỳnh" not in section
+    for heading in (
+        "Lịch sử chính trị đã khai (1)",
+        "Yếu tố nước ngoài đã khai (1)",
+        "Thân nhân thuộc diện thẩm tra (1)",
+    ):
+        assert f"<h4>{heading}</h4>" in section
+    assert "Gián đoạn sinh hoạt đảng (2001–2002): Đi học xa" in section
+    assert section.count("Phạm Văn Bình") == 1  # the relative's row names them once
+
+
+def test_editing_a_finding_is_in_the_case_history_with_what_changed(
+    tree: Tree, audit_mark: int
+) -> None:
+    """An edit records “Sửa vấn đề cần xem xét” with the status from → to and the evidence
+    added, shown on the case's history; the same values sent again record nothing."""
+    from bvct.vetting import services, services_findings
+    from bvct.vetting.constants import CaseEventKind
+    from bvct.vetting.models import CaseEvent
+    from bvct.vetting.rules import rule_pack_current
+
+    scene = build(tree)
+    case = services.case_open(actor=scene.officer, decision=scene.decision)
+    case = services.case_transition(actor=scene.officer, case=case, to=CaseState.APPRAISAL)
+    services_findings.appraisal_record(actor=scene.officer, case=case, nothing_found=False)
+    finding = services_findings.finding_create(
+        actor=scene.officer, case=case, category=rule_pack_current().issue_categories[0].code,
+        person=scene.relative(), period="HISTORY", summary="Cha từng làm việc trong chế độ cũ",
+    )  # fmt: skip
+    case = services.case_transition(actor=scene.officer, case=case, to=CaseState.VERIFICATION)
+    today = dt.date.today()
+    result = services_findings.verification_result_record(
+        actor=scene.officer, case=case, agency=tree.agency, document_number="45/CAT-PA03",
+        document_date=today, received_on=today, summary="Đã làm rõ.",
+    )  # fmt: skip
+    officer = _client(scene.officer)
+    data = {"status": "CONFIRMED", "evidence": [str(result.public_id)], "version": 1}
+    assert officer.post(f"/tham-tra/van-de/{finding.public_id}/", data).status_code == 302
+    (edit,) = CaseEvent.objects.filter(case=case, kind=CaseEventKind.FINDING_EDIT)
+    assert edit.actor == scene.officer
+    assert edit.note == (
+        "“Cha từng làm việc trong chế độ cũ”: tình trạng Cần thẩm tra, xác minh → Đã xác định; "
+        "thêm chứng cứ văn bản số 45/CAT-PA03"
+    )
+    (audited,) = events_since(audit_mark, action="finding.update")
+    assert audited.before["status"] == "TO_VERIFY" and audited.after["status"] == "CONFIRMED"
+    assert audited.after["evidence"] == [str(result.public_id)]
+    page = officer.get(_case_url(case)).content.decode()
+    history = page[page.index('id="events"') :]
+    assert "Sửa vấn đề cần xem xét" in history and "Đã xác định; thêm chứng cứ" in history
+    # The same values again (a second tab, a resent form with the new version): no new event.
+    finding.refresh_from_db()
+    same = services_findings.finding_update(
+        actor=scene.officer, finding=finding, expected_version=finding.version,
+        status="CONFIRMED", evidence=[result],
+    )  # fmt: skip
+    assert same.version == finding.version
+    assert CaseEvent.objects.filter(case=case, kind=CaseEventKind.FINDING_EDIT).count() == 1
+    # Clearing it and dropping the evidence for a declaration item says both.
+    services_findings.finding_update(
+        actor=scene.officer, finding=finding, status="CLEARED", evidence=[],
+        declaration_refs=["relatives[1]"],
+    )  # fmt: skip
+    last = CaseEvent.objects.filter(case=case, kind=CaseEventKind.FINDING_EDIT).last()
+    assert last is not None
+    assert "Đã xác định → Đã làm rõ, không có vấn đề" in last.note
+    assert "mục bản khai dẫn: 1" in last.note and "bỏ chứng cứ văn bản số 45/CAT-PA03" in last.note

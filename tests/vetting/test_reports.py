@@ -41,10 +41,10 @@ def test_the_report_shows_durations_and_late_cases_in_reach(tree: Tree) -> None:
     )
     html = responses["allowed"].content.decode()
     assert tree.committee_a.name in html and "Thẩm định" in html
-    assert "Hồ sơ đang quá hạn (1)" in html and running.reference in html
+    assert "Hồ sơ thẩm tra đang quá hạn (1)" in html and running.reference in html
     for name in ("other_scope", "insufficient_clearance"):
         page = responses[name].content.decode()
-        assert running.reference not in page and "Hồ sơ đang quá hạn (0)" in page
+        assert running.reference not in page and "Hồ sơ thẩm tra đang quá hạn (0)" in page
     auditor = Client()
     auditor.force_login(make_user(tree.committee_a, Role.AUDITOR, clearance="TUYET_MAT"))
     assert running.reference in auditor.get(URL).content.decode()
@@ -55,8 +55,42 @@ def test_the_report_shows_durations_and_late_cases_in_reach(tree: Tree) -> None:
     client.force_login(scene.officer)
     bad = client.get(URL, {"since": "31/02/2026"})
     assert bad.status_code == 200 and 'role="alert"' in bad.content.decode()
-    later = client.get(URL, {"since": (dt.date.today() + dt.timedelta(1)).strftime("%d/%m/%Y")})
-    assert "Chưa có hồ sơ thẩm tra nào" in later.content.decode()
+    yesterday = (dt.date.today() - dt.timedelta(1)).strftime("%d/%m/%Y")
+    none = client.get(URL, {"since": yesterday, "until": yesterday})
+    assert "Chưa có hồ sơ thẩm tra nào" in none.content.decode()
+
+
+def test_the_report_period_form_says_what_is_wrong(tree: Tree) -> None:
+    """Each bad period gets its own Vietnamese message beside its field, and no table."""
+    scene = build(tree)
+    concluded(scene)
+    client = Client()
+    client.force_login(scene.officer)
+    today = dt.date.today()
+
+    def page(**query: str) -> str:
+        response = client.get(URL, query)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    for wrong in ("31/02/2026", "2026/01/05", "hôm qua"):
+        html = page(since=wrong)
+        assert "Ngày không hợp lệ: hãy nhập ngày/tháng/năm, ví dụ 05/01/2026." in html
+        assert 'id="timeliness"' not in html
+    tomorrow = (today + dt.timedelta(1)).strftime("%d/%m/%Y")
+    html = page(since=tomorrow)
+    assert f"Ngày bắt đầu {tomorrow} còn ở tương lai" in html and 'id="timeliness"' not in html
+    start, end = today.strftime("%d/%m/%Y"), (today - dt.timedelta(3)).strftime("%d/%m/%Y")
+    html = page(since=start, until=end)
+    assert f"“Đến ngày” ({end}) phải từ “Hồ sơ mở từ ngày” ({start}) trở về sau." in html
+    assert 'id="timeliness"' not in html
+    # A good period: the table, the period in its heading, the fields labelled, dd/mm/yyyy kept.
+    html = page(since=start, until=start)
+    assert 'id="timeliness"' in html and f"(hồ sơ mở từ {start} đến {start})" in html
+    assert '<label for="id_since">' in html and '<label for="id_until">' in html
+    assert f'value="{start}"' in html and tree.committee_a.name in html
+    # Where the report counts the cases in working days, ratios are written x/y (z %).
+    assert "1/1 (100 %)" in html
 
 
 def test_the_report_holds_its_query_count(tree: Tree) -> None:

@@ -5,6 +5,7 @@ cases' events, a case's page read recorded; all through the gate."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.http import Http404
@@ -123,6 +124,44 @@ def test_stage_durations_from_the_events(tree: Tree) -> None:
     finally:
         module.today = original  # type: ignore[assignment]
     assert selectors.stage_durations(user=account(tree.committee_b, Role.BVCT_OFFICER)) == []
+
+
+def _through_appraisal(scene: Any, decision: Any, entered: dt.date, left: dt.date) -> None:
+    """A case opened and put in appraisal on ``entered``, sent to the committee on ``left``."""
+    from bvct.demo.casework import on_day
+    from bvct.vetting import services_findings
+
+    with on_day(entered, hour=9):
+        case = services.case_open(actor=scene.officer, decision=decision)
+        case = services.case_transition(actor=scene.officer, case=case, to=CaseState.APPRAISAL)
+    with on_day(left, hour=10):
+        services_findings.appraisal_record(
+            actor=scene.officer, case=case, nothing_found=True,
+            note="Đã đối chiếu lý lịch: không nội dung nào cần thẩm tra, xác minh.",
+        )  # fmt: skip
+        services.case_transition(actor=scene.officer, case=case, to=CaseState.DELIBERATION)
+
+
+def test_stage_durations_count_working_days_across_weekends_and_tet(tree: Tree) -> None:
+    """Appraisal from Friday 13/03/2026 to Monday 16/03 took 1 working day (3 calendar days);
+    from Friday 13/02/2026 to Tuesday 24/02, over a weekend and Tết (16–20/02), 2 (11 calendar
+    days). The average of the fastest 90 % of both is 1.5 working days; a period counts only
+    the cases opened in it."""
+    scene = build(tree)
+    _through_appraisal(scene, scene.decision, dt.date(2026, 3, 13), dt.date(2026, 3, 16))
+    _through_appraisal(scene, decide(scene), dt.date(2026, 2, 13), dt.date(2026, 2, 24))
+    stats = {s.stage: s for s in selectors.stage_durations(user=scene.officer)}
+    appraisal = stats["APPRAISAL"]
+    assert (appraisal.spans, appraisal.finished, appraisal.late) == (2, 2, 0)
+    assert appraisal.average_days == 1.5
+    assert (stats["DELIBERATION"].spans, stats["DELIBERATION"].finished) == (2, 0)
+    march = selectors.stage_durations(user=scene.officer, since=dt.date(2026, 3, 1))
+    assert {s.stage: s.average_days for s in march}["APPRAISAL"] == 1.0
+    feb = selectors.stage_durations(
+        user=scene.officer, since=dt.date(2026, 2, 13), until=dt.date(2026, 2, 13)
+    )
+    assert {s.stage: s.average_days for s in feb}["APPRAISAL"] == 2.0
+    assert selectors.stage_durations(user=scene.officer, until=dt.date(2026, 2, 12)) == []
 
 
 def test_reading_a_case_is_gated_and_recorded(tree: Tree, audit_mark: int) -> None:

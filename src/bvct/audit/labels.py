@@ -277,6 +277,32 @@ def by_public_id(model: Any, name: Callable[[Any], str]) -> Callable[[str], str 
     return resolve
 
 
+# Object types whose rows an app names for a whole page of events at once (import and export
+# batches, listings: the event keeps only the row's public id): types -> a function from the
+# reader and the (type, public id) pairs of the page to their names, in one query.
+Namer = Callable[[Any, list[tuple[str, str]]], dict[tuple[str, str], str]]
+OBJECT_NAMERS: list[tuple[frozenset[str], Namer]] = []
+
+
+def add_object_namer(types: tuple[str, ...], name_all: Namer) -> None:
+    """Name the objects of these types on the auditors' pages (``name_all`` answers for every
+    pair it is given that the reader may see, in one query)."""
+    OBJECT_NAMERS.append((frozenset(types), name_all))
+
+
+def object_names(user: Any, events: Any) -> dict[tuple[str, str], str]:
+    """The names of the objects ``events`` are about, for types an app names: one call (one
+    query) per namer for the page, whatever the number of events."""
+    names: dict[tuple[str, str], str] = {}
+    for types, name_all in OBJECT_NAMERS:
+        keys = sorted(
+            {(e.object_type, e.object_public_id) for e in events if e.object_type in types}
+        )
+        if keys:
+            names.update(name_all(user, keys))
+    return names
+
+
 def add_formatter(action: str, key: str, show: Callable[[Any], str]) -> None:
     FORMATTERS[(action, key)] = show
 

@@ -9,7 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 from bvct.audit.forms import EventSearchForm
-from bvct.audit.labels import field_label, value_label
+from bvct.audit.labels import field_label, object_names, value_label
 from bvct.audit.models import AuditEvent
 from bvct.audit.permissions import can_view_audit
 from bvct.audit.selectors import EventFilter, event_search
@@ -32,6 +32,10 @@ class AuditEventListView(View):
             audit_search_record(actor=request.user, filters=filters.as_audit_dict())  # type: ignore[arg-type]
         has_more = len(events) > PAGE_SIZE
         events = events[:PAGE_SIZE]
+        # Batches (imports, exports, listings) by what they were, not by their id: one query.
+        names = object_names(request.user, events)
+        for e in events:
+            e.named = names.get((e.object_type, e.object_public_id), "")  # type: ignore[attr-defined]
         context = {
             "form": form,
             "events": events,
@@ -47,6 +51,8 @@ class AuditEventDetailView(View):
     def get(self, request: HttpRequest, public_id: str) -> HttpResponse:
         event = get_for_user(AuditEvent.objects.all(), request.user, public_id=public_id)
         audit_read_record(actor=request.user, event=event)  # type: ignore[arg-type]
+        names = object_names(request.user, [event])
+        event.named = names.get((event.object_type, event.object_public_id), "")  # type: ignore[attr-defined]
         keys = sorted(set((event.before or {}).keys()) | set((event.after or {}).keys()))
         before, after = event.before or {}, event.after or {}
         changes = [

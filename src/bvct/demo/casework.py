@@ -2,12 +2,21 @@
 logins (so verifiers and signers can be checked against the subjects), and cases in every
 stage (open, appraisal, verification, deliberation, concluded, withdrawn) with findings,
 verification results, signed conclusions, a reused conclusion and a reported change, each
-through the services (so audited), deterministic and only once (idempotent)."""
+through the services (so audited), deterministic and only once (idempotent).
+
+Each step of a case (a decision proposed, the case opened, a stage entered, a result received,
+a conclusion signed) happens on a past working day of the working calendar, a number of working
+days before today (:func:`on_day`), so the timeliness report and the deadlines show figures as
+they would be in use: some stages quick, one past its deadline, a case late today. The audit
+trail keeps the true time of the seeding (its time is the database's)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
 from django.utils import timezone
 
@@ -41,6 +50,56 @@ CITIZEN_IDS = {
 STAGES = ["OPEN", "APPRAISAL", "VERIFICATION", "DELIBERATION", "CONCLUDED", "CONCLUDED_CLEAR"]
 COMMUNE_POST = "Phó Bí thư Đảng ủy"
 PROVINCE_POST = "Trưởng Ban Tổ chức Tỉnh ủy"
+# When each commune case's steps happened, in working days before today: opened, appraisal
+# started, verification started, the agency's answer received, deliberation started, concluded
+# (None: the case has not got there). Appraisal has 5 working days in the default rule pack:
+# the APPRAISAL case is late today; the DELIBERATION case's appraisal took 6, past its deadline.
+TIMELINE: dict[str, tuple[int | None, ...]] = {
+    "OPEN": (2,),
+    "APPRAISAL": (9, 8),
+    "VERIFICATION": (30, 29, 25),
+    "DELIBERATION": (40, 39, 33, 20, 8),
+    "CONCLUDED": (62, 61, 58, 45, 40, 33),
+    "CONCLUDED_CLEAR": (52, 50, None, None, 47, 42),
+}
+WITHDRAWN = (25, 18)  # opened, withdrawn
+# The provincial cases (nothing found: appraisal then deliberation): opened, appraisal,
+# deliberation, concluded.
+PROVINCE_TIMELINE = [(20, 19, 15, None), (46, 44, 41, 35)]
+REUSED_AFTER = 20  # the later appointment the clear conclusion covers
+CHANGE_REPORTED = (10, 5)  # the trip abroad: occurred, reported
+
+
+def working_days_ago(n: int, *, before: dt.date | None = None) -> dt.date:
+    """The working day ``n`` working days before ``before`` (today): 0 is the last working day
+    on or before it."""
+    from bvct.vetting.calendar import WorkingCalendar
+
+    day = before or timezone.localdate()
+    calendar = WorkingCalendar(day - dt.timedelta(days=2 * n + 40), day)
+    while not calendar.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    for _ in range(n):
+        day -= dt.timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= dt.timedelta(days=1)
+    return day
+
+
+@contextmanager
+def on_day(day: dt.date, hour: int = 9) -> Iterator[dt.datetime]:
+    """Run what is inside as on ``day``, a past (or today's) working day, at ``hour`` local
+    time: the services' clock (``timezone.now``, hence ``timezone.localdate``) reads that
+    moment, so the cases' events, deadlines and dates are those of that day."""
+    from bvct.vetting.calendar import is_working_day
+
+    if day > timezone.localdate():
+        raise ValueError(f"{day} is after today: the demo records only what has happened")
+    if not is_working_day(day):
+        raise ValueError(f"{day} is not a working day")
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield moment
 
 
 def seed_demo_casework() -> None:
@@ -109,17 +168,28 @@ def _post(code: str, name: str) -> Any:
     return Post.objects.filter(organisation__code=code, name=name).first()
 
 
-def _decide(dossier: Any, kind: str, post: Any, org: Any, day: int) -> Any:
+def _decide(dossier: Any, kind: str, post: Any, org: Any, ago: int, number: int) -> Any:
+    """The decision proposed three working days before the day ``ago`` (when it is checked)."""
     from bvct.positions.services import decision_record
 
-    return decision_record(
-        actor=SYSTEM, dossier=dossier, kind=kind, post=post, deciding_org=org,
-        proposed_on=dt.date(2026, 2, day), reference=f"{20 + day}-TTr/ĐU",
-    )  # fmt: skip
+    with on_day(working_days_ago(ago + 3), hour=8):
+        return decision_record(
+            actor=SYSTEM, dossier=dossier, kind=kind, post=post, deciding_org=org,
+            proposed_on=timezone.localdate(), reference=f"{20 + number}-TTr/ĐU",
+        )  # fmt: skip
 
 
-def _walk(officer: Any, case: Any, to: str, *, verifier: Any) -> Any:
-    """Bring a case from OPEN to ``to`` as the demo officer would, through the services."""
+def _check(officer: Any, decision: Any, ago: int) -> Any:
+    """The requirement check on the day ``ago``: it opens the case (or records the reuse)."""
+    from bvct.vetting.coverage import decision_check
+
+    with on_day(working_days_ago(ago), hour=8):
+        return decision_check(actor=officer, decision=decision)
+
+
+def _walk(officer: Any, case: Any, to: str, *, verifier: Any, days: tuple[int | None, ...]) -> Any:
+    """Bring a case from OPEN to ``to`` as the demo officer would, through the services, each
+    step on its day (``days``: working days ago, as in :data:`TIMELINE`)."""
     from bvct.people.models import Person
     from bvct.vetting import services, services_findings
     from bvct.vetting.models import Finding
@@ -128,49 +198,69 @@ def _walk(officer: Any, case: Any, to: str, *, verifier: Any) -> Any:
     order = STAGES.index(to)
     if order < 1:
         return case
-    case = services.case_transition(actor=officer, case=case, to="APPRAISAL")
+
+    def day(i: int) -> dt.date:
+        ago = days[i]
+        assert ago is not None  # TIMELINE names every step the case takes
+        return working_days_ago(ago)
+
+    with on_day(day(1)):
+        case = services.case_transition(actor=officer, case=case, to="APPRAISAL")
     if order < 2:
         return case
     clear = to == "CONCLUDED_CLEAR"
-    services_findings.appraisal_record(
-        actor=officer, case=case, nothing_found=clear,
-        note="Lý lịch đầy đủ; không có vấn đề cần xác minh." if clear else
-        "Cha có thời gian làm việc cho chế độ cũ: cần xác minh.",
-    )  # fmt: skip
     if clear:
-        return services.case_transition(actor=officer, case=case, to="DELIBERATION")
+        with on_day(day(4), hour=10):
+            services_findings.appraisal_record(
+                actor=officer, case=case, nothing_found=True,
+                note="Lý lịch đầy đủ; không có vấn đề cần xác minh.",
+            )  # fmt: skip
+            return services.case_transition(actor=officer, case=case, to="DELIBERATION")
     father = (
         Person.objects.filter(dossier_id=case.subject_id, is_subject=False).order_by("id").first()
     )
     assert father is not None  # every generated member declares relatives
-    category = rule_pack_current().issue_categories[0].code
-    finding = services_findings.finding_create(
-        actor=officer, case=case, category=category, person=father, period="HISTORY",
-        summary="Thân nhân có thời gian làm việc cho chế độ cũ (đã khai trong lý lịch)",
-        declaration_refs=["relatives[0]"],
-    )  # fmt: skip
-    services.case_assign(actor=officer, case=case, user=verifier, duty="VERIFIER")
-    case = services.case_transition(actor=officer, case=case, to="VERIFICATION")
+    # The category of what the finding says (work for the former regime), if the pack has it.
+    codes = [c.code for c in rule_pack_current().issue_categories]
+    category = "FORMER_REGIME" if "FORMER_REGIME" in codes else codes[0]
+    with on_day(day(2), hour=10):
+        services_findings.appraisal_record(
+            actor=officer, case=case, nothing_found=False,
+            note="Cha có thời gian làm việc cho chế độ cũ: cần xác minh.",
+        )  # fmt: skip
+        finding = services_findings.finding_create(
+            actor=officer, case=case, category=category, person=father, period="HISTORY",
+            summary="Thân nhân có thời gian làm việc cho chế độ cũ (đã khai trong lý lịch)",
+            declaration_refs=["relatives[0]"],
+        )  # fmt: skip
+        services.case_assign(actor=officer, case=case, user=verifier, duty="VERIFIER")
+        case = services.case_transition(actor=officer, case=case, to="VERIFICATION")
     if order < 3:
         return case
     from bvct.orgs.models import Organisation
 
-    today = timezone.localdate()
-    result = services_findings.verification_result_record(
-        actor=verifier, case=case, agency=Organisation.objects.get(code=AGENCY),
-        document_number=f"{case.pk:02d}/CV-ANCTNB", document_date=today - dt.timedelta(3),
-        received_on=today - dt.timedelta(1), findings=[finding],
-        summary="Xác minh đúng như lời khai; sau 1975 chấp hành tốt chính sách, pháp luật.",
-    )  # fmt: skip
+    received = day(3)
+    with on_day(received, hour=14):
+        result = services_findings.verification_result_record(
+            actor=verifier, case=case, agency=Organisation.objects.get(code=AGENCY),
+            document_number=f"{case.pk:02d}/CV-ANCTNB",
+            document_date=working_days_ago(2, before=received), received_on=received,
+            findings=[finding],
+            summary="Xác minh đúng như lời khai; sau 1975 chấp hành tốt chính sách, pháp luật.",
+        )  # fmt: skip
     finding = Finding.objects.get(pk=finding.pk)
-    services_findings.finding_update(
-        actor=officer, finding=finding, expected_version=finding.version,
-        status="CONFIRMED", evidence=[result],
-    )  # fmt: skip
-    return services.case_transition(actor=officer, case=case, to="DELIBERATION")
+    with on_day(day(4), hour=9):
+        services_findings.finding_update(
+            actor=officer, finding=finding, expected_version=finding.version,
+            status="CONFIRMED", evidence=[result],
+        )  # fmt: skip
+        return services.case_transition(actor=officer, case=case, to="DELIBERATION")
 
 
-def _conclude(signer: Any, case: Any, outcome: str, covers: list[str] | None = None) -> Any:
+def _conclude(
+    signer: Any, case: Any, outcome: str, ago: int, covers: list[str] | None = None
+) -> Any:
+    """The committee meets and its member signs on the day ``ago``."""
     from bvct.vetting.models import Finding
     from bvct.vetting.services_conclusions import conclusion_issue, deciding_body
 
@@ -182,13 +272,14 @@ def _conclude(signer: Any, case: Any, outcome: str, covers: list[str] | None = N
         "ISSUE_NO_VIOLATION": "Có vấn đề chính trị về thân nhân nhưng không vi phạm tiêu "
         "chuẩn chính trị; đủ điều kiện quy hoạch theo quy định.",
     }[outcome]
-    today = timezone.localdate()
-    return conclusion_issue(
-        actor=signer, case=case, meeting_date=today, members_present=body.members - 1,
-        votes_for=body.members - 1, votes_against=0, outcome=outcome, text=text,
-        covers_kinds=covers, findings=findings, signer_title="BÍ THƯ", place="Bắc Ninh",
-        recipients=[body.name, "Cấp ủy nơi công tác", "Lưu hồ sơ cán bộ, Văn phòng"],
-    )  # fmt: skip
+    with on_day(working_days_ago(ago), hour=15):
+        return conclusion_issue(
+            actor=signer, case=case, meeting_date=timezone.localdate(),
+            members_present=body.members - 1, votes_for=body.members - 1, votes_against=0,
+            outcome=outcome, text=text, covers_kinds=covers, findings=findings,
+            signer_title="BÍ THƯ", place="Bắc Ninh",
+            recipients=[body.name, "Cấp ủy nơi công tác", "Lưu hồ sơ cán bộ, Văn phòng"],
+        )  # fmt: skip
 
 
 def _commune_cases(users: dict[str, Any]) -> None:
@@ -197,7 +288,6 @@ def _commune_cases(users: dict[str, Any]) -> None:
     appointment), one withdrawn. (The positions demo's decisions stay waiting for a check.)"""
     from bvct.orgs.models import Organisation
     from bvct.vetting import services
-    from bvct.vetting.coverage import decision_check
     from bvct.vetting.services_changes import reported_change_record
 
     officer, verifier, signer = users["canbo.xa"], users["canbo.bvct"], users["uyvien.xa"]
@@ -207,35 +297,40 @@ def _commune_cases(users: dict[str, Any]) -> None:
     if post is None or len(people) < len(STAGES) + 1:
         return
     for i, stage in enumerate(STAGES):
-        decision = _decide(people[i], "SUCCESSION_PLANNING", post, org, i + 1)
-        case = decision_check(actor=officer, decision=decision).case
-        case = _walk(officer, case, stage, verifier=verifier)
+        days = TIMELINE[stage]
+        decision = _decide(people[i], "SUCCESSION_PLANNING", post, org, days[0] or 0, i + 1)
+        case = _check(officer, decision, days[0] or 0).case
+        case = _walk(officer, case, stage, verifier=verifier, days=days)
         if stage == "CONCLUDED":
-            _conclude(signer, case, "ISSUE_NO_VIOLATION")
+            _conclude(signer, case, "ISSUE_NO_VIOLATION", days[5] or 0)
         elif stage == "CONCLUDED_CLEAR":
-            _conclude(signer, case, "NO_ISSUE", ["SUCCESSION_PLANNING", "APPOINTMENT"])
+            _conclude(
+                signer, case, "NO_ISSUE", days[5] or 0, ["SUCCESSION_PLANNING", "APPOINTMENT"]
+            )
             later = _decide(people[i], "APPOINTMENT", _post(COMMUNE, "Chủ tịch Ủy ban nhân dân"),
-                            org, 20)  # fmt: skip
-            decision_check(actor=officer, decision=later)  # covered: the reuse is recorded
-            reported_change_record(
-                actor=officer, dossier=people[i], kind="TRIP_ABROAD",
-                occurred_on=timezone.localdate() - dt.timedelta(10),
-                reported_on=timezone.localdate(),
-                description="Đi Hàn Quốc thăm con đang du học (7 ngày), đã báo cáo chi bộ.",
-            )  # fmt: skip
-    withdrawn = _decide(people[len(STAGES)], "SUCCESSION_PLANNING", post, org, 10)
-    case = decision_check(actor=officer, decision=withdrawn).case
+                            org, REUSED_AFTER, 20)  # fmt: skip
+            _check(officer, later, REUSED_AFTER)  # covered: the reuse is recorded
+            occurred, reported = CHANGE_REPORTED
+            with on_day(working_days_ago(reported), hour=11):
+                reported_change_record(
+                    actor=officer, dossier=people[i], kind="TRIP_ABROAD",
+                    occurred_on=working_days_ago(occurred), reported_on=timezone.localdate(),
+                    description="Đi Hàn Quốc thăm con đang du học (7 ngày), đã báo cáo chi bộ.",
+                )  # fmt: skip
+    opened, withdrawn_on = WITHDRAWN
+    withdrawn = _decide(people[len(STAGES)], "SUCCESSION_PLANNING", post, org, opened, 10)
+    case = _check(officer, withdrawn, opened).case
     assert case is not None  # nothing covers a first proposal: the check opened its case
-    services.case_withdraw(
-        actor=officer, case=case, reason="Đồng chí xin rút khỏi danh sách quy hoạch."
-    )
+    with on_day(working_days_ago(withdrawn_on), hour=16):
+        services.case_withdraw(
+            actor=officer, case=case, reason="Đồng chí xin rút khỏi danh sách quy hoạch."
+        )
 
 
 def _province_cases(users: dict[str, Any]) -> None:
     """A provincial post: the provincial standing committee concludes (``uyvien`` signs); one
     case waits for it in deliberation, one it concluded."""
     from bvct.orgs.models import Organisation
-    from bvct.vetting.coverage import decision_check
 
     officer, signer = users["canbo.bvct"], users["uyvien"]
     post = _post("btc-tu", PROVINCE_POST)
@@ -244,11 +339,13 @@ def _province_cases(users: dict[str, Any]) -> None:
         return
     org = Organisation.objects.get(code=PROVINCE)
     for i, dossier in enumerate(people):
-        decision = _decide(dossier, "APPOINTMENT", post, org, 15 + i)
-        case = decision_check(actor=officer, decision=decision).case
-        case = _walk(officer, case, "CONCLUDED_CLEAR", verifier=officer)
-        if i == 1:
-            _conclude(signer, case, "NO_ISSUE")
+        opened, appraisal, deliberation, concluded = PROVINCE_TIMELINE[i]
+        decision = _decide(dossier, "APPOINTMENT", post, org, opened, 15 + i)
+        case = _check(officer, decision, opened).case
+        days = (opened, appraisal, None, None, deliberation)
+        case = _walk(officer, case, "CONCLUDED_CLEAR", verifier=officer, days=days)
+        if concluded is not None:
+            _conclude(signer, case, "NO_ISSUE", concluded)
 
 
 def demo_cases() -> list[str]:

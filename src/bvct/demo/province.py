@@ -158,7 +158,10 @@ def seed_demo_structure() -> None:
         committees.append((code, name.removeprefix("Đảng ủy ")))
     for commune in COMMUNES:
         code = _commune_code(commune)
-        _org(code, f"Đảng ủy {commune}", "dang-uy-xa-phuong", root_code)
+        # Its short name marks its case numbers ("TT-2026-0001/ĐU-Kinh-Bắc"): as officials
+        # abbreviate it, not the internal code.
+        short = "ĐU " + commune.removeprefix("phường ").removeprefix("xã ")
+        _org(code, f"Đảng ủy {commune}", "dang-uy-xa-phuong", root_code, short)
         committees.append((code, commune))
     for committee, place in committees:
         for i in range(1, 4):

@@ -181,7 +181,16 @@ class HoldingEndForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Loại quyết định"), choices=DecisionKind.choices)
+    # No kind chosen in advance: the officer says which decision this is (a default would be
+    # recorded, and checked, for whoever did not look).
+    kind = forms.ChoiceField(
+        label=_("Loại quyết định"),
+        choices=[("", _("— Chọn loại quyết định —")), *DecisionKind.choices],
+        error_messages={
+            "required": _("Hãy chọn loại quyết định (quy hoạch, bổ nhiệm, giới thiệu ứng cử…)."),
+            **_INVALID,
+        },
+    )
     post = GatedChoiceField(
         label=_("Chức vụ"), required=False, empty=_("— Không —"), error_messages=_INVALID,
         help_text=_("Bắt buộc với quy hoạch và bổ nhiệm."),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from bvct.core.errors import ValidationFailed
 from bvct.core.gate import SYSTEM
@@ -19,13 +20,14 @@ from bvct.people.diff import declaration_diff
 from bvct.people.models import Declaration, Dossier, Person, PersonLink
 from bvct.vetting.rules import Rules
 
-# Item kinds (codes in the stored JSON; labels for pages).
+# Item kinds (codes in the stored JSON; labels for pages and the appraisal report). Kept in
+# Vietnamese here (the report is a Vietnamese document); pages translate them at display.
 ITEM_LABELS = {
-    "POLITICAL_HISTORY": "Lịch sử chính trị đã khai",
-    "FOREIGN_TIE": "Yếu tố nước ngoài đã khai",
-    "RELATIVE": "Thân nhân thuộc diện thẩm tra",
-    "DECLARATION_CHANGE": "Khác nhau giữa các bản khai",
-    "LINKED_MISMATCH": "Không khớp với hồ sơ có liên kết",
+    "POLITICAL_HISTORY": gettext_noop("Lịch sử chính trị đã khai"),
+    "FOREIGN_TIE": gettext_noop("Yếu tố nước ngoài đã khai"),
+    "RELATIVE": gettext_noop("Thân nhân thuộc diện thẩm tra"),
+    "DECLARATION_CHANGE": gettext_noop("Khác nhau giữa các bản khai"),
+    "LINKED_MISMATCH": gettext_noop("Không khớp với hồ sơ có liên kết"),
 }
 
 # Foreign ties that are an issue to declare (a short trip is not).

@@ -101,3 +101,19 @@ def working_days_between(a: dt.date, b: dt.date) -> int:
         day += ONE_DAY
         count += calendar.is_working_day(day)
     return count
+
+
+def working_day_numbers(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[int]]:
+    """Each day from ``start`` to ``end`` with the number of working days from ``start`` up to
+    and including it: ``n(b) - n(a) == working_days_between(a, b)`` for days in the stretch.
+    For a statement that counts working days between many pairs of dates at once."""
+    calendar = WorkingCalendar(start, end)
+    days: list[dt.date] = []
+    numbers: list[int] = []
+    count, day = 0, start
+    while day <= end:
+        count += calendar.is_working_day(day)
+        days.append(day)
+        numbers.append(count)
+        day += ONE_DAY
+    return days, numbers

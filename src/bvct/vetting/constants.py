@@ -129,6 +129,7 @@ class CaseEventKind(models.TextChoices):
     RESTRICTION = "RESTRICTION", _("Đổi hạn chế người xem")
     APPRAISAL = "APPRAISAL", _("Ghi kết quả thẩm định")
     FINDING = "FINDING", _("Ghi vấn đề cần xem xét")
+    FINDING_EDIT = "FINDING_EDIT", _("Sửa vấn đề cần xem xét")
     VERIFICATION = "VERIFICATION", _("Ghi kết quả thẩm tra, xác minh")
     DOCUMENT = "DOCUMENT", _("Ban hành văn bản")
     CONCLUSION = "CONCLUSION", _("Kết luận")

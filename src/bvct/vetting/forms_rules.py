@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bvct.core.constants import Classification
 from bvct.core.text import normalize
@@ -36,7 +38,7 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "committee": ("numerator", "denominator"),
 }
 NUMBERS = {"months", "days", "complex_days", "numerator", "denominator"}
-_FOLLOW_TIER = ("", "Theo cấp chức vụ (không quy định riêng)")
+_FOLLOW_TIER = ("", _("Theo cấp chức vụ (không quy định riêng)"))
 
 
 def _choices(mapping: dict[str, Any]) -> list[tuple[str, str]]:
@@ -72,7 +74,7 @@ def _field(section: str, key: str, name: str, relations: list[tuple[str, str]]) 
             widget=forms.CheckboxSelectMultiple,
         )
     if name == "max_clearance":
-        levels = [("", "Không giới hạn"), *((str(v), str(n)) for v, n in Classification.choices)]
+        levels = [("", _("Không giới hạn")), *((str(v), str(n)) for v, n in Classification.choices)]
         return forms.ChoiceField(label=label, choices=levels, required=False)
     if name == "codes":
         return forms.MultipleChoiceField(
@@ -128,7 +130,7 @@ class SectionForm(forms.Form):
             for n in range(NEW_CATEGORY_ROWS):
                 slot = f"new{n + 1}"
                 names = [f"{slot}__name", f"{slot}__source", f"{slot}__to_confirm"]
-                self.rows.append((slot, f"Loại mới {n + 1}", names))
+                self.rows.append((slot, gettext("Loại mới %(n)s") % {"n": n + 1}, names))
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         for slot, label, names in self.rows:
@@ -136,7 +138,7 @@ class SectionForm(forms.Form):
             for field_name in names:
                 name = field_name.split("__", 1)[1]
                 if name == "DELETE":
-                    field: forms.Field = forms.BooleanField(label="Bỏ loại này", required=False)
+                    field: forms.Field = forms.BooleanField(label=_("Bỏ loại này"), required=False)
                 elif name == "source":
                     field = forms.CharField(
                         label=FIELD_LABELS["source"],
@@ -271,11 +273,11 @@ def place_errors(form: SectionForm, errors: dict[str, list[str]], places: dict[s
 class PublishForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
-        label="Nội dung thay đổi",
+        label=_("Nội dung thay đổi"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Ghi rõ thay đổi gì và căn cứ (văn bản, quyết định) để người sau tra cứu.",
+        help_text=_("Ghi rõ thay đổi gì và căn cứ (văn bản, quyết định) để người sau tra cứu."),
     )
 
 
@@ -284,31 +286,31 @@ MIN_CALENDAR_NOTE = 5  # shorter cannot name the notice (số, ngày, cơ quan)
 
 class CalendarDayForm(forms.Form):
     date = forms.DateField(
-        label="Ngày",
+        label=_("Ngày"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Cần nhập ngày.",
-            "invalid": "Ngày không hợp lệ (ngày/tháng/năm).",
+            "required": _("Cần nhập ngày."),
+            "invalid": _("Ngày không hợp lệ (ngày/tháng/năm)."),
         },
     )
     kind = forms.ChoiceField(
-        label="Loại ngày",
-        choices=[("DAY_OFF", "Ngày nghỉ"), ("WORKING_DAY", "Ngày làm việc bù")],
-        error_messages={"required": "Cần chọn loại ngày."},
+        label=_("Loại ngày"),
+        choices=[("DAY_OFF", _("Ngày nghỉ")), ("WORKING_DAY", _("Ngày làm việc bù"))],
+        error_messages={"required": _("Cần chọn loại ngày.")},
     )
     note = forms.CharField(
-        label="Căn cứ",
+        label=_("Căn cứ"),
         max_length=300,
-        help_text="Văn bản thông báo nghỉ hoặc làm bù (số, ngày, cơ quan ban hành).",
-        error_messages={"required": "Cần ghi căn cứ của ngày này."},
+        help_text=_("Văn bản thông báo nghỉ hoặc làm bù (số, ngày, cơ quan ban hành)."),
+        error_messages={"required": _("Cần ghi căn cứ của ngày này.")},
     )
 
     def clean_note(self) -> str:
         note = str(self.cleaned_data["note"]).strip()
         if len(note) < MIN_CALENDAR_NOTE:
             raise forms.ValidationError(
-                "Căn cứ quá ngắn: ghi số, ngày và cơ quan ban hành văn bản thông báo."
+                _("Căn cứ quá ngắn: ghi số, ngày và cơ quan ban hành văn bản thông báo.")
             )
         return note
 
@@ -327,12 +329,16 @@ class CalendarDayForm(forms.Form):
         if kind == "WORKING_DAY" and holiday:
             self.add_error(
                 "date",
-                f"Ngày {day:%d/%m/%Y} là ngày lễ ({holiday}): không thể là ngày làm việc bù.",
+                gettext("Ngày %(day)s là ngày lễ (%(holiday)s): không thể là ngày làm việc bù.")
+                % {"day": f"{day:%d/%m/%Y}", "holiday": holiday},
             )
         elif CalendarDay.objects.filter(date=day).exists():
             self.add_error(
                 "date",
-                f"Ngày {day:%d/%m/%Y} đã được nhập: xóa ngày đó trong danh sách dưới đây "
-                "trước nếu muốn nhập lại.",
+                gettext(
+                    "Ngày %(day)s đã được nhập: xóa ngày đó trong danh sách dưới đây trước nếu "
+                    "muốn nhập lại."
+                )
+                % {"day": f"{day:%d/%m/%Y}"},
             )
         return data

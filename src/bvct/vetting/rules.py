@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext_lazy as _
 
 from bvct.core.constants import Classification
 from bvct.core.errors import ValidationFailed
@@ -42,15 +43,15 @@ MAX_DAYS = 365
 MAX_NAME = 200
 
 # The sections of a pack, in the order pages show them, with their titles.
-SECTIONS: dict[str, str] = {
-    "conclusion_required": "Quyết định cần kết luận tiêu chuẩn chính trị",
-    "verified_relations": "Thân nhân được thẩm tra",
-    "validity": "Thời hạn có giá trị của kết luận",
-    "deadlines": "Thời hạn các bước (ngày làm việc)",
-    "competent_body": "Cấp ủy có thẩm quyền kết luận",
-    "outcomes": "Kết luận và giới hạn của từng loại",
-    "issue_categories": "Loại vấn đề chính trị",
-    "committee": "Hội nghị cấp ủy: số dự, biểu quyết",
+SECTIONS: dict[str, Any] = {
+    "conclusion_required": _("Quyết định cần kết luận tiêu chuẩn chính trị"),
+    "verified_relations": _("Thân nhân được thẩm tra"),
+    "validity": _("Thời hạn có giá trị của kết luận"),
+    "deadlines": _("Thời hạn các bước (ngày làm việc)"),
+    "competent_body": _("Cấp ủy có thẩm quyền kết luận"),
+    "outcomes": _("Kết luận và giới hạn của từng loại"),
+    "issue_categories": _("Loại vấn đề chính trị"),
+    "committee": _("Hội nghị cấp ủy: số dự, biểu quyết"),
 }
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from bvct.core.constants import Classification
 from bvct.vetting.constants import (
     DECISION_KINDS,
@@ -17,23 +20,23 @@ from bvct.vetting.constants import (
 )
 from bvct.vetting.rules import SECTIONS
 
-FIELD_LABELS: dict[str, str] = {
-    "when": "Điều kiện",
-    "codes": "Quan hệ được thẩm tra",
-    "months": "Số tháng có giá trị",
-    "days": "Số ngày làm việc",
-    "complex_days": "Số ngày khi phức tạp hoặc do khiếu nại, tố cáo",
-    "body": "Cấp ủy có thẩm quyền",
-    "covers": "Dùng được cho quyết định",
-    "barred_tiers": "Không được bố trí chức vụ cấp",
-    "barred_management_tiers": "Không được giữ chức vụ lãnh đạo, quản lý cấp",
-    "barred_decision_kinds": "Không được xem xét",
-    "max_clearance": "Vị trí trọng yếu, cơ mật yêu cầu tối đa mức",
-    "name": "Tên",
-    "numerator": "Tử số",
-    "denominator": "Mẫu số",
-    "source": "Nguồn",
-    "to_confirm": "Mặc định cần xác nhận",
+FIELD_LABELS: dict[str, Any] = {
+    "when": _("Điều kiện"),
+    "codes": _("Quan hệ được thẩm tra"),
+    "months": _("Số tháng có giá trị"),
+    "days": _("Số ngày làm việc"),
+    "complex_days": _("Số ngày khi phức tạp hoặc do khiếu nại, tố cáo"),
+    "body": _("Cấp ủy có thẩm quyền"),
+    "covers": _("Dùng được cho quyết định"),
+    "barred_tiers": _("Không được bố trí chức vụ cấp"),
+    "barred_management_tiers": _("Không được giữ chức vụ lãnh đạo, quản lý cấp"),
+    "barred_decision_kinds": _("Không được xem xét"),
+    "max_clearance": _("Vị trí trọng yếu, cơ mật yêu cầu tối đa mức"),
+    "name": _("Tên"),
+    "numerator": _("Tử số"),
+    "denominator": _("Mẫu số"),
+    "source": _("Nguồn"),
+    "to_confirm": _("Mặc định cần xác nhận"),
 }
 KEY_FIELDS = {"decision_kind", "stage", "tier", "outcome", "code"}
 
@@ -69,9 +72,9 @@ def _tiers(codes: Any) -> str:
 def value_text(field: str, value: Any, relation_names: dict[str, str] | None = None) -> str:
     """A rule's value as a page shows it."""
     if value is None and field == "max_clearance":
-        return "Không giới hạn"
+        return gettext("Không giới hạn")
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return gettext("Có") if value else gettext("Không")
     if field == "when" and value in Requirement.values:
         return str(Requirement(value).label)
     if field == "body":
@@ -98,17 +101,19 @@ def _label(section: str, key: str, item: dict[str, Any]) -> str:
     if section == "issue_categories":
         return str(item.get("name") or key)
     if section == "verified_relations":
-        return "Thân nhân được thẩm tra"
+        return gettext("Thân nhân được thẩm tra")
     if section == "committee":
-        return {"quorum": "Số thành viên dự tối thiểu", "passing": "Số phiếu tán thành"}.get(
-            key, key
-        )
+        names = {
+            "quorum": gettext("Số thành viên dự tối thiểu"),
+            "passing": gettext("Số phiếu tán thành"),
+        }
+        return names.get(key, key)
     if key == "default":
-        return "Mặc định (quyết định không gắn chức vụ)"
+        return gettext("Mặc định (quyết định không gắn chức vụ)")
     kind, _, code = key.partition(":")
     if kind == "tier":
-        return f"Chức vụ {str(TIERS.get(code, code)).lower()}"
-    return f"Quyết định “{DECISION_KINDS.get(code, code)}”"
+        return gettext("Chức vụ %(tier)s") % {"tier": str(TIERS.get(code, code)).lower()}
+    return gettext("Quyết định “%(kind)s”") % {"kind": DECISION_KINDS.get(code, code)}
 
 
 def section_items(section: str, value: Any) -> dict[str, dict[str, Any]]:
@@ -150,7 +155,7 @@ def pack_sections(
         items = []
         for key, item in section_items(section, data.get(section)).items():
             values = [
-                (FIELD_LABELS[f], value_text(f, item.get(f), relation_names))
+                (str(FIELD_LABELS[f]), value_text(f, item.get(f), relation_names))
                 for f in _fields(item)
                 if f not in ("source", "to_confirm")
             ]
@@ -163,7 +168,7 @@ def pack_sections(
                     source=str(item.get("source", "")),
                 )
             )
-        shown.append((section, title, items))
+        shown.append((section, str(title), items))
     return shown
 
 
@@ -180,16 +185,22 @@ def pack_changes(
             label = _label(section, key, b or a or {})
             if a is None or b is None:
                 changes.append(
-                    Change(title, label, "", "—" if a is None else "Có", "—" if b is None else "Có")
+                    Change(
+                        str(title),
+                        label,
+                        "",
+                        "—" if a is None else gettext("Có"),
+                        "—" if b is None else gettext("Có"),
+                    )
                 )
                 continue
             for f in dict.fromkeys([*_fields(a), *_fields(b)]):
                 if a.get(f) != b.get(f):
                     changes.append(
                         Change(
-                            title,
+                            str(title),
                             label,
-                            FIELD_LABELS[f],
+                            str(FIELD_LABELS[f]),
                             value_text(f, a.get(f), relation_names),
                             value_text(f, b.get(f), relation_names),
                         )

@@ -165,11 +165,13 @@ def changes_for_conclusion_holders(*, user: Any) -> QuerySet[ReportedChange]:
 
 @dataclass(frozen=True)
 class StageStat:
-    """One stage at one organisation (the cases' competent body)."""
+    """One stage at one organisation (the cases' competent body); durations in working
+    days."""
 
     stage: str
     organisation_id: int
     organisation_name: str
+    spans: int  # spans of the stage, finished or still running
     finished: int  # spans of the stage that ended
     average_days: float | None  # average of the fastest 90 % of the finished spans
     late: int  # spans (finished or running) past their deadline
@@ -179,12 +181,16 @@ class StageStat:
         return str(Stage(self.stage).label)
 
 
+# Durations count working days (``calendar.working_days_between``: the days after the start up
+# to and including the end) through a table of the stretch's days numbered by the working days
+# up to each (``calendar.working_day_numbers``), passed as two arrays: the calendar (holidays,
+# announced days off and make-up days) stays in one place, in Python.
 _DURATIONS_SQL = """
 WITH ev AS (
     SELECT e.id, e.case_id, e.kind, e.to_state, e.at, e.due_on, c.competent_body_id,
            LEAD(e.at) OVER (PARTITION BY e.case_id ORDER BY e.at, e.id) AS next_at
       FROM vetting_caseevent e JOIN vetting_case c ON c.id = e.case_id
-     WHERE e.kind IN ('OPEN', 'TRANSITION', 'WITHDRAW') AND {gate} {since}
+     WHERE e.kind IN ('OPEN', 'TRANSITION', 'WITHDRAW') AND {gate} {period}
 ), spans AS (
     SELECT ev.case_id, ev.competent_body_id AS org, ev.to_state AS stage, ev.at AS started,
            ev.next_at AS ended,
@@ -193,11 +199,15 @@ WITH ev AS (
                         AND (ev.next_at IS NULL OR d.at < ev.next_at)
                       ORDER BY d.at DESC, d.id DESC LIMIT 1), ev.due_on) AS due
       FROM ev WHERE ev.to_state IN ('APPRAISAL', 'VERIFICATION', 'DELIBERATION')
+), wd AS (
+    SELECT t.day, t.n FROM unnest(%(wd_days)s::date[], %(wd_numbers)s::int[]) AS t(day, n)
 ), measured AS (
-    SELECT s.*, EXTRACT(EPOCH FROM (s.ended - s.started)) / 86400.0 AS days,
+    SELECT s.*, we.n - ws.n AS days,
            (s.due IS NOT NULL AND COALESCE((s.ended AT TIME ZONE %(tz)s)::date, %(today)s) > s.due)
                AS is_late
       FROM spans s
+      LEFT JOIN wd ws ON ws.day = (s.started AT TIME ZONE %(tz)s)::date
+      LEFT JOIN wd we ON we.day = (s.ended AT TIME ZONE %(tz)s)::date
 ), ranked AS (
     SELECT m.*,
            ROW_NUMBER() OVER (PARTITION BY m.stage, m.org ORDER BY m.days) AS rn,
@@ -205,6 +215,7 @@ WITH ev AS (
       FROM measured m
 )
 SELECT r.stage, r.org, o.name,
+       COUNT(*) AS spans,
        COUNT(r.days) AS finished,
        AVG(r.days) FILTER (WHERE r.days IS NOT NULL AND r.rn <= CEIL(0.9 * r.n)) AS fastest,
        COUNT(*) FILTER (WHERE r.is_late) AS late
@@ -216,34 +227,61 @@ SELECT r.stage, r.org, o.name,
 _STAGE_ORDER = {s: i for i, s in enumerate(Stage.values)}
 
 
-def stage_durations(*, user: Any, since: dt.date | None = None) -> list[StageStat]:
-    """Per stage and per competent body, over the cases the user sees (opened on or after
-    ``since``): how many spans of the stage ended, the average duration in days of the fastest
-    90 % of them (as clearance agencies report), and how many spans ran past their deadline
-    (a running one counts once today is past it). From the cases' events alone."""
+def _day_start(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def stage_durations(
+    *, user: Any, since: dt.date | None = None, until: dt.date | None = None
+) -> list[StageStat]:
+    """Per stage and per competent body, over the cases the user sees opened from ``since`` to
+    ``until`` (both included, either open-ended): how many spans of the stage there were, how
+    many ended, the average duration in working days of the fastest 90 % of those that ended
+    (as clearance agencies report; a stage entered on Friday and left on Monday took 1), and
+    how many spans ran past their deadline (a running one counts once today is past it). From
+    the cases' events and the working calendar; two statements."""
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from bvct.vetting.calendar import working_day_numbers
+
     condition = CASE_GATE.sql(user, Action.VIEW, alias="c", named="gate")
     if condition is None:
         return []
+    cases = Case.objects.visible_to(user)
+    period, bounds = "", {}
+    if since is not None:
+        period += " AND c.opened_at >= %(since)s"
+        bounds["since"] = _day_start(since)
+        cases = cases.filter(opened_at__gte=bounds["since"])
+    if until is not None:
+        period += " AND c.opened_at < %(until)s"
+        bounds["until"] = _day_start(until + dt.timedelta(days=1))
+        cases = cases.filter(opened_at__lt=bounds["until"])
+    first = cases.aggregate(first=Min("opened_at"))["first"]
+    if first is None:
+        return []
+    now = today()
+    days, numbers = working_day_numbers(min(timezone.localtime(first).date(), now), now)
     gate, params = condition
     assert isinstance(params, dict)
-    params.update(tz=settings.TIME_ZONE, today=today())
-    since_sql = ""
-    if since is not None:
-        since_sql = "AND c.opened_at >= %(since)s"
-        params["since"] = since
+    params.update(bounds, tz=settings.TIME_ZONE, today=now, wd_days=days, wd_numbers=numbers)
     with connection.cursor() as cursor:
-        cursor.execute(_DURATIONS_SQL.format(gate=gate, since=since_sql), params)
+        cursor.execute(_DURATIONS_SQL.format(gate=gate, period=period), params)
         rows = cursor.fetchall()
     stats = [
         StageStat(
             stage=stage,
             organisation_id=org,
             organisation_name=name,
+            spans=spans,
             finished=finished,
-            average_days=round(float(fastest), 2) if fastest is not None else None,
+            average_days=round(float(fastest), 1) if fastest is not None else None,
             late=late,
         )
-        for stage, org, name, finished, fastest, late in rows
+        for stage, org, name, spans, finished, fastest, late in rows
     ]
     return sorted(stats, key=lambda s: (s.organisation_name, _STAGE_ORDER.get(s.stage, 9)))
 

@@ -243,7 +243,9 @@ def finding_update(
     declaration_refs: Sequence[str] | None = None,
 ) -> Finding:
     """Change a finding: its status (confirmed or cleared needs evidence: a verification
-    result or a declaration item), its text, its evidence."""
+    result or a declaration item), its text, its evidence. The case's history gets a
+    “Sửa vấn đề cần xem xét” event saying what changed (status from → to, text, evidence
+    added or removed); sending the same values again changes and records nothing."""
     locked = case_for(actor, finding.case_id, Action.CHANGE)
     require_open(locked)
     if locked.state not in FINDING_STATES:
@@ -264,6 +266,7 @@ def finding_update(
         **_finding_snapshot(row),
         "evidence": sorted(str(r) for r in row.evidence.values_list("public_id", flat=True)),
     }
+    had = {r.pk: r for r in row.evidence.all()}
     if summary is not None:
         row.summary = _text(summary, field="summary", label="nội dung vấn đề", size=4000)
     if declaration_refs is not None:
@@ -271,11 +274,10 @@ def finding_update(
     results = None
     if evidence is not None:
         results = _results_of(locked, evidence)
-        row.evidence.set(results)
     if status is not None:
         if status not in FindingStatus.values:
             raise ValidationFailed("Không có tình trạng này.", field="status")
-        has_evidence = bool(row.declaration_refs) or row.evidence.exists()
+        has_evidence = bool(row.declaration_refs) or bool(results if results is not None else had)
         if status != FindingStatus.TO_VERIFY and not has_evidence:
             raise ValidationFailed(
                 "Hãy dẫn chứng cứ (kết quả xác minh hoặc mục bản khai) trước khi xác định hoặc "
@@ -283,14 +285,20 @@ def finding_update(
                 field="status",
             )
         row.status = status
+    now = {r.pk: r for r in results} if results is not None else had
+    changes = _finding_changes(before, row, had, now)
+    if not changes:
+        return row  # the same values sent again: nothing to record
+    if results is not None:
+        row.evidence.set(results)
     row.version += 1
     row.save()
     _bump(locked)
     event(
         locked,
         actor=actor,
-        kind=CaseEventKind.FINDING,
-        note=f"{FindingStatus(row.status).label}: {row.summary[:250]}",
+        kind=CaseEventKind.FINDING_EDIT,
+        note=f"“{_short(row.summary, 120)}”: " + "; ".join(changes),
     )
     case_audit(
         actor=actor,
@@ -300,10 +308,45 @@ def finding_update(
         before=before,
         after={
             **_finding_snapshot(row),
-            "evidence": sorted(str(r) for r in row.evidence.values_list("public_id", flat=True)),
+            "evidence": sorted(str(r.public_id) for r in now.values()),
         },
     )
     return row
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _result_name(result: VerificationResult) -> str:
+    return f"văn bản số {result.document_number}"
+
+
+def _finding_changes(
+    before: dict[str, Any],
+    row: Finding,
+    had: dict[int, VerificationResult],
+    now: dict[int, VerificationResult],
+) -> list[str]:
+    """What an edit changed, in words for the case's history: the status (from → to), the
+    text, the declaration items, the verification results added and removed."""
+    changes = []
+    if before["status"] != row.status:
+        changes.append(
+            f"tình trạng {FindingStatus(before['status']).label} → "
+            f"{FindingStatus(row.status).label}"
+        )
+    if before["summary"] != row.summary:
+        changes.append(f"nội dung sửa thành “{_short(row.summary, 200)}”")
+    if before["declaration_refs"] != row.declaration_refs:
+        changes.append(f"mục bản khai dẫn: {len(row.declaration_refs)}")
+    added = [_result_name(r) for pk, r in now.items() if pk not in had]
+    removed = [_result_name(r) for pk, r in had.items() if pk not in now]
+    if added:
+        changes.append("thêm chứng cứ " + ", ".join(sorted(added)))
+    if removed:
+        changes.append("bỏ chứng cứ " + ", ".join(sorted(removed)))
+    return changes
 
 
 # --- verification results ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from bvct.core.errors import ServiceError, refusal_on_form
@@ -125,7 +126,9 @@ def rules_draft_create_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"Đã lập bản nháp phiên bản {draft.version} từ bộ quy tắc đang áp dụng."
+            request,
+            gettext("Đã lập bản nháp phiên bản %(v)s từ bộ quy tắc đang áp dụng.")
+            % {"v": draft.version},
         )
     return HttpResponseRedirect(reverse("vetting:rules_draft"))
 
@@ -161,7 +164,11 @@ def rules_draft_section_view(request: HttpRequest, section: str) -> HttpResponse
                 refusal_on_form(form, exc)
                 status = exc.status
             else:
-                messages.success(request, f"Đã lưu phần “{SECTIONS[section]}” của bản nháp.")
+                messages.success(
+                    request,
+                    gettext("Đã lưu phần “%(section)s” của bản nháp.")
+                    % {"section": SECTIONS[section]},
+                )
                 return HttpResponseRedirect(reverse("vetting:rules_draft"))
         else:
             status = 400
@@ -201,7 +208,9 @@ def rules_publish_view(request: HttpRequest) -> HttpResponse:
     except ServiceError as exc:
         refusal_on_form(form, exc)
         return _draft_page(request, rule_pack_draft_row(), publish=form, status=exc.status)
-    messages.success(request, f"Đã công bố bộ quy tắc phiên bản {pack.version}.")
+    messages.success(
+        request, gettext("Đã công bố bộ quy tắc phiên bản %(v)s.") % {"v": pack.version}
+    )
     return HttpResponseRedirect(reverse("vetting:rules_current"))
 
 
@@ -219,7 +228,7 @@ def rules_discard_view(request: HttpRequest) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Đã hủy bản nháp.")
+        messages.success(request, gettext("Đã hủy bản nháp."))
     return HttpResponseRedirect(reverse("vetting:rules_draft"))
 
 
@@ -272,7 +281,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     except ServiceError as exc:
         refusal_on_form(form, exc)
         return _calendar_page(request, year, form, status=exc.status)
-    messages.success(request, f"Đã ghi ngày {day:%d/%m/%Y}.")
+    messages.success(request, gettext("Đã ghi ngày %(day)s.") % {"day": f"{day:%d/%m/%Y}"})
     return HttpResponseRedirect(f"{reverse('vetting:calendar')}?nam={day.year}")
 
 
@@ -289,5 +298,8 @@ def calendar_remove_view(request: HttpRequest, date: str) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Đã xóa ngày {day:%d/%m/%Y} khỏi danh sách đã nhập.")
+        messages.success(
+            request,
+            gettext("Đã xóa ngày %(day)s khỏi danh sách đã nhập.") % {"day": f"{day:%d/%m/%Y}"},
+        )
     return HttpResponseRedirect(f"{reverse('vetting:calendar')}?nam={day.year}")
