@@ -188,7 +188,8 @@ def test_demo_casework_happens_on_past_working_days() -> None:
         ReportedChange,
         VerificationResult,
     )
-    from bvct.vetting.selectors import case_list_for_queue, stage_durations
+    from bvct.vetting.selectors import stage_durations
+    from bvct.vetting.selectors_queue import CaseFilter, case_list
 
     call_command("seed_demo", stdout=StringIO())
     today = timezone.localdate()
@@ -211,7 +212,7 @@ def test_demo_casework_happens_on_past_working_days() -> None:
     stats = {s.stage: s for s in stage_durations(user=officer)}
     assert stats["APPRAISAL"].average_days and stats["APPRAISAL"].average_days >= 1
     assert stats["APPRAISAL"].late >= 1
-    assert case_list_for_queue(user=officer, late=True).exists()
+    assert case_list(user=officer, filters=CaseFilter(late=True)).exists()
     first = Case.objects.order_by("opened_at").first()
     assert first is not None
     assert working_days_between(timezone.localtime(first.opened_at).date(), today) >= 40
