@@ -226,6 +226,91 @@ def _own_org_pattern(user: Any) -> str | None:
 KEY_END = "{"  # sorts after every character of a Vietnamese sort key
 
 
+@dataclass(frozen=True)
+class _Row:
+    """One index scan of a name search: the alternative searched (its index in the plan),
+    the range of sort keys scanned, a LIKE pattern the name must match (a middle name),
+    and the regular expression telling names spelt as typed (``exact``) from the others."""
+
+    k: int
+    lo: str = ""
+    hi: str = KEY_END
+    middle: str | None = None
+    pattern: str | None = None
+    exact: bool = False
+
+
+def _code(word: str) -> str:
+    return collation_word_code(word)[0]
+
+
+def _alternative_rows(plan: NamePlan) -> list[_Row]:
+    """The index scans a plan needs, each a range of the sort key ("given 00 family 00
+    middle 00 tones") so that every scan starts where its names are:
+
+    * three words or more: the whole name; as typed with marks, the one sort key spelt so,
+      and the ranges before and after it;
+    * two words: family + given ("Lê Hoa") as the ranges of each way the two words are
+      written (tones aside); middle + given ("Văn Hùng") as one scan of the given name,
+      for the query as typed and for the closest corrections of a word that is no known
+      word (a scan that may read every person of that given name: not for every neighbour);
+    * one word: the given name.
+
+    A query typed without marks: everything the query as typed finds is spelt as typed."""
+    marked = plan.marked
+    spelling = _spelling_pattern(plan.typed) if marked else None
+    n = len(plan.words)
+    rows: list[_Row] = []
+    for k, alt in enumerate(plan.alternatives):
+        as_typed = k == 0
+        plain_exact = as_typed and not marked
+        if n >= 3:
+            if as_typed and spelling is not None:
+                lo, hi, _ = spelling
+                rows += [_Row(k, lo, hi, exact=True), _Row(k, "", lo), _Row(k, hi, KEY_END)]
+            else:
+                rows.append(_Row(k, exact=plain_exact))
+            continue
+        pattern = spelling[2] if as_typed and spelling is not None else None
+        typed_given = _code(namewords.strip_tone(plan.typed.split()[-1].lower()))
+        if n == 1:
+            if pattern is not None:
+                typed_lo = typed_given + "00"
+                rows += [
+                    _Row(k, typed_lo, typed_given + "01", pattern=pattern, exact=True),
+                    _Row(k, pattern=pattern),
+                ]
+            else:
+                rows.append(_Row(k, exact=plain_exact))
+            continue
+        first, given = alt.words
+        typed_first = _code(namewords.strip_tone(plan.typed.split()[0].lower()))
+        for g in {_code(w) for w in namewords.spellings(given)}:
+            for f in {_code(w) for w in namewords.spellings(first)}:
+                lo, hi = f"{g}00{f}00", f"{g}00{f}01"
+                if pattern is not None and (g, f) == (typed_given, typed_first):
+                    rows += [
+                        _Row(k, lo, hi, pattern=pattern, exact=True),
+                        _Row(k, lo, hi, pattern=pattern),
+                    ]
+                else:
+                    rows.append(_Row(k, lo, hi, exact=plain_exact))
+        replaced = [(t, w) for t, w in zip(plan.words, alt.words, strict=True) if t != w]
+        if as_typed or all(
+            not namewords.is_known(t) and w in plan.corrections[t][:MAX_WORD_CANDIDATES]
+            for t, w in replaced
+        ):
+            middle = f"% {first} {given}"
+            if pattern is not None:
+                rows += [
+                    _Row(k, middle=middle, pattern=pattern, exact=True),
+                    _Row(k, middle=middle, pattern=pattern),
+                ]
+            else:
+                rows.append(_Row(k, middle=middle, exact=plain_exact))
+    return rows
+
+
 @dataclass
 class _Statements:
     page: str
@@ -250,89 +335,86 @@ def _name_search_sql(*, user: Any, search: PersonSearch, limit: int) -> _Stateme
     if plan is None or filtered is None:
         return None
     filters, params = filtered
-    spelling = _spelling_pattern(plan.typed) if plan.marked else None
-    # One row per (name, range of sort keys): k (the alternative), lo, hi, the regular
-    # expression telling names spelt as typed apart within the range, and whether the rows
-    # found are spelt as typed.
-    keys: list[int] = []
-    names: list[str] = []
-    givens: list[str] = []
-    firsts: list[str] = []
-    lows: list[str] = []
-    highs: list[str] = []
-    patterns: list[str | None] = []
-    exacts: list[bool] = []
-
-    def add(k: int, alt: NameAlternative, lo: str, hi: str, pat: str | None, ex: bool) -> None:
-        keys.append(k)
-        names.append(" ".join(alt.words))
-        givens.append(alt.words[-1])
-        firsts.append(alt.words[0])
-        lows.append(lo)
-        highs.append(hi)
-        patterns.append(pat)
-        exacts.append(ex)
-
-    for k, alt in enumerate(plan.alternatives):
-        if k == 0 and spelling is not None:
-            lo, hi, pattern = spelling
-            add(k, alt, lo, hi, pattern, True)
-            if pattern is not None:
-                add(k, alt, lo, hi, pattern, False)
-            add(k, alt, "", lo, None, False)
-            add(k, alt, hi, KEY_END, None, False)
-        else:
-            add(k, alt, "", KEY_END, None, spelling is None and k == 0)
-    n = len(plan.words)
-    if n >= 3:
-        cond = "p.name_norm = alt.name"
-    elif n == 2:
-        # family + given ("Lê Hoa", "Nguyễn Hùng") or middle + given ("Văn Hùng")
-        cond = (
-            "p.given_norm = alt.given AND (p.name_norm LIKE alt.first || ' %%' "
-            "OR p.name_norm LIKE '%% ' || alt.first || ' ' || alt.given)"
-        )
+    rows = _alternative_rows(plan)
+    matched = "(alt.pattern IS NULL OR (p.name_sort ~ alt.pattern) = alt.exact)"
+    if len(plan.words) >= 3:
+        by_range = f"p.name_norm = alt.name AND {matched}"
     else:
-        cond = "p.given_norm = alt.given"
-    cond += (
-        " AND p.name_sort >= alt.lo AND p.name_sort < alt.hi"
-        " AND (alt.pattern IS NULL OR (p.name_sort ~ alt.pattern) = alt.exact)"
-    )
-    where = " AND ".join([cond, *filters])
-    alt_sql = (
-        "unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
-        "%s::text[], %s::bool[]) AS alt(k, name, given, first, lo, hi, pattern, exact)"
-    )
-    alt_params: list[Any] = [keys, names, givens, firsts, lows, highs, patterns, exacts]
+        by_range = f"p.given_norm = alt.given AND {matched}"
+    by_range += " AND p.name_sort >= alt.lo AND p.name_sort < alt.hi"
+    # A middle name is no range of the sort key: those scans read the given name's persons
+    # in the user's scope (person_given_scoped), each in a statement part of its own so that
+    # the ranges keep their index.
+    by_middle = f"p.given_norm = alt.given AND p.name_norm LIKE alt.middle AND {matched}"
     own = _own_org_pattern(user)
     reach = int(search.offset) + int(limit) + 1
-    order = "p.name_sort, p.id"
-    if own is None:
-        inner = (
-            f"SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
-            f"ORDER BY {order} LIMIT {reach}"
+    pages: list[str] = []
+    counts: list[str] = []
+    page_params: list[Any] = []
+    count_params: list[Any] = []
+    for part, cond in (
+        ([r for r in rows if r.middle is None], by_range),
+        ([r for r in rows if r.middle is not None], by_middle),
+    ):
+        if not part:
+            continue
+        alt_sql, alt_params = _alternatives_sql(plan, part)
+        where = " AND ".join([cond, *filters])
+        order = "p.name_sort, p.id"
+        if own is None:
+            inner = (
+                f"SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
+                f"ORDER BY {order} LIMIT {reach}"
+            )
+            inner_params = list(params)
+        else:
+            # The user's own organisation first: each part its own ordered scan.
+            inner = (
+                f"(SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
+                f"AND p.org_path LIKE %s ORDER BY {order} LIMIT {reach}) UNION ALL "
+                f"(SELECT p.id, p.name_sort, FALSE AS own FROM people_person p WHERE {where} "
+                f"AND p.org_path NOT LIKE %s ORDER BY {order} LIMIT {reach})"
+            )
+            inner_params = [*params, own, *params, own]
+        pages.append(
+            f"SELECT h.id, h.name_sort, h.own, alt.k, alt.exact "
+            f"FROM {alt_sql} CROSS JOIN LATERAL ({inner}) h"
         )
-        inner_params = list(params)
-    else:
-        # The user's own organisation first: each part its own ordered scan.
-        inner = (
-            f"(SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
-            f"AND p.org_path LIKE %s ORDER BY {order} LIMIT {reach}) UNION ALL "
-            f"(SELECT p.id, p.name_sort, FALSE AS own FROM people_person p WHERE {where} "
-            f"AND p.org_path NOT LIKE %s ORDER BY {order} LIMIT {reach})"
+        page_params += [*alt_params, *inner_params]
+        counts.append(
+            f"(SELECT alt.k, alt.exact FROM {alt_sql} CROSS JOIN LATERAL "
+            f"(SELECT 1 FROM people_person p WHERE {where} LIMIT {COUNT_CAP + 1}) h "
+            f"LIMIT {COUNT_CAP + 1})"
         )
-        inner_params = [*params, own, *params, own]
+        count_params += [*alt_params, *params]
     page = (
-        f"SELECT h.id, alt.k > 0 FROM {alt_sql} CROSS JOIN LATERAL ({inner}) h "
-        "ORDER BY alt.exact DESC, h.own DESC, alt.k, h.name_sort, h.id "
+        f"SELECT id, k > 0 FROM ({' UNION ALL '.join(pages)}) hits "
+        "ORDER BY exact DESC, own DESC, k, name_sort, id "
         f"LIMIT {int(limit) + 1} OFFSET {int(search.offset)}"
     )
     count = (
-        "SELECT k, exact, count(*) FROM (SELECT alt.k, alt.exact "
-        f"FROM {alt_sql} CROSS JOIN LATERAL (SELECT 1 FROM people_person p WHERE {where} "
-        f"LIMIT {COUNT_CAP + 1}) h LIMIT {COUNT_CAP + 1}) found GROUP BY k, exact"
+        f"SELECT k, exact, count(*) FROM (SELECT * FROM ({' UNION ALL '.join(counts)}) c "
+        f"LIMIT {COUNT_CAP + 1}) found GROUP BY k, exact"
     )
-    return _Statements(page, [*alt_params, *inner_params], count, [*alt_params, *params], plan)
+    return _Statements(page, page_params, count, count_params, plan)
+
+
+def _alternatives_sql(plan: NamePlan, rows: list[_Row]) -> tuple[str, list[Any]]:
+    """The scans ``rows`` as a set-returning function of one row each, and its parameters."""
+    sql = (
+        "unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
+        "%s::text[], %s::bool[]) AS alt(k, name, given, middle, lo, hi, pattern, exact)"
+    )
+    return sql, [
+        [r.k for r in rows],
+        [" ".join(plan.alternatives[r.k].words) for r in rows],
+        [plan.alternatives[r.k].words[-1] for r in rows],
+        [r.middle for r in rows],
+        [r.lo for r in rows],
+        [r.hi for r in rows],
+        [r.pattern for r in rows],
+        [r.exact for r in rows],
+    ]
 
 
 def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
