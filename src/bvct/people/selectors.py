@@ -13,6 +13,7 @@ import datetime
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -240,6 +241,7 @@ class _Row:
     exact: bool = False
 
 
+@lru_cache(maxsize=4096)
 def _code(word: str) -> str:
     return collation_word_code(word)[0]
 
@@ -341,6 +343,13 @@ def _name_search_sql(*, user: Any, search: PersonSearch, limit: int) -> _Stateme
         by_range = f"p.name_norm = alt.name AND {matched}"
     else:
         by_range = f"p.given_norm = alt.given AND {matched}"
+    # The page scans in sort-key order; the count needs no order: when its scans read every
+    # name they search, without a range a given name alone is counted within the user's
+    # scope (person_given_scoped), not read through the province.
+    ranged = any(r.middle is None and (r.lo, r.hi) != ("", KEY_END) for r in rows)
+    by_range_count = by_range + (
+        " AND p.name_sort >= alt.lo AND p.name_sort < alt.hi" if ranged else ""
+    )
     by_range += " AND p.name_sort >= alt.lo AND p.name_sort < alt.hi"
     # A middle name is no range of the sort key: those scans read the given name's persons
     # in the user's scope (person_given_scoped), each in a statement part of its own so that
@@ -352,14 +361,15 @@ def _name_search_sql(*, user: Any, search: PersonSearch, limit: int) -> _Stateme
     counts: list[str] = []
     page_params: list[Any] = []
     count_params: list[Any] = []
-    for part, cond in (
-        ([r for r in rows if r.middle is None], by_range),
-        ([r for r in rows if r.middle is not None], by_middle),
+    for part, cond, count_cond in (
+        ([r for r in rows if r.middle is None], by_range, by_range_count),
+        ([r for r in rows if r.middle is not None], by_middle, by_middle),
     ):
         if not part:
             continue
         alt_sql, alt_params = _alternatives_sql(plan, part)
         where = " AND ".join([cond, *filters])
+        count_where = " AND ".join([count_cond, *filters])
         order = "p.name_sort, p.id"
         if own is None:
             inner = (
@@ -383,7 +393,7 @@ def _name_search_sql(*, user: Any, search: PersonSearch, limit: int) -> _Stateme
         page_params += [*alt_params, *inner_params]
         counts.append(
             f"(SELECT alt.k, alt.exact FROM {alt_sql} CROSS JOIN LATERAL "
-            f"(SELECT 1 FROM people_person p WHERE {where} LIMIT {COUNT_CAP + 1}) h "
+            f"(SELECT 1 FROM people_person p WHERE {count_where} LIMIT {COUNT_CAP + 1}) h "
             f"LIMIT {COUNT_CAP + 1})"
         )
         count_params += [*alt_params, *params]
