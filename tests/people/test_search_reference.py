@@ -12,9 +12,15 @@ import pytest
 from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.core.text import collation_key_str, normalize
-from bvct.people import namedata, services
+from bvct.people import namedata, namewords, services
 from bvct.people.models import Person
-from bvct.people.selectors import PersonSearch, name_plan, person_search
+from bvct.people.selectors import (
+    MAX_WORD_CANDIDATES,
+    NamePlan,
+    PersonSearch,
+    name_plan,
+    person_search,
+)
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration
 
@@ -58,9 +64,13 @@ def test_the_search_finds_what_the_plan_names_in_order(tree: Tree) -> None:
     found = 0
     for _ in range(60):
         words = rng.choice(names).split()
-        shape = rng.choice(["full", "given"])
+        shape = rng.choice(["full", "given", "family given", "middle given"])
         if shape == "given":
             words = words[-1:]
+        elif shape == "family given":
+            words = [words[0], words[-1]]
+        elif shape == "middle given":
+            words = words[-2:]
         position = rng.randrange(len(words))
         if rng.random() < 0.8:
             words[position] = _typo(rng, words[position])
@@ -71,15 +81,40 @@ def test_the_search_finds_what_the_plan_names_in_order(tree: Tree) -> None:
     assert found > 60  # the queries found people, approximately too: the check means something
 
 
+def _middle_searched(plan: NamePlan, middle: tuple[str, ...]) -> bool:
+    replaced = [(t, w) for t, w in zip(plan.words, middle, strict=True) if t != w]
+    return all(
+        not namewords.is_known(t) and w in plan.corrections[t][:MAX_WORD_CANDIDATES]
+        for t, w in replaced
+    )
+
+
 def _check(officer: object, visible: list[Person], query: str, shape: str) -> int:
     plan = name_plan(query)
     assert plan is not None
     rank = {a.words: k for k, a in enumerate(plan.alternatives)}
 
-    def key(p: Person) -> tuple[str, ...]:
-        return tuple(p.name_norm.split()) if shape == "full" else (p.given_norm,)
+    def keys(p: Person) -> list[tuple[str, ...]]:
+        """The names searched this person's name answers, likeliest first."""
+        words = p.name_norm.split()
+        if shape == "full":
+            found = [tuple(words)]
+        elif shape == "given":
+            found = [(p.given_norm,)]
+        else:
+            # family + given for every name searched; middle + given for the query as typed
+            # and the closest corrections of a word that is no known word
+            found = [(words[0], words[-1])]
+            middle = (words[-2], words[-1])
+            if middle in rank and len(words) > 2 and _middle_searched(plan, middle):
+                found.append(middle)
+        found = [k for k in found if k in rank]
+        return sorted(found, key=rank.__getitem__)
 
-    expected = [p for p in visible if key(p) in rank]
+    def key(p: Person) -> tuple[str, ...]:
+        return keys(p)[0]
+
+    expected = [p for p in visible if keys(p)]
     result = person_search(
         user=officer, search=PersonSearch(query=query, subjects_only=True, limit=200)
     )
@@ -92,9 +127,17 @@ def _check(officer: object, visible: list[Person], query: str, shape: str) -> in
             return False
         if not plan.marked:
             return True
+        typed = query.split()
+        name = p.full_name.split()
         if shape == "full":
             return collation_key_str(p.full_name) == collation_key_str(query)
-        return collation_key_str(p.full_name.split()[-1]) == collation_key_str(query)
+        if shape == "given":
+            return collation_key_str(name[-1]) == collation_key_str(query)
+        same = [collation_key_str(w) for w in typed]
+        return same in (
+            [collation_key_str(name[0]), collation_key_str(name[-1])],
+            [collation_key_str(name[-2]), collation_key_str(name[-1])],
+        )
 
     order = sorted(expected, key=lambda p: (not spelt(p), rank[key(p)], p.name_sort, p.pk))
     assert [p.pk for p in result.persons] == [p.pk for p in order], query
