@@ -57,6 +57,10 @@ def test_exact_spelling_first_and_counted(tree: Tree, people: None) -> None:
     assert result.exact_count == 1 and result.count == 6
     # Without any mark typed, every name with these letters is spelt as typed.
     assert _search(board, "tran thi huong").exact_count == 4
+    # A word typed without marks is spelt any way; one typed with them, as typed.
+    mixed = _search(board, "Tran Thi Hường")
+    assert mixed.exact_count == 1 and mixed.persons[0].full_name == "Trần Thị Hường"
+    assert _search(board, "Trần Thị huong").exact_count == 4
     # A partial name: the given name alone, then family + given.
     assert _search(board, "Hương").exact_count == 2
     assert _search(board, "Trần Hướng").exact_count == 1

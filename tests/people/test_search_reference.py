@@ -129,14 +129,18 @@ def _check(officer: object, visible: list[Person], query: str, shape: str) -> in
             return True
         typed = query.split()
         name = p.full_name.split()
+
+        def same(t: str, w: str) -> bool:
+            if normalize(t) == t.lower():  # typed without marks: written any way
+                return normalize(w) == normalize(t)
+            return collation_key_str(w) == collation_key_str(t)
+
         if shape == "full":
-            return collation_key_str(p.full_name) == collation_key_str(query)
+            return all(same(t, w) for t, w in zip(typed, name, strict=True))
         if shape == "given":
-            return collation_key_str(name[-1]) == collation_key_str(query)
-        same = [collation_key_str(w) for w in typed]
-        return same in (
-            [collation_key_str(name[0]), collation_key_str(name[-1])],
-            [collation_key_str(name[-2]), collation_key_str(name[-1])],
+            return same(typed[0], name[-1])
+        return same(typed[1], name[-1]) and (
+            same(typed[0], name[0]) or (len(name) > 2 and same(typed[0], name[-2]))
         )
 
     order = sorted(expected, key=lambda p: (not spelt(p), rank[key(p)], p.name_sort, p.pk))

@@ -151,28 +151,44 @@ def name_plan(query: str) -> NamePlan | None:
 
 
 def _spelling_pattern(typed: str) -> tuple[str, str, str | None] | None:
-    """How a name spelt as ``typed`` (marks included; case and the place of the tone mark
-    aside, as the Vietnamese sort key ignores both) shows in its ``name_sort``: the range of
-    sort keys holding every such name (low inclusive, high exclusive) and, when the range
-    holds others too, a regular expression telling them apart; None for a query typed
-    without any mark, which asks for none."""
+    """How a name spelt as ``typed`` shows in its ``name_sort``: the range of sort keys
+    holding every such name (low inclusive, high exclusive) and, when the range holds others
+    too, a regular expression telling them apart; None for a query typed without any mark,
+    which asks for none.
+
+    A word typed with marks must be spelt so, marks included (case and the place of the tone
+    mark aside, as the Vietnamese sort key ignores both); a word typed without any ("Nguyen
+    Van Hùng") is spelt any way its letters are written."""
     words = typed.split()
-    if not words or all(normalize(w) == w.lower() for w in words):
+    marked = [normalize(w) != w.lower() for w in words]
+    if not any(marked):
         return None
-    if len(words) >= 3:
+    if all(marked) and len(words) >= 3:
         exact = collation_key_str(" ".join(words))
         return exact, exact + " ", None  # " " sorts below every character of a key
-    codes = [collation_word_code(w) for w in words]
+    parts: list[tuple[str, str]] = []  # per word: its letters' codes, its tone (regex)
+    for word, has_marks in zip(words, marked, strict=True):
+        if has_marks:
+            code, tone = collation_word_code(word)
+            parts.append((code, str(tone)))
+        else:
+            codes = sorted({_code(w) for w in namewords.spellings(normalize(word))})
+            parts.append(("(?:" + "|".join(codes) + ")", "[0-5]"))
     pair = "(?:[1-9A-Za-z].|0[1-9A-Za-z])"  # one letter's code: never the part end "00"
-    given, tone = codes[-1]
-    if len(words) == 1:
+    (given, tone), (first, first_tone) = parts[-1], parts[0]
+    if len(words) >= 3:
+        middles = "01".join(code for code, _ in parts[1:-1])
+        tones = "".join(t for _, t in parts[1:-1])
+        pattern = f"^{given}00{first}00{middles}00{tone}{first_tone}{tones}$"
+    elif len(words) == 1:
         pattern = f"^{given}00{pair}*00{pair}*00{tone}[0-5]*$"
     else:
-        first, first_tone = codes[0]
         as_family = f"^{given}00{first}00{pair}*00{tone}{first_tone}[0-5]*$"
         as_middle = f"^{given}00{pair}*00(?:{pair}*01)?{first}00{tone}[0-5]*{first_tone}$"
-        pattern = f"{as_family}|{as_middle}"
-    return f"{given}00", f"{given}01", pattern
+        pattern = f"(?:{as_family})|(?:{as_middle})"
+    if marked[-1]:
+        return f"{given}00", f"{given}01", pattern
+    return "", KEY_END, pattern
 
 
 def _search_filters(user: Any, search: PersonSearch) -> tuple[list[str], list[Any]] | None:
@@ -250,15 +266,17 @@ def _alternative_rows(plan: NamePlan) -> list[_Row]:
     """The index scans a plan needs, each a range of the sort key ("given 00 family 00
     middle 00 tones") so that every scan starts where its names are:
 
-    * three words or more: the whole name; as typed with marks, the one sort key spelt so,
-      and the ranges before and after it;
+    * three words or more: the whole name; as typed with marks on every word, the one sort
+      key spelt so, and the ranges before and after it;
     * two words: family + given ("Lê Hoa") as the ranges of each way the two words are
       written (tones aside); middle + given ("Văn Hùng") as one scan of the given name,
       for the query as typed and for the closest corrections of a word that is no known
       word (a scan that may read every person of that given name: not for every neighbour);
     * one word: the given name.
 
-    A query typed without marks: everything the query as typed finds is spelt as typed."""
+    Otherwise a query typed with marks has two scans for its names: those spelt as typed
+    (a regular expression over the sort key) and the others. A query typed without marks:
+    everything the query as typed finds is spelt as typed."""
     marked = plan.marked
     spelling = _spelling_pattern(plan.typed) if marked else None
     n = len(plan.words)
@@ -266,31 +284,27 @@ def _alternative_rows(plan: NamePlan) -> list[_Row]:
     for k, alt in enumerate(plan.alternatives):
         as_typed = k == 0
         plain_exact = as_typed and not marked
-        if n >= 3:
-            if as_typed and spelling is not None:
-                lo, hi, _ = spelling
+        if as_typed and spelling is not None:
+            lo, hi, pattern = spelling
+            if pattern is None:  # the one sort key spelt as typed, and those around it
                 rows += [_Row(k, lo, hi, exact=True), _Row(k, "", lo), _Row(k, hi, KEY_END)]
-            else:
-                rows.append(_Row(k, exact=plain_exact))
-            continue
-        pattern = spelling[2] if as_typed and spelling is not None else None
-        typed_given = _code(namewords.strip_tone(plan.typed.split()[-1].lower()))
-        if n == 1:
+                continue
+        else:
+            lo, hi, pattern = "", KEY_END, None
+        if n >= 3 or n == 1:
             if pattern is not None:
-                typed_lo = typed_given + "00"
                 rows += [
-                    _Row(k, typed_lo, typed_given + "01", pattern=pattern, exact=True),
+                    _Row(k, lo, hi, pattern=pattern, exact=True),
                     _Row(k, pattern=pattern),
                 ]
             else:
                 rows.append(_Row(k, exact=plain_exact))
             continue
         first, given = alt.words
-        typed_first = _code(namewords.strip_tone(plan.typed.split()[0].lower()))
         for g in {_code(w) for w in namewords.spellings(given)}:
             for f in {_code(w) for w in namewords.spellings(first)}:
                 lo, hi = f"{g}00{f}00", f"{g}00{f}01"
-                if pattern is not None and (g, f) == (typed_given, typed_first):
+                if pattern is not None:
                     rows += [
                         _Row(k, lo, hi, pattern=pattern, exact=True),
                         _Row(k, lo, hi, pattern=pattern),
