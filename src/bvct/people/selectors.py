@@ -169,8 +169,8 @@ def _spelling_pattern(typed: str) -> tuple[str, str, str | None] | None:
     parts: list[tuple[str, str]] = []  # per word: its letters' codes, its tone (regex)
     for word, has_marks in zip(words, marked, strict=True):
         if has_marks:
-            code, tone = collation_word_code(word)
-            parts.append((code, str(tone)))
+            code, word_tone = collation_word_code(word)
+            parts.append((code, str(word_tone)))
         else:
             codes = sorted({_code(w) for w in namewords.spellings(normalize(word))})
             parts.append(("(?:" + "|".join(codes) + ")", "[0-5]"))
