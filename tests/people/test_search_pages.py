@@ -106,3 +106,17 @@ def test_search_of_a_forms_data() -> None:
         50, 25, "Tiên Du", "abc",
     )  # fmt: skip
     assert search.birth_year == 1970 and search.subjects_only
+
+
+def test_a_first_page_holding_every_match_is_its_own_count(tree: Tree, people: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    board = make_user(tree.board, Role.BVCT_OFFICER)
+    answers = []
+    for limit, queries in ((50, 2), (2, 3)):  # the page and its persons; a count when cut
+        with CaptureQueriesContext(connection) as captured:
+            result = _search(board, "Trần Thị Hương", limit=limit)
+        assert len(captured) == queries
+        answers.append((result.count, result.exact_count, result.corrections))
+    assert answers[0] == answers[1] == (6, 2, {"huong": ["phuong", "hung"]})

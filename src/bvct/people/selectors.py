@@ -412,7 +412,7 @@ def _name_search_sql(*, user: Any, search: PersonSearch, limit: int) -> _Stateme
         )
         count_params += [*alt_params, *params]
     page = (
-        f"SELECT id, k > 0 FROM ({' UNION ALL '.join(pages)}) hits "
+        f"SELECT id, k > 0, k, exact FROM ({' UNION ALL '.join(pages)}) hits "
         "ORDER BY exact DESC, own DESC, k, name_sort, id "
         f"LIMIT {int(limit) + 1} OFFSET {int(search.offset)}"
     )
@@ -455,11 +455,17 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
     with connection.cursor() as cursor:
         cursor.execute(statements.page, statements.page_params)
         rows = cursor.fetchall()
-        cursor.execute(statements.count, statements.count_params)
-        counted = cursor.fetchall()
-    truncated = len(rows) > limit
+        truncated = len(rows) > limit
+        if offset or truncated:
+            cursor.execute(statements.count, statements.count_params)
+            counted = cursor.fetchall()
+        else:  # the first page holds every match: it is the count
+            tally: dict[tuple[int, bool], int] = {}
+            for _, _, k, exact in dict((row[0], row) for row in reversed(rows)).values():
+                tally[(k, exact)] = tally.get((k, exact), 0) + 1
+            counted = [(k, exact, n) for (k, exact), n in tally.items()]
     approximate: dict[int, bool] = {}
-    for pk, approx in rows[:limit]:
+    for pk, approx, _, _ in rows[:limit]:
         approximate.setdefault(pk, approx)  # a name matching two alternatives: listed once
     by_id = (
         Person.objects.visible_to(user)
@@ -854,8 +860,8 @@ def dossier_export_counts(*, user: Any, data: dict[str, Any], limit: int) -> dic
         return dict.fromkeys(levels, 0)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.classification, count(*) FROM ({statement.page}) x(id, approximate) "
-            "JOIN people_person p ON p.id = x.id GROUP BY 1",
+            f"SELECT p.classification, count(*) FROM ({statement.page}) "
+            "x(id, approximate, k, exact) JOIN people_person p ON p.id = x.id GROUP BY 1",
             statement.page_params,
         )
         per_level = dict(cursor.fetchall())
