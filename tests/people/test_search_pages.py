@@ -57,6 +57,10 @@ def test_exact_spelling_first_and_counted(tree: Tree, people: None) -> None:
     assert result.exact_count == 1 and result.count == 6
     # Without any mark typed, every name with these letters is spelt as typed.
     assert _search(board, "tran thi huong").exact_count == 4
+    # A word typed without marks is spelt any way; one typed with them, as typed.
+    mixed = _search(board, "Tran Thi Hường")
+    assert mixed.exact_count == 1 and mixed.persons[0].full_name == "Trần Thị Hường"
+    assert _search(board, "Trần Thị huong").exact_count == 4
     # A partial name: the given name alone, then family + given.
     assert _search(board, "Hương").exact_count == 2
     assert _search(board, "Trần Hướng").exact_count == 1
@@ -102,3 +106,17 @@ def test_search_of_a_forms_data() -> None:
         50, 25, "Tiên Du", "abc",
     )  # fmt: skip
     assert search.birth_year == 1970 and search.subjects_only
+
+
+def test_a_first_page_holding_every_match_is_its_own_count(tree: Tree, people: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    board = make_user(tree.board, Role.BVCT_OFFICER)
+    answers = []
+    for limit, queries in ((50, 2), (2, 3)):  # the page and its persons; a count when cut
+        with CaptureQueriesContext(connection) as captured:
+            result = _search(board, "Trần Thị Hương", limit=limit)
+        assert len(captured) == queries
+        answers.append((result.count, result.exact_count, result.corrections))
+    assert answers[0] == answers[1] == (6, 2, {"huong": ["phuong", "hung"]})

@@ -233,6 +233,22 @@ class Person(models.Model):
                 name="person_given_sorted",
                 include=["org_path", "classification", "name_norm", "birth_year", "is_subject"],
             ),
+            # The same by given name within an organisation's subtree: an officer who sees
+            # one commune finds a middle + given name ("Văn Hùng") among that commune's
+            # persons of the given name, not the province's.
+            models.Index(
+                fields=["given_norm", "org_path"],
+                name="person_given_scoped",
+                include=[
+                    "name_norm",
+                    "name_sort",
+                    "id",
+                    "classification",
+                    "birth_year",
+                    "is_subject",
+                ],
+                opclasses=["varchar_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["citizen_id"], name="person_cccd"),
             models.Index(fields=["dossier", "is_subject"], name="person_dossier"),
             models.Index(

@@ -115,6 +115,47 @@ def _index() -> tuple[frozenset[str], dict[str, float], dict[str, list[str]]]:
 
 
 @lru_cache(maxsize=1)
+def _spellings() -> dict[str, tuple[str, ...]]:
+    """Search key -> the letters it may be written with, marks of letters (ă â đ ê ô ơ ư)
+    included and tones left out: every syllable spelling allows and every name of
+    namedata."""
+    found: dict[str, set[str]] = {}
+
+    def add(spelt: str) -> None:
+        plain = strip_tone(spelt)
+        found.setdefault(normalize(plain), set()).add(plain)
+
+    for onset in ONSETS:
+        for rhyme in RHYMES:
+            if _spelled(onset, rhyme):
+                add(onset + rhyme)
+    for table in (namedata.FAMILY, namedata.MIDDLE_MALE, namedata.MIDDLE_FEMALE):
+        for name, _ in table:
+            for word in name.lower().split():
+                add(word)
+    for word in namedata.GIVEN_MALE + namedata.GIVEN_FEMALE:
+        add(word.lower())
+    return {key: tuple(sorted(values)) for key, values in found.items()}
+
+
+def spellings(word: str) -> tuple[str, ...]:
+    """The ways the search key ``word`` is written, tones aside ("duong" -> "dương",
+    "đương", "duông", "đuông"), the plain letters always among them (a name spelt outside
+    Vietnamese spelling)."""
+    known = _spellings().get(word, ())
+    return known if word in known else (*known, word)
+
+
+def strip_tone(word: str) -> str:
+    """``word`` (lower case) without its tone mark, its letters' marks kept."""
+    import unicodedata
+
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
+
+
+@lru_cache(maxsize=1)
 def family_names() -> frozenset[str]:
     """The family names of the name tables (search keys)."""
     return frozenset(normalize(name) for name, _ in namedata.FAMILY)

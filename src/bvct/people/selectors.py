@@ -13,6 +13,7 @@ import datetime
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -150,28 +151,44 @@ def name_plan(query: str) -> NamePlan | None:
 
 
 def _spelling_pattern(typed: str) -> tuple[str, str, str | None] | None:
-    """How a name spelt as ``typed`` (marks included; case and the place of the tone mark
-    aside, as the Vietnamese sort key ignores both) shows in its ``name_sort``: the range of
-    sort keys holding every such name (low inclusive, high exclusive) and, when the range
-    holds others too, a regular expression telling them apart; None for a query typed
-    without any mark, which asks for none."""
+    """How a name spelt as ``typed`` shows in its ``name_sort``: the range of sort keys
+    holding every such name (low inclusive, high exclusive) and, when the range holds others
+    too, a regular expression telling them apart; None for a query typed without any mark,
+    which asks for none.
+
+    A word typed with marks must be spelt so, marks included (case and the place of the tone
+    mark aside, as the Vietnamese sort key ignores both); a word typed without any ("Nguyen
+    Van Hùng") is spelt any way its letters are written."""
     words = typed.split()
-    if not words or all(normalize(w) == w.lower() for w in words):
+    marked = [normalize(w) != w.lower() for w in words]
+    if not any(marked):
         return None
-    if len(words) >= 3:
+    if all(marked) and len(words) >= 3:
         exact = collation_key_str(" ".join(words))
         return exact, exact + " ", None  # " " sorts below every character of a key
-    codes = [collation_word_code(w) for w in words]
+    parts: list[tuple[str, str]] = []  # per word: its letters' codes, its tone (regex)
+    for word, has_marks in zip(words, marked, strict=True):
+        if has_marks:
+            code, word_tone = collation_word_code(word)
+            parts.append((code, str(word_tone)))
+        else:
+            codes = sorted({_code(w) for w in namewords.spellings(normalize(word))})
+            parts.append(("(?:" + "|".join(codes) + ")", "[0-5]"))
     pair = "(?:[1-9A-Za-z].|0[1-9A-Za-z])"  # one letter's code: never the part end "00"
-    given, tone = codes[-1]
-    if len(words) == 1:
+    (given, tone), (first, first_tone) = parts[-1], parts[0]
+    if len(words) >= 3:
+        middles = "01".join(code for code, _ in parts[1:-1])
+        tones = "".join(t for _, t in parts[1:-1])
+        pattern = f"^{given}00{first}00{middles}00{tone}{first_tone}{tones}$"
+    elif len(words) == 1:
         pattern = f"^{given}00{pair}*00{pair}*00{tone}[0-5]*$"
     else:
-        first, first_tone = codes[0]
         as_family = f"^{given}00{first}00{pair}*00{tone}{first_tone}[0-5]*$"
         as_middle = f"^{given}00{pair}*00(?:{pair}*01)?{first}00{tone}[0-5]*{first_tone}$"
-        pattern = f"{as_family}|{as_middle}"
-    return f"{given}00", f"{given}01", pattern
+        pattern = f"(?:{as_family})|(?:{as_middle})"
+    if marked[-1]:
+        return f"{given}00", f"{given}01", pattern
+    return "", KEY_END, pattern
 
 
 def _search_filters(user: Any, search: PersonSearch) -> tuple[list[str], list[Any]] | None:
@@ -226,6 +243,90 @@ def _own_org_pattern(user: Any) -> str | None:
 KEY_END = "{"  # sorts after every character of a Vietnamese sort key
 
 
+@dataclass(frozen=True)
+class _Row:
+    """One index scan of a name search: the alternative searched (its index in the plan),
+    the range of sort keys scanned, a LIKE pattern the name must match (a middle name),
+    and the regular expression telling names spelt as typed (``exact``) from the others."""
+
+    k: int
+    lo: str = ""
+    hi: str = KEY_END
+    middle: str | None = None
+    pattern: str | None = None
+    exact: bool = False
+
+
+@lru_cache(maxsize=4096)
+def _code(word: str) -> str:
+    return collation_word_code(word)[0]
+
+
+def _alternative_rows(plan: NamePlan) -> list[_Row]:
+    """The index scans a plan needs, each a range of the sort key ("given 00 family 00
+    middle 00 tones") so that every scan starts where its names are:
+
+    * three words or more: the whole name; as typed with marks on every word, the one sort
+      key spelt so, and the ranges before and after it;
+    * two words: family + given ("Lê Hoa") as the ranges of each way the two words are
+      written (tones aside); middle + given ("Văn Hùng") as one scan of the given name,
+      for the query as typed and for the closest corrections of a word that is no known
+      word (a scan that may read every person of that given name: not for every neighbour);
+    * one word: the given name.
+
+    Otherwise a query typed with marks has two scans for its names: those spelt as typed
+    (a regular expression over the sort key) and the others. A query typed without marks:
+    everything the query as typed finds is spelt as typed."""
+    marked = plan.marked
+    spelling = _spelling_pattern(plan.typed) if marked else None
+    n = len(plan.words)
+    rows: list[_Row] = []
+    for k, alt in enumerate(plan.alternatives):
+        as_typed = k == 0
+        plain_exact = as_typed and not marked
+        if as_typed and spelling is not None:
+            lo, hi, pattern = spelling
+            if pattern is None:  # the one sort key spelt as typed, and those around it
+                rows += [_Row(k, lo, hi, exact=True), _Row(k, "", lo), _Row(k, hi, KEY_END)]
+                continue
+        else:
+            lo, hi, pattern = "", KEY_END, None
+        if n >= 3 or n == 1:
+            if pattern is not None:
+                rows += [
+                    _Row(k, lo, hi, pattern=pattern, exact=True),
+                    _Row(k, pattern=pattern),
+                ]
+            else:
+                rows.append(_Row(k, exact=plain_exact))
+            continue
+        first, given = alt.words
+        for g in {_code(w) for w in namewords.spellings(given)}:
+            for f in {_code(w) for w in namewords.spellings(first)}:
+                lo, hi = f"{g}00{f}00", f"{g}00{f}01"
+                if pattern is not None:
+                    rows += [
+                        _Row(k, lo, hi, pattern=pattern, exact=True),
+                        _Row(k, lo, hi, pattern=pattern),
+                    ]
+                else:
+                    rows.append(_Row(k, lo, hi, exact=plain_exact))
+        replaced = [(t, w) for t, w in zip(plan.words, alt.words, strict=True) if t != w]
+        if as_typed or all(
+            not namewords.is_known(t) and w in plan.corrections[t][:MAX_WORD_CANDIDATES]
+            for t, w in replaced
+        ):
+            middle = f"% {first} {given}"
+            if pattern is not None:
+                rows += [
+                    _Row(k, middle=middle, pattern=pattern, exact=True),
+                    _Row(k, middle=middle, pattern=pattern),
+                ]
+            else:
+                rows.append(_Row(k, middle=middle, exact=plain_exact))
+    return rows
+
+
 @dataclass
 class _Statements:
     page: str
@@ -250,89 +351,94 @@ def _name_search_sql(*, user: Any, search: PersonSearch, limit: int) -> _Stateme
     if plan is None or filtered is None:
         return None
     filters, params = filtered
-    spelling = _spelling_pattern(plan.typed) if plan.marked else None
-    # One row per (name, range of sort keys): k (the alternative), lo, hi, the regular
-    # expression telling names spelt as typed apart within the range, and whether the rows
-    # found are spelt as typed.
-    keys: list[int] = []
-    names: list[str] = []
-    givens: list[str] = []
-    firsts: list[str] = []
-    lows: list[str] = []
-    highs: list[str] = []
-    patterns: list[str | None] = []
-    exacts: list[bool] = []
-
-    def add(k: int, alt: NameAlternative, lo: str, hi: str, pat: str | None, ex: bool) -> None:
-        keys.append(k)
-        names.append(" ".join(alt.words))
-        givens.append(alt.words[-1])
-        firsts.append(alt.words[0])
-        lows.append(lo)
-        highs.append(hi)
-        patterns.append(pat)
-        exacts.append(ex)
-
-    for k, alt in enumerate(plan.alternatives):
-        if k == 0 and spelling is not None:
-            lo, hi, pattern = spelling
-            add(k, alt, lo, hi, pattern, True)
-            if pattern is not None:
-                add(k, alt, lo, hi, pattern, False)
-            add(k, alt, "", lo, None, False)
-            add(k, alt, hi, KEY_END, None, False)
-        else:
-            add(k, alt, "", KEY_END, None, spelling is None and k == 0)
-    n = len(plan.words)
-    if n >= 3:
-        cond = "p.name_norm = alt.name"
-    elif n == 2:
-        # family + given ("Lê Hoa", "Nguyễn Hùng") or middle + given ("Văn Hùng")
-        cond = (
-            "p.given_norm = alt.given AND (p.name_norm LIKE alt.first || ' %%' "
-            "OR p.name_norm LIKE '%% ' || alt.first || ' ' || alt.given)"
-        )
+    rows = _alternative_rows(plan)
+    matched = "(alt.pattern IS NULL OR (p.name_sort ~ alt.pattern) = alt.exact)"
+    if len(plan.words) >= 3:
+        by_range = f"p.name_norm = alt.name AND {matched}"
     else:
-        cond = "p.given_norm = alt.given"
-    cond += (
-        " AND p.name_sort >= alt.lo AND p.name_sort < alt.hi"
-        " AND (alt.pattern IS NULL OR (p.name_sort ~ alt.pattern) = alt.exact)"
+        by_range = f"p.given_norm = alt.given AND {matched}"
+    # The page scans in sort-key order; the count needs no order: when its scans read every
+    # name they search, without a range a given name alone is counted within the user's
+    # scope (person_given_scoped), not read through the province.
+    ranged = any(r.middle is None and (r.lo, r.hi) != ("", KEY_END) for r in rows)
+    by_range_count = by_range + (
+        " AND p.name_sort >= alt.lo AND p.name_sort < alt.hi" if ranged else ""
     )
-    where = " AND ".join([cond, *filters])
-    alt_sql = (
-        "unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
-        "%s::text[], %s::bool[]) AS alt(k, name, given, first, lo, hi, pattern, exact)"
-    )
-    alt_params: list[Any] = [keys, names, givens, firsts, lows, highs, patterns, exacts]
+    by_range += " AND p.name_sort >= alt.lo AND p.name_sort < alt.hi"
+    # A middle name is no range of the sort key: those scans read the given name's persons
+    # in the user's scope (person_given_scoped), each in a statement part of its own so that
+    # the ranges keep their index.
+    by_middle = f"p.given_norm = alt.given AND p.name_norm LIKE alt.middle AND {matched}"
     own = _own_org_pattern(user)
     reach = int(search.offset) + int(limit) + 1
-    order = "p.name_sort, p.id"
-    if own is None:
-        inner = (
-            f"SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
-            f"ORDER BY {order} LIMIT {reach}"
+    pages: list[str] = []
+    counts: list[str] = []
+    page_params: list[Any] = []
+    count_params: list[Any] = []
+    for part, cond, count_cond in (
+        ([r for r in rows if r.middle is None], by_range, by_range_count),
+        ([r for r in rows if r.middle is not None], by_middle, by_middle),
+    ):
+        if not part:
+            continue
+        alt_sql, alt_params = _alternatives_sql(plan, part)
+        where = " AND ".join([cond, *filters])
+        count_where = " AND ".join([count_cond, *filters])
+        order = "p.name_sort, p.id"
+        if own is None:
+            inner = (
+                f"SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
+                f"ORDER BY {order} LIMIT {reach}"
+            )
+            inner_params = list(params)
+        else:
+            # The user's own organisation first: each part its own ordered scan.
+            inner = (
+                f"(SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
+                f"AND p.org_path LIKE %s ORDER BY {order} LIMIT {reach}) UNION ALL "
+                f"(SELECT p.id, p.name_sort, FALSE AS own FROM people_person p WHERE {where} "
+                f"AND p.org_path NOT LIKE %s ORDER BY {order} LIMIT {reach})"
+            )
+            inner_params = [*params, own, *params, own]
+        pages.append(
+            f"SELECT h.id, h.name_sort, h.own, alt.k, alt.exact "
+            f"FROM {alt_sql} CROSS JOIN LATERAL ({inner}) h"
         )
-        inner_params = list(params)
-    else:
-        # The user's own organisation first: each part its own ordered scan.
-        inner = (
-            f"(SELECT p.id, p.name_sort, TRUE AS own FROM people_person p WHERE {where} "
-            f"AND p.org_path LIKE %s ORDER BY {order} LIMIT {reach}) UNION ALL "
-            f"(SELECT p.id, p.name_sort, FALSE AS own FROM people_person p WHERE {where} "
-            f"AND p.org_path NOT LIKE %s ORDER BY {order} LIMIT {reach})"
+        page_params += [*alt_params, *inner_params]
+        counts.append(
+            f"(SELECT alt.k, alt.exact FROM {alt_sql} CROSS JOIN LATERAL "
+            f"(SELECT 1 FROM people_person p WHERE {count_where} LIMIT {COUNT_CAP + 1}) h "
+            f"LIMIT {COUNT_CAP + 1})"
         )
-        inner_params = [*params, own, *params, own]
+        count_params += [*alt_params, *params]
     page = (
-        f"SELECT h.id, alt.k > 0 FROM {alt_sql} CROSS JOIN LATERAL ({inner}) h "
-        "ORDER BY alt.exact DESC, h.own DESC, alt.k, h.name_sort, h.id "
+        f"SELECT id, k > 0, k, exact FROM ({' UNION ALL '.join(pages)}) hits "
+        "ORDER BY exact DESC, own DESC, k, name_sort, id "
         f"LIMIT {int(limit) + 1} OFFSET {int(search.offset)}"
     )
     count = (
-        "SELECT k, exact, count(*) FROM (SELECT alt.k, alt.exact "
-        f"FROM {alt_sql} CROSS JOIN LATERAL (SELECT 1 FROM people_person p WHERE {where} "
-        f"LIMIT {COUNT_CAP + 1}) h LIMIT {COUNT_CAP + 1}) found GROUP BY k, exact"
+        f"SELECT k, exact, count(*) FROM (SELECT * FROM ({' UNION ALL '.join(counts)}) c "
+        f"LIMIT {COUNT_CAP + 1}) found GROUP BY k, exact"
     )
-    return _Statements(page, [*alt_params, *inner_params], count, [*alt_params, *params], plan)
+    return _Statements(page, page_params, count, count_params, plan)
+
+
+def _alternatives_sql(plan: NamePlan, rows: list[_Row]) -> tuple[str, list[Any]]:
+    """The scans ``rows`` as a set-returning function of one row each, and its parameters."""
+    sql = (
+        "unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
+        "%s::text[], %s::bool[]) AS alt(k, name, given, middle, lo, hi, pattern, exact)"
+    )
+    return sql, [
+        [r.k for r in rows],
+        [" ".join(plan.alternatives[r.k].words) for r in rows],
+        [plan.alternatives[r.k].words[-1] for r in rows],
+        [r.middle for r in rows],
+        [r.lo for r in rows],
+        [r.hi for r in rows],
+        [r.pattern for r in rows],
+        [r.exact for r in rows],
+    ]
 
 
 def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
@@ -349,11 +455,17 @@ def person_search(*, user: Any, search: PersonSearch) -> SearchResult:
     with connection.cursor() as cursor:
         cursor.execute(statements.page, statements.page_params)
         rows = cursor.fetchall()
-        cursor.execute(statements.count, statements.count_params)
-        counted = cursor.fetchall()
-    truncated = len(rows) > limit
+        truncated = len(rows) > limit
+        if offset or truncated:
+            cursor.execute(statements.count, statements.count_params)
+            counted = cursor.fetchall()
+        else:  # the first page holds every match: it is the count
+            tally: dict[tuple[int, bool], int] = {}
+            for _, _, k, exact in dict((row[0], row) for row in reversed(rows)).values():
+                tally[(k, exact)] = tally.get((k, exact), 0) + 1
+            counted = [(k, exact, n) for (k, exact), n in tally.items()]
     approximate: dict[int, bool] = {}
-    for pk, approx in rows[:limit]:
+    for pk, approx, _, _ in rows[:limit]:
         approximate.setdefault(pk, approx)  # a name matching two alternatives: listed once
     by_id = (
         Person.objects.visible_to(user)
@@ -748,8 +860,8 @@ def dossier_export_counts(*, user: Any, data: dict[str, Any], limit: int) -> dic
         return dict.fromkeys(levels, 0)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.classification, count(*) FROM ({statement.page}) x(id, approximate) "
-            "JOIN people_person p ON p.id = x.id GROUP BY 1",
+            f"SELECT p.classification, count(*) FROM ({statement.page}) "
+            "x(id, approximate, k, exact) JOIN people_person p ON p.id = x.id GROUP BY 1",
             statement.page_params,
         )
         per_level = dict(cursor.fetchall())
