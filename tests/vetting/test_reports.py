@@ -110,3 +110,24 @@ def test_the_report_holds_its_query_count(tree: Tree) -> None:
         case = services.case_open(actor=scene.officer, dossier=scene.dossier, origin=origin)
         Case.objects.filter(pk=case.pk).update(stage_due_on=dt.date.today() - dt.timedelta(2))
     assert count() == one <= 12
+
+
+def test_the_late_cases_are_counted_up_to_a_cap(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the rows shown, the late cases are counted only up to the cap ("hơn N")."""
+    from bvct.vetting import views_reports
+
+    scene = build(tree)
+    cases = [open_case(scene)]
+    for origin in ("NEW_INFORMATION", "COMPLAINT"):
+        cases.append(services.case_open(actor=scene.officer, dossier=scene.dossier, origin=origin))
+    late_on = dt.date.today() - dt.timedelta(2)
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(stage_due_on=late_on)
+    client = Client()
+    client.force_login(scene.officer)
+    monkeypatch.setattr(views_reports, "LATE_ROWS", 1)
+    monkeypatch.setattr(views_reports, "LATE_COUNT_CAP", 2)
+    assert "Hồ sơ thẩm tra đang quá hạn (hơn 2)" in client.get(URL).content.decode()
+    monkeypatch.setattr(views_reports, "LATE_COUNT_CAP", 3)
+    assert "Hồ sơ thẩm tra đang quá hạn (3)" in client.get(URL).content.decode()

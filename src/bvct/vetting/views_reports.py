@@ -13,11 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bvct.core.counting import COUNT_CAP, Count, capped_count
 from bvct.vetting.forms_reports import TimelinessForm
 from bvct.vetting.selectors import stage_durations
 from bvct.vetting.selectors_queue import CaseFilter, can_read_cases, case_list, mark_deadlines
 
 LATE_ROWS = 50
+#: The late cases are counted up to this many ("hơn 1.000" past it), never all of them.
+LATE_COUNT_CAP = COUNT_CAP
 
 
 @login_required
@@ -34,7 +37,9 @@ def timeliness_view(request: HttpRequest) -> HttpResponse:
         stats = stage_durations(user=request.user, since=since, until=until)
     late_rows = case_list(user=request.user, filters=CaseFilter(late=True))
     late = mark_deadlines(late_rows[:LATE_ROWS])
-    late_total = len(late) if len(late) < LATE_ROWS else late_rows.count()
+    late_total = (
+        Count(len(late)) if len(late) < LATE_ROWS else capped_count(late_rows, LATE_COUNT_CAP)
+    )
     return render(
         request,
         "vetting/reports/timeliness.html",
