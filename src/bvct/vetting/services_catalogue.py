@@ -33,19 +33,18 @@ from bvct.vetting.services_common import actor_name
 
 # One statement: the cases below the entry's level whose linked decisions name the entry or
 # (an active post entry) its post, locked; raised; and a case event for each, in words.
+# Reached from the decisions (indexed on entry and post), never by scanning the cases.
 _RAISE = """
-WITH target AS (
+WITH decisions AS (
+    SELECT d.id FROM positions_personneldecision d WHERE d.catalogue_entry_id = %(entry)s
+    UNION
+    SELECT d.id FROM positions_personneldecision d WHERE %(listed)s AND d.post_id = %(post)s
+), target AS (
     SELECT c.id, c.classification AS before
       FROM vetting_case c
-     WHERE c.classification < %(level)s
-       AND EXISTS (
-           SELECT 1
-             FROM vetting_casedecision cd
-             JOIN positions_personneldecision d ON d.id = cd.decision_id
-            WHERE cd.case_id = c.id
-              AND (d.catalogue_entry_id = %(entry)s
-                   OR (%(listed)s AND d.post_id = %(post)s))
-       )
+     WHERE c.id IN (SELECT cd.case_id FROM vetting_casedecision cd
+                     WHERE cd.decision_id IN (SELECT id FROM decisions))
+       AND c.classification < %(level)s
        FOR UPDATE OF c
 ), raised AS (
     UPDATE vetting_case c
