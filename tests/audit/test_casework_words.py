@@ -165,6 +165,12 @@ def _everything(tree: Tree) -> None:
     services.case_unassign(actor=officer, assignment=lead)
     services.case_set_restriction(actor=officer, case=other, restricted=True, reason="Có đơn")
     services.case_withdraw(actor=officer, case=other, reason="Trùng hồ sơ")
+    # the catalogue asks more of the concluded case's post: the case is raised
+    positions.catalogue_entry_create(
+        actor=SYSTEM, kind="POST", organisation=tree.committee_a, post=scene.post,
+        name=scene.post.name, listing_number="20-QĐ/TU", listing_date=dt.date(2025, 9, 1),
+        listing_issuer="Ban Thường vụ Tỉnh ủy", required_clearance="TUYET_MAT",
+    )  # fmt: skip
 
 
 def test_every_casework_event_reads_in_words(tree: Tree) -> None:

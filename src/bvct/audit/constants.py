@@ -77,6 +77,7 @@ class AuditAction(models.TextChoices):
     CASE_DEADLINE = "case.deadline", _("Đặt hạn của bước")
     CASE_DECISION_LINK = "case.decision_link", _("Gắn đề xuất vào hồ sơ thẩm tra")
     CASE_RESTRICTION = "case.restriction", _("Đổi hạn chế người xem hồ sơ thẩm tra")
+    CASE_CLASSIFICATION = "case.classification", _("Nâng độ mật hồ sơ thẩm tra")
     APPRAISAL_RECORD = "appraisal.record", _("Ghi kết quả thẩm định")
     FINDING_CREATE = "finding.create", _("Ghi vấn đề cần xem xét")
     FINDING_UPDATE = "finding.update", _("Sửa vấn đề cần xem xét")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -329,6 +330,31 @@ def post_close(*, actor: User | SystemPrincipal, post: Post, expected_version: i
 
 # --- the key/classified catalogue ------------------------------------------------------------
 
+CatalogueReaction = Callable[[Any, CatalogueEntry], object]
+_CATALOGUE_RAISED: list[CatalogueReaction] = []
+
+
+def on_catalogue_raised(reaction: CatalogueReaction) -> None:
+    """Have ``reaction(actor, entry)`` run, inside the same transaction, whenever an entry
+    enters the catalogue or asks more of what it lists (a higher level or required
+    clearance): vetting raises the cases about it. positions imports no app above it, so
+    the app that reacts registers here from its ``AppConfig.ready`` (an explicit call, not a
+    signal: it runs for the page, the API and the import alike, since all three write through
+    :func:`entry_add` and :func:`entry_change`)."""
+    if reaction not in _CATALOGUE_RAISED:
+        _CATALOGUE_RAISED.append(reaction)
+
+
+def _catalogue_raised(actor: Any, entry: CatalogueEntry) -> None:
+    for reaction in _CATALOGUE_RAISED:
+        reaction(actor, entry)
+
+
+def entry_level(entry: CatalogueEntry) -> int:
+    """What the entry asks of whatever it lists: its own level or the clearance it requires,
+    whichever is higher."""
+    return max(int(entry.classification), int(entry.required_clearance))
+
 
 def entry_values(
     *,
@@ -412,6 +438,7 @@ def entry_add(actor: Any, values: dict[str, Any], *, via: str = "") -> Catalogue
         classification=entry.classification,
         after=after,
     )
+    _catalogue_raised(actor, entry)
     return entry
 
 
@@ -452,6 +479,7 @@ def entry_change(
 ) -> bool:
     """Apply checked values to a locked entry and write its event; False: nothing changed."""
     before = snapshot(locked, ENTRY_FIELDS)
+    level_before = entry_level(locked)
     for key, value in values.items():
         setattr(locked, key, value)
     locked.name_norm = normalize(locked.name)[:300]
@@ -478,6 +506,8 @@ def entry_change(
         before=before,
         after=after | ({"import_file": via} if via else {}),
     )
+    if entry_level(locked) > level_before:
+        _catalogue_raised(actor, locked)
     return True
 
 

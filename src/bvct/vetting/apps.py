@@ -40,10 +40,20 @@ class VettingConfig(AppConfig):
         for key in ("barred_tiers", "barred_management_tiers"):
             add(key, c.TIERS.items())
         _resolvers()
+        _reactions()
         labels.add_formatter(CONCLUSION, "members", lambda v: f"{v[0]}/{v[1]}")
         labels.add_formatter(
             CONCLUSION, "votes", lambda v: f"tán thành {v[0]}, không tán thành {v[1]}"
         )
+
+
+def _reactions() -> None:
+    """What this app does when another app changes what it depends on (positions imports
+    no vetting: it calls what is registered here)."""
+    from bvct.positions.services import on_catalogue_raised
+    from bvct.vetting.services_catalogue import case_raise_for_catalogue_entry
+
+    on_catalogue_raised(case_raise_for_catalogue_entry)
 
 
 def _resolvers() -> None:

@@ -127,6 +127,7 @@ class CaseEventKind(models.TextChoices):
     DEADLINE = "DEADLINE", _("Đổi hạn của bước")
     DECISION_LINK = "DECISION_LINK", _("Gắn đề xuất quyết định")
     RESTRICTION = "RESTRICTION", _("Đổi hạn chế người xem")
+    CLASSIFICATION = "CLASSIFICATION", _("Nâng độ mật")
     APPRAISAL = "APPRAISAL", _("Ghi kết quả thẩm định")
     FINDING = "FINDING", _("Ghi vấn đề cần xem xét")
     FINDING_EDIT = "FINDING_EDIT", _("Sửa vấn đề cần xem xét")
