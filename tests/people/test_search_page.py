@@ -84,6 +84,7 @@ def test_the_count_and_the_pages(people: Dossier, board: Client, small_pages: No
     beyond = _text(board, q="tran thi huong", page="9")
     assert "Không có trang 9: kết quả chỉ có 2 trang." in beyond
     assert "Về trang đầu" in beyond and "Không tìm thấy ai" not in beyond
+    assert "Trang 9/2" not in beyond and "Trang trước" not in beyond
 
 
 def test_more_than_the_cap_is_told_as_more_than(
