@@ -121,3 +121,22 @@ def test_timeliness_period_form_has_labels_above_and_the_button_level(
         help_box = page.locator(f"#{field_id}_helptext").bounding_box()
         assert box is not None and help_box is not None
         assert help_box["y"] >= box["y"] + box["height"] - 1
+
+
+def test_case_list_filters_and_rows_read_cleanly_on_a_laptop_screen(
+    new_context: Callable[..., BrowserContext], base_url: str
+) -> None:
+    page = _signed_in_on_a_laptop(new_context, base_url, "canbo.xa")
+    page.goto(f"{base_url}/tham-tra/ho-so-tham-tra/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    # The filter boxes are checkboxes the size of a line, beside their names.
+    for name in ("Chỉ hồ sơ quá hạn", "Chỉ hồ sơ tôi được phân công"):
+        box = page.get_by_label(name).bounding_box()
+        label = page.locator("label.check", has_text=name).bounding_box()
+        assert box is not None and label is not None
+        assert box["height"] < 24 and label["x"] <= box["x"] <= label["x"] + 4
+    # A case number is read whole on one line.
+    link = page.locator("table tbody td a").first
+    height = link.bounding_box()["height"]  # type: ignore[index]
+    line = link.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)")
+    assert height < line * 1.5, "the case number wraps"
