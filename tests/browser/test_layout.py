@@ -134,7 +134,7 @@ def test_case_list_filters_and_rows_read_cleanly_on_a_laptop_screen(
         box = page.get_by_label(name).bounding_box()
         label = page.locator("label.check", has_text=name).bounding_box()
         assert box is not None and label is not None
-        assert box["height"] < 24 and label["x"] <= box["x"] <= label["x"] + 4
+        assert box["height"] < 24 and label["x"] <= box["x"] <= label["x"] + 8
     # A case number is read whole on one line.
     link = page.locator("table tbody td a").first
     height = link.bounding_box()["height"]  # type: ignore[index]
