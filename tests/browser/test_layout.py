@@ -78,3 +78,65 @@ def test_new_version_of_a_declaration_fits_a_laptop_screen(
     page.get_by_role("link", name="Nhập bản khai mới").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bản khai mới")
     _assert_fits_and_every_field_is_named(page)
+
+
+def _tops(page: Page, selectors: list[str]) -> dict[str, float]:
+    return {s: page.locator(s).bounding_box()["y"] for s in selectors}  # type: ignore[index]
+
+
+def _assert_labels_above(page: Page, ids: list[str]) -> None:
+    for field_id in ids:
+        label = page.locator(f"label[for={field_id}]").bounding_box()
+        box = page.locator(f"#{field_id}").bounding_box()
+        assert label is not None and box is not None
+        assert label["y"] + label["height"] <= box["y"] + 1, f"{field_id}'s label is not above it"
+
+
+def test_name_search_form_lines_its_fields_up_on_a_laptop_screen(
+    new_context: Callable[..., BrowserContext], base_url: str
+) -> None:
+    page = _signed_in_on_a_laptop(new_context, base_url, "canbo.bvct")
+    page.goto(f"{base_url}/ho-so/?q=nguyen")
+    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    # The name, birth year, hometown and the organisation's filter box and list: one line.
+    tops = _tops(page, ["#id_q", "#id_birth_year", "#id_hometown", "#id_org_q", "#id_org"])
+    assert max(tops.values()) - min(tops.values()) <= 1, tops
+    _assert_labels_above(page, ["id_q", "id_birth_year", "id_hometown"])
+    expect(page.get_by_label("Tìm cả thân nhân")).to_be_visible()
+
+
+def test_timeliness_period_form_has_labels_above_and_the_button_level(
+    new_context: Callable[..., BrowserContext], base_url: str
+) -> None:
+    page = _signed_in_on_a_laptop(new_context, base_url, "canbo.xa")
+    page.goto(f"{base_url}/tham-tra/bao-cao/thoi-han/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    button = "#timeliness-period button[type=submit]"
+    tops = _tops(page, ["#id_since", "#id_until", button])
+    assert max(tops.values()) - min(tops.values()) <= 1, tops
+    _assert_labels_above(page, ["id_since", "id_until"])
+    # Each help text sits under its own box, not beside it.
+    for field_id in ("id_since", "id_until"):
+        box = page.locator(f"#{field_id}").bounding_box()
+        help_box = page.locator(f"#{field_id}_helptext").bounding_box()
+        assert box is not None and help_box is not None
+        assert help_box["y"] >= box["y"] + box["height"] - 1
+
+
+def test_case_list_filters_and_rows_read_cleanly_on_a_laptop_screen(
+    new_context: Callable[..., BrowserContext], base_url: str
+) -> None:
+    page = _signed_in_on_a_laptop(new_context, base_url, "canbo.xa")
+    page.goto(f"{base_url}/tham-tra/ho-so-tham-tra/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    # The filter boxes are checkboxes the size of a line, beside their names.
+    for name in ("Chỉ hồ sơ quá hạn", "Chỉ hồ sơ tôi được phân công"):
+        box = page.get_by_label(name).bounding_box()
+        label = page.locator("label.check", has_text=name).bounding_box()
+        assert box is not None and label is not None
+        assert box["height"] < 24 and label["x"] <= box["x"] <= label["x"] + 8
+    # A case number is read whole on one line.
+    link = page.locator("table tbody td a").first
+    height = link.bounding_box()["height"]  # type: ignore[index]
+    line = link.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)")
+    assert height < line * 1.5, "the case number wraps"

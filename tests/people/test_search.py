@@ -218,5 +218,5 @@ def test_a_family_name_alone_is_told_how_to_search(tree: Tree, people: None) -> 
     page = client.get("/ho-so/", {"q": "Trần"}).content.decode()
     assert "“Trần” là họ: hãy gõ thêm tên (ví dụ “Trần Hùng”)" in page
     page = client.get("/ho-so/", {"q": "tran quoc"}).content.decode()
-    assert "Tên được tìm theo từ cuối cùng" in page and "là họ:" not in page
+    assert "Từ cuối cùng được tìm như tên" in page and "là họ:" not in page
     assert "Trần Văn Hùng" in client.get("/ho-so/", {"q": "Trần Hùng"}).content.decode()

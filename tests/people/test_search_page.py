@@ -84,6 +84,7 @@ def test_the_count_and_the_pages(people: Dossier, board: Client, small_pages: No
     beyond = _text(board, q="tran thi huong", page="9")
     assert "Không có trang 9: kết quả chỉ có 2 trang." in beyond
     assert "Về trang đầu" in beyond and "Không tìm thấy ai" not in beyond
+    assert "Trang 9/2" not in beyond and "Trang trước" not in beyond
 
 
 def test_more_than_the_cap_is_told_as_more_than(
@@ -106,13 +107,13 @@ def test_a_long_list_suggests_the_filters_not_yet_used(
     people: Dossier, board: Client, small_pages: None
 ) -> None:
     page = _text(board, q="tran thi huong")
-    assert "Danh sách dài: hãy thu hẹp bằng Năm sinh, Quê quán, Tổ chức ở trên." in page
+    assert "Danh sách dài: hãy thu hẹp bằng năm sinh, quê quán hoặc tổ chức ở trên." in page
     # The suggested fields are on the form, each with its label.
     form = _html(board, q="tran thi huong")
     for name, label in (("birth_year", "Năm sinh"), ("hometown", "Quê quán"), ("org", "Tổ chức")):
         assert f'<label for="id_{name}">{label}</label>' in form
     narrowed = _text(board, q="tran thi huong", hometown="tien du")
-    assert "hãy thu hẹp bằng Năm sinh, Tổ chức ở trên." in narrowed
+    assert "hãy thu hẹp bằng năm sinh hoặc tổ chức ở trên." in narrowed
     assert "Danh sách dài" not in _text(board, q="tran thi huong", birth_year="1979")
     # One page is no long list.
     assert "Danh sách dài" not in _text(board, q="le van khoa")
@@ -192,7 +193,7 @@ def test_nothing_found_says_what_to_try(people: Dossier, board: Client) -> None:
         assert advice in page
     assert "Bỏ bớt điều kiện lọc" not in page and "Tìm thấy" not in page
     filtered = _text(board, q="tran thi huong", birth_year="1901", hometown="hue", relatives="on")
-    assert "Bỏ bớt điều kiện lọc: Năm sinh, Quê quán." in filtered
+    assert "Bỏ bớt điều kiện lọc: năm sinh, quê quán." in filtered
     assert "Chọn “Tìm cả thân nhân”" not in filtered
 
 

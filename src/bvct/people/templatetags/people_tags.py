@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.formats import get_format
+from django.utils.translation import gettext
 
 from bvct.core.constants import Classification
 from bvct.people.declarations import EVENT_KINDS, FOREIGN_KINDS
@@ -56,3 +57,18 @@ def classification_label(code: str) -> str:
         return str(Classification[code].label)
     except KeyError:
         return code
+
+
+@register.filter
+def or_list(labels: list[str]) -> str:
+    """Field labels inside a sentence: “năm sinh, quê quán hoặc tổ chức”."""
+    words = [str(label)[:1].lower() + str(label)[1:] for label in labels]
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " " + gettext("hoặc") + " " + words[-1]
+
+
+@register.filter
+def in_sentence(labels: list[str]) -> str:
+    """Field labels listed inside a sentence: “năm sinh, quê quán”."""
+    return ", ".join(str(label)[:1].lower() + str(label)[1:] for label in labels)
