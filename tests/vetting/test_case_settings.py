@@ -168,6 +168,8 @@ def test_the_deadline_page_through_the_matrix(scene: Scene, tree: Tree) -> None:
     assert f"{case.stage_due_on:%d/%m/%Y}" in html
     assert '<label for="deadline_due_on">Hạn mới của bước</label>' in html
     assert '<label for="deadline_reason">Lý do đổi hạn</label>' in html
+    # Typed dd/mm/yyyy whatever the browser's language: no date picker in the browser's order.
+    assert 'placeholder="dd/mm/yyyy"' in html and 'type="date"' not in html
     new = TODAY + dt.timedelta(days=20)
     assert_permission_matrix(
         url, officers(tree), Expect(allowed=302), method="post", form=True,

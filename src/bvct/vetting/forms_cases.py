@@ -33,8 +33,13 @@ def date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.
         label=label,
         required=required,
         help_text=help_text,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        # Typed as officials write dates, whatever the browser's language (a date picker
+        # shows the browser's order: 12/10/2026 for 10 December under English).
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+        ),
         error_messages={
             "invalid": _("Ngày không hợp lệ (ngày/tháng/năm)."),
             "required": _("Hãy nhập ngày (ngày/tháng/năm)."),
