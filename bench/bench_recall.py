@@ -227,7 +227,13 @@ LABELS = (
 def searcher(user: Any, *, relatives: bool) -> Callable[[Query, int], tuple[list[int], float]]:
     """A function giving the ids of the first ``k`` results of a query (page by page when
     the engine pages) and the time of the first page, in ms."""
-    from bvct.people.selectors import PersonSearch, person_search
+    try:
+        from bvct.people.search import PersonSearch, person_search
+    except ImportError:  # a version of the code from before the search had its own module
+        from bvct.people.selectors import (  # type: ignore[attr-defined,no-redef]
+            PersonSearch,
+            person_search,
+        )
 
     names = {f.name for f in dataclasses.fields(PersonSearch)}
     paged = "offset" in names

@@ -49,7 +49,7 @@ def main() -> None:
     from django.db import connection
 
     from bvct.people.models import Person
-    from bvct.people.selectors import PersonSearch, person_search
+    from bvct.people.search import PersonSearch, person_search
     from bvct.people.services import dossier_listing_record
 
     rng = random.Random(2026)

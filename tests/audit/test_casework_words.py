@@ -62,6 +62,7 @@ def _everything(tree: Tree) -> None:
     from bvct.documents.constants import DocumentType
     from bvct.documents.models import Term
     from bvct.positions import services as positions
+    from bvct.positions import services_catalogue as catalogue
     from bvct.positions.imports import catalogue_import
     from bvct.vetting import services, services_findings, services_rules
     from bvct.vetting.coverage import decision_check
@@ -94,15 +95,15 @@ def _everything(tree: Tree) -> None:
     )
     post = positions.post_update(actor=SYSTEM, post=post, expected_version=post.version, name="CVP")
     positions.post_close(actor=SYSTEM, post=post, expected_version=post.version)
-    entry = positions.catalogue_entry_create(
+    entry = catalogue.catalogue_entry_create(
         actor=SYSTEM, kind="POST", organisation=tree.committee_a, post=scene.post,
         name=scene.post.name, listing_number="12-QĐ/TU", listing_date=dt.date(2025, 3, 1),
         listing_issuer="Ban Thường vụ Tỉnh ủy", required_clearance="MAT",
     )  # fmt: skip
-    entry = positions.catalogue_entry_update(
+    entry = catalogue.catalogue_entry_update(
         actor=SYSTEM, entry=entry, expected_version=entry.version, listing_issuer="Tỉnh ủy"
     )
-    positions.catalogue_entry_close(actor=SYSTEM, entry=entry, expected_version=entry.version)
+    catalogue.catalogue_entry_close(actor=SYSTEM, entry=entry, expected_version=entry.version)
     catalogue_import(actor=officer, file=_xlsx(), dry_run=False)
     holding = positions.holding_create(
         actor=SYSTEM, dossier=scene.dossier, post=scene.post, kind="HOLDS",
@@ -166,7 +167,7 @@ def _everything(tree: Tree) -> None:
     services.case_set_restriction(actor=officer, case=other, restricted=True, reason="Có đơn")
     services.case_withdraw(actor=officer, case=other, reason="Trùng hồ sơ")
     # the catalogue asks more of the concluded case's post: the case is raised
-    positions.catalogue_entry_create(
+    catalogue.catalogue_entry_create(
         actor=SYSTEM, kind="POST", organisation=tree.committee_a, post=scene.post,
         name=scene.post.name, listing_number="20-QĐ/TU", listing_date=dt.date(2025, 9, 1),
         listing_issuer="Ban Thường vụ Tỉnh ủy", required_clearance="TUYET_MAT",

@@ -12,7 +12,7 @@ from bvct.demo import generator
 from bvct.people.declarations import clean_content
 from bvct.people.identity import check_citizen_id
 from bvct.people.models import Declaration, Dossier, Person
-from bvct.people.selectors import PersonSearch, person_search
+from bvct.people.search import PersonSearch, person_search
 from bvct.people.services import relation_generations
 from tests.conftest import events_since
 

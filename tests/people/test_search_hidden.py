@@ -10,7 +10,7 @@ import pytest
 from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.people import services
-from bvct.people.selectors import PersonSearch, person_search
+from bvct.people.search import PersonSearch, person_search
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bvct.core.text import collation_key_str, normalize
 from bvct.people import namedata, namewords
-from bvct.people.selectors import _spelling_pattern, name_plan
+from bvct.people.search import _spelling_pattern, name_plan
 
 KNOWN = sorted(namewords._index()[0])
 NAMED = sorted(

@@ -14,8 +14,8 @@ from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.people import services
 from bvct.people.models import Dossier, Listing, Person
+from bvct.people.search import SearchResult
 from bvct.people.search_page import SearchPage
-from bvct.people.selectors import SearchResult
 from tests.conftest import events_since
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration
@@ -90,7 +90,7 @@ def test_the_count_and_the_pages(people: Dossier, board: Client, small_pages: No
 def test_more_than_the_cap_is_told_as_more_than(
     people: Dossier, board: Client, small_pages: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bvct.people.selectors.COUNT_CAP", 3)
+    monkeypatch.setattr("bvct.people.search.COUNT_CAP", 3)
     page = _text(board, q="tran thi huong")
     assert "Tìm thấy hơn 3 người" in page
     assert "Trang 1 Trang sau" in page and "Trang 1/" not in page

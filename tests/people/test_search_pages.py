@@ -8,7 +8,7 @@ import pytest
 from bvct.core.constants import Role
 from bvct.core.gate import SYSTEM
 from bvct.people import services
-from bvct.people.selectors import PersonSearch, _search_of, person_search
+from bvct.people.search import PersonSearch, _search_of, person_search
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration
 

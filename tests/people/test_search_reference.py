@@ -14,13 +14,7 @@ from bvct.core.gate import SYSTEM
 from bvct.core.text import collation_key_str, normalize
 from bvct.people import namedata, namewords, services
 from bvct.people.models import Person
-from bvct.people.selectors import (
-    MAX_WORD_CANDIDATES,
-    NamePlan,
-    PersonSearch,
-    name_plan,
-    person_search,
-)
+from bvct.people.search import MAX_WORD_CANDIDATES, NamePlan, PersonSearch, name_plan, person_search
 from tests.factories import Tree, make_user
 from tests.people.factories import declaration
 

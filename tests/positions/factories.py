@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bvct.core.gate import SYSTEM
 from bvct.people import services as people_services
 from bvct.people.models import Dossier
-from bvct.positions import services
+from bvct.positions import services, services_catalogue
 from bvct.positions.models import CatalogueEntry, PersonnelDecision, Post, PostHolding
 from tests.factories import Tree
 from tests.people.factories import declaration
@@ -49,7 +49,7 @@ def make_entry(
         "classification": level,
     }
     values.update(more)
-    return services.catalogue_entry_create(actor=SYSTEM, **values)  # type: ignore[arg-type]
+    return services_catalogue.catalogue_entry_create(actor=SYSTEM, **values)  # type: ignore[arg-type]
 
 
 def make_dossier(code: str = "t-a", level: str = "TOI_MAT", birth: str = "12/05/1975") -> Dossier:

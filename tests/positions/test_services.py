@@ -14,6 +14,7 @@ from bvct.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from bvct.core.gate import SYSTEM
 from bvct.core.submissions import AlreadySubmitted
 from bvct.positions import services
+from bvct.positions import services_catalogue as catalogue
 from bvct.positions.constants import DecisionStatus, Tier
 from bvct.positions.models import CatalogueEntry, PersonnelDecision, Post, PostHolding
 from tests.conftest import events_since
@@ -88,7 +89,7 @@ def test_a_catalogue_entry_is_created_updated_and_closed_with_its_events(
     tree: Tree, audit_mark: int
 ) -> None:
     officer = _officer(tree)
-    entry = services.catalogue_entry_create(
+    entry = catalogue.catalogue_entry_create(
         actor=officer,
         kind="Bộ phận",
         organisation=tree.committee_a,
@@ -101,10 +102,10 @@ def test_a_catalogue_entry_is_created_updated_and_closed_with_its_events(
     )
     assert (entry.kind, entry.required_clearance, entry.classification) == ("UNIT", 2, 1)
     assert entry.listing_date == dt.date(2025, 6, 2)
-    entry = services.catalogue_entry_update(
+    entry = catalogue.catalogue_entry_update(
         actor=officer, entry=entry, expected_version=1, required_clearance="TUYET_MAT"
     )
-    entry = services.catalogue_entry_close(actor=officer, entry=entry, expected_version=2)
+    entry = catalogue.catalogue_entry_close(actor=officer, entry=entry, expected_version=2)
     events = events_since(audit_mark, object_type="positions.catalogueentry")
     assert [e.action for e in events] == [
         AuditAction.CATALOGUE_CREATE,
@@ -126,13 +127,13 @@ def test_catalogue_refusals(tree: Tree) -> None:
         required_clearance=1,
     )
     with pytest.raises(PermissionDeniedError):  # the entry above one's own clearance
-        services.catalogue_entry_create(actor=low, kind="BODY", name="A", classification=2, **base)
+        catalogue.catalogue_entry_create(actor=low, kind="BODY", name="A", classification=2, **base)
     with pytest.raises(ValidationFailed, match="chọn chức vụ"):
-        services.catalogue_entry_create(actor=low, kind="POST", name="B", **base)
+        catalogue.catalogue_entry_create(actor=low, kind="POST", name="B", **base)
     with pytest.raises(ValidationFailed, match="Chỉ mục loại"):
-        services.catalogue_entry_create(actor=low, kind="UNIT", name="C", post=post, **base)
+        catalogue.catalogue_entry_create(actor=low, kind="UNIT", name="C", post=post, **base)
     with pytest.raises(ValidationFailed, match="sau hôm nay"):
-        services.catalogue_entry_create(
+        catalogue.catalogue_entry_create(
             actor=low,
             kind="UNIT",
             name="D",

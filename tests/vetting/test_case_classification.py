@@ -20,7 +20,7 @@ from bvct.audit.models import AuditEvent
 from bvct.core.constants import Classification, Role
 from bvct.core.errors import ValidationFailed
 from bvct.core.gate import SYSTEM
-from bvct.positions import services as positions_services
+from bvct.positions import services_catalogue
 from bvct.positions.imports import HEADERS, catalogue_import
 from bvct.vetting import services
 from bvct.vetting.constants import CaseEventKind, CaseState
@@ -202,18 +202,18 @@ def test_an_entry_raised_raises_its_cases_and_one_lowered_or_closed_never_lowers
     case = services.case_open(actor=scene.officer, decision=decide(scene, post=post))
     assert case.classification == Classification.TOI_MAT  # the dossier asks more
 
-    entry = positions_services.catalogue_entry_update(
+    entry = services_catalogue.catalogue_entry_update(
         actor=SYSTEM, entry=entry, expected_version=entry.version,
         required_clearance="TUYET_MAT",
     )  # fmt: skip
     assert Case.objects.get(pk=case.pk).classification == Classification.TUYET_MAT
     assert len(_raised_events(case)) == 1
 
-    entry = positions_services.catalogue_entry_update(
+    entry = services_catalogue.catalogue_entry_update(
         actor=SYSTEM, entry=entry, expected_version=entry.version, required_clearance="MAT"
     )
     assert Case.objects.get(pk=case.pk).classification == Classification.TUYET_MAT
-    positions_services.catalogue_entry_close(
+    services_catalogue.catalogue_entry_close(
         actor=SYSTEM, entry=entry, expected_version=entry.version
     )
     assert Case.objects.get(pk=case.pk).classification == Classification.TUYET_MAT

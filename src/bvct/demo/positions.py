@@ -39,7 +39,7 @@ CATALOGUE = [
 def seed_demo_positions(communes: list[str]) -> None:
     """Posts, the catalogue, holdings and decisions of the demo province (once)."""
     from bvct.people.models import Dossier
-    from bvct.positions import services
+    from bvct.positions import services, services_catalogue
     from bvct.positions.models import Post
 
     if Post.objects.exists():
@@ -63,7 +63,7 @@ def seed_demo_positions(communes: list[str]) -> None:
     number, date, issuer = LISTING
     entries = {}
     for kind, code, name, required, level in CATALOGUE:
-        entries[name] = services.catalogue_entry_create(
+        entries[name] = services_catalogue.catalogue_entry_create(
             actor=SYSTEM, kind=kind, organisation=orgs[code], name=name,
             post=posts.get((code, name)) if kind == "POST" else None,
             listing_number=number, listing_date=date, listing_issuer=issuer,

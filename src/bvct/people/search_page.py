@@ -1,7 +1,7 @@
 """The name search as its page and the API show it: one page of results with their count,
 the words that were corrected, and for each relative whose dossier they belong to.
 
-The engine (``selectors.person_search``) finds and ranks; this module only reads what a page
+The engine (``people.search.person_search``) finds and ranks; this module only reads what a page
 adds around it (the subjects of the relatives listed, through the gate) and shapes it.
 """
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from bvct.core.text import normalize
 from bvct.people.models import Person
-from bvct.people.selectors import SearchResult, person_search_from_form
+from bvct.people.search import SearchResult, person_search_from_form
 
 
 def dossier_subjects_for(*, user: Any, persons: list[Person]) -> dict[int, Person]:

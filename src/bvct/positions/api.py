@@ -22,7 +22,7 @@ from bvct.orgs.selectors import org_by_code, visible_org_path
 from bvct.people.models import Listing, Person
 from bvct.people.selectors import dossier_get_for_user
 from bvct.people.services import dossier_listing_record
-from bvct.positions import services
+from bvct.positions import services, services_catalogue
 from bvct.positions.constants import CatalogueKind, DecisionKind, DecisionStatus, HoldingKind, Tier
 from bvct.positions.imports import catalogue_import
 from bvct.positions.models import CatalogueEntry, Post
@@ -289,7 +289,7 @@ class CatalogueListApi(APIView):
         data = CatalogueCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        entry = services.catalogue_entry_create(
+        entry = services_catalogue.catalogue_entry_create(
             actor=request.user,  # type: ignore[arg-type]
             kind=v["kind"],
             organisation=org_by_code(v["organisation"], field="organisation", user=request.user),
@@ -321,13 +321,13 @@ class CatalogueDetailApi(APIView):
         v = dict(data.validated_data)
         version = v.pop("version")
         if v.pop("is_active", True) is False:
-            entry = services.catalogue_entry_close(
+            entry = services_catalogue.catalogue_entry_close(
                 actor=request.user,  # type: ignore[arg-type]
                 entry=entry,
                 expected_version=version,
             )
         else:
-            entry = services.catalogue_entry_update(
+            entry = services_catalogue.catalogue_entry_update(
                 actor=request.user,  # type: ignore[arg-type]
                 entry=entry,
                 expected_version=version,

@@ -4,7 +4,7 @@ writes nothing and reports every row's problems), then all or nothing.
 The workbook is read through ``core.workbook`` (size, rows, columns, formulas and cells
 bounded, as the dossier import). A catalogue is a few thousand entries at most
 (:data:`MAX_ROWS`), so each row is checked by the same function the pages and the API use
-(``services.entry_values``), against organisations and posts looked up once for the whole
+(``services_catalogue.entry_values``), against organisations and posts looked up once for the whole
 file. An entry already in the catalogue (same organisation, kind and name) is updated when
 the file says something else about it, else left alone, so importing the same file twice
 changes nothing.
@@ -33,7 +33,7 @@ from bvct.orgs.selectors import organisation_choosable
 from bvct.positions.constants import CatalogueKind
 from bvct.positions.models import CatalogueEntry, Post
 from bvct.positions.permissions import can_keep_positions
-from bvct.positions.services import entry_add, entry_change, entry_values
+from bvct.positions.services_catalogue import entry_add, entry_change, entry_values
 
 if TYPE_CHECKING:
     from bvct.accounts.models import User

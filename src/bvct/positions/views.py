@@ -18,7 +18,7 @@ from bvct.core.constants import Action, Classification
 from bvct.core.errors import NotFoundError, ServiceError, refusal_on_form
 from bvct.core.submissions import once_per_submission
 from bvct.people.selectors import dossier_get_for_user, dossier_subject
-from bvct.positions import services
+from bvct.positions import services, services_catalogue
 from bvct.positions.forms import (
     CatalogueEditForm,
     CatalogueEntryForm,
@@ -196,7 +196,7 @@ def catalogue_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            entry = services.catalogue_entry_create(
+            entry = services_catalogue.catalogue_entry_create(
                 actor=request.user,  # type: ignore[arg-type]
                 kind=data["kind"],
                 organisation=data["organisation"],
@@ -245,14 +245,14 @@ def catalogue_detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
             data = bound.cleaned_data
             try:
                 if closing:
-                    services.catalogue_entry_close(
+                    services_catalogue.catalogue_entry_close(
                         actor=request.user,  # type: ignore[arg-type]
                         entry=entry,
                         expected_version=data["version"],
                     )
                     messages.success(request, "Đã đưa ra khỏi danh mục.")
                 else:
-                    services.catalogue_entry_update(
+                    services_catalogue.catalogue_entry_update(
                         actor=request.user,  # type: ignore[arg-type]
                         entry=entry,
                         expected_version=data["version"],

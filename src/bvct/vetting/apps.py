@@ -50,7 +50,7 @@ class VettingConfig(AppConfig):
 def _reactions() -> None:
     """What this app does when another app changes what it depends on (positions imports
     no vetting: it calls what is registered here)."""
-    from bvct.positions.services import on_catalogue_raised
+    from bvct.positions.services_catalogue import on_catalogue_raised
     from bvct.vetting.services_catalogue import case_raise_for_catalogue_entry
 
     on_catalogue_raised(case_raise_for_catalogue_entry)

@@ -8,8 +8,8 @@ raised with it in the same transaction, so the gate keeps them from whoever is n
 for the post. A case's level only goes up: an entry lowered or closed lowers no case.
 
 positions calls :func:`case_raise_for_catalogue_entry` through its hook
-(``positions.services.on_catalogue_raised``, registered in ``VettingConfig.ready``), from the
-page, the API and the XLSX import alike.
+(``positions.services_catalogue.on_catalogue_raised``, registered in ``VettingConfig.ready``),
+from the page, the API and the XLSX import alike.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bvct.core.gate import is_system
 from bvct.people.models import Person
 from bvct.positions.constants import CatalogueKind
 from bvct.positions.models import CatalogueEntry
-from bvct.positions.services import entry_level
+from bvct.positions.services_catalogue import entry_level
 from bvct.vetting.constants import CaseEventKind
 from bvct.vetting.models import Case
 from bvct.vetting.services_common import actor_name
