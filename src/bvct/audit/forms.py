@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bvct.audit.constants import AuditAction
 from bvct.audit.selectors import EventFilter
+from bvct.core.fields import day_input
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 # The form's own words for what it refuses (Django's would be English for a UUID).
@@ -34,14 +35,14 @@ class EventSearchForm(forms.Form):
         required=False,
         input_formats=DATE_FORMATS,
         error_messages=BAD_DATE,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+        widget=day_input(),
     )
     date_to = forms.DateField(
         label=_("Đến ngày"),
         required=False,
         input_formats=DATE_FORMATS,
         error_messages=BAD_DATE,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+        widget=day_input(),
     )
     before = forms.IntegerField(
         label=_("Trang tiếp theo"),

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bvct.core.constants import Classification
+from bvct.core.fields import day_field
 from bvct.orgs.forms import OrganisationField, bind_organisation_fields
 from bvct.positions.constants import CatalogueKind, DecisionKind, HoldingKind, Tier
 from bvct.positions.models import CatalogueEntry, Post
@@ -23,16 +24,9 @@ CHOICES_SHOWN = 500
 
 
 def _date_field(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
+    return day_field(
+        label,
         required=required,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        # Typed as officials write dates, whatever the browser's language (a date picker
-        # shows the browser's order: 12/10/2026 for 10 December under English).
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-        ),
         error_messages={"invalid": _("Ngày không hợp lệ (ngày/tháng/năm).")},
     )
 

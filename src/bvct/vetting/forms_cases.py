@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bvct.core.constants import Classification
+from bvct.core.fields import day_field
 from bvct.vetting.constants import (
     DECISION_KINDS,
     CaseOrigin,
@@ -29,17 +30,10 @@ _INVALID = {"invalid_choice": _("Không có lựa chọn này; hãy chọn trong
 
 
 def date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
+    return day_field(
+        label,
         required=required,
         help_text=help_text,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        # Typed as officials write dates, whatever the browser's language (a date picker
-        # shows the browser's order: 12/10/2026 for 10 December under English).
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-        ),
         error_messages={
             "invalid": _("Ngày không hợp lệ (ngày/tháng/năm)."),
             "required": _("Hãy nhập ngày (ngày/tháng/năm)."),

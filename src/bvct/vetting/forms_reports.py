@@ -8,21 +8,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bvct.core.fields import day_field
 from bvct.vetting.services_common import today
 
 DATE_FORMAT = "%d/%m/%Y"
 
 
 def _day(label: Any, help_text: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
+    return day_field(
+        label,
         required=False,
-        input_formats=[DATE_FORMAT, "%Y-%m-%d"],
         help_text=help_text,
-        widget=forms.DateInput(
-            format=DATE_FORMAT,
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-        ),
         error_messages={
             "invalid": _("Ngày không hợp lệ: hãy nhập ngày/tháng/năm, ví dụ 05/01/2026."),
         },
